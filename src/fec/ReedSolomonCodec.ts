@@ -37,9 +37,17 @@ const WASM_FILE = `${WASM_PACKAGE}/dist/reed_solomon_erasure_bg.wasm`;
 const RESULT_OK = 0;
 
 type RsClass = typeof ReedSolomonErasure;
+/** The slice of the WebAssembly global we use (lib "ES2022" without DOM does not declare it). */
+type WasmModule = object;
+type WasmExports = Record<string, unknown>;
+interface WasmApi {
+  Module: new (bytes: Uint8Array) => WasmModule;
+  Instance: new (module: WasmModule) => { exports: WasmExports };
+}
+const Wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
 interface Loaded {
   cls: RsClass;
-  module: WebAssembly.Module;
+  module: WasmModule;
   shared: ReedSolomonErasure;
 }
 let loaded: Loaded | undefined;
@@ -51,7 +59,7 @@ function load(): Loaded {
   try {
     const require = createRequire(import.meta.url);
     const cls = (require(WASM_PACKAGE) as { ReedSolomonErasure: RsClass }).ReedSolomonErasure;
-    const module = new WebAssembly.Module(readFileSync(require.resolve(WASM_FILE)));
+    const module = new Wasm.Module(readFileSync(require.resolve(WASM_FILE)));
     loaded = { cls, module, shared: instantiate(cls, module) };
     return loaded;
   } catch (cause) {
@@ -60,10 +68,10 @@ function load(): Loaded {
   }
 }
 
-function instantiate(cls: RsClass, module: WebAssembly.Module): ReedSolomonErasure {
+function instantiate(cls: RsClass, module: WasmModule): ReedSolomonErasure {
   // The wrapper's constructor is private in its typings; it only stores the instance exports.
-  const Ctor = cls as unknown as new (exports: WebAssembly.Exports) => ReedSolomonErasure;
-  return new Ctor(new WebAssembly.Instance(module).exports);
+  const Ctor = cls as unknown as new (exports: WasmExports) => ReedSolomonErasure;
+  return new Ctor(new Wasm.Instance(module).exports);
 }
 
 /** The shared WASM instance (used for encoding), loaded on first call. Throws RS_ERR_FEC_WASM_LOAD (cached). */

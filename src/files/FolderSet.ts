@@ -1,0 +1,93 @@
+/**
+ * All the synced folders of one station: the facade the sync layer (and the CLI) calls.
+ *
+ * Layout inside the station directory:
+ *   <stationDir>/files/chunks/ab/<hash hex>   chunk store (received chunks, list chunks)
+ *   <stationDir>/files/versions/<share>/…     overwritten and deleted files
+ * and the files_* tables in the station's SQLite database.
+ */
+import { join } from 'node:path';
+import type Database from 'better-sqlite3';
+import { makeError } from '../errors/RadiosyncError.js';
+import { applyEntries, type ApplyItem, type ApplyReport } from './applyEntries.js';
+import { ChunkIndex } from './ChunkIndex.js';
+import { FILES_ERRORS } from './errors.js';
+import type { ChunkerOptions } from './FastCdc.js';
+import { FilesDb } from './FilesDb.js';
+import { validateFolders, type FolderConfig } from './Folder.js';
+import { VERSIONS_KEEP_MS } from './limits.js';
+import { cleanTemps } from './safeWrite.js';
+import { scanFolder, type ScanResult } from './scanFolder.js';
+import { cleanupVersions, Versions } from './Versions.js';
+
+export interface FolderSetOptions {
+  /** The station's SQLite database (better-sqlite3). */
+  db: Database.Database;
+  /** The station directory (chunk store and versions live under `files/`). */
+  stationDir: string;
+  folders: FolderConfig[];
+  /** Wall clock for version names (ms). Default Date.now. */
+  now?: () => number;
+  /** How long versions are kept (ms). Default VERSIONS_KEEP_MS (30 days). */
+  versionsKeepMs?: number;
+  /** See ApplyContext.caseInsensitive. Default false. */
+  caseInsensitive?: boolean;
+  chunker?: ChunkerOptions;
+}
+
+export class FolderSet {
+  readonly fdb: FilesDb;
+  readonly chunks: ChunkIndex;
+  readonly versions: Versions;
+  private readonly folders = new Map<string, FolderConfig>();
+  private readonly opts: FolderSetOptions;
+
+  constructor(opts: FolderSetOptions) {
+    validateFolders(opts.folders);
+    this.opts = opts;
+    for (const f of opts.folders) this.folders.set(f.share, f);
+    this.fdb = new FilesDb(opts.db);
+    this.chunks = new ChunkIndex(this.fdb, join(opts.stationDir, 'files', 'chunks'), (s) => this.folders.get(s)?.root);
+    this.versions = new Versions(join(opts.stationDir, 'files', 'versions'));
+  }
+
+  shares(): string[] {
+    return [...this.folders.keys()];
+  }
+
+  folder(share: string): FolderConfig {
+    const f = this.folders.get(share);
+    if (!f) throw makeError(FILES_ERRORS, 'RS_ERR_FOLDER_CONFIG', `no folder with share ${share}`, { share });
+    return f;
+  }
+
+  private ctx() {
+    return {
+      fdb: this.fdb,
+      chunks: this.chunks,
+      versions: this.versions,
+      now: this.opts.now ?? Date.now,
+      caseInsensitive: this.opts.caseInsensitive ?? false,
+      ...(this.opts.chunker ? { chunker: this.opts.chunker } : {}),
+    };
+  }
+
+  /** Incremental scan of one folder: the local changes to record. */
+  scan(share: string): Promise<ScanResult> {
+    return scanFolder(this.folder(share), this.ctx());
+  }
+
+  /** Apply decided row states of one folder to disk. */
+  apply(share: string, items: ApplyItem[]): Promise<ApplyReport> {
+    return applyEntries(this.folder(share), items, this.ctx());
+  }
+
+  /** Startup/housekeeping: remove crash-left temp files and expired versions. */
+  cleanup(): { temps: number; versions: number } {
+    let temps = 0;
+    for (const f of this.folders.values()) temps += cleanTemps(f.root);
+    temps += cleanTemps(this.chunks.dir);
+    const now = (this.opts.now ?? Date.now)();
+    return { temps, versions: cleanupVersions(this.versions, now, this.opts.versionsKeepMs ?? VERSIONS_KEEP_MS) };
+  }
+}

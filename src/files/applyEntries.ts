@@ -1,0 +1,309 @@
+/**
+ * Apply incoming `@files` row states to disk.
+ *
+ * The caller (the record store, or FolderReplica in tests) has already decided which version of
+ * each row wins; this module does the disk work safely:
+ * - directories first (shallow to deep), then files and symlinks, then conflict copies, then
+ *   deletes of files and symlinks, then deletes of directories (deep to shallow). Upserts go before
+ *   deletes so a rename or move reads its chunks from the old file before it disappears;
+ * - each file is assembled from chunks (chunk store or local files, each verified), written with a
+ *   safe write, and the target is re-hashed just before the rename: if it no longer matches the
+ *   last scan, the entry is deferred (RS_ERR_FILES_TARGET_CHANGED) and the local edit wins the race;
+ * - a concurrent live version that lost is written beside the winner as a conflict copy, which the
+ *   next scan picks up and syncs like any new file;
+ * - a replaced or deleted file goes to the versions folder;
+ * - the scan state is updated, so the next scan does not report applied entries as local changes.
+ * Bad paths, missing chunks and changed targets are reported per entry; other entries go on.
+ */
+import { lstatSync, mkdirSync, readdirSync, readlinkSync, rmdirSync, symlinkSync, renameSync, unlinkSync, chmodSync, type Stats } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { makeError } from '../errors/RadiosyncError.js';
+import { FILES_ERRORS, type FilesErrorCode } from './errors.js';
+import { assertFolderMarker, type FolderConfig } from './Folder.js';
+import { expandChunkList, type ChunkRef } from './ChunkList.js';
+import { bytesEqual } from './chunkHash.js';
+import { chunkFile } from './chunkFile.js';
+import { buildChunkTree } from './ChunkList.js';
+import { conflictName } from './conflictName.js';
+import { badPathReason, type FileEntry, type FileRowState } from './FileEntry.js';
+import type { ScanRow } from './FilesDb.js';
+import { fsyncDir, safeWriteFile, tempPathFor } from './safeWrite.js';
+import { EMPTY_LIST, statEntry, type ScanContext } from './scanFolder.js';
+import type { Versions } from './Versions.js';
+
+export interface ApplyItem {
+  /** The winning state of the row. */
+  winner: FileRowState;
+  /** Concurrent versions that lost; live files among them become conflict copies. */
+  losers?: FileRowState[];
+}
+
+export interface ApplyContext extends ScanContext {
+  versions: Versions;
+  now: () => number;
+  /**
+   * Treat the target file system as case-insensitive: an entry whose name differs only in case
+   * from another name already in its directory is not written (reported in `caseCollisions`).
+   * Default: false (Linux). Set it for FAT/exFAT sticks, Windows and default macOS volumes.
+   */
+  caseInsensitive?: boolean;
+}
+
+export interface ApplyProblem {
+  path: string;
+  code: FilesErrorCode;
+  message: string;
+  /** For RS_ERR_FILES_CHUNK_MISSING: the chunks (data or list) still needed. */
+  missing?: Uint8Array[];
+}
+
+export interface ApplyReport {
+  /** Paths created or replaced (files, dirs, symlinks). */
+  written: string[];
+  deleted: string[];
+  conflictCopies: string[];
+  /** Paths whose old content went to the versions folder. */
+  versioned: string[];
+  /** Entries not applied yet (missing chunks, target changed): retry later; do not acknowledge. */
+  deferred: ApplyProblem[];
+  /** Entries that can never apply (bad path, bad chunk list): acknowledge, never retry. */
+  rejected: ApplyProblem[];
+  /** Names that collide by case only on a case-insensitive target (not written). */
+  caseCollisions: string[];
+  /** Directories a delete left in place because they still hold unsynced (e.g. ignored) files. */
+  keptNonEmpty: string[];
+}
+
+function tryLstat(p: string): Stats | undefined {
+  try {
+    return lstatSync(p);
+  } catch {
+    return undefined;
+  }
+}
+
+function depth(p: string): number {
+  return p.split('/').length;
+}
+
+/** Does the file at `abs` still hold `expected` (by a fresh hash)? */
+async function holds(abs: string, expected: ScanRow | undefined, ctx: ScanContext): Promise<boolean> {
+  const st = tryLstat(abs);
+  if (expected === undefined) return st === undefined;
+  if (st === undefined) return true; // already gone: nothing to lose
+  if (expected.type === 'dir') return st.isDirectory();
+  if (expected.type === 'symlink') {
+    if (!st.isSymbolicLink()) return false;
+    try {
+      return readlinkSync(abs) === expected.target;
+    } catch {
+      return false;
+    }
+  }
+  if (!st.isFile() || st.size !== expected.size) return false;
+  const c = await chunkFile(abs, ctx.chunker ?? {});
+  return bytesEqual(buildChunkTree(c.leaves).root, expected.chunks);
+}
+
+export async function applyEntries(folder: FolderConfig, items: ApplyItem[], ctx: ApplyContext): Promise<ApplyReport> {
+  assertFolderMarker(folder);
+  const report: ApplyReport = { written: [], deleted: [], conflictCopies: [], versioned: [], deferred: [], rejected: [], caseCollisions: [], keptNonEmpty: [] };
+  const { share, root } = folder;
+  const problem = (list: ApplyProblem[], path: string, code: FilesErrorCode, message: string, missing?: Uint8Array[]): void => {
+    const e = makeError(FILES_ERRORS, code, message, { share, path });
+    list.push(missing ? { path, code, message: e.message, missing } : { path, code, message: e.message });
+  };
+
+  const valid = items.filter((it) => {
+    const e = it.winner.entry;
+    const why = e.share !== share ? `entry for share ${e.share}` : badPathReason(e.path);
+    if (why !== undefined) problem(report.rejected, e.path, 'RS_ERR_FILES_BAD_PATH', why);
+    return why === undefined;
+  });
+  const rank = (it: ApplyItem): number => {
+    const { deleted, entry } = it.winner;
+    if (!deleted) return entry.type === 'dir' ? 0 : 1;
+    return entry.type === 'dir' ? 3 : 2;
+  };
+  valid.sort((a, b) => {
+    const r = rank(a) - rank(b);
+    if (r !== 0) return r;
+    const d = depth(a.winner.entry.path) - depth(b.winner.entry.path);
+    return rank(a) === 3 ? -d : d;
+  });
+
+  /** Case-insensitive target: another name in the directory equal to this one ignoring case. */
+  const caseClash = (path: string): boolean => {
+    if (!ctx.caseInsensitive) return false;
+    const abs = join(root, path);
+    const name = abs.slice(dirname(abs).length + 1);
+    let names: string[] = [];
+    try {
+      names = readdirSync(dirname(abs));
+    } catch {
+      return false;
+    }
+    const fold = name.normalize('NFC').toLowerCase();
+    return names.some((n) => n !== name && n.normalize('NFC').toLowerCase() === fold);
+  };
+
+  const recordLocal = (entry: FileEntry, abs: string, leaves?: ChunkRef[]): void => {
+    const st = lstatSync(abs);
+    const row: ScanRow = { ...statEntry(share, entry.path, st, entry.type), chunks: entry.type === 'file' ? entry.chunks : EMPTY_LIST, target: entry.target };
+    ctx.fdb.tx(() => {
+      ctx.fdb.putScan(row);
+      if (leaves) ctx.chunks.recordFile(share, entry.path, leaves);
+    });
+  };
+
+  /** The data-chunk refs of a file entry, or a deferral/rejection. */
+  const leavesOf = (entry: FileEntry): ChunkRef[] | undefined => {
+    const ex = expandChunkList(entry.chunks, (h) => ctx.chunks.read(h));
+    if (!ex.ok) {
+      if (ex.error) problem(report.rejected, entry.path, 'RS_ERR_FILES_BAD_CHUNK_LIST', ex.error.message);
+      else problem(report.deferred, entry.path, 'RS_ERR_FILES_CHUNK_MISSING', `${ex.missing.length} list chunks missing`, ex.missing);
+      return undefined;
+    }
+    const size = ex.leaves.reduce((s, r) => s + r.length, 0);
+    if (size !== entry.size) {
+      problem(report.rejected, entry.path, 'RS_ERR_FILES_BAD_CHUNK_LIST', `chunks add up to ${size}, entry says ${entry.size}`);
+      return undefined;
+    }
+    const missing = ex.leaves.filter((r) => !ctx.chunks.has(r.hash)).map((r) => r.hash);
+    if (missing.length > 0) {
+      problem(report.deferred, entry.path, 'RS_ERR_FILES_CHUNK_MISSING', `${missing.length} chunks missing`, missing);
+      return undefined;
+    }
+    return ex.leaves;
+  };
+
+  function* source(leaves: ChunkRef[]): Generator<Uint8Array | undefined> {
+    for (const r of leaves) yield ctx.chunks.read(r.hash);
+  }
+
+  /** Write a conflict copy of a losing version (never replaces anything). */
+  const writeConflictCopy = async (loser: FileRowState): Promise<void> => {
+    const e = loser.entry;
+    if (loser.deleted || e.type !== 'file') return;
+    const path = conflictName(e.path, Number(loser.hlc >> 16n), loser.origin);
+    const abs = join(root, path);
+    const leaves = leavesOf({ ...e, path });
+    if (!leaves) return;
+    const st = tryLstat(abs);
+    if (st) {
+      report.conflictCopies.push(path); // made already (here or by a peer)
+      return;
+    }
+    const r = await safeWriteFile(abs, source(leaves), { mode: e.mode, mtime: e.mtime, check: () => tryLstat(abs) === undefined });
+    if (r === 'written') report.conflictCopies.push(path);
+  };
+
+  for (const it of valid) {
+    const { entry, deleted } = it.winner;
+    const abs = join(root, entry.path);
+    const local = ctx.fdb.getScan(share, entry.path);
+    const now = ctx.now();
+
+    if (!deleted) {
+      if (caseClash(entry.path)) {
+        report.caseCollisions.push(entry.path);
+        continue;
+      }
+      for (const l of it.losers ?? []) await writeConflictCopy(l);
+      const st = tryLstat(abs);
+      if (entry.type === 'dir') {
+        if (st && !st.isDirectory()) {
+          if (!(await holds(abs, local, ctx))) {
+            problem(report.deferred, entry.path, 'RS_ERR_FILES_TARGET_CHANGED', 'target changed since the last scan');
+            continue;
+          }
+          if (st.isFile()) report.versioned.push(entry.path), ctx.versions.moveIn(share, entry.path, abs, now);
+          else unlinkSync(abs);
+        }
+        mkdirSync(abs, { recursive: true });
+        if ((lstatSync(abs).mode & 0o777) !== entry.mode) chmodSync(abs, entry.mode);
+        recordLocal(entry, abs);
+        report.written.push(entry.path);
+        continue;
+      }
+      if (local && st && local.type === entry.type && bytesEqual(local.chunks, entry.chunks) && local.target === entry.target
+        && local.mode === entry.mode && local.mtime === entry.mtime) {
+        continue; // already there
+      }
+      if (st?.isDirectory()) {
+        try {
+          rmdirSync(abs); // a dir replaced by a file: only if empty
+        } catch {
+          problem(report.deferred, entry.path, 'RS_ERR_FILES_TARGET_CHANGED', 'a non-empty directory is in the way');
+          continue;
+        }
+      }
+      const keepOld = (): void => {
+        const cur = tryLstat(abs);
+        if (cur?.isFile()) {
+          ctx.versions.keepCopy(share, entry.path, abs, now);
+          report.versioned.push(entry.path);
+        }
+      };
+      if (entry.type === 'symlink') {
+        if (!(await holds(abs, local, ctx))) {
+          problem(report.deferred, entry.path, 'RS_ERR_FILES_TARGET_CHANGED', 'target changed since the last scan');
+          continue;
+        }
+        mkdirSync(dirname(abs), { recursive: true });
+        const tmp = tempPathFor(abs);
+        symlinkSync(entry.target, tmp);
+        keepOld();
+        renameSync(tmp, abs);
+        fsyncDir(dirname(abs));
+        recordLocal(entry, abs);
+        ctx.chunks.forgetFile(share, entry.path);
+        report.written.push(entry.path);
+        continue;
+      }
+      const leaves = leavesOf(entry);
+      if (!leaves) continue;
+      const r = await safeWriteFile(abs, source(leaves), {
+        mode: entry.mode,
+        mtime: entry.mtime,
+        check: () => holds(abs, local, ctx),
+        beforeReplace: keepOld,
+      });
+      if (r === 'target-changed') problem(report.deferred, entry.path, 'RS_ERR_FILES_TARGET_CHANGED', 'target changed since the last scan');
+      else if (r === 'source-failed') problem(report.deferred, entry.path, 'RS_ERR_FILES_CHUNK_MISSING', 'a chunk could not be read');
+      else {
+        recordLocal(entry, abs, leaves);
+        report.written.push(entry.path);
+      }
+      continue;
+    }
+
+    // delete
+    const st = tryLstat(abs);
+    if (st === undefined) {
+      if (local) ctx.fdb.tx(() => (ctx.fdb.deleteScan(share, entry.path), ctx.chunks.forgetFile(share, entry.path)));
+      continue;
+    }
+    if (local === undefined) continue; // an unscanned local file or dir: it is newer than the delete
+    if (!(await holds(abs, local, ctx))) {
+      problem(report.deferred, entry.path, 'RS_ERR_FILES_TARGET_CHANGED', 'target changed since the last scan; the local edit wins');
+      continue;
+    }
+    if (st.isDirectory()) {
+      try {
+        rmdirSync(abs);
+      } catch {
+        report.keptNonEmpty.push(entry.path);
+        continue;
+      }
+    } else if (st.isFile()) {
+      ctx.versions.moveIn(share, entry.path, abs, now);
+      report.versioned.push(entry.path);
+    } else unlinkSync(abs);
+    fsyncDir(dirname(abs));
+    ctx.fdb.tx(() => (ctx.fdb.deleteScan(share, entry.path), ctx.chunks.forgetFile(share, entry.path)));
+    report.deleted.push(entry.path);
+  }
+  return report;
+}
+

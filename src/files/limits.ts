@@ -1,0 +1,57 @@
+/**
+ * Every bound and tuning constant of folder sync, with its default and why (see docs/folders.md).
+ */
+
+/**
+ * Smallest chunk FastCDC cuts (bytes), except a file's last chunk. Default 1 KiB: below that the
+ * per-chunk overhead on air (16-byte hash + length in the chunk list, ~20 bytes of CBOR framing)
+ * passes 2%.
+ */
+export const CDC_MIN_CHUNK = 1024;
+/**
+ * Average chunk size FastCDC aims for (bytes, a power of two). Default 4 KiB: a 1 KB edit costs
+ * about one 4 KiB chunk (~30 s at 1200 bit/s), while a 1 MB file needs only ~256 chunk references.
+ * Smaller chunks make edits cheaper but every chunk list (and the SQLite index) longer.
+ */
+export const CDC_AVG_CHUNK = 4096;
+/** Largest chunk (bytes). Default 16 KiB (4× average): bounds one chunk's airtime and memory. */
+export const CDC_MAX_CHUNK = 16384;
+
+/**
+ * Bytes of a chunk id: SHA-256 truncated to 128 bits. Collisions need ~2^64 chunks (birthday
+ * bound) — far beyond any station — and each reference costs 16 bytes on air instead of 32.
+ */
+export const CHUNK_HASH_BYTES = 16;
+
+/**
+ * A chunk list longer than this many records is split into content-defined list chunks (a tree),
+ * so a rename or an edit re-sends only the top list. Default 16 records (~300 bytes).
+ */
+export const CHUNK_LIST_INLINE_MAX = 16;
+/**
+ * A list chunk ends after a record whose hash has this many low zero bits: groups of ~2^5 = 32
+ * records (~600 bytes), cut by content so an insertion shifts no other group.
+ */
+export const CHUNK_LIST_GROUP_BITS = 5;
+/** Hard cap on records in one list chunk (bounds a list chunk to ~2.5 KiB). */
+export const CHUNK_LIST_GROUP_MAX = 128;
+/** Deepest chunk-list tree accepted from a peer (level 0 = data). 6 levels cover > 2^40 bytes. */
+export const CHUNK_LIST_MAX_LEVEL = 6;
+
+/** Longest entry path accepted (UTF-8 bytes), as on common file systems (PATH_MAX 4096). */
+export const MAX_ENTRY_PATH_BYTES = 4096;
+
+/** Read size when streaming a file through the chunker (bytes). Memory per open file. */
+export const SCAN_READ_BYTES = 256 * 1024;
+
+/** Rows written per SQLite transaction while scanning: bounds a transaction's journal. */
+export const SCAN_BATCH_ROWS = 2000;
+
+/**
+ * Quiet time after the last file-system event before the watcher runs an incremental scan
+ * (ms). Default 2 s: an editor's save (temp, rename, chmod) lands in one scan.
+ */
+export const WATCH_DEBOUNCE_MS = 2000;
+
+/** How long overwritten and deleted files stay in the versions folder (ms). Default 30 days. */
+export const VERSIONS_KEEP_MS = 30 * 24 * 3600 * 1000;

@@ -1,0 +1,182 @@
+/**
+ * Scan a folder into entries and the local changes to record.
+ *
+ * Unchanged files are skipped by (size, mtime, inode, mode) against the scan state in SQLite;
+ * the rest are streamed through FastCDC and hashed. Directories (including empty ones), files and
+ * symlinks (recorded with their target, never followed) become entries; sockets, FIFOs and devices
+ * are skipped. A file that changes while being hashed is left for the next scan ("unstable").
+ * Directory mtimes are not synced (they change whenever an entry inside does): they are recorded as 0.
+ */
+import { lstatSync, readdirSync, readlinkSync, type Stats } from 'node:fs';
+import { join } from 'node:path';
+import { assertFolderMarker, type FolderConfig } from './Folder.js';
+import type { ChunkIndex } from './ChunkIndex.js';
+import { buildChunkTree } from './ChunkList.js';
+import { chunkFile } from './chunkFile.js';
+import type { ChunkerOptions } from './FastCdc.js';
+import { changedFields, entryId, FILES_TABLE, type EntryType, type FileChange, type FileEntry } from './FileEntry.js';
+import type { FilesDb, ScanRow } from './FilesDb.js';
+import { loadIgnore } from './ignoreRules.js';
+import { SCAN_BATCH_ROWS } from './limits.js';
+
+/** Packed chunk list of an empty file / of a non-file entry. */
+export const EMPTY_LIST = new Uint8Array([0]);
+
+/** Permission bits kept in entries. */
+export const MODE_MASK = 0o777;
+
+export interface ScanContext {
+  fdb: FilesDb;
+  chunks: ChunkIndex;
+  chunker?: ChunkerOptions;
+}
+
+export interface ScanStats {
+  entries: number;
+  hashedFiles: number;
+  hashedBytes: number;
+  skippedUnchanged: number;
+  unstable: number;
+  ignored: number;
+}
+
+export interface ScanResult {
+  changes: FileChange[];
+  stats: ScanStats;
+}
+
+function typeOf(st: Stats): EntryType | undefined {
+  if (st.isSymbolicLink()) return 'symlink';
+  if (st.isDirectory()) return 'dir';
+  if (st.isFile()) return 'file';
+  return undefined;
+}
+
+/** Entry fields for a stat (without content). */
+export function statEntry(share: string, path: string, st: Stats, type: EntryType): Omit<ScanRow, 'chunks' | 'target'> {
+  return {
+    share, path, type,
+    mode: type === 'symlink' ? 0 : st.mode & MODE_MASK,
+    mtime: type === 'dir' ? 0 : Math.floor(st.mtimeMs),
+    size: type === 'file' ? st.size : 0,
+    ino: st.ino,
+  };
+}
+
+/** Chunk one file and record its chunks; undefined if it changed while being read. */
+export async function hashFileEntry(
+  abs: string, base: Omit<ScanRow, 'chunks' | 'target'>, ctx: ScanContext,
+): Promise<{ row: ScanRow; leaves: import('./ChunkList.js').ChunkRef[] } | undefined> {
+  const chunked = await chunkFile(abs, ctx.chunker ?? {});
+  let after: Stats;
+  try {
+    after = lstatSync(abs);
+  } catch {
+    return undefined;
+  }
+  if (chunked.size !== base.size || after.size !== base.size || Math.floor(after.mtimeMs) !== base.mtime) return undefined;
+  const tree = buildChunkTree(chunked.leaves);
+  for (const l of tree.lists) ctx.chunks.put(l);
+  return { row: { ...base, chunks: tree.root, target: '' }, leaves: chunked.leaves };
+}
+
+/**
+ * Scan `folder`: returns the changes since the last scan (changed fields only; the record store
+ * stamps origin, seq and hlc) and updates the scan state and chunk index.
+ * Throws RS_ERR_FOLDER_MARKER_MISSING if the root marker is missing.
+ */
+export async function scanFolder(folder: FolderConfig, ctx: ScanContext): Promise<ScanResult> {
+  assertFolderMarker(folder);
+  const { share, root } = folder;
+  const ignored = loadIgnore(root);
+  const prev = ctx.fdb.loadScan(share);
+  const seen = new Set<string>();
+  const changes: FileChange[] = [];
+  const stats: ScanStats = { entries: 0, hashedFiles: 0, hashedBytes: 0, skippedUnchanged: 0, unstable: 0, ignored: 0 };
+  let pending: Array<() => void> = [];
+  const flush = (): void => {
+    const work = pending;
+    pending = [];
+    ctx.fdb.tx(() => work.forEach((w) => w()));
+  };
+  const record = (row: ScanRow, before: FileEntry | undefined, leaves?: import('./ChunkList.js').ChunkRef[]): void => {
+    const fields = changedFields(before, row);
+    const prevIno = prev.get(row.path)?.ino;
+    if (Object.keys(fields).length > 0) {
+      changes.push({ table: FILES_TABLE, id: entryId(share, row.path), kind: 'upsert', fields });
+    }
+    if (Object.keys(fields).length > 0 || prevIno !== row.ino || leaves !== undefined) {
+      pending.push(() => {
+        ctx.fdb.putScan(row);
+        if (leaves !== undefined) ctx.chunks.recordFile(share, row.path, leaves);
+      });
+      if (pending.length >= SCAN_BATCH_ROWS) flush();
+    }
+  };
+
+  const walk = async (rel: string): Promise<void> => {
+    const abs = rel === '' ? root : join(root, rel);
+    let names: string[];
+    try {
+      names = readdirSync(abs);
+    } catch {
+      return;
+    }
+    names.sort();
+    for (const name of names) {
+      const path = rel === '' ? name : `${rel}/${name}`;
+      const full = join(abs, name);
+      let st: Stats;
+      try {
+        st = lstatSync(full);
+      } catch {
+        continue;
+      }
+      const type = typeOf(st);
+      if (type === undefined) continue;
+      if (ignored(path, type === 'dir')) {
+        stats.ignored++;
+        continue;
+      }
+      const base = statEntry(share, path, st, type);
+      const before = prev.get(path);
+      seen.add(path);
+      stats.entries++;
+      if (type === 'dir') {
+        record({ ...base, chunks: EMPTY_LIST, target: '' }, before);
+        await walk(path);
+      } else if (type === 'symlink') {
+        let target = '';
+        try {
+          target = readlinkSync(full);
+        } catch {
+          continue;
+        }
+        record({ ...base, chunks: EMPTY_LIST, target }, before);
+      } else if (before && before.type === 'file' && before.size === base.size && before.mtime === base.mtime && before.ino === base.ino && before.mode === base.mode) {
+        stats.skippedUnchanged++;
+      } else {
+        const hashed = await hashFileEntry(full, base, ctx);
+        if (hashed === undefined) {
+          stats.unstable++;
+          if (before) seen.add(path); // keep the old entry until the file settles
+          continue;
+        }
+        stats.hashedFiles++;
+        stats.hashedBytes += base.size;
+        record(hashed.row, before, hashed.leaves);
+      }
+    }
+  };
+  await walk('');
+  for (const [path, row] of prev) {
+    if (seen.has(path)) continue;
+    changes.push({ table: FILES_TABLE, id: entryId(share, path), kind: 'delete', fields: {} });
+    pending.push(() => {
+      ctx.fdb.deleteScan(share, path);
+      if (row.type === 'file') ctx.chunks.forgetFile(share, path);
+    });
+  }
+  flush();
+  return { changes, stats };
+}

@@ -1,0 +1,142 @@
+/**
+ * A simulated radio seen as a KISS TNC: the {@link Transport} a station's software talks to.
+ *
+ * Host → TNC (bytes written), decoded with the framing layer's KissDecoder:
+ *   FEND 0x00 <AX.25 frame, no FCS> FEND   → transmitted (queued for the next key-up)
+ *   FEND 0x01 <n> FEND                     → TXDELAY = n·10 ms
+ *   FEND 0x02 <p> FEND                     → persistence = p (0–255)
+ *   FEND 0x03 <n> FEND                     → SlotTime = n·10 ms (0 is taken as 10 ms)
+ *   FEND 0x04 <n> FEND                     → TXtail = n·10 ms
+ *   FEND 0x05 <b> FEND                     → full duplex if b ≠ 0 (no carrier sense)
+ *   FEND 0x06 "TXBUF:" FEND                → answered with FEND 0x06 "TXBUF:<bytes queued>" FEND,
+ *                                            modelled on Dire Wolf's SetHardware query (User Guide §9.6.6)
+ *   FEND 0xFF FEND                         → ignored (a KISS-only TNC stays in KISS)
+ *   anything on a port other than 0        → ignored and counted (a one-port TNC)
+ *
+ * TNC → host (bytes delivered to onData listeners): every frame the radio hears, as
+ *   FEND 0x00 <AX.25 frame, no FCS> FEND
+ */
+import { makeError } from '../errors/RadiosyncError.js';
+import { KissCommand, KissDecoder, encodeKiss, type KissFrame } from '../framing/kiss.js';
+import { KISS_TIME_UNIT_MS } from '../framing/kissParameters.js';
+import type { Transport } from '../transport/Transport.js';
+import { SIM_ERRORS } from './errors.js';
+import { MAX_SIM_FRAME_BYTES, type SimRadio } from './SimRadio.js';
+
+/** The SetHardware query (ASCII) a host sends to learn how many bytes are still queued for transmission. */
+export const TXBUF_QUERY = 'TXBUF:';
+
+const ascii = new TextEncoder();
+const unascii = new TextDecoder('latin1');
+
+export interface SimKissPortStats {
+  /** Data frames accepted for transmission. */
+  framesIn: number;
+  /** Data frames delivered to the host. */
+  framesOut: number;
+  /** Parameter and SetHardware commands applied. */
+  commands: number;
+  /** Frames ignored: other ports, or refused by the radio (size). */
+  ignored: number;
+}
+
+export class SimKissPort implements Transport {
+  readonly name: string;
+  readonly stats: SimKissPortStats = { framesIn: 0, framesOut: 0, commands: 0, ignored: 0 };
+  /** Decoder statistics: garbage bytes and oversized frames from the host. */
+  readonly decoder = new KissDecoder({ maxFrameBytes: MAX_SIM_FRAME_BYTES + 1 });
+  private readonly dataListeners = new Set<(chunk: Uint8Array) => void>();
+  private readonly closeListeners = new Set<(err?: Error) => void>();
+  private readonly unsubscribe: Array<() => void> = [];
+  private closed = false;
+
+  constructor(
+    private readonly radio: SimRadio,
+    name?: string,
+  ) {
+    this.name = name ?? `sim:${radio.name}`;
+    this.unsubscribe.push(
+      radio.onFrame((frame) => {
+        this.stats.framesOut++;
+        this.emit(encodeKiss({ port: 0, command: KissCommand.Data, data: frame }));
+      }),
+    );
+    const onRadioClose = (): void => void this.close();
+    radio.closeHooks.add(onRadioClose);
+    this.unsubscribe.push(() => void radio.closeHooks.delete(onRadioClose));
+  }
+
+  async write(data: Uint8Array): Promise<void> {
+    if (this.closed) throw makeError(SIM_ERRORS, 'RS_ERR_SIM_CLOSED', `KISS port ${this.name} is closed`, { port: this.name });
+    for (const f of this.decoder.push(data)) this.handle(f);
+  }
+
+  onData(listener: (chunk: Uint8Array) => void): () => void {
+    this.dataListeners.add(listener);
+    return () => void this.dataListeners.delete(listener);
+  }
+
+  onClose(listener: (err?: Error) => void): () => void {
+    this.closeListeners.add(listener);
+    return () => void this.closeListeners.delete(listener);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    for (const u of this.unsubscribe) u();
+    for (const l of [...this.closeListeners]) l();
+    this.closeListeners.clear();
+    this.dataListeners.clear();
+  }
+
+  private emit(bytes: Uint8Array): void {
+    for (const l of [...this.dataListeners]) l(bytes);
+  }
+
+  private handle(f: KissFrame): void {
+    if (f.command === KissCommand.Return) return;
+    if (f.port !== 0) {
+      this.stats.ignored++;
+      return;
+    }
+    const v = f.data[0] ?? 0;
+    switch (f.command) {
+      case KissCommand.Data:
+        if (this.radio.isClosed || f.data.length === 0 || f.data.length > MAX_SIM_FRAME_BYTES) {
+          this.stats.ignored++;
+          return;
+        }
+        this.radio.send(f.data);
+        this.stats.framesIn++;
+        return;
+      case KissCommand.TxDelay:
+        this.radio.configure({ txDelayMs: v * KISS_TIME_UNIT_MS });
+        break;
+      case KissCommand.Persistence:
+        this.radio.configure({ persistence: v });
+        break;
+      case KissCommand.SlotTime:
+        this.radio.configure({ slotTimeMs: Math.max(1, v) * KISS_TIME_UNIT_MS });
+        break;
+      case KissCommand.TxTail:
+        this.radio.configure({ txTailMs: v * KISS_TIME_UNIT_MS });
+        break;
+      case KissCommand.FullDuplex:
+        this.radio.configure({ fullDuplex: v !== 0 });
+        break;
+      case KissCommand.SetHardware: {
+        const text = unascii.decode(f.data);
+        if (text.toUpperCase().startsWith(TXBUF_QUERY)) {
+          const reply = ascii.encode(`${TXBUF_QUERY}${this.radio.queuedBytes}`);
+          this.emit(encodeKiss({ port: 0, command: KissCommand.SetHardware, data: reply }));
+        }
+        break;
+      }
+      default:
+        this.stats.ignored++;
+        return;
+    }
+    this.stats.commands++;
+  }
+}

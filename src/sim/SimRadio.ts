@@ -1,0 +1,238 @@
+import { makeError } from '../errors/RadiosyncError.js';
+import type { Timer } from '../clock/Clock.js';
+import type { Transport } from '../transport/Transport.js';
+import { SIM_ERRORS } from './errors.js';
+import type { LossSpec, LossProcess } from './lossModels.js';
+import { cloneStats, emptyStats, type StationAirStats } from './StationAirStats.js';
+import { SimKissPort } from './SimKissPort.js';
+
+/** Default TXDELAY: 300 ms (RADIO-FACTS.md: usual value; Dire Wolf's author found 200 ms too short). */
+export const DEFAULT_TXDELAY_MS = 300;
+/** Default TXTAIL: 50 ms (RADIO-FACTS.md). */
+export const DEFAULT_TXTAIL_MS = 50;
+/** Default p-persistence: 63, i.e. transmit with probability (63+1)/256 = 0.25 per slot (KISS spec). */
+export const DEFAULT_PERSISTENCE = 63;
+/** Default slot time: 100 ms (the KISS and Dire Wolf default). */
+export const DEFAULT_SLOT_TIME_MS = 100;
+/**
+ * Bound on one station's transmit queue, in frames. 1000 frames of 256 bytes is ~30 minutes of
+ * airtime at 1200 bit/s: far more than a TNC buffers, so a well-behaved link layer never meets it,
+ * while a runaway sender cannot grow memory without end. Frames beyond it are dropped and counted.
+ */
+export const MAX_SIM_QUEUED_FRAMES = 1000;
+/**
+ * Largest frame the simulated radio accepts: 2120 bytes (AX.25 header with 8 digipeaters, 72 bytes,
+ * plus 2048 bytes of info, a generous N1), matching the framing layer's largest AX.25 frame.
+ */
+export const MAX_SIM_FRAME_BYTES = 2120;
+
+/** Channel-access parameters of one station (what KISS commands 1–5 set on a real TNC). */
+export interface RadioParams {
+  /** Key-up to first frame, ms. Default {@link DEFAULT_TXDELAY_MS}. */
+  txDelayMs: number;
+  /** Last frame to key-down, ms. Default {@link DEFAULT_TXTAIL_MS}. */
+  txTailMs: number;
+  /** 0–255: transmit with probability (persistence+1)/256 in a free slot. Default 63. */
+  persistence: number;
+  /** Slot time, ms. Default {@link DEFAULT_SLOT_TIME_MS}. */
+  slotTimeMs: number;
+  /** Full duplex (KISS command 5): transmit at once, without carrier sense or p-persistence. */
+  fullDuplex: boolean;
+}
+
+/** Options of {@link RadioChannel.attach}: radio parameters, plus this receiver's own loss model. */
+export interface StationOptions extends Partial<RadioParams> {
+  /** Loss model for frames this station receives (overrides the channel's). */
+  loss?: LossSpec;
+  /** Bit error rate for frames this station receives (overrides the channel's). */
+  ber?: number;
+}
+
+/** Where and when a heard frame came from. */
+export interface HeardFrameInfo {
+  /** Name of the sending station. */
+  from: string;
+  /** Clock time of delivery (end of the frame on air + latency). */
+  at: number;
+}
+
+export type FrameListener = (frame: Uint8Array, info: HeardFrameInfo) => void;
+
+/** @internal What a radio asks of its channel. */
+export interface ChannelHooks {
+  now(): number;
+  /** The radio has frames queued and is idle: start channel access. */
+  wake(radio: SimRadio): void;
+  /** The radio is closing: stop any access attempt or key-up. */
+  detach(radio: SimRadio): void;
+}
+
+function checkParam(name: string, v: unknown, min: number, max: number): void {
+  if (typeof v !== 'number' || !Number.isFinite(v) || v < min || v > max) {
+    throw makeError(SIM_ERRORS, 'RS_ERR_SIM_BAD_OPTION', `"${name}" must be a number in [${min}, ${max}]: ${String(v)}`, { name, value: v });
+  }
+}
+
+/** Validate and fill radio parameters from defaults. */
+export function resolveRadioParams(opts: Partial<RadioParams> = {}, base?: RadioParams): RadioParams {
+  const p: RadioParams = {
+    txDelayMs: opts.txDelayMs ?? base?.txDelayMs ?? DEFAULT_TXDELAY_MS,
+    txTailMs: opts.txTailMs ?? base?.txTailMs ?? DEFAULT_TXTAIL_MS,
+    persistence: opts.persistence ?? base?.persistence ?? DEFAULT_PERSISTENCE,
+    slotTimeMs: opts.slotTimeMs ?? base?.slotTimeMs ?? DEFAULT_SLOT_TIME_MS,
+    fullDuplex: opts.fullDuplex ?? base?.fullDuplex ?? false,
+  };
+  checkParam('txDelayMs', p.txDelayMs, 0, 60_000);
+  checkParam('txTailMs', p.txTailMs, 0, 60_000);
+  checkParam('persistence', p.persistence, 0, 255);
+  if (!Number.isInteger(p.persistence)) checkParam('persistence', NaN, 0, 255);
+  checkParam('slotTimeMs', p.slotTimeMs, 1, 60_000);
+  return p;
+}
+
+/**
+ * One station on a simulated channel: a radio with a KISS TNC. Made by {@link RadioChannel.attach}.
+ *
+ * `send` queues a frame; the station then contends for the channel and, once it gets it, sends
+ * every queued frame (including frames queued while it is on air) in ONE key-up, as a TNC does.
+ * Half-duplex: it hears nothing while its transmitter is keyed.
+ */
+export class SimRadio {
+  readonly name: string;
+  /** @internal */ params: RadioParams;
+  /** @internal */ readonly queue: Uint8Array[] = [];
+  /** @internal */ readonly counters: StationAirStats = emptyStats();
+  /** @internal 'idle' | 'access' (waiting for the channel) | 'tx' (keyed). */
+  state: 'idle' | 'access' | 'tx' = 'idle';
+  /** @internal */ timer: Timer | undefined;
+  /** @internal when the current access wait began. */ accessSince = 0;
+  /** @internal start of the key-up in progress. */ keyUpStart = 0;
+  /** @internal start of the frame on air, if any. */ frameStart: number | undefined;
+  /** @internal loss processes for frames heard from each sender. */
+  readonly rxLoss = new Map<string, { loss: LossProcess; ber: () => number }>();
+  /** @internal */ readonly rxLossSpec: LossSpec | undefined;
+  /** @internal */ readonly rxBer: number | undefined;
+  /** @internal called once when the radio closes (its KISS sessions close with it). */
+  readonly closeHooks = new Set<() => void>();
+  private readonly frameListeners = new Set<FrameListener>();
+  private readonly idleListeners = new Set<() => void>();
+  private kissPort: SimKissPort | undefined;
+  private closed = false;
+
+  /** @internal */
+  constructor(
+    name: string,
+    opts: StationOptions,
+    private readonly hooks: ChannelHooks,
+  ) {
+    this.name = name;
+    this.params = resolveRadioParams(opts);
+    this.rxLossSpec = opts.loss;
+    this.rxBer = opts.ber;
+  }
+
+  /**
+   * Queue one AX.25 frame (without FCS) for transmission. Throws RS_ERR_SIM_FRAME_TOO_LARGE for an
+   * empty or over-long frame and RS_ERR_SIM_CLOSED after close; a full queue drops the frame and
+   * counts it in `framesDropped`.
+   */
+  send(frame: Uint8Array): void {
+    if (this.closed) throw makeError(SIM_ERRORS, 'RS_ERR_SIM_CLOSED', `station ${this.name} is closed`, { station: this.name });
+    if (frame.length === 0 || frame.length > MAX_SIM_FRAME_BYTES) {
+      throw makeError(SIM_ERRORS, 'RS_ERR_SIM_FRAME_TOO_LARGE', `frame of ${frame.length} bytes: must be 1-${MAX_SIM_FRAME_BYTES}`, {
+        station: this.name,
+        length: frame.length,
+      });
+    }
+    if (this.queue.length >= MAX_SIM_QUEUED_FRAMES) {
+      this.counters.framesDropped++;
+      return;
+    }
+    this.queue.push(frame.slice());
+    if (this.state === 'idle') this.hooks.wake(this);
+  }
+
+  /** Listen for frames heard from other stations. Returns an unsubscribe function. */
+  onFrame(listener: FrameListener): () => void {
+    this.frameListeners.add(listener);
+    return () => void this.frameListeners.delete(listener);
+  }
+
+  /** Called when the transmit queue is empty and the transmitter has keyed down (after TXTAIL). */
+  onIdle(listener: () => void): () => void {
+    this.idleListeners.add(listener);
+    return () => void this.idleListeners.delete(listener);
+  }
+
+  /** This radio seen as a KISS TNC byte stream (one shared session, made on first use). */
+  get kiss(): Transport {
+    this.kissPort ??= new SimKissPort(this);
+    return this.kissPort;
+  }
+
+  /** A further KISS session on this TNC (as Dire Wolf serves several KISS clients at once). */
+  openKiss(name?: string): Transport {
+    return new SimKissPort(this, name);
+  }
+
+  /** Current channel-access parameters. */
+  get radioParams(): Readonly<RadioParams> {
+    return { ...this.params };
+  }
+
+  /** Change channel-access parameters (KISS commands 1–5 do this); takes effect at the next decision. */
+  configure(params: Partial<RadioParams>): void {
+    this.params = resolveRadioParams(params, this.params);
+  }
+
+  /** Frames waiting to go on air. */
+  get queuedFrames(): number {
+    return this.queue.length;
+  }
+
+  /** Bytes waiting to go on air (frame bytes, as Dire Wolf's TXBUF reports). */
+  get queuedBytes(): number {
+    let n = 0;
+    for (const f of this.queue) n += f.length;
+    return n;
+  }
+
+  /** True while the transmitter is keyed. */
+  get transmitting(): boolean {
+    return this.state === 'tx';
+  }
+
+  /** A copy of this station's counters (airtime so far includes a key-up in progress). */
+  stats(): StationAirStats {
+    const s = cloneStats(this.counters);
+    if (this.state === 'tx') s.airtimeMs += this.hooks.now() - this.keyUpStart;
+    return s;
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  /** Leave the channel: drop the queue, key down at once, stop listening. Idempotent. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.queue.length = 0;
+    this.hooks.detach(this);
+    this.frameListeners.clear();
+    this.idleListeners.clear();
+    for (const h of [...this.closeHooks]) h();
+    this.closeHooks.clear();
+  }
+
+  /** @internal deliver a heard frame to listeners (each gets its own copy). */
+  deliver(frame: Uint8Array, info: HeardFrameInfo): void {
+    if (this.closed) return;
+    for (const l of [...this.frameListeners]) l(frame.slice(), info);
+  }
+
+  /** @internal */
+  emitIdle(): void {
+    for (const l of [...this.idleListeners]) l();
+  }
+}

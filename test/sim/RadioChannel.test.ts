@@ -1,0 +1,152 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { frameAirtimeMs } from '../../src/sim/airtime.js';
+import { isRadiosyncError } from '../../src/errors/RadiosyncError.js';
+import { Prng } from '../../src/util/prng.js';
+import { drain, frameOf, makeChannel } from './helpers.js';
+
+const always = { persistence: 255 }; // key up in the first free slot, so times are exact
+
+test('frames queued before channel access go out in one key-up, with exact airtime', () => {
+  const { clock, channel } = makeChannel();
+  const a = channel.attach('A', always);
+  const b = channel.attach('B');
+  const heard: Array<{ len: number; at: number; from: string }> = [];
+  b.onFrame((f, info) => heard.push({ len: f.length, at: info.at, from: info.from }));
+  const frames = [frameOf(100, 1), frameOf(200, 2), frameOf(50, 3)];
+  for (const f of frames) a.send(f);
+  let idleAt = -1;
+  a.onIdle(() => (idleAt = clock.now()));
+  drain(clock, channel);
+  const t = frames.map((f) => frameAirtimeMs(f, 1200));
+  assert.deepEqual(
+    heard.map((h) => h.len),
+    [100, 200, 50],
+  );
+  assert.ok(Math.abs(heard[0]!.at - (300 + t[0]!)) < 1e-9);
+  assert.ok(Math.abs(heard[2]!.at - (300 + t[0]! + t[1]! + t[2]!)) < 1e-9);
+  const s = channel.stats();
+  assert.equal(s.A!.keyUps, 1);
+  assert.equal(s.A!.framesSent, 3);
+  assert.equal(s.A!.bytesOnAir, 350 + 3 * 4);
+  assert.ok(Math.abs(s.A!.airtimeMs - (300 + t[0]! + t[1]! + t[2]! + 50)) < 1e-9);
+  assert.ok(Math.abs(idleAt - s.A!.airtimeMs) < 1e-9);
+  assert.equal(s.B!.framesDelivered, 3);
+  assert.equal(channel.totals().framesSent, 3);
+});
+
+test('a frame queued during the key-up joins it; one queued after key-down needs a new key-up', () => {
+  const { clock, channel } = makeChannel();
+  const a = channel.attach('A', always);
+  channel.attach('B');
+  a.send(frameOf(100));
+  clock.advance(100); // inside TXDELAY
+  a.send(frameOf(100));
+  drain(clock, channel);
+  assert.equal(channel.stats().A!.keyUps, 1);
+  a.send(frameOf(100));
+  drain(clock, channel);
+  assert.equal(channel.stats().A!.keyUps, 2);
+  assert.equal(channel.stats().B!.framesDelivered, 3);
+});
+
+test('TXDELAY and TXTAIL are charged at every key-up, and KISS commands change them', async () => {
+  const { clock, channel } = makeChannel({ bitrate: 9600 });
+  const a = channel.attach('A', { ...always, txDelayMs: 200, txTailMs: 30 });
+  channel.attach('B');
+  const f = frameOf(64);
+  a.send(f);
+  drain(clock, channel);
+  a.send(f);
+  drain(clock, channel);
+  const air = frameAirtimeMs(f, 9600);
+  assert.ok(Math.abs(channel.stats().A!.airtimeMs - 2 * (200 + air + 30)) < 1e-9);
+  // KISS TXDELAY 50 (500 ms) and TXtail 10 (100 ms)
+  await a.kiss.write(Uint8Array.of(0xc0, 0x01, 50, 0xc0, 0xc0, 0x04, 10, 0xc0));
+  assert.equal(a.radioParams.txDelayMs, 500);
+  assert.equal(a.radioParams.txTailMs, 100);
+  a.send(f);
+  drain(clock, channel);
+  assert.ok(Math.abs(channel.stats().A!.airtimeMs - 2 * (200 + air + 30) - (500 + air + 100)) < 1e-9);
+  assert.equal(channel.stats().A!.keyUps, 3);
+});
+
+test('p-persistence makes a station wait whole slots, about (1-q)/q slots on average', () => {
+  const { clock, channel } = makeChannel({ seed: 3 });
+  const a = channel.attach('A'); // persistence 63: q = 0.25 per slot, slot 100 ms
+  channel.attach('B');
+  for (let i = 0; i < 400; i++) {
+    a.send(frameOf(20));
+    drain(clock, channel);
+  }
+  const s = channel.stats().A!;
+  assert.equal(s.keyUps, 400);
+  assert.equal(s.accessWaitMs % 100, 0);
+  const meanWait = s.accessWaitMs / 400;
+  assert.ok(meanWait > 200 && meanWait < 400, `mean access wait ${meanWait} ms (expected ~300)`);
+});
+
+test('two stations keying up in the same slot collide at a third; carrier sense prevents most collisions', () => {
+  {
+    const { clock, channel } = makeChannel();
+    const a = channel.attach('A', always);
+    const b = channel.attach('B', always);
+    channel.attach('C');
+    a.send(frameOf(100));
+    b.send(frameOf(100));
+    drain(clock, channel);
+    const s = channel.stats();
+    assert.equal(s.A!.collisions, 1);
+    assert.equal(s.B!.collisions, 1);
+    assert.equal(s.C!.lostBy.collision, 2);
+    assert.equal(s.C!.framesDelivered, 0);
+    assert.equal(s.A!.lostBy.halfDuplex, 1); // A was keyed while B's frame was on air
+  }
+  const collisions = (carrierSense: boolean): number => {
+    const { clock, channel } = makeChannel({ seed: 9, carrierSense });
+    const a = channel.attach('A');
+    const b = channel.attach('B');
+    channel.attach('C');
+    // each station offers a frame at a random moment in every 20 s for an hour
+    const jitter = new Prng(77);
+    for (let t = 0; t < 3600_000; t += 20_000) {
+      clock.setTimer(t + jitter.next() * 20_000, () => a.send(frameOf(200)));
+      clock.setTimer(t + jitter.next() * 20_000, () => b.send(frameOf(200)));
+    }
+    while (clock.step());
+    return channel.totals().collisions;
+  };
+  const withCs = collisions(true);
+  const without = collisions(false);
+  assert.ok(without > 10, `ALOHA collisions ${without}`);
+  assert.ok(withCs * 5 < without, `carrier sense ${withCs} vs ALOHA ${without}`);
+});
+
+test('half-duplex: a station hears nothing while it transmits', () => {
+  const { clock, channel } = makeChannel();
+  const a = channel.attach('A', always);
+  const b = channel.attach('B', { fullDuplex: true }); // ignores carrier sense
+  let heardByA = 0;
+  a.onFrame(() => heardByA++);
+  for (let i = 0; i < 10; i++) a.send(frameOf(200, i));
+  clock.advance(1000); // A is keyed (10 frames take ~14 s)
+  b.send(frameOf(50));
+  drain(clock, channel);
+  assert.equal(heardByA, 0);
+  assert.equal(channel.stats().A!.lostBy.halfDuplex, 1);
+  assert.equal(channel.stats().B!.lostBy.halfDuplex >= 1, true); // B was keyed over some of A's frames
+});
+
+test('invalid options fail at once with typed errors naming the value', () => {
+  assert.throws(() => makeChannel({ bitrate: 0 }), (e) => isRadiosyncError(e, 'RS_ERR_SIM_BAD_OPTION') && /bitrate/.test(e.message));
+  assert.throws(() => makeChannel({ ber: 2 }), (e) => isRadiosyncError(e, 'RS_ERR_SIM_BAD_OPTION'));
+  assert.throws(() => makeChannel({ outages: [{ startMs: 5, endMs: 5 }] }), (e) => isRadiosyncError(e, 'RS_ERR_SIM_BAD_OPTION'));
+  const { channel } = makeChannel();
+  const a = channel.attach('A');
+  assert.throws(() => channel.attach('A'), (e) => isRadiosyncError(e, 'RS_ERR_SIM_STATION_EXISTS'));
+  assert.throws(() => channel.attach('B', { persistence: 300 }), (e) => isRadiosyncError(e, 'RS_ERR_SIM_BAD_OPTION'));
+  assert.throws(() => a.send(new Uint8Array(0)), (e) => isRadiosyncError(e, 'RS_ERR_SIM_FRAME_TOO_LARGE'));
+  assert.throws(() => a.send(new Uint8Array(5000)), (e) => isRadiosyncError(e, 'RS_ERR_SIM_FRAME_TOO_LARGE'));
+  a.close();
+  assert.throws(() => a.send(frameOf(10)), (e) => isRadiosyncError(e, 'RS_ERR_SIM_CLOSED'));
+});

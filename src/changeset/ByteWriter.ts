@@ -1,0 +1,81 @@
+/**
+ * A growable byte buffer with the varints the changeset streams use.
+ *
+ *   uvarint:  LEB128, 7 bits per byte, low group first, high bit = "more follows"; at most
+ *             8 bytes (values up to 2^53 - 1).
+ *   svarint:  first byte = [more:1][magnitude low 6 bits:6][sign:1], then the rest of the magnitude
+ *             as a uvarint (if "more"). Sign-magnitude rather than zigzag, so every safe integer
+ *             (|v| ≤ 2^53 - 1) fits without passing 2^53 on the way.
+ */
+export class ByteWriter {
+  private buf: Uint8Array;
+  private len = 0;
+
+  constructor(initial = 256) {
+    this.buf = new Uint8Array(initial);
+  }
+
+  get length(): number {
+    return this.len;
+  }
+
+  private room(n: number): void {
+    if (this.len + n <= this.buf.length) return;
+    let size = this.buf.length * 2;
+    while (size < this.len + n) size *= 2;
+    const next = new Uint8Array(size);
+    next.set(this.buf.subarray(0, this.len));
+    this.buf = next;
+  }
+
+  byte(b: number): void {
+    this.room(1);
+    this.buf[this.len++] = b;
+  }
+
+  bytes(b: Uint8Array): void {
+    this.room(b.length);
+    this.buf.set(b, this.len);
+    this.len += b.length;
+  }
+
+  /** Unsigned LEB128 of a non-negative safe integer. */
+  uvarint(v: number): void {
+    this.room(8);
+    while (v >= 0x80) {
+      this.buf[this.len++] = (v % 0x80) | 0x80;
+      v = Math.floor(v / 0x80);
+    }
+    this.buf[this.len++] = v;
+  }
+
+  /** Sign-magnitude varint of a safe integer (never -0). */
+  svarint(v: number): void {
+    const neg = v < 0 ? 1 : 0;
+    const mag = neg ? -v : v;
+    const low = mag % 0x40;
+    const rest = Math.floor(mag / 0x40);
+    this.byte((rest > 0 ? 0x80 : 0) | (low << 1) | neg);
+    if (rest > 0) this.uvarint(rest);
+  }
+
+  finish(): Uint8Array {
+    return this.buf.slice(0, this.len);
+  }
+}
+
+/** Bytes an uvarint of `v` takes. */
+export function uvarintSize(v: number): number {
+  let n = 1;
+  while (v >= 0x80) {
+    v = Math.floor(v / 0x80);
+    n++;
+  }
+  return n;
+}
+
+/** Bytes an svarint of `v` takes. */
+export function svarintSize(v: number): number {
+  const rest = Math.floor(Math.abs(v) / 0x40);
+  return rest > 0 ? 1 + uvarintSize(rest) : 1;
+}

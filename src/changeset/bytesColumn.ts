@@ -1,0 +1,91 @@
+/**
+ * Byte strings of one column (row ids, foreign keys as UUIDs, hashes, blobs).
+ *
+ *   bytes := [0, width:uint, bstr(width × m)]          all the same length: concatenated
+ *          | [1, intStream(m) lengths, bstr(Σ)]        varying lengths: lengths + concatenation
+ *          | [2, d:uint, bytes (d entries, form 0 or 1), intStream(m)]   dictionary + indexes
+ *
+ * Sixteen-byte UUIDs thus cost sixteen bytes each with no per-value header, and a foreign key to
+ * one of twenty shelters costs one index byte. Decoded values are fresh plain Uint8Arrays.
+ */
+import { encodeIntStream, decodeIntStream } from './intStream.js';
+import { corrupt } from './fail.js';
+import { asArray, asBytes, asInt, type Cbor } from './tree.js';
+import { dictionary } from './textColumn.js';
+
+export const BYTES_FIXED = 0;
+export const BYTES_VAR = 1;
+export const BYTES_DICT = 2;
+
+function key(b: Uint8Array): string {
+  let s = '';
+  for (let i = 0; i < b.length; i++) s += String.fromCharCode(b[i]!);
+  return s;
+}
+
+function concat(values: readonly Uint8Array[]): Uint8Array {
+  let total = 0;
+  for (const v of values) total += v.length;
+  const out = new Uint8Array(total);
+  let off = 0;
+  for (const v of values) {
+    out.set(v, off);
+    off += v.length;
+  }
+  return out;
+}
+
+function encodePlain(values: readonly Uint8Array[]): Cbor {
+  const width = values[0]?.length ?? 0;
+  if (values.every((v) => v.length === width)) return [BYTES_FIXED, width, concat(values)];
+  return [BYTES_VAR, encodeIntStream(values.map((v) => v.length)), concat(values)];
+}
+
+export function encodeBytesColumn(values: readonly Uint8Array[]): Cbor {
+  const keys = values.map(key);
+  const { entries, index } = dictionary(keys);
+  let raw = 0;
+  for (const v of values) raw += v.length;
+  let dict = 0;
+  for (const k of entries) dict += k.length;
+  dict += values.length * (entries.length <= 64 ? 1 : 2);
+  if (entries.length < values.length && dict < raw) {
+    const firstOf = new Map<string, Uint8Array>();
+    keys.forEach((k, i) => firstOf.has(k) || firstOf.set(k, values[i]!));
+    return [BYTES_DICT, entries.length, encodePlain(entries.map((k) => firstOf.get(k)!)), encodeIntStream(index)];
+  }
+  return encodePlain(values);
+}
+
+function decodePlain(a: Cbor[], m: number, what: string, maxLength: number): Uint8Array[] {
+  if (a.length !== 3) throw corrupt(`${what}: bad byte-string column`);
+  const blob = asBytes(a[2], what);
+  const out = new Array<Uint8Array>(m);
+  if (a[0] === BYTES_FIXED) {
+    const width = asInt(a[1], `${what} width`, 0, maxLength);
+    if (blob.length !== width * m) throw corrupt(`${what}: expected ${width * m} bytes, got ${blob.length}`);
+    for (let i = 0; i < m; i++) out[i] = blob.slice(i * width, (i + 1) * width);
+    return out;
+  }
+  const lens = decodeIntStream(a[1], m, `${what} lengths`, 0, maxLength);
+  let off = 0;
+  for (let i = 0; i < m; i++) {
+    if (off + lens[i]! > blob.length) throw corrupt(`${what}: lengths exceed data`);
+    out[i] = blob.slice(off, off + lens[i]!);
+    off += lens[i]!;
+  }
+  if (off !== blob.length) throw corrupt(`${what}: trailing bytes`);
+  return out;
+}
+
+export function decodeBytesColumn(x: Cbor, m: number, what: string, maxLength: number): Uint8Array[] {
+  const a = asArray(x, what);
+  const mode = asInt(a[0], `${what} mode`, BYTES_FIXED, BYTES_DICT);
+  if (mode !== BYTES_DICT) return decodePlain(a, m, what, maxLength);
+  if (a.length !== 4) throw corrupt(`${what}: bad byte-string dictionary`);
+  const d = asInt(a[1], `${what} dictionary size`, 1, m);
+  const inner = asArray(a[2], what);
+  if (inner[0] !== BYTES_FIXED && inner[0] !== BYTES_VAR) throw corrupt(`${what}: bad dictionary form`);
+  const dict = decodePlain(inner, d, what, maxLength);
+  return decodeIntStream(a[3], m, what, 0, d - 1).map((i) => dict[i]!.slice());
+}

@@ -1,0 +1,53 @@
+/**
+ * Raw DEFLATE (RFC 1951) via fflate, and a bounded inflate.
+ *
+ * Raw deflate, not zlib or gzip: their 2-byte header and 4-byte Adler-32 (or 18-byte gzip
+ * framing) would be paid on every changeset, and integrity is already checked end to end by the
+ * transfer's payload hash. fflate rejects a stream that ends before its final block; bytes after
+ * the final block are ignored (fflate does not report them).
+ */
+import { Inflate, deflateSync } from 'fflate';
+import { corrupt, tooLarge } from './fail.js';
+
+/** fflate level 9 with its largest hash table (mem 12): the smallest output; encode speed is ample. */
+export const DEFLATE_LEVEL = 9;
+export const DEFLATE_MEM = 12;
+
+/**
+ * Compressed bytes handed to the inflater per step: 256. DEFLATE expands at most ~1,032× (a
+ * 258-byte match in ~2 bits), so one step produces at most ~264 KiB, and the cap is checked
+ * after every step: output never grows more than that past the cap before decoding stops.
+ */
+export const INFLATE_STEP_BYTES = 256;
+
+export function deflate(data: Uint8Array): Uint8Array {
+  return deflateSync(data, { level: DEFLATE_LEVEL, mem: DEFLATE_MEM });
+}
+
+/** Inflate `data`, failing with RS_ERR_CHANGESET_TOO_LARGE once the output passes `maxBytes`. */
+export function boundedInflate(data: Uint8Array, maxBytes: number): Uint8Array {
+  const parts: Uint8Array[] = [];
+  let total = 0;
+  const inflater = new Inflate((chunk) => {
+    total += chunk.length;
+    if (total <= maxBytes) parts.push(chunk);
+  });
+  try {
+    for (let off = 0; off < data.length; off += INFLATE_STEP_BYTES) {
+      const end = Math.min(off + INFLATE_STEP_BYTES, data.length);
+      inflater.push(data.subarray(off, end), end === data.length);
+      if (total > maxBytes) throw tooLarge('maxInflatedBytes', maxBytes, total);
+    }
+    if (data.length === 0) inflater.push(data, true);
+  } catch (e) {
+    if (e instanceof Error && e.name === 'RadiosyncError') throw e;
+    throw corrupt(`bad deflate stream: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  const out = new Uint8Array(total);
+  let off = 0;
+  for (const p of parts) {
+    out.set(p, off);
+    off += p.length;
+  }
+  return out;
+}

@@ -1,0 +1,141 @@
+/**
+ * CBOR tree → Changeset, checking every shape and limit (schema in encodeTree.ts). Throws
+ * RS_ERR_CHANGESET_CORRUPT or RS_ERR_CHANGESET_TOO_LARGE; never returns a partial changeset.
+ */
+import type { Changeset, Chunk, FieldValue, RowChange, VersionVector } from './Changeset.js';
+import type { ChangesetLimits } from './limits.js';
+import { decodeIntStream } from './intStream.js';
+import { decodeBytesColumn } from './bytesColumn.js';
+import { decodeColumn } from './valueColumn.js';
+import { KIND_DELETE, KIND_UPSERT } from './encodeTree.js';
+import { corrupt, tooLarge } from './fail.js';
+import { asArray, asInt, asString, setOwn, type Cbor } from './tree.js';
+
+const TOP_LEVEL_ITEMS = 9;
+const ROW_STREAMS = 9;
+const FIELD_BLOCK_ITEMS = 4;
+const HLC_COUNTER_BITS = 16n;
+const HLC_COUNTER_MAX = 0xffff;
+/** hlc >> 16 must fit 48 bits, so that the HLC fits 64. */
+const HLC_MS_MAX = 2 ** 48 - 1;
+
+function decodeVv(x: Cbor, stations: string[], what: string): VersionVector {
+  const a = asArray(x, what);
+  if (a.length % 2 !== 0 || a.length / 2 > stations.length) throw corrupt(`${what}: bad version vector`);
+  const vv: VersionVector = {};
+  for (let i = 0; i < a.length; i += 2) {
+    const name = stations[asInt(a[i], what, 0, stations.length - 1)]!;
+    if (Object.prototype.hasOwnProperty.call(vv, name)) throw corrupt(`${what}: duplicate station`);
+    setOwn(vv, name, asInt(a[i + 1], what, 0));
+  }
+  return vv;
+}
+
+function checkDistinct(names: string[], what: string): void {
+  if (new Set(names).size !== names.length) throw corrupt(`${what}: duplicate names`);
+}
+
+export function treeToChangeset(x: Cbor, limits: ChangesetLimits): Changeset {
+  const top = asArray(x, 'changeset', TOP_LEVEL_ITEMS);
+  const stationsRaw = asArray(top[0], 'stations');
+  if (stationsRaw.length === 0) throw corrupt('no stations');
+  if (stationsRaw.length > limits.maxStations) throw tooLarge('maxStations', limits.maxStations, stationsRaw.length);
+  const stations = stationsRaw.map((s) => asString(s, 'station', limits.maxStringLength));
+  checkDistinct(stations, 'stations');
+  const station = (i: number) => stations[i]!;
+  const to = asArray(top[1], 'to').map((i) => station(asInt(i, 'to', 0, stations.length - 1)));
+  const created = decodeColumn(top[2], 1, 'created', limits.maxStringLength)[0];
+  if (typeof created !== 'number') throw corrupt('created: expected a number');
+  const upto = decodeVv(top[3], stations, 'upto');
+
+  const tablesRaw = asArray(top[4], 'tables');
+  if (tablesRaw.length > limits.maxTables) throw tooLarge('maxTables', limits.maxTables, tablesRaw.length);
+  const tables = tablesRaw.map((s) => asString(s, 'table', limits.maxStringLength));
+  checkDistinct(tables, 'tables');
+  const n = asInt(top[5], 'n', 0);
+  if (n > limits.maxRows) throw tooLarge('maxRows', limits.maxRows, n);
+
+  const rs = asArray(top[6], 'rows', ROW_STREAMS);
+  const tableIdx = decodeIntStream(rs[0], n, 'table index', 0, tables.length - 1);
+  const ids = decodeBytesColumn(rs[1], n, 'ids', limits.maxStringLength);
+  const origin = decodeIntStream(rs[2], n, 'origin', 0, stations.length - 1);
+  const seqDelta = decodeIntStream(rs[3], n, 'seq');
+  const hlcMs = decodeIntStream(rs[4], n, 'hlc', 0, HLC_MS_MAX);
+  const hlcCount = decodeIntStream(rs[5], n, 'hlc counter', 0, HLC_COUNTER_MAX);
+  const kind = decodeIntStream(rs[6], n, 'kind', KIND_UPSERT, KIND_DELETE);
+  const hasCtx = decodeIntStream(rs[7], n, 'ctx flags', 0, 1);
+  const ctxs = asArray(rs[8], 'ctx', hasCtx.reduce((a, b) => a + b, 0));
+
+  const changes: RowChange[] = new Array<RowChange>(n);
+  const rowsOfTable: number[][] = tables.map(() => []);
+  const lastSeq = new Map<number, number>();
+  let c = 0;
+  for (let i = 0; i < n; i++) {
+    const o = origin[i]!;
+    const seq = (lastSeq.get(o) ?? 0) + seqDelta[i]!;
+    if (!Number.isSafeInteger(seq) || seq < 0) throw corrupt('seq out of range');
+    lastSeq.set(o, seq);
+    const r: RowChange = {
+      table: tables[tableIdx[i]!]!,
+      id: ids[i]!,
+      origin: station(o),
+      seq: seq === 0 ? 0 : seq,
+      hlc: (BigInt(hlcMs[i]!) << HLC_COUNTER_BITS) | BigInt(hlcCount[i]!),
+      kind: kind[i] === KIND_DELETE ? 'delete' : 'upsert',
+      fields: {},
+    };
+    if (hasCtx[i] === 1) r.ctx = decodeVv(ctxs[c++], stations, 'ctx');
+    changes[i] = r;
+    rowsOfTable[tableIdx[i]!]!.push(i);
+  }
+  for (let t = 0; t < tables.length; t++) {
+    if (rowsOfTable[t]!.length === 0) throw corrupt(`table ${t} has no rows`);
+  }
+
+  const blocks = asArray(top[7], 'fields', tables.length);
+  let cells = 0;
+  blocks.forEach((b, t) => {
+    const what = `fields of ${tables[t]}`;
+    const rows = rowsOfTable[t]!;
+    const block = asArray(b, what, FIELD_BLOCK_ITEMS);
+    const namesRaw = asArray(block[0], what);
+    if (namesRaw.length > limits.maxColumns) throw tooLarge('maxColumns', limits.maxColumns, namesRaw.length);
+    const names = namesRaw.map((s) => asString(s, `${what} column`, limits.maxStringLength));
+    checkDistinct(names, what);
+    const patternsRaw = asArray(block[1], `${what} patterns`);
+    if (patternsRaw.length === 0 || patternsRaw.length > rows.length) throw corrupt(`${what}: bad pattern count`);
+    const patterns = patternsRaw.map((p) => {
+      const cols = asArray(p, `${what} pattern`).map((ci) => asInt(ci, `${what} pattern`, 0, names.length - 1));
+      for (let k = 1; k < cols.length; k++) if (cols[k]! <= cols[k - 1]!) throw corrupt(`${what}: unordered pattern`);
+      return cols;
+    });
+    const rowPattern = decodeIntStream(block[2], rows.length, `${what} pattern index`, 0, patterns.length - 1);
+    const colRows: number[][] = names.map(() => []);
+    rows.forEach((row, k) => {
+      const p = patterns[rowPattern[k]!]!;
+      cells += p.length;
+      for (const col of p) colRows[col]!.push(row);
+    });
+    if (cells > limits.maxCells) throw tooLarge('maxCells', limits.maxCells, cells);
+    const columns = asArray(block[3], `${what} columns`, names.length);
+    columns.forEach((colTree, col) => {
+      const target = colRows[col]!;
+      if (target.length === 0) throw corrupt(`${what}: unused column`);
+      const values: FieldValue[] = decodeColumn(colTree, target.length, `${what}.${names[col]}`, limits.maxStringLength);
+      target.forEach((row, k) => setOwn(changes[row]!.fields, names[col]!, values[k]!));
+    });
+  });
+
+  const chunks: Chunk[] = [];
+  const ch = asArray(top[8], 'chunks');
+  if (ch.length !== 0) {
+    if (ch.length !== 3) throw corrupt('chunks: bad shape');
+    const count = asInt(ch[0], 'chunk count', 1);
+    if (count > limits.maxChunks) throw tooLarge('maxChunks', limits.maxChunks, count);
+    const hashes = decodeBytesColumn(ch[1], count, 'chunk hashes', limits.maxStringLength);
+    const data = decodeBytesColumn(ch[2], count, 'chunk data', limits.maxInflatedBytes);
+    for (let i = 0; i < count; i++) chunks.push({ hash: hashes[i]!, data: data[i]! });
+  }
+
+  return { version: 1, from: station(0), to, created, upto, changes, chunks };
+}

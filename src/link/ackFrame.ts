@@ -1,0 +1,126 @@
+/**
+ * ACK: the one compact answer a receiver sends per burst (per transfer it heard in that burst).
+ *
+ * ```
+ *   0      header byte (type 2; AUTH flag = a tag trails)
+ *   1–2    transfer id (u16 BE)
+ *   3      status bits: 0 KNOWN (has the announce)   1 COMPLETE (reassembled, hash verified)
+ *                       2 HASH_MISMATCH (reassembled, hash wrong: state discarded)
+ *                       3 RECEIPT (a receipt follows)   4 REJECTED (refused: over a bound)
+ *                       5–7 zero
+ *   4      heard: frames of this transfer heard since this receiver's previous ack (u8, saturating)
+ *   5..    base: LEB128 block index; every block below it is complete (1–3 bytes)
+ *   +0     n (u8, ≤ MAX_ACK_ENTRIES): entries that follow
+ *   +1..   n × need (u8) for blocks base … base+n−1: 0 = complete, 1..254 = shards still needed,
+ *          255 = 255 or more. Blocks from base+n on are not reported (treated as "need k").
+ *   RECEIPT only: len (u8, ≤ MAX_RECEIPT_BYTES) + receipt bytes (opaque, from the application)
+ *   AUTH only:    8-byte tag over every byte before it
+ * ```
+ * A typical ack mid-transfer is 7–12 bytes; "transfer complete" is 7 bytes plus the receipt.
+ */
+import type { RadiosyncError } from '../errors/RadiosyncError.js';
+import { AUTH_TAG_BYTES, FrameType, headerByte, linkError, type HeaderByte } from './frameHeader.js';
+import { readVarint, varintLength, writeVarint } from './varint.js';
+
+/** Most per-block entries in one ack: equal to the largest sender window (MAX_WINDOW_BLOCKS). */
+export const MAX_ACK_ENTRIES = 64;
+/**
+ * Largest receipt the final ack carries: 64 bytes, enough for a compact version vector of a few
+ * stations (the sync layer's use) while keeping the final ack under one second at 1200 bit/s.
+ */
+export const MAX_RECEIPT_BYTES = 64;
+/** The need value meaning "255 or more shards". */
+export const NEED_SATURATED = 255;
+
+export const AckStatus = { Known: 0x01, Complete: 0x02, HashMismatch: 0x04, Receipt: 0x08, Rejected: 0x10 } as const;
+
+export interface AckFrame {
+  type: typeof FrameType.Ack;
+  eob: boolean;
+  transferId: number;
+  known: boolean;
+  complete: boolean;
+  hashMismatch: boolean;
+  rejected: boolean;
+  heard: number;
+  base: number;
+  needs: number[];
+  receipt?: Uint8Array;
+  /** Present when the frame carried FLAG_AUTH. */
+  tag?: Uint8Array;
+  /** The bytes the tag covers (everything before it). */
+  signed?: Uint8Array;
+}
+
+export type AckFields = Omit<AckFrame, 'type' | 'tag' | 'signed'>;
+
+/** Encode an ack; `sign` (if given) returns the 8-byte tag over the preceding bytes. */
+export function encodeAckFrame(f: AckFields, sign?: (bytes: Uint8Array) => Uint8Array): Uint8Array {
+  const needs = f.needs.slice(0, MAX_ACK_ENTRIES);
+  const receipt = f.receipt;
+  const bodyLen = 5 + varintLength(f.base) + 1 + needs.length + (receipt ? 1 + receipt.length : 0);
+  const out = new Uint8Array(bodyLen + (sign ? AUTH_TAG_BYTES : 0));
+  out[0] = headerByte(FrameType.Ack, { eob: f.eob, auth: sign !== undefined });
+  out[1] = f.transferId >> 8;
+  out[2] = f.transferId & 0xff;
+  out[3] =
+    (f.known ? AckStatus.Known : 0) |
+    (f.complete ? AckStatus.Complete : 0) |
+    (f.hashMismatch ? AckStatus.HashMismatch : 0) |
+    (receipt ? AckStatus.Receipt : 0) |
+    (f.rejected ? AckStatus.Rejected : 0);
+  out[4] = Math.min(255, f.heard);
+  let o = writeVarint(out, 5, f.base);
+  out[o++] = needs.length;
+  for (const n of needs) out[o++] = Math.min(NEED_SATURATED, n);
+  if (receipt) {
+    out[o++] = receipt.length;
+    out.set(receipt, o);
+    o += receipt.length;
+  }
+  if (sign) out.set(sign(out.subarray(0, bodyLen)).subarray(0, AUTH_TAG_BYTES), bodyLen);
+  return out;
+}
+
+export function decodeAckFrame(bytes: Uint8Array, h: HeaderByte): { ok: true; frame: AckFrame } | { ok: false; error: RadiosyncError } {
+  const bad = (code: 'RS_ERR_LINK_TRUNCATED' | 'RS_ERR_LINK_FIELD', msg: string) => ({ ok: false as const, error: linkError(code, `ACK: ${msg}`) });
+  if (h.typeFlag) return bad('RS_ERR_LINK_FIELD', 'type flag set');
+  const end = bytes.length - (h.auth ? AUTH_TAG_BYTES : 0);
+  if (end < 7) return bad('RS_ERR_LINK_TRUNCATED', `${bytes.length} bytes`);
+  const status = bytes[3]!;
+  if (status & 0xe0) return bad('RS_ERR_LINK_FIELD', 'reserved status bits set');
+  const v = readVarint(bytes, 5, 3);
+  if (!v || v.next >= end) return bad('RS_ERR_LINK_FIELD', 'bad base varint');
+  let o = v.next;
+  const n = bytes[o++]!;
+  if (n > MAX_ACK_ENTRIES) return bad('RS_ERR_LINK_FIELD', `${n} entries`);
+  if (o + n > end) return bad('RS_ERR_LINK_TRUNCATED', 'inside the entries');
+  const needs = Array.from(bytes.subarray(o, o + n));
+  o += n;
+  const frame: AckFrame = {
+    type: FrameType.Ack,
+    eob: h.eob,
+    transferId: (bytes[1]! << 8) | bytes[2]!,
+    known: (status & AckStatus.Known) !== 0,
+    complete: (status & AckStatus.Complete) !== 0,
+    hashMismatch: (status & AckStatus.HashMismatch) !== 0,
+    rejected: (status & AckStatus.Rejected) !== 0,
+    heard: bytes[4]!,
+    base: v.value,
+    needs,
+  };
+  if (status & AckStatus.Receipt) {
+    const len = bytes[o++];
+    if (len === undefined || o > end) return bad('RS_ERR_LINK_TRUNCATED', 'no receipt length');
+    if (len > MAX_RECEIPT_BYTES) return bad('RS_ERR_LINK_FIELD', `receipt of ${len} bytes`);
+    if (o + len > end) return bad('RS_ERR_LINK_TRUNCATED', 'inside the receipt');
+    frame.receipt = bytes.slice(o, o + len);
+    o += len;
+  }
+  if (o !== end) return bad('RS_ERR_LINK_FIELD', `${end - o} trailing bytes`);
+  if (h.auth) {
+    frame.tag = bytes.slice(end);
+    frame.signed = bytes.subarray(0, end);
+  }
+  return { ok: true, frame };
+}

@@ -6,3 +6,6 @@ export * from './RadioChannel.js';
 export * from './SimRadio.js';
 export * from './SimKissPort.js';
 export * from './StationAirStats.js';
+export * from './PtyBridge.js';
+export * from './SimHub.js';
+export * from './hubReport.js';

@@ -1,0 +1,255 @@
+/**
+ * The record store: radiosync attached to an application's SQLite database.
+ *
+ * ```ts
+ * const store = RecordStore.init('app.sqlite', { station: 'N0CALL', tables: [{ name: 'person' }, …] });
+ * const cs = store.buildChangeset('EA4XYZ');      // what EA4XYZ has not acknowledged
+ * const r = other.applyChangeset(cs);             // one transaction, exactly once
+ * store.acknowledge('EA4XYZ', r.ack);             // only after the peer applied it durably
+ * ```
+ */
+import Database from 'better-sqlite3';
+import type { Changeset, StationId, VersionVector } from '../changeset/Changeset.js';
+import { systemClock, type Clock } from '../clock/Clock.js';
+import { makeError } from '../errors/RadiosyncError.js';
+import { STORE_ERRORS } from './errors.js';
+import { BUSY_TIMEOUT_MS, MAX_CLOCK_DRIFT_MS, STORE_SCHEMA_VERSION } from './limits.js';
+import { STORE_DDL, installTriggers, dropTriggers } from './schema.js';
+import { resolveTableSpec, quoteIdent, type ConflictResolver, type TableOptions, type TableSpec } from './tables.js';
+import { getMeta, setMeta, localVv, stmt, type StoreContext } from './StoreContext.js';
+import { ingestCaptures, type CaptureStats } from './capture.js';
+import { buildChangeset, type BuildOptions } from './build.js';
+import { applyChangeset, type ApplyResult } from './apply.js';
+import { acknowledge, getPeer, listPeers, upsertPeer, type PeerInfo, type PeerRecord } from './peers.js';
+import { exportChanges, type ChangesExport, type ExportRange } from './exportJson.js';
+import { bytesToUuid } from './uuid.js';
+
+export interface OpenOptions {
+  clock?: Clock;
+  /** How far a remote HLC may drag this station's clock (default {@link MAX_CLOCK_DRIFT_MS}). */
+  maxDriftMs?: number;
+  /** Custom conflict resolvers, by table name, for tables whose policy is `custom`. */
+  resolvers?: Record<string, ConflictResolver>;
+}
+
+export interface InitOptions extends OpenOptions {
+  station: StationId;
+  tables: TableOptions[];
+  /**
+   * Capture the rows already in the tables as this station's inserts (default true). Leave it on
+   * for the first station; a station started from a copy of an initialised database uses `adoptCopy`.
+   */
+  snapshot?: boolean;
+  /**
+   * The file is a copy of another station's initialised database: keep its log (those rows are
+   * already known everywhere), take the new station id, and forget the original's peers.
+   */
+  adoptCopy?: boolean;
+}
+
+export interface ConflictRecord {
+  table: string;
+  id: string;
+  field: string;
+  kind: 'field' | 'delete';
+  policy: string;
+  winner: { origin: string | null; seq: number | null; value: unknown };
+  loser: { origin: string; seq: number; value: unknown };
+  detectedAt: number;
+}
+
+function openDb(file: string | Database.Database): Database.Database {
+  const db = typeof file === 'string' ? new Database(file) : file;
+  db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+  return db;
+}
+
+function notInit(message: string): Error {
+  return makeError(STORE_ERRORS, 'RS_ERR_STORE_NOT_INITIALISED', message, {});
+}
+
+export class RecordStore {
+  private constructor(private readonly ctx: StoreContext) {}
+
+  /** Start syncing the given tables of an application database (idempotent; run again after a migration). */
+  static init(file: string | Database.Database, opts: InitOptions): RecordStore {
+    const db = openDb(file);
+    db.exec(STORE_DDL);
+    const ctx: StoreContext = {
+      db,
+      station: opts.station,
+      clock: opts.clock ?? systemClock,
+      maxDriftMs: opts.maxDriftMs ?? MAX_CLOCK_DRIFT_MS,
+      specs: new Map(),
+      resolvers: opts.resolvers ?? {},
+      cache: new Map(),
+    };
+    db.transaction(() => {
+      const version = getMeta(ctx, 'schema_version');
+      if (version !== undefined && Number(version) > STORE_SCHEMA_VERSION) {
+        throw makeError(STORE_ERRORS, 'RS_ERR_STORE_SCHEMA_VERSION', `store schema ${String(version)} is newer than ${STORE_SCHEMA_VERSION}`, {
+          version: Number(version),
+        });
+      }
+      setMeta(ctx, 'schema_version', STORE_SCHEMA_VERSION);
+      const had = getMeta(ctx, 'station');
+      if (typeof had === 'string' && had !== opts.station) {
+        if (opts.adoptCopy !== true) {
+          throw makeError(STORE_ERRORS, 'RS_ERR_STORE_CONFIG', `database belongs to station ${had}, not ${opts.station} (use adoptCopy for a copy)`, {
+            station: had,
+          });
+        }
+        db.exec('DELETE FROM radiosync_peer; DELETE FROM radiosync_applied; DELETE FROM radiosync_capture');
+        setMeta(ctx, 'seq', Number(localVv(ctx)[opts.station] ?? 0));
+      }
+      setMeta(ctx, 'station', opts.station);
+      const old = (db.prepare('SELECT name FROM radiosync_tables').all() as Array<{ name: string }>).map((r) => r.name);
+      for (const n of old) dropTriggers(db, n);
+      db.exec('DELETE FROM radiosync_tables');
+      for (const t of opts.tables) {
+        const spec = resolveTableSpec(db, t, opts.tables);
+        const { policy, ...rest } = t;
+        const stored = { ...rest, policy: policy ?? 'newer' };
+        db.prepare('INSERT INTO radiosync_tables(name, options) VALUES (?, ?)').run(t.name, JSON.stringify(stored));
+        installTriggers(db, spec);
+        ctx.specs.set(spec.name, spec);
+      }
+      if (opts.snapshot !== false && !(typeof had === 'string' && had !== opts.station)) {
+        // Rows present before radiosync arrived, and not yet in the log, become this station's inserts.
+        for (const spec of ctx.specs.values()) {
+          const u = quoteIdent(spec.uuidColumn);
+          const known = new Set(
+            (db.prepare('SELECT id FROM radiosync_log WHERE tbl = ?').all(spec.name) as Array<{ id: Buffer }>).map((r) =>
+              bytesToUuid(r.id, spec.uuidPrefix),
+            ),
+          );
+          const ins = db.prepare(`INSERT INTO radiosync_capture(tbl, op, uuid) VALUES (?, 'i', ?)`);
+          for (const r of db.prepare(`SELECT ${u} AS u FROM ${quoteIdent(spec.name)} ORDER BY rowid`).all() as Array<{ u: unknown }>) {
+            if (typeof r.u === 'string' && !known.has(r.u.toLowerCase())) ins.run(spec.name, r.u);
+          }
+        }
+      }
+      ingestCaptures(ctx);
+    }).immediate();
+    return new RecordStore(ctx);
+  }
+
+  /** Open an initialised database. */
+  static open(file: string | Database.Database, opts: OpenOptions = {}): RecordStore {
+    const db = openDb(file);
+    const exists = db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'radiosync_meta'`).get();
+    if (exists === undefined) throw notInit('database has no radiosync tables; run init first');
+    const ctx: StoreContext = {
+      db,
+      station: '',
+      clock: opts.clock ?? systemClock,
+      maxDriftMs: opts.maxDriftMs ?? MAX_CLOCK_DRIFT_MS,
+      specs: new Map(),
+      resolvers: opts.resolvers ?? {},
+      cache: new Map(),
+    };
+    const version = Number(getMeta(ctx, 'schema_version') ?? 0);
+    if (version > STORE_SCHEMA_VERSION) {
+      throw makeError(STORE_ERRORS, 'RS_ERR_STORE_SCHEMA_VERSION', `store schema ${version} is newer than ${STORE_SCHEMA_VERSION}`, { version });
+    }
+    const station = getMeta(ctx, 'station');
+    if (typeof station !== 'string') throw notInit('database has no station id; run init first');
+    ctx.station = station;
+    const all = (db.prepare('SELECT options FROM radiosync_tables').all() as Array<{ options: string }>).map(
+      (r) => JSON.parse(r.options) as TableOptions,
+    );
+    for (const t of all) {
+      const spec: TableSpec = resolveTableSpec(db, t, all);
+      if (spec.policy === 'custom' && ctx.resolvers[spec.name] === undefined) {
+        throw makeError(STORE_ERRORS, 'RS_ERR_STORE_CONFIG', `table ${spec.name} has policy custom but no resolver was given`, {
+          table: spec.name,
+        });
+      }
+      ctx.specs.set(spec.name, spec);
+    }
+    return new RecordStore(ctx);
+  }
+
+  get station(): StationId {
+    return this.ctx.station;
+  }
+
+  /** The underlying connection (the application may keep writing through its own). */
+  get db(): Database.Database {
+    return this.ctx.db;
+  }
+
+  tables(): TableSpec[] {
+    return [...this.ctx.specs.values()];
+  }
+
+  /** Turn pending trigger captures into stamped changes now (build and apply also do this). */
+  capture(): CaptureStats {
+    return this.ctx.db.transaction(() => ingestCaptures(this.ctx)).immediate();
+  }
+
+  buildChangeset(peer: StationId, opts?: BuildOptions): Changeset {
+    return buildChangeset(this.ctx, peer, opts);
+  }
+
+  applyChangeset(cs: Changeset, opts?: { hash?: Uint8Array }): ApplyResult {
+    return applyChangeset(this.ctx, cs, opts);
+  }
+
+  /** Record the peer's acknowledgement (call only with what it reported as durably applied). */
+  acknowledge(peer: StationId, vv: VersionVector): VersionVector {
+    return acknowledge(this.ctx, peer, vv);
+  }
+
+  /** This station's version vector: per origin, the highest seq held contiguously. */
+  versionVector(): VersionVector {
+    return localVv(this.ctx);
+  }
+
+  peer(station: StationId): PeerRecord | undefined {
+    return getPeer(this.ctx, station);
+  }
+
+  peers(): PeerRecord[] {
+    return listPeers(this.ctx);
+  }
+
+  upsertPeer(info: PeerInfo): void {
+    upsertPeer(this.ctx, info);
+  }
+
+  conflicts(): ConflictRecord[] {
+    const rows = stmt(this.ctx, 'SELECT * FROM radiosync_conflict ORDER BY n').all() as Array<Record<string, unknown>>;
+    const parse = (v: unknown): unknown => (typeof v === 'string' ? JSON.parse(v) : null);
+    return rows.map((r) => {
+      const spec = this.ctx.specs.get(String(r['tbl']));
+      return {
+        table: String(r['tbl']),
+        id: bytesToUuid(r['id'] as Uint8Array, spec?.uuidPrefix ?? ''),
+        field: String(r['field']),
+        kind: r['kind'] === 'delete' ? 'delete' : 'field',
+        policy: String(r['policy']),
+        winner: { origin: r['winner_origin'] as string | null, seq: r['winner_seq'] as number | null, value: parse(r['winner_value']) },
+        loser: { origin: String(r['loser_origin']), seq: Number(r['loser_seq']), value: parse(r['loser_value']) },
+        detectedAt: Number(r['detected_at']),
+      };
+    });
+  }
+
+  /** Rows waiting for a parent or missing data. */
+  parked(): Array<{ table: string; id: string; reason: string }> {
+    return (stmt(this.ctx, 'SELECT tbl, id, reason FROM radiosync_parked ORDER BY since').all() as Array<{
+      tbl: string;
+      id: Uint8Array;
+      reason: string;
+    }>).map((r) => ({ table: r.tbl, id: bytesToUuid(r.id, this.ctx.specs.get(r.tbl)?.uuidPrefix ?? ''), reason: r.reason }));
+  }
+
+  exportChanges(range?: ExportRange): ChangesExport {
+    return exportChanges(this.ctx, range);
+  }
+
+  close(): void {
+    this.ctx.db.close();
+  }
+}

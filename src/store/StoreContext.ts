@@ -1,0 +1,141 @@
+/** Shared state of an open store: the database, the station, the clock and the table specs. */
+import type Database from 'better-sqlite3';
+import type { Hlc, StationId, VersionVector } from '../changeset/Changeset.js';
+import type { Clock } from '../clock/Clock.js';
+import type { ConflictResolver, TableSpec } from './tables.js';
+import type { HeldChange } from './merge.js';
+import { decodeFields } from './values.js';
+import { fullContext } from './vv.js';
+
+export interface StoreContext {
+  db: Database.Database;
+  station: StationId;
+  clock: Clock;
+  maxDriftMs: number;
+  specs: Map<string, TableSpec>;
+  resolvers: Record<string, ConflictResolver>;
+  /** Prepared statements, by SQL text. */
+  cache: Map<string, Database.Statement>;
+}
+
+/** A cached prepared statement; `safe` returns integers as bigint (needed for HLCs). */
+export function stmt(ctx: StoreContext, sql: string, safe = false): Database.Statement {
+  const key = safe ? `S:${sql}` : sql;
+  let s = ctx.cache.get(key);
+  if (s === undefined) {
+    s = ctx.db.prepare(sql);
+    if (safe && s.reader) s.safeIntegers(true);
+    ctx.cache.set(key, s);
+  }
+  return s;
+}
+
+export function getMeta(ctx: StoreContext, key: string): unknown {
+  const r = stmt(ctx, 'SELECT value FROM radiosync_meta WHERE key = ?', true).get(key) as { value: unknown } | undefined;
+  return r?.value;
+}
+
+export function setMeta(ctx: StoreContext, key: string, value: unknown): void {
+  stmt(ctx, 'INSERT INTO radiosync_meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(
+    key,
+    value,
+  );
+}
+
+export function getHlc(ctx: StoreContext): Hlc {
+  const v = getMeta(ctx, 'hlc');
+  return typeof v === 'bigint' ? v : 0n;
+}
+
+export function setHlc(ctx: StoreContext, h: Hlc): void {
+  setMeta(ctx, 'hlc', h);
+}
+
+/** Next local seq (max of the stored counter and what the log already holds from this station). */
+export function nextLocalSeq(ctx: StoreContext): number {
+  const stored = Number(getMeta(ctx, 'seq') ?? 0);
+  const seq = stored + 1;
+  setMeta(ctx, 'seq', seq);
+  return seq;
+}
+
+interface LogRow {
+  origin: string;
+  seq: bigint;
+  hlc: bigint;
+  kind: string;
+  fields: Uint8Array | null;
+  ctx: string | null;
+}
+
+export function heldFromLog(r: LogRow): HeldChange {
+  const seq = Number(r.seq);
+  const ctx = r.ctx ? (JSON.parse(r.ctx) as VersionVector) : undefined;
+  return {
+    origin: r.origin,
+    seq,
+    hlc: r.hlc,
+    kind: r.kind === 'delete' ? 'delete' : 'upsert',
+    fields: decodeFields(r.fields),
+    ctx: fullContext({ origin: r.origin, seq, ctx }),
+  };
+}
+
+/** Every change held for one row. */
+export function rowChanges(ctx: StoreContext, table: string, id: Uint8Array): HeldChange[] {
+  const rows = stmt(
+    ctx,
+    'SELECT origin, seq, hlc, kind, fields, ctx FROM radiosync_log WHERE tbl = ? AND id = ?',
+    true,
+  ).all(table, id) as LogRow[];
+  return rows.map(heldFromLog);
+}
+
+/** Per-origin highest seq of changes held for a row, and their highest HLC. */
+export function rowContext(ctx: StoreContext, table: string, id: Uint8Array): { vv: VersionVector; maxHlc: Hlc; n: number } {
+  const rows = stmt(
+    ctx,
+    'SELECT origin, max(seq) AS seq, max(hlc) AS hlc, count(*) AS n FROM radiosync_log WHERE tbl = ? AND id = ? GROUP BY origin',
+    true,
+  ).all(table, id) as Array<{ origin: string; seq: bigint; hlc: bigint; n: bigint }>;
+  const vv: VersionVector = {};
+  let maxHlc = 0n;
+  let n = 0;
+  for (const r of rows) {
+    vv[r.origin] = Number(r.seq);
+    if (r.hlc > maxHlc) maxHlc = r.hlc;
+    n += Number(r.n);
+  }
+  return { vv, maxHlc, n };
+}
+
+/** Advance this station's contiguous version vector for an origin after new dots arrived. */
+export function advanceVv(ctx: StoreContext, origin: string): number {
+  const cur = stmt(ctx, 'SELECT upto FROM radiosync_vv WHERE origin = ?').get(origin) as { upto: number } | undefined;
+  let upto = cur?.upto ?? 0;
+  const has = stmt(ctx, 'SELECT 1 FROM radiosync_log WHERE origin = ? AND seq = ?');
+  while (has.get(origin, upto + 1) !== undefined) upto++;
+  stmt(ctx, 'INSERT INTO radiosync_vv(origin, upto) VALUES (?, ?) ON CONFLICT(origin) DO UPDATE SET upto = excluded.upto').run(
+    origin,
+    upto,
+  );
+  return upto;
+}
+
+export function localVv(ctx: StoreContext): VersionVector {
+  const out: VersionVector = {};
+  for (const r of stmt(ctx, 'SELECT origin, upto FROM radiosync_vv ORDER BY origin').all() as Array<{ origin: string; upto: number }>) {
+    if (r.upto > 0) out[r.origin] = r.upto;
+  }
+  return out;
+}
+
+/** Run `fn` with the capture triggers silenced (radiosync's own writes to application tables). */
+export function silently<T>(ctx: StoreContext, fn: () => T): T {
+  stmt(ctx, 'UPDATE radiosync_state SET applying = 1').run();
+  try {
+    return fn();
+  } finally {
+    stmt(ctx, 'UPDATE radiosync_state SET applying = 0').run();
+  }
+}

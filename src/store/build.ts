@@ -1,0 +1,87 @@
+/**
+ * Build the changeset for a peer: every change held here, from any origin, that the peer has not
+ * acknowledged as durably applied. Because held changes from other origins are included, a station
+ * relays for the others (A → B → C), and a USB stick carried to a station never heard on air gets
+ * everything. Changes go in the order this station stored them, which respects causality.
+ */
+import type { Changeset, RowChange, StationId, VersionVector } from '../changeset/Changeset.js';
+import { stmt, heldFromLog, localVv, type StoreContext } from './StoreContext.js';
+import { ingestCaptures } from './capture.js';
+import { getPeer } from './peers.js';
+import { DEFAULT_MAX_CHANGES } from './limits.js';
+import { compactContext } from './vv.js';
+
+export interface BuildOptions {
+  /** Cap on row changes (default {@link DEFAULT_MAX_CHANGES}); the rest goes in a later changeset. */
+  maxChanges?: number;
+  /** Use this acknowledged VV instead of the peers table's (e.g. a USB stick for an unknown station). */
+  acked?: VersionVector;
+  /** Addressees (default: the peer). */
+  to?: StationId[];
+}
+
+interface LogRow {
+  n: bigint;
+  origin: string;
+  seq: bigint;
+  tbl: string;
+  id: Uint8Array;
+  hlc: bigint;
+  kind: string;
+  fields: Uint8Array | null;
+  ctx: string | null;
+}
+
+export function buildChangeset(ctx: StoreContext, peer: StationId, opts: BuildOptions = {}): Changeset {
+  return ctx.db.transaction((): Changeset => {
+    ingestCaptures(ctx);
+    const max = opts.maxChanges ?? DEFAULT_MAX_CHANGES;
+    const acked = opts.acked ?? getPeer(ctx, peer)?.acked ?? {};
+    const origins = (stmt(ctx, 'SELECT DISTINCT origin FROM radiosync_log').all() as Array<{ origin: string }>).map(
+      (r) => r.origin,
+    );
+    const q = stmt(
+      ctx,
+      'SELECT n, origin, seq, tbl, id, hlc, kind, fields, ctx FROM radiosync_log WHERE origin = ? AND seq > ? ORDER BY n LIMIT ?',
+      true,
+    );
+    let rows: LogRow[] = [];
+    for (const o of origins) {
+      if (o === peer) continue; // a station holds all of its own changes
+      rows.push(...(q.all(o, acked[o] ?? 0, max) as LogRow[]));
+    }
+    rows.sort((a, b) => (a.n < b.n ? -1 : a.n > b.n ? 1 : 0));
+    rows = rows.slice(0, max);
+    const changes: RowChange[] = rows.map((r) => {
+      const h = heldFromLog(r);
+      const c: RowChange = {
+        table: r.tbl,
+        id: new Uint8Array(r.id),
+        origin: h.origin,
+        seq: h.seq,
+        hlc: h.hlc,
+        kind: h.kind,
+        fields: h.kind === 'upsert' ? h.fields : {},
+      };
+      const compact = compactContext(h.ctx, h.origin);
+      if (compact !== undefined) c.ctx = compact;
+      return c;
+    });
+    // upto: per origin, the contiguous run from what the peer acknowledged through what is sent.
+    const sent = new Map<string, number[]>();
+    for (const c of changes) {
+      let l = sent.get(c.origin);
+      if (l === undefined) sent.set(c.origin, (l = []));
+      l.push(c.seq);
+    }
+    const mine = localVv(ctx);
+    const upto: VersionVector = {};
+    for (const o of Object.keys(mine)) {
+      if (o === peer) continue;
+      let u = acked[o] ?? 0;
+      for (const s of (sent.get(o) ?? []).sort((a, b) => a - b)) if (s === u + 1) u = s;
+      if (u > 0) upto[o] = u;
+    }
+    return { version: 1, from: ctx.station, to: opts.to ?? [peer], created: ctx.clock.now(), upto, changes, chunks: [] };
+  }).immediate();
+}

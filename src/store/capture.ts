@@ -1,0 +1,201 @@
+/**
+ * Turn what the triggers recorded (radiosync_capture) into log entries stamped with this station's
+ * origin, the next seq and an HLC. Runs inside the caller's transaction, before every build and
+ * apply, so local edits always hold a dot before anything is merged with them.
+ *
+ * Several writes to one row between two captures become one change (the union of the changed
+ * columns, read from the row as it is now). An insert followed by a delete of a row that never
+ * synced leaves only a local tombstone.
+ */
+import type { FieldValue, Hlc, RowChange } from '../changeset/Changeset.js';
+import { quoteIdent, type TableSpec } from './tables.js';
+import { stmt, getHlc, setHlc, nextLocalSeq, rowContext, advanceVv, type StoreContext } from './StoreContext.js';
+import { hlcTick } from './hlc.js';
+import { compactContext } from './vv.js';
+import { encodeFields, fromSqlite } from './values.js';
+import { uuidToBytes } from './uuid.js';
+
+interface CaptureRow {
+  n: bigint;
+  tbl: string;
+  op: 'i' | 'u' | 'd';
+  uuid: string | null;
+  old_uuid: string | null;
+  cols: string | null;
+  image: string | null;
+}
+
+interface Pending {
+  spec: TableSpec;
+  uuid: string;
+  cols: Set<string> | 'all';
+}
+
+export interface CaptureStats {
+  changes: number;
+  /** FK values whose referenced row has no UUID (left out of the change). */
+  danglingReferences: number;
+  excluded: number;
+}
+
+/** Local integer FK value → referenced row's UUID bytes (null when the row is missing). */
+export function fkToWire(ctx: StoreContext, spec: TableSpec, column: string, v: FieldValue): FieldValue | undefined {
+  const fk = spec.fks.get(column);
+  if (fk === undefined || v === null) return v;
+  if (fk.targetColumn === fk.uuidColumn) {
+    return typeof v === 'string' ? uuidToBytes(v, fk.uuidPrefix) : undefined;
+  }
+  const r = stmt(
+    ctx,
+    `SELECT ${quoteIdent(fk.uuidColumn)} AS u FROM ${quoteIdent(fk.table)} WHERE ${quoteIdent(fk.targetColumn)} = ?`,
+  ).get(typeof v === 'boolean' ? Number(v) : v instanceof Uint8Array ? Buffer.from(v) : v) as { u: unknown } | undefined;
+  if (r === undefined || typeof r.u !== 'string') return undefined;
+  return uuidToBytes(r.u, fk.uuidPrefix);
+}
+
+export function readAppRow(ctx: StoreContext, spec: TableSpec, uuid: string): Record<string, unknown> | undefined {
+  return stmt(ctx, `SELECT * FROM ${quoteIdent(spec.name)} WHERE ${quoteIdent(spec.uuidColumn)} = ?`, true).get(uuid) as
+    | Record<string, unknown>
+    | undefined;
+}
+
+function isExcluded(ctx: StoreContext, spec: TableSpec, uuid: string): boolean {
+  if (spec.excludeUuids.has(uuid)) return true;
+  if (spec.exclude === null) return false;
+  const r = stmt(
+    ctx,
+    `SELECT 1 FROM ${quoteIdent(spec.name)} WHERE ${quoteIdent(spec.uuidColumn)} = ? AND (${spec.exclude})`,
+  ).get(uuid);
+  return r !== undefined;
+}
+
+const INSERT_LOG = `INSERT INTO radiosync_log(origin, seq, tbl, id, hlc, kind, fields, ctx, received)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+
+/** Append one local change to the log. */
+function appendLocal(
+  ctx: StoreContext,
+  spec: TableSpec,
+  id: Uint8Array,
+  kind: RowChange['kind'],
+  fields: Record<string, FieldValue>,
+): { seq: number; hlc: Hlc } {
+  const row = rowContext(ctx, spec.name, id);
+  let hlc = hlcTick(getHlc(ctx), ctx.clock.now());
+  // A change must sort after everything it saw on this row, even if that came from a clock far
+  // ahead (the local clock itself is not dragged; see hlcReceive).
+  if (hlc <= row.maxHlc) hlc = row.maxHlc + 1n;
+  setHlc(ctx, hlc > getHlc(ctx) ? hlc : getHlc(ctx));
+  const seq = nextLocalSeq(ctx);
+  const c = compactContext(row.vv, ctx.station);
+  stmt(ctx, INSERT_LOG).run(
+    ctx.station,
+    seq,
+    spec.name,
+    Buffer.from(id),
+    hlc,
+    kind,
+    kind === 'upsert' ? encodeFields(fields) : null,
+    c === undefined ? null : JSON.stringify(c),
+    ctx.clock.now(),
+  );
+  return { seq, hlc };
+}
+
+function emitDelete(ctx: StoreContext, spec: TableSpec, uuid: string, image: string | null, stats: CaptureStats): void {
+  const id = uuidToBytes(uuid, spec.uuidPrefix);
+  const known = rowContext(ctx, spec.name, id).n > 0;
+  let dot: { seq: number; hlc: Hlc } | null = null;
+  if (known && !spec.excludeUuids.has(uuid)) {
+    dot = appendLocal(ctx, spec, id, 'delete', {});
+    stats.changes++;
+  }
+  stmt(
+    ctx,
+    `INSERT INTO radiosync_tombstone(tbl, id, image, origin, seq, hlc, deleted_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+     ON CONFLICT(tbl, id) DO UPDATE SET image = excluded.image, origin = excluded.origin, seq = excluded.seq,
+       hlc = excluded.hlc, deleted_at = excluded.deleted_at`,
+  ).run(spec.name, Buffer.from(id), image, dot ? ctx.station : null, dot?.seq ?? null, dot?.hlc ?? null, ctx.clock.now());
+}
+
+function emitUpsert(ctx: StoreContext, p: Pending, stats: CaptureStats): void {
+  const { spec, uuid } = p;
+  const row = readAppRow(ctx, spec, uuid);
+  if (row === undefined) return; // deleted again before this capture: the delete stands for it
+  if (isExcluded(ctx, spec, uuid)) {
+    stats.excluded++;
+    return;
+  }
+  const id = uuidToBytes(uuid, spec.uuidPrefix);
+  if (spec.deletedColumn !== null) {
+    const del = Boolean(fromSqlite(row[spec.deletedColumn]));
+    const flipped = p.cols === 'all' || p.cols.has(spec.deletedColumn);
+    if (del) {
+      // A soft delete by the application is a delete; other edits of a soft-deleted row stay local.
+      if (flipped && p.cols !== 'all') emitDelete(ctx, spec, uuid, JSON.stringify(row, jsonSafe), stats);
+      return;
+    }
+    if (flipped) p.cols = 'all'; // undeleted (or inserted): send the whole row
+  }
+  const fields: Record<string, FieldValue> = {};
+  for (const f of spec.fields) {
+    if (p.cols !== 'all' && !p.cols.has(f)) continue;
+    const v = fkToWire(ctx, spec, f, fromSqlite(row[f]));
+    if (v === undefined) {
+      stats.danglingReferences++;
+      continue;
+    }
+    fields[f] = v;
+  }
+  if (Object.keys(fields).length === 0 && p.cols !== 'all') return;
+  appendLocal(ctx, spec, id, 'upsert', fields);
+  stmt(ctx, 'DELETE FROM radiosync_tombstone WHERE tbl = ? AND id = ?').run(spec.name, Buffer.from(id));
+  stats.changes++;
+}
+
+function jsonSafe(_k: string, v: unknown): unknown {
+  if (typeof v === 'bigint') return v.toString();
+  if (v instanceof Uint8Array) return Buffer.from(v).toString('hex');
+  return v;
+}
+
+/** Ingest every pending capture. Call inside a write transaction. */
+export function ingestCaptures(ctx: StoreContext): CaptureStats {
+  const stats: CaptureStats = { changes: 0, danglingReferences: 0, excluded: 0 };
+  const rows = stmt(ctx, 'SELECT n, tbl, op, uuid, old_uuid, cols, image FROM radiosync_capture ORDER BY n', true).all() as CaptureRow[];
+  if (rows.length === 0) return stats;
+  const pending = new Map<string, Pending>();
+  const flush = (key: string): void => {
+    const p = pending.get(key);
+    if (p !== undefined) {
+      pending.delete(key);
+      emitUpsert(ctx, p, stats);
+    }
+  };
+  for (const r of rows) {
+    const spec = ctx.specs.get(r.tbl);
+    if (spec === undefined || r.uuid === null) continue;
+    const key = `${r.tbl}\u0000${r.uuid}`;
+    if (r.op === 'd') {
+      pending.delete(key);
+      emitDelete(ctx, spec, r.uuid, r.image, stats);
+      continue;
+    }
+    if (r.op === 'u' && r.old_uuid !== null) {
+      // The application changed a row's UUID: the old identity is deleted, the new one inserted.
+      pending.delete(`${r.tbl}\u0000${r.old_uuid}`);
+      emitDelete(ctx, spec, r.old_uuid, null, stats);
+    }
+    const cols: Set<string> | 'all' =
+      r.op === 'i' || r.old_uuid !== null
+        ? 'all'
+        : new Set((JSON.parse(r.cols ?? '[]') as Array<string | null>).filter((c): c is string => c !== null));
+    const prev = pending.get(key);
+    if (prev === undefined) pending.set(key, { spec, uuid: r.uuid, cols });
+    else if (prev.cols !== 'all') prev.cols = cols === 'all' ? 'all' : new Set([...prev.cols, ...cols]);
+  }
+  for (const key of [...pending.keys()]) flush(key);
+  stmt(ctx, 'DELETE FROM radiosync_capture WHERE n <= ?').run(rows[rows.length - 1]!.n);
+  if (stats.changes > 0) advanceVv(ctx, ctx.station);
+  return stats;
+}

@@ -1,0 +1,201 @@
+/**
+ * Write one row of an application table as the merge rule says it should be (see merge.ts), from
+ * the changes held for it in the log. A row that cannot be written yet (a referenced parent has not
+ * arrived, or a NOT NULL column has no value yet because only a later edit arrived) is parked and
+ * retried on later applies; it never fails the changeset.
+ */
+import type { FieldValue } from '../changeset/Changeset.js';
+import { quoteIdent, type TableSpec } from './tables.js';
+import { stmt, rowChanges, type StoreContext } from './StoreContext.js';
+import { mergeRow, type HeldChange, type RowState } from './merge.js';
+import { bytesToUuid, isUuidBytes, uuidToBytes } from './uuid.js';
+import { fromSqlite, jsonText, sameValue, toSqlite } from './values.js';
+import { readAppRow } from './capture.js';
+
+export type MaterializeOutcome =
+  | { status: 'written' | 'unchanged' | 'resurrected'; conflicts: number; unknownColumns: string[] }
+  | { status: 'parked'; reason: string; conflicts: number; unknownColumns: string[] };
+
+class Park extends Error {}
+
+function policyName(spec: TableSpec): string {
+  return typeof spec.policy === 'string' ? spec.policy : `master:${spec.policy.master}`;
+}
+
+/** Wire value of a field → local value (FK UUID → local id). Throws Park when the parent is missing. */
+function fieldToLocal(ctx: StoreContext, spec: TableSpec, column: string, v: FieldValue): FieldValue {
+  const fk = spec.fks.get(column);
+  if (fk === undefined || v === null) return v;
+  if (!isUuidBytes(v)) return v; // not a reference on the wire (older sender): keep as is
+  const uuid = bytesToUuid(v, fk.uuidPrefix);
+  const r = stmt(
+    ctx,
+    `SELECT ${quoteIdent(fk.targetColumn)} AS k FROM ${quoteIdent(fk.table)} WHERE ${quoteIdent(fk.uuidColumn)} = ?`,
+    true,
+  ).get(uuid) as { k: unknown } | undefined;
+  if (r !== undefined) return fromSqlite(r.k);
+  // A parent that is known to be deleted: the reference materialises as NULL (as ON DELETE SET
+  // NULL would), the same at every station; it is restored if the parent is resurrected.
+  const dead = stmt(ctx, 'SELECT 1 FROM radiosync_tombstone WHERE tbl = ? AND id = ?').get(fk.table, Buffer.from(v));
+  if (dead !== undefined) return null;
+  throw new Park(`parent ${fk.table} ${uuid}`);
+}
+
+/** Rows of synced tables that point at a row of `table` by local key; used before deleting it. */
+function detachChildren(ctx: StoreContext, table: string, localKeys: Map<string, unknown>): void {
+  for (const child of ctx.specs.values()) {
+    for (const fk of child.fks.values()) {
+      if (fk.table !== table) continue;
+      const key = localKeys.get(fk.targetColumn);
+      if (key === undefined || key === null) continue;
+      stmt(ctx, `UPDATE ${quoteIdent(child.name)} SET ${quoteIdent(fk.column)} = NULL WHERE ${quoteIdent(fk.column)} = ?`).run(
+        key,
+      );
+    }
+  }
+}
+
+/** Synced rows whose reference into `table` is NULL locally: candidates to re-link after a resurrection. */
+export function nullReferencers(ctx: StoreContext, table: string): Array<{ spec: TableSpec; id: Uint8Array }> {
+  const out: Array<{ spec: TableSpec; id: Uint8Array }> = [];
+  for (const child of ctx.specs.values()) {
+    for (const fk of child.fks.values()) {
+      if (fk.table !== table) continue;
+      const rows = stmt(
+        ctx,
+        `SELECT ${quoteIdent(child.uuidColumn)} AS u FROM ${quoteIdent(child.name)} WHERE ${quoteIdent(fk.column)} IS NULL`,
+      ).all() as Array<{ u: unknown }>;
+      for (const r of rows) if (typeof r.u === 'string') out.push({ spec: child, id: uuidToBytes(r.u, child.uuidPrefix) });
+    }
+  }
+  return out;
+}
+
+function recordConflicts(ctx: StoreContext, spec: TableSpec, id: Uint8Array, st: RowState): number {
+  const ins = stmt(
+    ctx,
+    `INSERT OR IGNORE INTO radiosync_conflict(tbl, id, field, kind, policy, winner_origin, winner_seq, winner_hlc,
+       winner_value, loser_origin, loser_seq, loser_hlc, loser_value, detected_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  let n = 0;
+  const now = ctx.clock.now();
+  const idb = Buffer.from(id);
+  for (const l of st.losses) {
+    n += ins.run(
+      spec.name, idb, l.field, 'field', policyName(spec),
+      l.winner.origin, l.winner.seq, l.winner.hlc, jsonText(l.winner.fields[l.field] ?? null),
+      l.loser.origin, l.loser.seq, l.loser.hlc, jsonText(l.loser.fields[l.field] ?? null), now,
+    ).changes;
+  }
+  for (const b of st.blockedDeletes) {
+    n += ins.run(
+      spec.name, idb, '', 'delete', 'edit-beats-delete',
+      b.winner.origin, b.winner.seq, b.winner.hlc, null,
+      b.del.origin, b.del.seq, b.del.hlc, null, now,
+    ).changes;
+  }
+  return n;
+}
+
+function imageJson(row: Record<string, unknown>): string {
+  return JSON.stringify(row, (_k, v: unknown) =>
+    typeof v === 'bigint' ? v.toString() : v instanceof Uint8Array ? Buffer.from(v).toString('hex') : v,
+  );
+}
+
+function writeTombstone(ctx: StoreContext, spec: TableSpec, id: Uint8Array, image: string, by: HeldChange | null): void {
+  stmt(
+    ctx,
+    `INSERT INTO radiosync_tombstone(tbl, id, image, origin, seq, hlc, deleted_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+     ON CONFLICT(tbl, id) DO UPDATE SET image = excluded.image, origin = excluded.origin, seq = excluded.seq,
+       hlc = excluded.hlc, deleted_at = excluded.deleted_at`,
+  ).run(spec.name, Buffer.from(id), image, by?.origin ?? null, by?.seq ?? null, by?.hlc ?? null, ctx.clock.now());
+}
+
+function isConstraintError(e: unknown): boolean {
+  return typeof e === 'object' && e !== null && String((e as { code?: unknown }).code ?? '').startsWith('SQLITE_CONSTRAINT');
+}
+
+/**
+ * Bring one application row in line with the log. Call inside a transaction with the capture
+ * triggers silenced. Runs in a savepoint: a row that cannot be written leaves no partial write.
+ */
+export function materializeRow(ctx: StoreContext, spec: TableSpec, id: Uint8Array): MaterializeOutcome {
+  const changes = rowChanges(ctx, spec.name, id);
+  const st = mergeRow(changes, {
+    policy: spec.policy,
+    resolver: ctx.resolvers[spec.name],
+    localStation: ctx.station,
+    table: spec.name,
+    id,
+  });
+  const conflicts = recordConflicts(ctx, spec, id, st);
+  const unknownColumns = [...st.values.keys()].filter((f) => !spec.fields.includes(f));
+  const uuid = bytesToUuid(id, spec.uuidPrefix);
+  const t = quoteIdent(spec.name);
+  const u = quoteIdent(spec.uuidColumn);
+  const idb = Buffer.from(id);
+  try {
+    const status = ctx.db.transaction((): 'written' | 'unchanged' | 'resurrected' => {
+      const cur = readAppRow(ctx, spec, uuid);
+      const softDeleted = cur !== undefined && spec.deletedColumn !== null && Boolean(fromSqlite(cur[spec.deletedColumn]));
+      if (!st.alive) {
+        if (cur === undefined || softDeleted) {
+          const had = stmt(ctx, 'SELECT 1 FROM radiosync_tombstone WHERE tbl = ? AND id = ?').get(spec.name, idb);
+          if (had === undefined) {
+            const img: Record<string, unknown> = {};
+            for (const [f, { value }] of st.values) img[f] = value;
+            writeTombstone(ctx, spec, id, imageJson(img), st.deletedBy);
+          }
+          return 'unchanged';
+        }
+        writeTombstone(ctx, spec, id, imageJson(cur), st.deletedBy);
+        if (spec.deletedColumn !== null) {
+          stmt(ctx, `UPDATE ${t} SET ${quoteIdent(spec.deletedColumn)} = 1 WHERE ${u} = ?`).run(uuid);
+        } else {
+          detachChildren(ctx, spec.name, new Map(Object.entries(cur)));
+          stmt(ctx, `DELETE FROM ${t} WHERE ${u} = ?`).run(uuid);
+        }
+        return 'written';
+      }
+      const want: Array<[string, FieldValue]> = [];
+      for (const [f, { value }] of st.values) {
+        if (!spec.fields.includes(f)) continue; // pass-through: held in the log and relayed, not written
+        want.push([f, fieldToLocal(ctx, spec, f, value)]);
+      }
+      if (spec.deletedColumn !== null) want.push([spec.deletedColumn, 0]);
+      if (cur === undefined) {
+        const cols = [spec.uuidColumn, ...want.map(([f]) => f)];
+        stmt(ctx, `INSERT INTO ${t}(${cols.map(quoteIdent).join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`).run(
+          uuid,
+          ...want.map(([, v]) => toSqlite(v)),
+        );
+        const wasDead = stmt(ctx, 'DELETE FROM radiosync_tombstone WHERE tbl = ? AND id = ?').run(spec.name, idb).changes > 0;
+        return wasDead ? 'resurrected' : 'written';
+      }
+      const diff = want.filter(([f, v]) => !sameValue(fromSqlite(cur[f]), v));
+      if (diff.length === 0) return 'unchanged';
+      stmt(ctx, `UPDATE ${t} SET ${diff.map(([f]) => `${quoteIdent(f)} = ?`).join(', ')} WHERE ${u} = ?`).run(
+        ...diff.map(([, v]) => toSqlite(v)),
+        uuid,
+      );
+      if (softDeleted) {
+        stmt(ctx, 'DELETE FROM radiosync_tombstone WHERE tbl = ? AND id = ?').run(spec.name, idb);
+        return 'resurrected';
+      }
+      return 'written';
+    })();
+    stmt(ctx, 'DELETE FROM radiosync_parked WHERE tbl = ? AND id = ?').run(spec.name, idb);
+    return { status, conflicts, unknownColumns };
+  } catch (e) {
+    if (!(e instanceof Park) && !isConstraintError(e)) throw e;
+    const reason = e instanceof Park ? e.message : `constraint: ${(e as Error).message}`;
+    stmt(
+      ctx,
+      `INSERT INTO radiosync_parked(tbl, id, reason, since) VALUES (?, ?, ?, ?)
+       ON CONFLICT(tbl, id) DO UPDATE SET reason = excluded.reason`,
+    ).run(spec.name, idb, reason, ctx.clock.now());
+    return { status: 'parked', reason, conflicts, unknownColumns };
+  }
+}

@@ -1,0 +1,100 @@
+/**
+ * radiosync's own tables and capture triggers, created inside the application's SQLite file so
+ * that applying a changeset, recording its hash and advancing the cursor are one transaction.
+ *
+ * | table | holds |
+ * |---|---|
+ * | `radiosync_meta` | station id, store schema version, HLC, last local seq |
+ * | `radiosync_state` | one row: `applying` = 1 while radiosync writes (the triggers then stay silent) |
+ * | `radiosync_tables` | the options of each synced table (JSON) |
+ * | `radiosync_capture` | what the triggers saw, until it is turned into log entries |
+ * | `radiosync_log` | every row change (local and received), kept for relaying to any peer |
+ * | `radiosync_vv` | per origin, the highest seq held contiguously (this station's version vector) |
+ * | `radiosync_peer` | peers, in the spirit of Sahana's `sync_instance`, with the acknowledged VV |
+ * | `radiosync_applied` | hashes of applied changesets (exactly-once) |
+ * | `radiosync_parked` | rows that wait for a parent (or other missing data) |
+ * | `radiosync_tombstone` | last image of each deleted row, for audit |
+ * | `radiosync_conflict` | both values of every conflict, never dropped silently |
+ */
+import type Database from 'better-sqlite3';
+import { quoteIdent, type TableSpec } from './tables.js';
+import { STORE_PREFIX } from './limits.js';
+
+export const STORE_DDL = `
+CREATE TABLE IF NOT EXISTS radiosync_meta(key TEXT PRIMARY KEY, value) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS radiosync_state(applying INTEGER NOT NULL);
+INSERT INTO radiosync_state(applying) SELECT 0 WHERE NOT EXISTS (SELECT 1 FROM radiosync_state);
+CREATE TABLE IF NOT EXISTS radiosync_tables(name TEXT PRIMARY KEY, options TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS radiosync_capture(
+  n INTEGER PRIMARY KEY, tbl TEXT NOT NULL, op TEXT NOT NULL, uuid, old_uuid, cols TEXT, image TEXT);
+CREATE TABLE IF NOT EXISTS radiosync_log(
+  n INTEGER PRIMARY KEY, origin TEXT NOT NULL, seq INTEGER NOT NULL, tbl TEXT NOT NULL, id BLOB NOT NULL,
+  hlc INTEGER NOT NULL, kind TEXT NOT NULL, fields BLOB, ctx TEXT, received INTEGER NOT NULL,
+  UNIQUE(origin, seq));
+CREATE INDEX IF NOT EXISTS radiosync_log_row ON radiosync_log(tbl, id);
+CREATE INDEX IF NOT EXISTS radiosync_log_hlc ON radiosync_log(hlc);
+CREATE TABLE IF NOT EXISTS radiosync_vv(origin TEXT PRIMARY KEY, upto INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS radiosync_peer(
+  station TEXT PRIMARY KEY, callsign TEXT, owner TEXT, contact TEXT, url TEXT, public_key BLOB,
+  acked TEXT NOT NULL DEFAULT '{}', last_sync INTEGER, sync_count INTEGER NOT NULL DEFAULT 0,
+  clock_flag TEXT, clock_offset_ms INTEGER, first_seen INTEGER) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS radiosync_applied(
+  hash BLOB PRIMARY KEY, sender TEXT, applied_at INTEGER, changes INTEGER) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS radiosync_parked(
+  tbl TEXT NOT NULL, id BLOB NOT NULL, reason TEXT NOT NULL, since INTEGER NOT NULL, PRIMARY KEY(tbl, id)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS radiosync_tombstone(
+  tbl TEXT NOT NULL, id BLOB NOT NULL, image TEXT, origin TEXT, seq INTEGER, hlc INTEGER, deleted_at INTEGER,
+  PRIMARY KEY(tbl, id)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS radiosync_conflict(
+  n INTEGER PRIMARY KEY, tbl TEXT NOT NULL, id BLOB NOT NULL, field TEXT NOT NULL, kind TEXT NOT NULL,
+  policy TEXT NOT NULL, winner_origin TEXT, winner_seq INTEGER, winner_hlc INTEGER, winner_value TEXT,
+  loser_origin TEXT NOT NULL, loser_seq INTEGER NOT NULL, loser_hlc INTEGER, loser_value TEXT,
+  detected_at INTEGER NOT NULL, UNIQUE(tbl, id, field, loser_origin, loser_seq));
+`;
+
+const SILENT = `(SELECT applying FROM radiosync_state) = 0`;
+
+function lit(s: string): string {
+  return `'${s.replace(/'/g, "''")}'`;
+}
+
+/** Trigger names for a table (also used to drop them). */
+export function triggerNames(table: string): string[] {
+  return ['ins', 'upd', 'del'].map((k) => `${STORE_PREFIX}${table}_${k}`);
+}
+
+/**
+ * Triggers that record, for every application write, which row changed and (for updates) which
+ * synced columns. Values are read at capture time from the row itself, so SQLite types (BLOB,
+ * 64-bit INTEGER) survive exactly. A delete keeps the old row image (JSON, BLOBs as hex) for audit.
+ */
+export function triggerSql(spec: TableSpec): string[] {
+  const t = quoteIdent(spec.name);
+  const u = quoteIdent(spec.uuidColumn);
+  const watched = spec.deletedColumn ? [...spec.fields, spec.deletedColumn] : spec.fields;
+  const [ins, upd, del] = triggerNames(spec.name).map(quoteIdent);
+  const image = `json_object(${spec.columns
+    .map((c) => `${lit(c)}, CASE typeof(OLD.${quoteIdent(c)}) WHEN 'blob' THEN hex(OLD.${quoteIdent(c)}) ELSE OLD.${quoteIdent(c)} END`)
+    .join(', ')})`;
+  const changed = watched.map((c) => `OLD.${quoteIdent(c)} IS NOT NEW.${quoteIdent(c)}`);
+  const cols = `json_array(${watched.map((c) => `CASE WHEN OLD.${quoteIdent(c)} IS NOT NEW.${quoteIdent(c)} THEN ${lit(c)} END`).join(', ')})`;
+  const anyChange = [...changed, `OLD.${u} IS NOT NEW.${u}`].join(' OR ');
+  return [
+    `CREATE TRIGGER ${ins} AFTER INSERT ON ${t} WHEN ${SILENT} BEGIN
+       INSERT INTO radiosync_capture(tbl, op, uuid) VALUES (${lit(spec.name)}, 'i', NEW.${u}); END`,
+    `CREATE TRIGGER ${upd} AFTER UPDATE ON ${t} WHEN ${SILENT} AND (${anyChange}) BEGIN
+       INSERT INTO radiosync_capture(tbl, op, uuid, old_uuid, cols)
+       VALUES (${lit(spec.name)}, 'u', NEW.${u}, CASE WHEN OLD.${u} IS NOT NEW.${u} THEN OLD.${u} END, ${cols}); END`,
+    `CREATE TRIGGER ${del} AFTER DELETE ON ${t} WHEN ${SILENT} BEGIN
+       INSERT INTO radiosync_capture(tbl, op, uuid, image) VALUES (${lit(spec.name)}, 'd', OLD.${u}, ${image}); END`,
+  ];
+}
+
+export function dropTriggers(db: Database.Database, table: string): void {
+  for (const n of triggerNames(table)) db.exec(`DROP TRIGGER IF EXISTS ${quoteIdent(n)}`);
+}
+
+export function installTriggers(db: Database.Database, spec: TableSpec): void {
+  dropTriggers(db, spec.name);
+  for (const sql of triggerSql(spec)) db.exec(sql);
+}

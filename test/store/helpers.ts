@@ -1,0 +1,79 @@
+/** Test helpers: stations on copies of the sample database in a temp dir, with manual clocks. */
+import { mkdtempSync, copyFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { ManualClock } from '../../src/clock/ManualClock.js';
+import { RecordStore, type InitOptions } from '../../src/store/RecordStore.js';
+import { SAMPLE_PATH, SAMPLE_TABLES } from '../../fixtures/gen/sampleApp.js';
+import type { TableSpec } from '../../src/store/tables.js';
+
+export const T0 = Date.UTC(2026, 10, 21, 12, 0, 0);
+
+export function tempDir(prefix = 'radiosync-store-'): { dir: string; cleanup: () => void } {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+export interface Station {
+  name: string;
+  file: string;
+  store: RecordStore;
+  clock: ManualClock;
+  /** The application's own connection (plain SQL, no radiosync). */
+  app: Database.Database;
+}
+
+/** Station `name` on a copy of the sample DB; the first one snapshots, others adopt a copy of `seedFile`. */
+export function makeStation(
+  dir: string,
+  name: string,
+  opts: { seedFile?: string; clock?: ManualClock; extra?: Partial<InitOptions> } = {},
+): Station {
+  const file = join(dir, `${name}.sqlite`);
+  copyFileSync(opts.seedFile ?? SAMPLE_PATH, file);
+  const clock = opts.clock ?? new ManualClock(T0);
+  const store = RecordStore.init(file, {
+    station: name,
+    tables: SAMPLE_TABLES,
+    clock,
+    adoptCopy: opts.seedFile !== undefined,
+    ...opts.extra,
+  });
+  const app = new Database(file);
+  return { name, file, store, clock, app };
+}
+
+/** Table contents with local ids replaced by UUIDs and local columns left out: comparable across stations. */
+export function snapshot(st: Station): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const spec of st.store.tables()) out[spec.name] = tableRows(st.app, spec);
+  return out;
+}
+
+function tableRows(db: Database.Database, spec: TableSpec): string[] {
+  const cols = [spec.uuidColumn, ...spec.fields, ...(spec.deletedColumn ? [spec.deletedColumn] : [])];
+  const rows = db.prepare(`SELECT * FROM "${spec.name}"`).all() as Array<Record<string, unknown>>;
+  return rows
+    .map((r) => {
+      const o: Record<string, unknown> = {};
+      for (const c of cols) {
+        const fk = spec.fks.get(c);
+        if (fk !== undefined && fk.targetColumn !== fk.uuidColumn && r[c] !== null) {
+          const t = db.prepare(`SELECT "${fk.uuidColumn}" AS u FROM "${fk.table}" WHERE "${fk.targetColumn}" = ?`).get(r[c]) as
+            | { u: string }
+            | undefined;
+          o[c] = t === undefined ? `dangling:${String(r[c])}` : `->${t.u}`;
+        } else o[c] = r[c];
+      }
+      return JSON.stringify(o);
+    })
+    .sort();
+}
+
+export function closeAll(stations: Station[]): void {
+  for (const s of stations) {
+    s.app.close();
+    s.store.close();
+  }
+}

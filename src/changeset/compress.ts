@@ -21,7 +21,7 @@ export const DEFLATE_MEM = 12;
 export const INFLATE_STEP_BYTES = 256;
 
 export function deflate(data: Uint8Array): Uint8Array {
-  return deflateSync(data, { level: DEFLATE_LEVEL, mem: DEFLATE_MEM });
+  return deflateSync(data, { level: DEFLATE_LEVEL });
 }
 
 /** Inflate `data`, failing with RS_ERR_CHANGESET_TOO_LARGE once the output passes `maxBytes`. */

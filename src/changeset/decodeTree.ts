@@ -55,9 +55,9 @@ export function treeToChangeset(x: Cbor, limits: ChangesetLimits): Changeset {
   const n = asInt(top[5], 'n', 0);
   if (n > limits.maxRows) throw tooLarge('maxRows', limits.maxRows, n);
 
-  const rs = asArray(top[6], 'rows', ROW_STREAMS);
+  const rs = n === 0 ? asArray(top[6], 'rows', 0).concat(new Array<Cbor>(ROW_STREAMS - 1).fill(0), [[]]) : asArray(top[6], 'rows', ROW_STREAMS);
   const tableIdx = decodeIntStream(rs[0], n, 'table index', 0, tables.length - 1);
-  const ids = decodeBytesColumn(rs[1], n, 'ids', limits.maxStringLength);
+  const ids = n === 0 ? [] : decodeBytesColumn(rs[1], n, 'ids', limits.maxStringLength);
   const origin = decodeIntStream(rs[2], n, 'origin', 0, stations.length - 1);
   const seqDelta = decodeIntStream(rs[3], n, 'seq');
   const hlcMs = decodeIntStream(rs[4], n, 'hlc', 0, HLC_MS_MAX);

@@ -8,7 +8,8 @@
  *     3 upto       vv                  vv := [uint station, uint seq, …] pairs
  *     4 tables     [tstr …]            table names in order of first use
  *     5 n          uint                number of row changes
- *     6 rows       [ tableIdx  intStream(n)
+ *     6 rows       [] when n = 0, else
+ *                  [ tableIdx  intStream(n)
  *                    ids       bytes column(n)
  *                    origin    intStream(n)  station indexes
  *                    seqDelta  intStream(n)  seq − previous seq of the same origin (first: − 0)
@@ -188,7 +189,9 @@ export function changesetToTree(cs: Changeset): Cbor {
     upto,
     tables,
     n,
-    [
+    n === 0
+      ? []
+      : [
       encodeIntStream(tableIdx),
       encodeBytesColumn(ids),
       encodeIntStream(origin),
@@ -198,7 +201,7 @@ export function changesetToTree(cs: Changeset): Cbor {
       encodeIntStream(kind),
       encodeIntStream(hasCtx),
       ctx,
-    ],
+        ],
     fieldBlocks,
     chunks,
   ];

@@ -6,7 +6,7 @@ import { deflateSync } from 'fflate';
 import { decodeChangeset, encodeChangeset, encodeChangesetCbor } from '../../src/changeset/codec.js';
 import { INFLATE_STEP_BYTES } from '../../src/changeset/compress.js';
 import { DEFAULT_MAX_INFLATED_BYTES } from '../../src/changeset/limits.js';
-import type { Changeset } from '../../src/changeset/Changeset.js';
+import type { Changeset, FieldValue } from '../../src/changeset/Changeset.js';
 import { isRadiosyncError, RadiosyncError } from '../../src/errors/RadiosyncError.js';
 import { changesetToTree } from '../../src/changeset/encodeTree.js';
 import { changesetArb } from './arbitraries.js';
@@ -35,7 +35,7 @@ const sample: Changeset = {
   changes: Array.from({ length: 40 }, (_, i) => ({
     table: i % 3 ? 'person' : '@files', id: new Uint8Array(16).fill(i), origin: 'N0CALL', seq: i + 1, hlc: BigInt(1_732_000_000_000 + i) << 16n,
     kind: i % 7 === 0 ? ('delete' as const) : ('upsert' as const),
-    fields: i % 7 === 0 ? {} : { name: `n${i % 5}`, age: i, lat: 27.7 + i / 1000, note: i % 2 ? null : 'x', b: i % 4 === 0 },
+    fields: (i % 7 === 0 ? {} : { name: `n${i % 5}`, age: i, lat: 27.7 + i / 1000, note: i % 2 ? null : 'x', b: i % 4 === 0 }) as Record<string, FieldValue>,
     ...(i % 7 === 0 ? { ctx: { N0CALL: i } } : {}),
   })),
 };

@@ -51,8 +51,13 @@ export interface MergeContext {
   id: Uint8Array;
 }
 
+/** Stamp order with seq as the last tie-break, so even malformed input orders deterministically. */
+function order(a: HeldChange, b: HeldChange): number {
+  return compareStamp(a, b) || a.seq - b.seq;
+}
+
 function pick(cands: HeldChange[], field: string, m: MergeContext): HeldChange {
-  const byStamp = [...cands].sort(compareStamp);
+  const byStamp = [...cands].sort(order);
   const newest = byStamp[byStamp.length - 1]!;
   const p = m.policy;
   const prefer = (pred: (c: HeldChange) => boolean): HeldChange => {
@@ -84,10 +89,10 @@ export function mergeRow(changes: readonly HeldChange[], m: MergeContext): RowSt
   const alive = survivors.length > 0;
   const blockedDeletes: RowState['blockedDeletes'] = [];
   for (const d of deletes) {
-    const outliving = upserts.filter((u) => !covers(d.ctx, u)).sort(compareStamp);
+    const outliving = upserts.filter((u) => !covers(d.ctx, u)).sort(order);
     if (outliving.length > 0) blockedDeletes.push({ del: d, winner: outliving[outliving.length - 1]! });
   }
-  const sortedDeletes = [...deletes].sort(compareStamp);
+  const sortedDeletes = [...deletes].sort(order);
 
   const byField = new Map<string, HeldChange[]>();
   for (const u of upserts) {
@@ -100,7 +105,9 @@ export function mergeRow(changes: readonly HeldChange[], m: MergeContext): RowSt
   const values: RowState['values'] = new Map();
   const losses: FieldLoss[] = [];
   for (const [field, setters] of byField) {
-    const frontier = setters.filter((a) => !setters.some((b) => b !== a && covers(b.ctx, a)));
+    const maximal = setters.filter((a) => !setters.some((b) => b !== a && covers(b.ctx, a)));
+    // Contexts from the air could claim a cycle (impossible causally); then all setters compete.
+    const frontier = maximal.length > 0 ? maximal : setters;
     const winner = frontier.length === 1 ? frontier[0]! : pick(frontier, field, m);
     const value = winner.fields[field] ?? null;
     values.set(field, { value, change: winner });

@@ -1,10 +1,10 @@
 /**
  * Folder sync's own tables in the station's SQLite file (all named `files_*`), and the scan
  * state: what each folder held at its last scan, so the next scan hashes only what changed.
+ * (The chunk store itself is a separate file, files/chunks.sqlite: see ChunkIndex.)
  *
  *   files_scan        (share, path) → type, mode, mtime, size, ino, chunks, target
  *   files_chunk_loc   chunk hash → (share, path, offset): chunks readable from local files
- *   files_store       chunk hash → length: chunks kept in the on-disk chunk store
  *   files_peer_chunks (peer, hash): chunks a peer holds, from acknowledged manifests
  */
 import type Database from 'better-sqlite3';
@@ -23,7 +23,6 @@ CREATE TABLE IF NOT EXISTS files_chunk_loc (
   hash BLOB NOT NULL, share TEXT NOT NULL, path TEXT NOT NULL, offset INTEGER NOT NULL,
   length INTEGER NOT NULL, PRIMARY KEY (hash, share, path, offset)) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS files_chunk_loc_path ON files_chunk_loc (share, path);
-CREATE TABLE IF NOT EXISTS files_store (hash BLOB PRIMARY KEY, length INTEGER NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS files_peer_chunks (
   peer TEXT NOT NULL, hash BLOB NOT NULL, PRIMARY KEY (peer, hash)) WITHOUT ROWID;
 `;

@@ -25,8 +25,8 @@ export const MAX_SHARE_NAME = 64;
 export function validateFolders(folders: FolderConfig[]): void {
   const seen = new Set<string>();
   for (const f of folders) {
-    if (f.share.length === 0 || f.share.length > MAX_SHARE_NAME || /[/\0]/.test(f.share)) {
-      throw makeError(FILES_ERRORS, 'RS_ERR_FOLDER_CONFIG', `"share" must be 1-${MAX_SHARE_NAME} characters without '/': ${JSON.stringify(f.share)}`, { share: f.share });
+    if (f.share.length === 0 || f.share.length > MAX_SHARE_NAME || /[/\0]/.test(f.share) || f.share.startsWith('@')) {
+      throw makeError(FILES_ERRORS, 'RS_ERR_FOLDER_CONFIG', `"share" must be 1-${MAX_SHARE_NAME} characters, without '/' and not starting with '@': ${JSON.stringify(f.share)}`, { share: f.share });
     }
     if (seen.has(f.share)) throw makeError(FILES_ERRORS, 'RS_ERR_FOLDER_CONFIG', `duplicate share ${f.share}`, { share: f.share });
     seen.add(f.share);

@@ -2,7 +2,7 @@
  * All the synced folders of one station: the facade the sync layer (and the CLI) calls.
  *
  * Layout inside the station directory:
- *   <stationDir>/files/chunks/ab/<hash hex>   chunk store (received chunks, list chunks)
+ *   <stationDir>/files/chunks.sqlite          chunk store (received chunks, list chunks)
  *   <stationDir>/files/versions/<share>/…     overwritten and deleted files
  * and the files_* tables in the station's SQLite database.
  */
@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import type Database from 'better-sqlite3';
 import { makeError } from '../errors/RadiosyncError.js';
 import { applyEntries, type ApplyItem, type ApplyReport } from './applyEntries.js';
-import { ChunkIndex } from './ChunkIndex.js';
+import { ChunkIndex, VERSIONS_SHARE } from './ChunkIndex.js';
 import { FILES_ERRORS } from './errors.js';
 import type { ChunkerOptions } from './FastCdc.js';
 import { FilesDb } from './FilesDb.js';
@@ -47,7 +47,9 @@ export class FolderSet {
     this.opts = opts;
     for (const f of opts.folders) this.folders.set(f.share, f);
     this.fdb = new FilesDb(opts.db);
-    this.chunks = new ChunkIndex(this.fdb, join(opts.stationDir, 'files', 'chunks'), (s) => this.folders.get(s)?.root);
+    this.chunks = new ChunkIndex(this.fdb, join(opts.stationDir, 'files'), (s) =>
+      s === VERSIONS_SHARE ? this.versions.dir : this.folders.get(s)?.root,
+    );
     this.versions = new Versions(join(opts.stationDir, 'files', 'versions'));
   }
 
@@ -86,8 +88,10 @@ export class FolderSet {
   cleanup(): { temps: number; versions: number } {
     let temps = 0;
     for (const f of this.folders.values()) temps += cleanTemps(f.root);
-    temps += cleanTemps(this.chunks.dir);
-    const now = (this.opts.now ?? Date.now)();
-    return { temps, versions: cleanupVersions(this.versions, now, this.opts.versionsKeepMs ?? VERSIONS_KEEP_MS) };
+        const now = (this.opts.now ?? Date.now)();
+    const versions = cleanupVersions(this.versions, now, this.opts.versionsKeepMs ?? VERSIONS_KEEP_MS, (rel) =>
+      this.chunks.forgetFile(VERSIONS_SHARE, rel),
+    );
+    return { temps, versions };
   }
 }

@@ -4,7 +4,7 @@
  * then removed by {@link cleanupVersions}.
  */
 import { copyFileSync, linkSync, lstatSync, mkdirSync, readdirSync, renameSync, rmdirSync, unlinkSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative, sep } from 'node:path';
 import { versionName, versionTime } from './conflictName.js';
 import { VERSIONS_KEEP_MS } from './limits.js';
 
@@ -16,6 +16,11 @@ export class Versions {
 
   private pathFor(share: string, path: string, now: number): string {
     return join(this.dir, share, versionName(path, now));
+  }
+
+  /** Where a version of `path` made at `now` goes, relative to the versions folder. */
+  relPathFor(share: string, path: string, now: number): string {
+    return `${share}/${versionName(path, now)}`;
   }
 
   /** Keep a copy of the file at `abs` (it stays in place): hard link, or copy across devices. */
@@ -74,7 +79,12 @@ export class Versions {
  * Remove versions older than `keepMs` (by the time in their name) and the directories they
  * leave empty. Returns the number of files removed.
  */
-export function cleanupVersions(versions: Versions, now: number, keepMs: number = VERSIONS_KEEP_MS): number {
+export function cleanupVersions(
+  versions: Versions,
+  now: number,
+  keepMs: number = VERSIONS_KEEP_MS,
+  onRemove?: (relPath: string) => void,
+): number {
   let removed = 0;
   const walk = (dir: string): boolean => {
     let names: string[] = [];
@@ -95,6 +105,7 @@ export function cleanupVersions(versions: Versions, now: number, keepMs: number 
         const t = versionTime(n);
         if (t !== undefined && now - t > keepMs) {
           unlinkSync(p);
+          onRemove?.(relative(versions.dir, p).split(sep).join('/'));
           removed++;
           left--;
         }

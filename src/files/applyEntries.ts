@@ -21,6 +21,7 @@ import { makeError } from '../errors/RadiosyncError.js';
 import { FILES_ERRORS, type FilesErrorCode } from './errors.js';
 import { assertFolderMarker, type FolderConfig } from './Folder.js';
 import { expandChunkList, type ChunkRef } from './ChunkList.js';
+import { VERSIONS_SHARE } from './ChunkIndex.js';
 import { bytesEqual } from './chunkHash.js';
 import { chunkFile } from './chunkFile.js';
 import { buildChunkTree } from './ChunkList.js';
@@ -156,6 +157,14 @@ export async function applyEntries(folder: FolderConfig, items: ApplyItem[], ctx
     });
   };
 
+  /** Keep the old file in the versions folder; its chunks stay readable from there. */
+  const toVersions = (path: string, abs: string, now: number, how: 'copy' | 'move'): void => {
+    if (how === 'copy') ctx.versions.keepCopy(share, path, abs, now);
+    else ctx.versions.moveIn(share, path, abs, now);
+    ctx.chunks.relocateFile(share, path, VERSIONS_SHARE, ctx.versions.relPathFor(share, path, now));
+    report.versioned.push(path);
+  };
+
   /** The data-chunk refs of a file entry, or a deferral/rejection. */
   const leavesOf = (entry: FileEntry): ChunkRef[] | undefined => {
     const ex = expandChunkList(entry.chunks, (h) => ctx.chunks.read(h));
@@ -217,7 +226,7 @@ export async function applyEntries(folder: FolderConfig, items: ApplyItem[], ctx
             problem(report.deferred, entry.path, 'RS_ERR_FILES_TARGET_CHANGED', 'target changed since the last scan');
             continue;
           }
-          if (st.isFile()) report.versioned.push(entry.path), ctx.versions.moveIn(share, entry.path, abs, now);
+          if (st.isFile()) toVersions(entry.path, abs, now, 'move');
           else unlinkSync(abs);
         }
         mkdirSync(abs, { recursive: true });
@@ -240,10 +249,7 @@ export async function applyEntries(folder: FolderConfig, items: ApplyItem[], ctx
       }
       const keepOld = (): void => {
         const cur = tryLstat(abs);
-        if (cur?.isFile()) {
-          ctx.versions.keepCopy(share, entry.path, abs, now);
-          report.versioned.push(entry.path);
-        }
+        if (cur?.isFile()) toVersions(entry.path, abs, now, 'copy');
       };
       if (entry.type === 'symlink') {
         if (!(await holds(abs, local, ctx))) {
@@ -296,10 +302,8 @@ export async function applyEntries(folder: FolderConfig, items: ApplyItem[], ctx
         report.keptNonEmpty.push(entry.path);
         continue;
       }
-    } else if (st.isFile()) {
-      ctx.versions.moveIn(share, entry.path, abs, now);
-      report.versioned.push(entry.path);
-    } else unlinkSync(abs);
+    } else if (st.isFile()) toVersions(entry.path, abs, now, 'move');
+    else unlinkSync(abs);
     fsyncDir(dirname(abs));
     ctx.fdb.tx(() => (ctx.fdb.deleteScan(share, entry.path), ctx.chunks.forgetFile(share, entry.path)));
     report.deleted.push(entry.path);

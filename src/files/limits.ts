@@ -55,3 +55,10 @@ export const WATCH_DEBOUNCE_MS = 2000;
 
 /** How long overwritten and deleted files stay in the versions folder (ms). Default 30 days. */
 export const VERSIONS_KEEP_MS = 30 * 24 * 3600 * 1000;
+
+/**
+ * A file whose mtime is this close to (or after) the scan's start is "racy" (Git's term): it may
+ * be written again within the same timestamp tick without changing size or mtime. Its scan state
+ * is stored so the next scan re-hashes it. Default 2 s covers FAT's 2-second mtime granularity.
+ */
+export const RACY_WINDOW_MS = 2000;

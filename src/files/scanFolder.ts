@@ -17,7 +17,7 @@ import type { ChunkerOptions } from './FastCdc.js';
 import { changedFields, entryId, FILES_TABLE, type EntryType, type FileChange, type FileEntry } from './FileEntry.js';
 import type { FilesDb, ScanRow } from './FilesDb.js';
 import { loadIgnore } from './ignoreRules.js';
-import { SCAN_BATCH_ROWS } from './limits.js';
+import { RACY_WINDOW_MS, SCAN_BATCH_ROWS } from './limits.js';
 
 /** Packed chunk list of an empty file / of a non-file entry. */
 export const EMPTY_LIST = new Uint8Array([0]);
@@ -76,7 +76,7 @@ export async function hashFileEntry(
   }
   if (chunked.size !== base.size || after.size !== base.size || Math.floor(after.mtimeMs) !== base.mtime) return undefined;
   const tree = buildChunkTree(chunked.leaves);
-  for (const l of tree.lists) ctx.chunks.put(l);
+  if (tree.lists.length > 0) ctx.chunks.putMany(tree.lists);
   return { row: { ...base, chunks: tree.root, target: '' }, leaves: chunked.leaves };
 }
 
@@ -88,6 +88,7 @@ export async function hashFileEntry(
 export async function scanFolder(folder: FolderConfig, ctx: ScanContext): Promise<ScanResult> {
   assertFolderMarker(folder);
   const { share, root } = folder;
+  const racyFrom = Date.now() - RACY_WINDOW_MS; // compared with real file-system mtimes
   const ignored = loadIgnore(root);
   const prev = ctx.fdb.loadScan(share);
   const seen = new Set<string>();
@@ -99,7 +100,9 @@ export async function scanFolder(folder: FolderConfig, ctx: ScanContext): Promis
     pending = [];
     ctx.fdb.tx(() => work.forEach((w) => w()));
   };
-  const record = (row: ScanRow, before: FileEntry | undefined, leaves?: import('./ChunkList.js').ChunkRef[]): void => {
+  const record = (scanned: ScanRow, before: FileEntry | undefined, leaves?: import('./ChunkList.js').ChunkRef[]): void => {
+    // A racy file is stored with inode -1 so the next scan hashes it again.
+    const row = scanned.type === 'file' && scanned.mtime >= racyFrom ? { ...scanned, ino: -1 } : scanned;
     const fields = changedFields(before, row);
     const prevIno = prev.get(row.path)?.ino;
     if (Object.keys(fields).length > 0) {

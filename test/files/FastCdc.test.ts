@@ -1,0 +1,62 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { chunkBytes, FastCdc } from '../../src/files/FastCdc.js';
+import { CDC_MAX_CHUNK, CDC_MIN_CHUNK } from '../../src/files/limits.js';
+import { hashChunk, toHex } from '../../src/files/chunkHash.js';
+import { bytes } from './helpers.js';
+
+test('chunks cover the input exactly and respect min/max', () => {
+  const data = bytes(300_000, 7);
+  const chunks = chunkBytes(data);
+  assert.equal(chunks.reduce((s, c) => s + c.length, 0), data.length);
+  chunks.slice(0, -1).forEach((c) => {
+    assert.ok(c.length >= CDC_MIN_CHUNK && c.length <= CDC_MAX_CHUNK, `chunk of ${c.length}`);
+  });
+  const avg = data.length / chunks.length;
+  assert.ok(avg > 2048 && avg < 8192, `average ${avg}`);
+});
+
+test('streaming in arbitrary pieces cuts exactly like one buffer (property, fixed seed)', () => {
+  const data = bytes(120_000, 3);
+  const whole = chunkBytes(data).map((c) => toHex(hashChunk(c)));
+  fc.assert(
+    fc.property(fc.array(fc.integer({ min: 1, max: 20_000 }), { minLength: 1, maxLength: 30 }), (sizes) => {
+      const cdc = new FastCdc();
+      const out: Uint8Array[] = [];
+      let off = 0;
+      for (let i = 0; off < data.length; i++) {
+        const n = sizes[i % sizes.length]!;
+        out.push(...cdc.push(data.subarray(off, off + n)));
+        off += n;
+      }
+      out.push(...cdc.finish());
+      assert.deepEqual(out.map((c) => toHex(hashChunk(c))), whole);
+    }),
+    { seed: 42, numRuns: 50 },
+  );
+});
+
+test('an insertion in the middle changes only the chunks around it', () => {
+  const data = bytes(1_000_000, 11);
+  const edited = new Uint8Array(data.length + 1000);
+  edited.set(data.subarray(0, 500_000), 0);
+  edited.set(bytes(1000, 99), 500_000);
+  edited.set(data.subarray(500_000), 501_000);
+  const a = new Set(chunkBytes(data).map((c) => toHex(hashChunk(c))));
+  const b = chunkBytes(edited).map((c) => toHex(hashChunk(c)));
+  const fresh = b.filter((h) => !a.has(h));
+  assert.ok(fresh.length >= 1 && fresh.length <= 3, `${fresh.length} new chunks`);
+});
+
+test('empty and tiny inputs', () => {
+  assert.deepEqual(chunkBytes(new Uint8Array(0)), []);
+  const tiny = chunkBytes(new Uint8Array([1, 2, 3]));
+  assert.equal(tiny.length, 1);
+  assert.deepEqual([...tiny[0]!], [1, 2, 3]);
+});
+
+test('rejects inconsistent sizes', () => {
+  assert.throws(() => new FastCdc({ avg: 3000 }), RangeError);
+  assert.throws(() => new FastCdc({ min: 8192, avg: 4096 }), RangeError);
+});

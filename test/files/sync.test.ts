@@ -1,0 +1,206 @@
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { syncOnce } from '../../src/files/FolderReplica.js';
+import { CONFLICT_RE } from '../../src/files/conflictName.js';
+import { bytes, cleanupTemp, makeStation, put, snapshot, TestClock, type TestStation } from './helpers.js';
+
+after(cleanupTemp);
+
+/** Exchange both ways. */
+async function both(a: TestStation, b: TestStation): Promise<void> {
+  await syncOnce(a.replica, b.replica);
+  await syncOnce(b.replica, a.replica);
+}
+
+function contentBytes(b: { chunks: Array<{ data: Uint8Array }> }): number {
+  return b.chunks.reduce((s, c) => s + c.data.length, 0);
+}
+
+test('round trip: nested folders, empty dirs, binary, exec bit, mtimes, symlinks, Unicode names', async () => {
+  const clock = new TestClock();
+  const a = makeStation('N0AAA', clock);
+  const b = makeStation('N0BBB', clock);
+  put(a.root, 'reports/2026/week-02.md', '# Week 2\nAll stations nominal.\n');
+  put(a.root, 'reports/2026/deep/er/still/notes.txt', 'deep');
+  put(a.root, 'bin/relay.sh', '#!/bin/sh\necho relay\n', 0o755);
+  put(a.root, 'images/map.bin', bytes(70_000, 5));
+  put(a.root, 'formularios/informe_año_ñandú.txt', 'sí');
+  put(a.root, '报告/日报.txt', '天气晴');
+  put(a.root, 'empty-file', '');
+  mkdirSync(join(a.root, 'inbox/empty'), { recursive: true });
+  symlinkSync('../reports/2026/week-02.md', join(a.root, 'bin/latest'));
+  put(a.root, 'notes.txt.swp', 'editor junk');
+  await both(a, b);
+  const sa = snapshot(a.root);
+  const sb = snapshot(b.root);
+  delete sa['notes.txt.swp'];
+  assert.deepEqual(sb, sa);
+  assert.equal(sb['bin/relay.sh']!.split(':')[1], '755');
+  assert.equal(sb['bin/latest'], 'link:../reports/2026/week-02.md');
+  assert.equal(sb['inbox/empty'], sa['inbox/empty']);
+  assert.equal(existsSync(join(b.root, 'notes.txt.swp')), false, 'ignored by default');
+});
+
+test('case-only names: both kept on a case-sensitive target; collision reported on a case-insensitive one', async () => {
+  const clock = new TestClock();
+  const a = makeStation('N0AAA', clock);
+  const b = makeStation('N0BBB', clock);
+  const c = makeStation('N0CCC', clock, { caseInsensitive: true });
+  put(a.root, 'Report.txt', 'upper');
+  put(a.root, 'report.txt', 'lower');
+  await both(a, b);
+  assert.equal(readFileSync(join(b.root, 'Report.txt'), 'utf8'), 'upper');
+  assert.equal(readFileSync(join(b.root, 'report.txt'), 'utf8'), 'lower');
+  await a.replica.scan();
+  const { report } = await c.replica.receive(a.replica.bundleFor('N0CCC'));
+  assert.deepEqual(report.caseCollisions, ['report.txt']);
+  assert.equal(readFileSync(join(c.root, 'Report.txt'), 'utf8'), 'upper');
+});
+
+test('a 1 KB edit in the middle of a 1 MB file sends about one chunk', async () => {
+  const clock = new TestClock();
+  const a = makeStation('N0AAA', clock);
+  const b = makeStation('N0BBB', clock);
+  const data = bytes(1 << 20, 21);
+  put(a.root, 'big.bin', data);
+  const first = await syncOnce(a.replica, b.replica);
+  assert.ok(contentBytes(first.bundle) >= data.length);
+  const edited = data.slice();
+  edited.set(bytes(1024, 77), 512 * 1024);
+  put(a.root, 'big.bin', edited);
+  const second = await syncOnce(a.replica, b.replica);
+  const sent = contentBytes(second.bundle);
+  assert.ok(sent < 20_000, `sent ${sent} bytes of chunks`);
+  assert.deepEqual(readFileSync(join(b.root, 'big.bin')), Buffer.from(edited));
+  assert.deepEqual(second.report.versioned, ['big.bin'], 'old version kept');
+});
+
+test('renaming, moving and copying a 1 MB file sends no content', async () => {
+  const clock = new TestClock();
+  const a = makeStation('N0AAA', clock);
+  const b = makeStation('N0BBB', clock);
+  const data = bytes(1 << 20, 22);
+  put(a.root, 'big.bin', data);
+  await syncOnce(a.replica, b.replica);
+  renameSync(join(a.root, 'big.bin'), join(a.root, 'renamed.bin'));
+  const r1 = await syncOnce(a.replica, b.replica);
+  assert.equal(r1.bundle.chunks.length, 0, 'no chunks for a rename');
+  mkdirSync(join(a.root, 'archive'));
+  renameSync(join(a.root, 'renamed.bin'), join(a.root, 'archive/moved.bin'));
+  const r2 = await syncOnce(a.replica, b.replica);
+  assert.equal(r2.bundle.chunks.length, 0, 'no chunks for a move');
+  writeFileSync(join(a.root, 'copy.bin'), data);
+  const r3 = await syncOnce(a.replica, b.replica);
+  assert.equal(r3.bundle.chunks.length, 0, 'no chunks for a copy');
+  assert.deepEqual(readFileSync(join(b.root, 'archive/moved.bin')), Buffer.from(data));
+  assert.deepEqual(readFileSync(join(b.root, 'copy.bin')), Buffer.from(data));
+  assert.equal(existsSync(join(b.root, 'big.bin')), false);
+  assert.equal(existsSync(join(b.root, 'renamed.bin')), false);
+});
+
+test('concurrent edits at two stations: the winner stays, the loser becomes a conflict copy everywhere', async () => {
+  const clock = new TestClock();
+  const a = makeStation('N0AAA', clock);
+  const b = makeStation('N0BBB', clock);
+  put(a.root, 'forms/shelter.txt', 'beds: 10\n');
+  await both(a, b);
+  put(a.root, 'forms/shelter.txt', 'beds: 12 (from A)\n');
+  await a.replica.scan();
+  clock.advance(60_000);
+  put(b.root, 'forms/shelter.txt', 'beds: 9 (from B)\n');
+  await b.replica.scan();
+  for (let i = 0; i < 3; i++) await both(a, b);
+  assert.deepEqual(snapshot(a.root), snapshot(b.root));
+  assert.equal(readFileSync(join(a.root, 'forms/shelter.txt'), 'utf8'), 'beds: 9 (from B)\n', 'later HLC wins');
+  const copies = readdirSync(join(a.root, 'forms')).filter((n) => CONFLICT_RE.test(n));
+  assert.equal(copies.length, 1);
+  assert.match(copies[0]!, /^shelter\.sync-conflict-20260115-120000-N0AAA\.txt$/);
+  assert.equal(readFileSync(join(a.root, 'forms', copies[0]!), 'utf8'), 'beds: 12 (from A)\n');
+});
+
+test('an edit beats a concurrent delete, in either direction', async () => {
+  const clock = new TestClock();
+  const a = makeStation('N0AAA', clock);
+  const b = makeStation('N0BBB', clock);
+  put(a.root, 'log.txt', 'v1');
+  await both(a, b);
+  unlinkSync(join(a.root, 'log.txt'));
+  await a.replica.scan();
+  clock.advance(-5000); // the edit even has the older clock
+  put(b.root, 'log.txt', 'v2 edited');
+  await b.replica.scan();
+  await both(a, b);
+  await both(a, b);
+  assert.equal(readFileSync(join(a.root, 'log.txt'), 'utf8'), 'v2 edited');
+  assert.equal(readFileSync(join(b.root, 'log.txt'), 'utf8'), 'v2 edited');
+  assert.deepEqual(snapshot(a.root), snapshot(b.root));
+});
+
+test('a local edit made after the scan is not overwritten by an incoming version', async () => {
+  const clock = new TestClock();
+  const a = makeStation('N0AAA', clock);
+  const b = makeStation('N0BBB', clock);
+  put(a.root, 'plan.txt', 'v1');
+  await both(a, b);
+  put(a.root, 'plan.txt', 'v2 from A');
+  await a.replica.scan();
+  const bundle = a.replica.bundleFor('N0BBB');
+  put(b.root, 'plan.txt', 'edited at B, not yet scanned');
+  const { report } = await b.replica.receive(bundle);
+  assert.deepEqual(report.deferred.map((d) => d.code), ['RS_ERR_FILES_TARGET_CHANGED']);
+  assert.equal(readFileSync(join(b.root, 'plan.txt'), 'utf8'), 'edited at B, not yet scanned');
+  for (let i = 0; i < 3; i++) await both(a, b);
+  assert.deepEqual(snapshot(a.root), snapshot(b.root));
+  const texts = readdirSync(a.root).filter((n) => n.startsWith('plan')).map((n) => readFileSync(join(a.root, n), 'utf8')).sort();
+  assert.deepEqual(texts, ['edited at B, not yet scanned', 'v2 from A']);
+});
+
+test('a missing root marker refuses to scan or apply (typed error), so nothing is deleted', async () => {
+  const clock = new TestClock();
+  const a = makeStation('N0AAA', clock);
+  const b = makeStation('N0BBB', clock);
+  put(a.root, 'keep.txt', 'precious');
+  await both(a, b);
+  // The "USB stick" is unmounted: the mount point is an empty directory.
+  rmSync(a.root, { recursive: true });
+  mkdirSync(a.root);
+  await assert.rejects(a.replica.scan(), { code: 'RS_ERR_FOLDER_MARKER_MISSING' });
+  await assert.rejects(a.set.apply('ops', []), { code: 'RS_ERR_FOLDER_MARKER_MISSING' });
+  assert.equal(a.replica.bundleFor('N0BBB').rows.length, 0, 'no deletes recorded');
+  assert.equal(readFileSync(join(b.root, 'keep.txt'), 'utf8'), 'precious');
+});
+
+test('three stations converge through a relay (A - C - B), with deletes, conflicts and a dir', async () => {
+  const clock = new TestClock();
+  const a = makeStation('N0AAA', clock);
+  const b = makeStation('N0BBB', clock);
+  const c = makeStation('N0CCC', clock);
+  put(a.root, 'shared/roster.csv', 'name,role\n');
+  put(a.root, 'gone.txt', 'delete me');
+  put(b.root, 'b-only/photo.bin', bytes(9000, 3));
+  const round = async (): Promise<void> => {
+    await both(a, c);
+    await both(c, b);
+  };
+  await round();
+  await round();
+  put(a.root, 'shared/roster.csv', 'name,role\nAna,lead\n');
+  await a.replica.scan();
+  clock.advance(1000);
+  put(b.root, 'shared/roster.csv', 'name,role\nBo,medic\n');
+  unlinkSync(join(b.root, 'gone.txt'));
+  mkdirSync(join(b.root, 'new-empty-dir'));
+  await b.replica.scan();
+  for (let i = 0; i < 4; i++) await round();
+  const sa = snapshot(a.root);
+  assert.deepEqual(snapshot(b.root), sa);
+  assert.deepEqual(snapshot(c.root), sa);
+  assert.equal(sa['gone.txt'], undefined);
+  assert.ok(sa['new-empty-dir']);
+  assert.equal(Object.keys(sa).filter((k) => CONFLICT_RE.test(k)).length, 1);
+  // quiescent: nothing left to send
+  await a.replica.scan();
+  assert.equal(a.replica.bundleFor('N0CCC').rows.length, 0);
+});

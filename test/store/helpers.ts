@@ -82,3 +82,24 @@ export function closeAll(stations: Station[]): void {
     s.store.close();
   }
 }
+
+/** Every pair of stations tells the other what it holds (the initial hello of a sync session). */
+export function introduce(stations: Station[]): void {
+  for (const a of stations) for (const b of stations) if (a !== b) a.store.acknowledge(b.name, b.store.versionVector());
+}
+
+/** Build at `from` for `to`, apply at `to`, acknowledge back. */
+export function syncOnce(from: Station, to: Station): import('../../src/store/apply.js').ApplyResult {
+  const cs = from.store.buildChangeset(to.name);
+  const r = to.store.applyChangeset(cs);
+  from.store.acknowledge(to.name, r.ack);
+  return r;
+}
+
+/** A seeded sample database (station A1 snapshotted) to copy for each test. */
+export function seedFile(dir: string): string {
+  const s = makeStation(dir, 'A1');
+  s.app.close();
+  s.store.close();
+  return s.file;
+}

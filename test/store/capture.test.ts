@@ -1,0 +1,135 @@
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import Database from 'better-sqlite3';
+import { copyFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { tempDir, makeStation, seedFile, introduce, syncOnce, closeAll, snapshot } from './helpers.js';
+import { RecordStore } from '../../src/store/RecordStore.js';
+import { isRadiosyncError } from '../../src/errors/RadiosyncError.js';
+import { SAMPLE_PATH, TRAINING_SHELTER_UUID } from '../../fixtures/gen/sampleApp.js';
+import { bytesToUuid } from '../../src/store/uuid.js';
+
+const tmp = tempDir();
+let seed = '';
+before(() => {
+  seed = seedFile(tmp.dir);
+});
+after(() => tmp.cleanup());
+
+test('init snapshots the existing rows, minus excluded ones, as this station\'s inserts', () => {
+  const a = makeStation(tmp.dir, 'A1', { seedFile: seed });
+  const count = (sql: string) => (a.app.prepare(sql).get() as { n: number }).n;
+  const expected =
+    count('SELECT count(*) AS n FROM shelter') - 1 + // training shelter has a fixed UUID: excluded
+    count('SELECT count(*) AS n FROM person') +
+    count(`SELECT count(*) AS n FROM supply_request WHERE status <> 'draft'`);
+  assert.equal(a.store.versionVector()['A1'], expected);
+  const triggers = count(`SELECT count(*) AS n FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'radiosync_%'`);
+  assert.equal(triggers, 9);
+  // Running init again changes nothing.
+  a.store.close();
+  a.store = RecordStore.init(a.file, { station: 'A1', tables: a.store.tables().map((t) => t.options) });
+  assert.equal(a.store.versionVector()['A1'], expected);
+  closeAll([a]);
+});
+
+test('plain-SQL writes are captured; updates carry only the changed fields; local columns do not sync', () => {
+  const a = makeStation(tmp.dir, 'A1', { seedFile: seed });
+  const before = a.store.versionVector()['A1']!;
+  a.app.prepare(`UPDATE person SET age = 41, modified_on = 'now' WHERE id = 7`).run();
+  a.app.prepare(`UPDATE person SET modified_on = 'later' WHERE id = 8`).run(); // local column only
+  a.app.prepare(`INSERT INTO person(uuid, first_name, shelter_id) VALUES ('0a1b2c3d-0000-4000-8000-000000000001', 'Asha', 3)`).run();
+  a.app.prepare(`DELETE FROM supply_request WHERE rowid = (SELECT min(rowid) FROM supply_request WHERE status = 'open')`).run();
+  const cs = a.store.buildChangeset('B2', { acked: { A1: before } });
+  assert.equal(cs.changes.length, 3);
+  const upd = cs.changes.find((c) => c.kind === 'upsert' && !('first_name' in c.fields));
+  const ins = cs.changes.find((c) => c.kind === 'upsert' && 'first_name' in c.fields);
+  const del = cs.changes.find((c) => c.kind === 'delete');
+  assert.deepEqual(Object.keys(upd!.fields), ['age']);
+  assert.equal(upd!.fields['age'], 41);
+  assert.equal(ins!.kind, 'upsert');
+  assert.ok(ins!.fields['shelter_id'] instanceof Uint8Array, 'FK by local id travels as the parent UUID');
+  const shelterUuid = (a.app.prepare('SELECT uuid FROM shelter WHERE id = 3').get() as { uuid: string }).uuid;
+  assert.equal(bytesToUuid(ins!.fields['shelter_id'] as Uint8Array), shelterUuid);
+  assert.ok(!('modified_on' in ins!.fields) && !('id' in ins!.fields));
+  assert.equal(del!.kind, 'delete');
+  assert.deepEqual(del!.fields, {});
+  assert.deepEqual(cs.upto, { A1: before + 3 });
+  // The delete keeps an audit tombstone with the last row image.
+  const tomb = a.app.prepare('SELECT image, origin, seq FROM radiosync_tombstone WHERE tbl = ?').get('supply_request') as {
+    image: string;
+    origin: string;
+    seq: number;
+  };
+  assert.equal(tomb.origin, 'A1');
+  assert.equal(JSON.parse(tomb.image).status, 'open');
+  closeAll([a]);
+});
+
+test('foreign keys by local integer id are translated through UUIDs on both ends', () => {
+  const a = makeStation(tmp.dir, 'A1', { seedFile: seed });
+  const b = makeStation(tmp.dir, 'B2', { seedFile: seed });
+  introduce([a, b]);
+  // Both stations create a shelter: both get the same next local id, for different rows.
+  a.app.prepare(`INSERT INTO shelter(uuid, name, country_id) VALUES ('aaaaaaaa-0000-4000-8000-000000000001', 'A new', 2)`).run();
+  b.app.prepare(`INSERT INTO shelter(uuid, name, country_id) VALUES ('bbbbbbbb-0000-4000-8000-000000000001', 'B new', 3)`).run();
+  const aId = (a.app.prepare(`SELECT id FROM shelter WHERE uuid LIKE 'aaaaaaaa%'`).get() as { id: number }).id;
+  const bId = (b.app.prepare(`SELECT id FROM shelter WHERE uuid LIKE 'bbbbbbbb%'`).get() as { id: number }).id;
+  assert.equal(aId, bId);
+  a.app.prepare(`INSERT INTO person(uuid, first_name, shelter_id) VALUES ('aaaaaaaa-0000-4000-8000-000000000001', 'Ram', ?)`).run(aId);
+  a.app.prepare(`INSERT INTO supply_request(uuid, shelter_uuid, requester_id, item, quantity) VALUES ('aaaaaaaa-0000-4000-8000-000000000002', 'aaaaaaaa-0000-4000-8000-000000000001', (SELECT id FROM person WHERE first_name = 'Ram' AND uuid LIKE 'aaaaaaaa%'), 'rice', 5)`).run();
+  syncOnce(a, b);
+  syncOnce(b, a);
+  const atB = b.app
+    .prepare(`SELECT s.uuid AS su, s.country_id AS c FROM person p JOIN shelter s ON s.id = p.shelter_id WHERE p.uuid = 'aaaaaaaa-0000-4000-8000-000000000001'`)
+    .get() as { su: string; c: number };
+  assert.equal(atB.su, 'aaaaaaaa-0000-4000-8000-000000000001');
+  assert.equal(atB.c, 2, 'reference data is matched by its fixed UUID');
+  const req = b.app
+    .prepare(`SELECT p.uuid AS pu FROM supply_request r JOIN person p ON p.id = r.requester_id WHERE r.uuid = 'aaaaaaaa-0000-4000-8000-000000000002'`)
+    .get() as { pu: string };
+  assert.equal(req.pu, 'aaaaaaaa-0000-4000-8000-000000000001');
+  assert.deepEqual(snapshot(a), snapshot(b));
+  closeAll([a, b]);
+});
+
+test('excluded rows and tables never leave the station', () => {
+  const a = makeStation(tmp.dir, 'A1', { seedFile: seed });
+  const before = a.store.versionVector()['A1']!;
+  a.app.prepare(`UPDATE shelter SET name = 'renamed' WHERE uuid = ?`).run(TRAINING_SHELTER_UUID);
+  a.app.prepare(`UPDATE org_country SET name = 'Nepal (FDR)' WHERE code = 'NP'`).run();
+  a.app.prepare(`UPDATE site_setting SET value = 'x' WHERE key = 'site_name'`).run();
+  a.app.prepare(`INSERT INTO supply_request(uuid, item, quantity, status) VALUES ('dddddddd-0000-4000-8000-000000000001', 'tea', 1, 'draft')`).run();
+  assert.equal(a.store.buildChangeset('B2', { acked: { A1: before } }).changes.length, 0);
+  closeAll([a]);
+});
+
+test('a Sahana-style soft delete syncs as a delete and is applied as deleted = 1', () => {
+  const a = makeStation(tmp.dir, 'A1', { seedFile: seed });
+  const b = makeStation(tmp.dir, 'B2', { seedFile: seed });
+  introduce([a, b]);
+  const u = (a.app.prepare(`SELECT uuid FROM shelter WHERE id = 20`).get() as { uuid: string }).uuid;
+  a.app.prepare(`UPDATE shelter SET deleted = 1 WHERE id = 20`).run();
+  const cs = a.store.buildChangeset('B2');
+  assert.equal(cs.changes.length, 1);
+  assert.equal(cs.changes[0]!.kind, 'delete');
+  b.store.applyChangeset(cs);
+  assert.equal((b.app.prepare('SELECT deleted FROM shelter WHERE uuid = ?').get(u) as { deleted: number }).deleted, 1);
+  closeAll([a, b]);
+});
+
+test('misconfiguration is a typed error', () => {
+  const file = join(tmp.dir, 'bad.sqlite');
+  copyFileSync(SAMPLE_PATH, file);
+  assert.throws(
+    () => RecordStore.init(file, { station: 'X1', tables: [{ name: 'site_setting' }] }),
+    (e) => isRadiosyncError(e, 'RS_ERR_STORE_CONFIG'),
+  );
+  assert.throws(
+    () => RecordStore.init(file, { station: 'X1', tables: [{ name: 'nope' }] }),
+    (e) => isRadiosyncError(e, 'RS_ERR_STORE_CONFIG'),
+  );
+  const db = new Database(file);
+  assert.throws(() => RecordStore.open(db), (e) => isRadiosyncError(e, 'RS_ERR_STORE_NOT_INITIALISED'));
+  db.close();
+});

@@ -1,0 +1,37 @@
+/**
+ * The sample application database shipped in fixtures/ (persons, shelters, supply requests; see
+ * fixtures/gen/sampleApp.ts), used by `radiosync demo` and the tests.
+ */
+import { copyFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
+
+/** Package root: this file is src/station/*.ts or dist/station/*.js. */
+export const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+export const SAMPLE_DB = fileURLToPath(new URL('../../fixtures/sample-app.sqlite', import.meta.url));
+export const SAMPLE_FOLDER = fileURLToPath(new URL('../../fixtures/sample-folder', import.meta.url));
+/** The tables the sample application syncs (org_country is reference data, site_setting is local). */
+export const SAMPLE_SYNC_TABLES = ['shelter', 'person', 'supply_request'];
+
+/** A copy of the sample database, rows and all. */
+export function copySampleDb(to: string): void {
+  copyFileSync(SAMPLE_DB, to);
+}
+
+/**
+ * The sample application's schema with no rows in the synced tables (reference and local tables
+ * keep theirs): what a freshly installed station of the same application looks like.
+ */
+export function createEmptySampleDb(to: string, syncTables: readonly string[] = SAMPLE_SYNC_TABLES): void {
+  copyFileSync(SAMPLE_DB, to);
+  const db = new Database(to);
+  try {
+    db.pragma('foreign_keys = OFF');
+    db.transaction(() => {
+      for (const t of [...syncTables].reverse()) db.prepare(`DELETE FROM "${t.replace(/"/g, '""')}"`).run();
+    })();
+    db.exec('VACUUM');
+  } finally {
+    db.close();
+  }
+}

@@ -1,0 +1,93 @@
+/**
+ * Sync by USB stick or email: the same signed changesets and receipts as on air, in one file
+ * (src/bundle/bundle.ts). Export builds one changeset for the whole group of addressees (from the
+ * least any of them acknowledged) plus a receipt for each addressee saying what this station holds.
+ * Import applies what is addressed here, idempotently, and takes receipts addressed here.
+ */
+import type { VersionVector } from '../changeset/Changeset.js';
+import { decodeBundle, encodeBundle, BundleItemKind, type BundleItem } from '../bundle/bundle.js';
+import { isRadiosyncError, makeError } from '../errors/RadiosyncError.js';
+import { SYNC_ERRORS } from './errors.js';
+import { STATION_ERRORS } from '../station/errors.js';
+import { sealChangeset } from './signedChangeset.js';
+import { openReceipt, sealReceipt } from './receipt.js';
+import { applyIncoming } from './applyIncoming.js';
+import type { Station } from '../station/Station.js';
+
+export interface ExportResult {
+  bytes: Uint8Array;
+  to: string[];
+  rows: number;
+  changesetBytes: number;
+  receipts: number;
+}
+
+function vvMin(vvs: VersionVector[]): VersionVector {
+  if (vvs.length === 0) return {};
+  const out: VersionVector = {};
+  const keys = new Set(vvs.flatMap((v) => Object.keys(v)));
+  for (const k of keys) out[k] = Math.min(...vvs.map((v) => v[k] ?? 0));
+  return out;
+}
+
+export function exportBundle(station: Station, to: string[]): ExportResult {
+  if (to.length === 0) throw makeError(SYNC_ERRORS, 'RS_ERR_SYNC_NO_PEERS', 'export needs --to CALL[,CALL…]');
+  const peers = to.map((c) => c.toUpperCase());
+  for (const p of peers) {
+    if (!station.isTrusted(p)) throw makeError(STATION_ERRORS, 'RS_ERR_PEER_UNKNOWN', `${p} is not a known peer: add it with \`radiosync peer add ${p} --key KEY\``, { peer: p });
+  }
+  const acked = vvMin(peers.map((p) => station.records.peer(p)?.acked ?? {}));
+  const cs = station.records.buildChangeset(peers[0]!, { acked, to: peers, maxChanges: station.config.limits.rows_per_changeset });
+  const items: BundleItem[] = [];
+  let changesetBytes = 0;
+  if (cs.changes.length > 0 || cs.chunks.length > 0) {
+    const sealed = sealChangeset(station, cs);
+    changesetBytes = sealed.length;
+    items.push({ kind: BundleItemKind.Changeset, data: sealed });
+  }
+  const vv = station.records.versionVector();
+  for (const p of peers) items.push({ kind: BundleItemKind.Ack, data: sealReceipt(station, p, vv) });
+  const bytes = encodeBundle({ from: station.callsign, to: peers, created: station.clock.now(), items });
+  return { bytes, to: peers, rows: cs.changes.length, changesetBytes, receipts: peers.length };
+}
+
+export interface ImportResult {
+  from: string;
+  changesets: number;
+  duplicates: number;
+  rowsApplied: number;
+  conflicts: number;
+  receipts: number;
+  /** Items not for this station, or from untrusted stations, with the reason code. */
+  skipped: Array<{ kind: string; code: string; message: string }>;
+}
+
+/** Decode the whole bundle first (a truncated or corrupt file applies nothing), then apply. */
+export function importBundle(station: Station, bytes: Uint8Array): ImportResult {
+  const bundle = decodeBundle(bytes);
+  const r: ImportResult = { from: bundle.from, changesets: 0, duplicates: 0, rowsApplied: 0, conflicts: 0, receipts: 0, skipped: [] };
+  for (const item of bundle.items) {
+    try {
+      if (item.kind === BundleItemKind.Changeset) {
+        const inc = applyIncoming(station, item.data);
+        r.changesets++;
+        if (inc.result.duplicate) r.duplicates++;
+        r.rowsApplied += inc.result.applied;
+        r.conflicts += inc.result.conflicts;
+      } else {
+        const rc = openReceipt(station, item.data);
+        station.records.acknowledge(rc.from, rc.vv);
+        r.receipts++;
+      }
+    } catch (e) {
+      if (!isRadiosyncError(e)) throw e;
+      if (e.code === 'RS_ERR_SYNC_NOT_ADDRESSED' || e.code.startsWith('RS_ERR_AUTH_')) {
+        r.skipped.push({ kind: item.kind === BundleItemKind.Changeset ? 'changeset' : 'receipt', code: e.code, message: e.message });
+        station.log.bump(`dropped.${e.code}`);
+        continue;
+      }
+      throw e;
+    }
+  }
+  return r;
+}

@@ -56,6 +56,8 @@ export interface AudioChannelStats {
   samplesDropped: number;
   /** Samples lost because the queue bound was hit. */
   samplesOverflowed: number;
+  /** Transmit audio waiting to be played out (0 = the channel is quiet). */
+  queuedSamples: number;
 }
 
 /** Small seeded PRNG (mulberry32): the harness must be reproducible, and library rules forbid Math.random. */
@@ -77,7 +79,7 @@ export function noiseRmsFor(snrDb: number, gain: number): number {
 }
 
 export class AudioChannel {
-  readonly stats: AudioChannelStats = { samplesIn: 0, samplesOut: 0, keyUps: 0, samplesDropped: 0, samplesOverflowed: 0 };
+  readonly stats: AudioChannelStats = { samplesIn: 0, samplesOut: 0, keyUps: 0, samplesDropped: 0, samplesOverflowed: 0, queuedSamples: 0 };
   private readonly queue: Int16Array[] = [];
   private queueHead = 0; // offset into queue[0]
   private queued = 0;
@@ -189,6 +191,7 @@ export class AudioChannel {
       out.writeInt16LE(Math.max(-32768, Math.min(32767, Math.round(v))), i * 2);
     }
     this.stats.samplesOut += n;
+    this.stats.queuedSamples = this.queued;
     try {
       writeSync(this.outFd, out);
     } catch {

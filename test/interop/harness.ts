@@ -19,7 +19,7 @@
  * it started, by PID.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, openSync, closeSync, writeFileSync, readFileSync, existsSync } from 'node:fs';
+import { mkdtempSync, openSync, closeSync, writeFileSync, readFileSync, existsSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -34,8 +34,12 @@ import {
   type ConnectedModeSettings,
 } from './direwolfConfig.js';
 
-/** Bound on waiting for both instances to be ready. Dire Wolf is up in well under a second; tsx start-up of the channel processes takes ~1 s. */
-export const STARTUP_TIMEOUT_MS = 20_000;
+/**
+ * Bound on waiting for both instances to be ready. Dire Wolf is up in well under a second and tsx
+ * starts a channel process in ~1 s, but on a loaded 2-core CI box (tsc and other suites running)
+ * start-up took over 20 s once here.
+ */
+export const STARTUP_TIMEOUT_MS = 60_000;
 /** Grace after SIGTERM before SIGKILL. */
 export const STOP_GRACE_MS = 3_000;
 /** Bound on the log lines kept per instance (oldest dropped). */
@@ -338,6 +342,14 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
           await Promise.all(children.slice(2).map(stopChild));
           await Promise.all(children.slice(0, 2).map(stopChild));
           process.removeListener('exit', killAllSync);
+          if (process.env.RADIOSYNC_INTEROP_KEEP) {
+            // Keep the logs next to the configs, for a human to read after a run.
+            writeFileSync(p('a.log'), a.log());
+            writeFileSync(p('b.log'), b.log());
+            process.stderr.write(`interop harness: kept ${workDir}\n`);
+          } else {
+            rmSync(workDir, { recursive: true, force: true });
+          }
         })();
         return stopped;
       },
@@ -345,6 +357,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
   } catch (err) {
     await Promise.all(children.map(stopChild));
     process.removeListener('exit', killAllSync);
+    if (!process.env.RADIOSYNC_INTEROP_KEEP) rmSync(workDir, { recursive: true, force: true });
     throw err;
   }
 }

@@ -157,16 +157,17 @@ export class SimHub {
       await hub.stop();
       throw err;
     }
-    hub.announce();
+    // handlers go in before anything is printed: a supervisor may signal as soon as it reads "ready"
+    if (hub.handleSignals) {
+      process.once('SIGINT', hub.signalHandler);
+      process.once('SIGTERM', hub.signalHandler);
+    }
     const every = opts.reportIntervalMs ?? DEFAULT_SIM_REPORT_INTERVAL_MS;
     if (every > 0) {
       hub.reportTimer = setInterval(() => hub.printReport('stats'), every);
       hub.reportTimer.unref();
     }
-    if (hub.handleSignals) {
-      process.once('SIGINT', hub.signalHandler);
-      process.once('SIGTERM', hub.signalHandler);
-    }
+    hub.announce();
     return hub;
   }
 

@@ -9,3 +9,4 @@ export * from './StationAirStats.js';
 export * from './PtyBridge.js';
 export * from './SimHub.js';
 export * from './hubReport.js';
+export * from './simEntry.js';

@@ -1,0 +1,88 @@
+/**
+ * The tiny entry `radiosync sim` calls: turn commander's string options into {@link SimHubOptions},
+ * run the hub until SIGINT/SIGTERM, and return the exit code. All validation happens here or in
+ * the hub, with RS_ERR_SIM_BAD_OPTION naming the bad value.
+ *
+ * Suggested commander wiring (the lead owns src/cli/):
+ *   program.command('sim')
+ *     .option('--stations <names>', 'comma-separated station names', 'A,B')
+ *     .option('--bitrate <bps>', 'bit rate on air', '1200')
+ *     .option('--loss <model>', 'none | <p> | iid:<p> | ge:<g>,<b>[,<lossGood>,<lossBad>]', 'none')
+ *     .option('--ber <rate>', 'bit error rate', '0')
+ *     .option('--latency <ms>', 'delivery latency', '0')
+ *     .option('--seed <seed>', 'random seed', '1')
+ *     .option('--base-port <port>', 'first KISS TCP port (0 = any free)', '8001')
+ *     .option('--pty-dir <dir>', 'directory for the pty links')
+ *     .option('--no-pty', 'no pseudo-terminals, TCP only')
+ *     .option('--txdelay <ms>').option('--txtail <ms>').option('--persist <0-255>').option('--slottime <ms>')
+ *     .option('--report-interval <s>', 'seconds between reports (0 = only at exit)', '10')
+ *     .option('--json', 'JSON lines')
+ *     .action(async (o) => { process.exitCode = await simMain(o); });
+ */
+import { makeError } from '../errors/RadiosyncError.js';
+import { SIM_ERRORS } from './errors.js';
+import { runSimHub, type SimHubOptions } from './SimHub.js';
+import type { RadioParams } from './SimRadio.js';
+
+export interface SimCliOptions {
+  stations?: string;
+  bitrate?: string | number;
+  loss?: string;
+  ber?: string | number;
+  latency?: string | number;
+  seed?: string | number;
+  basePort?: string | number;
+  ptyDir?: string;
+  /** commander's `--no-pty` sets this false. */
+  pty?: boolean;
+  txdelay?: string | number;
+  txtail?: string | number;
+  persist?: string | number;
+  slottime?: string | number;
+  /** Seconds between periodic reports; 0 for only at exit. */
+  reportInterval?: string | number;
+  json?: boolean;
+}
+
+function num(name: string, v: string | number | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  const n = typeof v === 'number' ? v : Number(v.trim());
+  if (typeof v === 'string' && v.trim() === '') throw makeError(SIM_ERRORS, 'RS_ERR_SIM_BAD_OPTION', `"${name}" must be a number: ${v}`, { name, value: v });
+  if (!Number.isFinite(n)) throw makeError(SIM_ERRORS, 'RS_ERR_SIM_BAD_OPTION', `"${name}" must be a number: ${v}`, { name, value: v });
+  return n;
+}
+
+/** Map CLI options (strings) to hub options. */
+export function simHubOptionsFromCli(o: SimCliOptions): SimHubOptions {
+  const radio: Partial<RadioParams> = {};
+  const txDelayMs = num('txdelay', o.txdelay);
+  const txTailMs = num('txtail', o.txtail);
+  const persistence = num('persist', o.persist);
+  const slotTimeMs = num('slottime', o.slottime);
+  if (txDelayMs !== undefined) radio.txDelayMs = txDelayMs;
+  if (txTailMs !== undefined) radio.txTailMs = txTailMs;
+  if (persistence !== undefined) radio.persistence = persistence;
+  if (slotTimeMs !== undefined) radio.slotTimeMs = slotTimeMs;
+  const seedText = o.seed === undefined ? undefined : String(o.seed);
+  const reportS = num('report-interval', o.reportInterval);
+  return {
+    stations: o.stations === undefined ? undefined : o.stations.split(',').map((s) => s.trim()).filter((s) => s !== ''),
+    bitrate: num('bitrate', o.bitrate),
+    loss: o.loss,
+    ber: num('ber', o.ber),
+    latencyMs: num('latency', o.latency),
+    seed: seedText === undefined ? undefined : /^\d+$/.test(seedText) ? Number(seedText) : seedText,
+    basePort: num('base-port', o.basePort),
+    ptyDir: o.pty === false ? false : o.ptyDir,
+    radio,
+    reportIntervalMs: reportS === undefined ? undefined : reportS * 1000,
+    json: o.json ?? false,
+  };
+}
+
+/** Run `radiosync sim` until SIGINT/SIGTERM; resolves with the exit code (0). Errors are thrown typed. */
+export async function simMain(o: SimCliOptions): Promise<number> {
+  const hub = await runSimHub(simHubOptionsFromCli(o));
+  await hub.done;
+  return 0;
+}

@@ -85,8 +85,13 @@ export function triggerSql(spec: TableSpec): string[] {
     `CREATE TRIGGER ${upd} AFTER UPDATE ON ${t} WHEN ${SILENT} AND (${anyChange}) BEGIN
        INSERT INTO radiosync_capture(tbl, op, uuid, old_uuid, cols)
        VALUES (${lit(spec.name)}, 'u', NEW.${u}, CASE WHEN OLD.${u} IS NOT NEW.${u} THEN OLD.${u} END, ${cols}); END`,
-    `CREATE TRIGGER ${del} AFTER DELETE ON ${t} WHEN ${SILENT} BEGIN
-       INSERT INTO radiosync_capture(tbl, op, uuid, image) VALUES (${lit(spec.name)}, 'd', OLD.${u}, ${image}); END`,
+    spec.deletedColumn !== null
+      ? // Soft-delete table (Sahana's `deleted` flag): a DELETE becomes `deleted = 1` and the row
+        // stays for audit, at the origin as at every receiver. RAISE(IGNORE) abandons the row's delete.
+        `CREATE TRIGGER ${del} BEFORE DELETE ON ${t} WHEN ${SILENT} BEGIN
+         UPDATE ${t} SET ${quoteIdent(spec.deletedColumn)} = 1 WHERE ${u} = OLD.${u}; SELECT RAISE(IGNORE); END`
+      : `CREATE TRIGGER ${del} AFTER DELETE ON ${t} WHEN ${SILENT} BEGIN
+         INSERT INTO radiosync_capture(tbl, op, uuid, image) VALUES (${lit(spec.name)}, 'd', OLD.${u}, ${image}); END`,
   ];
 }
 

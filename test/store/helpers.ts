@@ -1,5 +1,5 @@
 /** Test helpers: stations on copies of the sample database in a temp dir, with manual clocks. */
-import { mkdtempSync, copyFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, copyFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -98,8 +98,24 @@ export function syncOnce(from: Station, to: Station): import('../../src/store/ap
 
 /** A seeded sample database (station A1 snapshotted) to copy for each test. */
 export function seedFile(dir: string): string {
-  const s = makeStation(dir, 'A1');
+  const seedDir = join(dir, 'seed');
+  mkdirSync(seedDir, { recursive: true });
+  const s = makeStation(seedDir, 'A1');
   s.app.close();
   s.store.close();
   return s.file;
+}
+
+/** Assert two stations hold the same synced rows; on failure, show only the differing rows. */
+export function assertSameTables(a: Station, b: Station): void {
+  const x = snapshot(a);
+  const y = snapshot(b);
+  const diffs: string[] = [];
+  for (const t of Object.keys(x)) {
+    const sx = new Set(x[t]);
+    const sy = new Set(y[t]);
+    for (const r of sx) if (!sy.has(r)) diffs.push(`only at ${a.name}: ${t} ${r}`);
+    for (const r of sy) if (!sx.has(r)) diffs.push(`only at ${b.name}: ${t} ${r}`);
+  }
+  if (diffs.length > 0) throw new Error(`${a.name} and ${b.name} differ:\n${diffs.slice(0, 10).join('\n')}`);
 }

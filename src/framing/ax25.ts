@@ -185,10 +185,11 @@ export function decodeAx25(bytes: Uint8Array, opts: { fcs?: boolean } = {}): Ax2
     return fail('RS_ERR_AX25_NOT_UI', `control 0x${control.toString(16).padStart(2, '0')} is not a UI frame`, { control });
   }
   if (at + 1 >= body.length) return fail('RS_ERR_AX25_TRUNCATED', 'frame ends before the PID', { bytes: body.length });
-  const info = body.slice(at + 2);
-  if (info.length > MAX_AX25_INFO_BYTES) {
-    return fail('RS_ERR_AX25_TOO_LONG', `info is ${info.length} bytes, over ${MAX_AX25_INFO_BYTES}`, { infoBytes: info.length });
+  const infoBytes = body.length - at - 2;
+  if (infoBytes > MAX_AX25_INFO_BYTES) {
+    return fail('RS_ERR_AX25_TOO_LONG', `info is ${infoBytes} bytes, over ${MAX_AX25_INFO_BYTES}`, { infoBytes });
   }
+  const info = body.slice(at + 2);
   const [dest, src, ...digis] = addresses;
   return {
     ok: true,

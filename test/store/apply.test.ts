@@ -14,7 +14,9 @@ before(() => {
 });
 after(() => tmp.cleanup());
 
-function pair(names = ['A1', 'B2']): Station[] {
+function pair(): [Station, Station];
+function pair(names: [string, string, string]): [Station, Station, Station];
+function pair(names: string[] = ['A1', 'B2']): Station[] {
   const st = names.map((n) => makeStation(tmp.dir, n, { seedFile: seed }));
   introduce(st);
   return st;

@@ -1,0 +1,30 @@
+/**
+ * The sync layer's view of a TNC: AX.25 frames (no FCS) out and in. A KISS TNC over serial or TCP
+ * (src/tnc/KissTnc.ts) and a simulated radio (src/sim/SimRadio.ts) both fit, through the small
+ * adapters below.
+ */
+import type { KissTnc } from '../tnc/KissTnc.js';
+import type { SimRadio } from '../sim/SimRadio.js';
+
+export interface FramePort {
+  /** Queue one AX.25 frame for transmission. Frames queued together go out in one key-up. */
+  send(ax25: Uint8Array): void;
+  onFrame(listener: (ax25: Uint8Array) => void): () => void;
+  /** Fires when the transmitter has finished (simulator only; real KISS has no such signal). */
+  onIdle?(listener: () => void): () => void;
+}
+
+export function kissTncPort(tnc: KissTnc, onError: (e: unknown) => void = () => {}): FramePort {
+  return {
+    send: (ax25) => void tnc.sendFrame(ax25).catch(onError),
+    onFrame: (l) => tnc.onFrame((f) => l(f)),
+  };
+}
+
+export function simRadioPort(radio: SimRadio): FramePort {
+  return {
+    send: (ax25) => radio.send(ax25),
+    onFrame: (l) => radio.onFrame((f) => l(f)),
+    onIdle: (l) => radio.onIdle(l),
+  };
+}

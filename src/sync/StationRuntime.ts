@@ -1,0 +1,265 @@
+/**
+ * A station on the air: the one place that wires the layers together.
+ *
+ *   store ──build──▶ changeset ──seal──▶ Link (fec, frames, acks) ──AX.25 UI──▶ FramePort (TNC)
+ *   store ◀─apply── changeset ◀─open─── Link ◀──────────────────────AX.25 UI── FramePort
+ *
+ * Frames from stations that are not trusted peers are counted and dropped before the link sees
+ * them (they never reach the store or move a cursor). A changeset's final ack carries a one-byte
+ * receipt ("durably applied"), authenticated with the pair's MAC; only then does the sender move
+ * that peer's acknowledged version vector to the changeset's `upto`.
+ */
+import type { Clock } from '../clock/Clock.js';
+import { decodeAx25, encodeUiFrame } from '../framing/ax25.js';
+import { formatCallsign, parseCallsign } from '../framing/callsign.js';
+import { Link, type LinkOptions } from '../link/Link.js';
+import { decodeFrame } from '../link/decodeFrame.js';
+import { encodeHelloFrame } from '../link/controlFrames.js';
+import { FrameType } from '../link/frameHeader.js';
+import type { TransferQueue } from '../link/TransferQueue.js';
+import type { DeliveredEvent, FailedEvent, InboundDelivery } from '../link/linkEvents.js';
+import { isRadiosyncError } from '../errors/RadiosyncError.js';
+import type { VersionVector } from '../changeset/Changeset.js';
+import type { Station } from '../station/Station.js';
+import type { FramePort } from './FramePort.js';
+import { applyIncoming, type IncomingResult } from './applyIncoming.js';
+import { sealChangeset } from './signedChangeset.js';
+import { pairwiseAuthenticator } from './pairwiseAuthenticator.js';
+import { beaconBody, HelloKind, SYNC_REQUEST_BODY } from './hello.js';
+
+/** AX.25 PID "no layer 3": every radiosync frame uses it. */
+const PID_NO_L3 = 0xf0;
+/** Receipt byte: the changeset was durably applied. */
+export const RECEIPT_APPLIED = 0x01;
+/** Receipt byte: the changeset was refused (bad signature, not addressed here, corrupt); don't resend it as is. */
+export const RECEIPT_REFUSED = 0x02;
+
+export interface RuntimeOptions {
+  station: Station;
+  port: FramePort;
+  bitrate: number;
+  clock?: Clock;
+  queue?: TransferQueue;
+  /** Apply changesets that arrive (false for `send`, which applies nothing). Default true. */
+  acceptInbound?: boolean;
+  /** Answer a peer's sync request by sending it what it lacks. Default true. */
+  answerSyncRequests?: boolean;
+  link?: Partial<Omit<LinkOptions, 'clock' | 'station' | 'bitrate' | 'transmit' | 'queue' | 'deliver' | 'authenticator'>>;
+}
+
+export interface OutboundInfo {
+  transferId: number;
+  to: string[];
+  upto: VersionVector;
+  rows: number;
+  bytes: number;
+  createdAt: number;
+}
+
+export interface RuntimeCounters {
+  /** AX.25 frames that did not decode, were not UI/PID F0, or not radiosync frames. */
+  foreignFrames: number;
+  /** Frames from stations that are not trusted peers. */
+  untrustedFrames: number;
+  /** Frames addressed to other stations. */
+  notForUs: number;
+  /** Inbound transfer frames dropped because this session accepts none (`send`). */
+  inboundRefused: number;
+  changesetsApplied: number;
+  changesetsRefused: number;
+  rowsApplied: number;
+  conflicts: number;
+  beaconsSent: number;
+}
+
+type Events = {
+  applied: IncomingResult;
+  refused: { from: string; code: string; message: string };
+  acknowledged: { peer: string; info: OutboundInfo };
+  failed: FailedEvent;
+  heard: { from: string; radiosync: boolean };
+};
+
+export class StationRuntime {
+  readonly station: Station;
+  readonly link: Link;
+  readonly clock: Clock;
+  readonly counters: RuntimeCounters = {
+    foreignFrames: 0, untrustedFrames: 0, notForUs: 0, inboundRefused: 0,
+    changesetsApplied: 0, changesetsRefused: 0, rowsApplied: 0, conflicts: 0, beaconsSent: 0,
+  };
+  private readonly port: FramePort;
+  private readonly me: ReturnType<typeof parseCallsign>;
+  private readonly acceptInbound: boolean;
+  private readonly answerSyncRequests: boolean;
+  private readonly listeners = new Map<keyof Events, Set<(e: never) => void>>();
+  private readonly unsubscribe: Array<() => void> = [];
+
+  constructor(opts: RuntimeOptions) {
+    this.station = opts.station;
+    this.port = opts.port;
+    this.clock = opts.clock ?? opts.station.clock;
+    this.me = parseCallsign(opts.station.callsign);
+    this.acceptInbound = opts.acceptInbound ?? true;
+    this.answerSyncRequests = opts.answerSyncRequests ?? true;
+    const cfg = opts.station.config.radio;
+    this.link = new Link({
+      frameBytes: cfg.frame_bytes,
+      txDelayMs: cfg.txdelay_ms,
+      txTailMs: cfg.txtail_ms,
+      maxBurstMs: opts.station.config.schedule.max_burst_s * 1000,
+      ...opts.link,
+      clock: this.clock,
+      station: opts.station.callsign,
+      bitrate: opts.bitrate,
+      transmit: (b) => this.transmit(b.to, b.frames),
+      ...(opts.queue ? { queue: opts.queue } : {}),
+      deliver: (d) => this.deliver(d),
+      authenticator: pairwiseAuthenticator(opts.station),
+    });
+    this.unsubscribe.push(this.port.onFrame((f) => this.onAx25(f)));
+    if (this.port.onIdle) this.unsubscribe.push(this.port.onIdle(() => this.link.transmitDone()));
+    this.unsubscribe.push(this.link.on('delivered', (e) => this.onDelivered(e)));
+    this.unsubscribe.push(this.link.on('failed', (e) => this.emit('failed', e)));
+    this.unsubscribe.push(this.link.on('hello', (h) => this.onHello(h.from, h.body)));
+  }
+
+  on<K extends keyof Events>(event: K, listener: (e: Events[K]) => void): () => void {
+    let s = this.listeners.get(event);
+    if (!s) this.listeners.set(event, (s = new Set()));
+    s.add(listener as (e: never) => void);
+    return () => s!.delete(listener as (e: never) => void);
+  }
+
+  private emit<K extends keyof Events>(event: K, e: Events[K]): void {
+    for (const l of this.listeners.get(event) ?? []) (l as (e: Events[K]) => void)(e);
+  }
+
+  /**
+   * Queue what the given stations have not acknowledged, as one signed changeset (one
+   * transmission for the whole group). Returns undefined when there is nothing to send.
+   */
+  sendPending(to: string[], opts: { priority?: number; expiresAt?: number | null } = {}): OutboundInfo | undefined {
+    const peers = [...new Set(to.map((t) => t.toUpperCase()))];
+    const inFlight = new Set(this.outboundInfos().flatMap((i) => i.to));
+    const fresh = peers.filter((p) => !inFlight.has(p));
+    if (fresh.length === 0) return undefined;
+    const ackedOf = (p: string) => this.station.records.peer(p)?.acked ?? {};
+    const acked: VersionVector = {};
+    const vvs = fresh.map(ackedOf);
+    for (const k of new Set(vvs.flatMap((v) => Object.keys(v)))) acked[k] = Math.min(...vvs.map((v) => v[k] ?? 0));
+    const cs = this.station.records.buildChangeset(fresh[0]!, { acked, to: fresh, maxChanges: this.station.config.limits.rows_per_changeset });
+    if (cs.changes.length === 0 && cs.chunks.length === 0) return undefined;
+    const sealed = sealChangeset(this.station, cs);
+    const transferId = this.link.enqueue({ to: fresh, payload: sealed, priority: opts.priority ?? 0, expiresAt: opts.expiresAt ?? null });
+    const info: OutboundInfo = { transferId, to: fresh, upto: cs.upto, rows: cs.changes.length, bytes: sealed.length, createdAt: this.clock.now() };
+    this.station.log.setJson(`tx:${transferId}`, info);
+    return info;
+  }
+
+  /** Outbound transfers still queued (survives restarts), with what each carries. */
+  outboundInfos(): OutboundInfo[] {
+    return this.link
+      .pendingOutbound()
+      .map((p) => this.station.log.getJson<OutboundInfo>(`tx:${p.id}`))
+      .filter((i): i is OutboundInfo => i !== undefined && i !== null);
+  }
+
+  /** Ask a peer to send what this station lacks (in the same key-up as whatever goes next). */
+  requestSync(peer: string): void {
+    this.sendHello(peer, SYNC_REQUEST_BODY);
+  }
+
+  /** A beacon: a tiny UI frame that identifies the station. */
+  beacon(): void {
+    this.sendHello(this.link_groupAddress(), beaconBody(this.station.callsign));
+    this.counters.beaconsSent++;
+  }
+
+  private link_groupAddress(): string {
+    return 'RSYNC';
+  }
+
+  private sendHello(to: string, body: Uint8Array): void {
+    this.transmit(to, [encodeHelloFrame({ eob: false, body })]);
+  }
+
+  private transmit(to: string, frames: Uint8Array[]): void {
+    const destination = parseCallsign(to);
+    const digipeaters = this.station.config.radio.digipeaters.map((d) => ({ ...parseCallsign(d), repeated: false }));
+    for (const info of frames) {
+      this.port.send(encodeUiFrame({ destination, source: this.me, digipeaters, command: true, pid: PID_NO_L3, info }));
+    }
+  }
+
+  private onAx25(bytes: Uint8Array): void {
+    const r = decodeAx25(bytes);
+    if (!r.ok) {
+      this.counters.foreignFrames++;
+      return;
+    }
+    const from = formatCallsign(r.frame.source);
+    const to = formatCallsign(r.frame.destination);
+    const now = this.clock.now();
+    const isOurs = r.frame.pid === PID_NO_L3 && decodeFrame(r.frame.info).ok;
+    this.station.log.heard(from, now, isOurs);
+    this.emit('heard', { from, radiosync: isOurs });
+    if (!isOurs) {
+      this.counters.foreignFrames++;
+      return;
+    }
+    if (to !== this.station.callsign && to !== this.link_groupAddress()) {
+      this.counters.notForUs++;
+      return;
+    }
+    if (!this.station.isTrusted(from)) {
+      this.counters.untrustedFrames++;
+      this.station.log.bump('dropped.untrusted');
+      return;
+    }
+    if (!this.acceptInbound) {
+      const f = decodeFrame(r.frame.info);
+      if (f.ok && (f.frame.type === FrameType.Data || f.frame.type === FrameType.Announce)) {
+        this.counters.inboundRefused++;
+        return;
+      }
+    }
+    this.link.receive(from, to, r.frame.info);
+  }
+
+  private deliver(d: InboundDelivery): Uint8Array {
+    try {
+      const res = applyIncoming(this.station, d.bytes());
+      this.counters.changesetsApplied++;
+      this.counters.rowsApplied += res.result.applied;
+      this.counters.conflicts += res.result.conflicts;
+      this.emit('applied', res);
+      return Uint8Array.of(RECEIPT_APPLIED);
+    } catch (e) {
+      if (!isRadiosyncError(e)) throw e;
+      this.counters.changesetsRefused++;
+      this.station.log.bump(`dropped.${e.code}`);
+      this.emit('refused', { from: d.from, code: e.code, message: e.message });
+      return Uint8Array.of(RECEIPT_REFUSED);
+    }
+  }
+
+  private onDelivered(e: DeliveredEvent): void {
+    const info = this.station.log.getJson<OutboundInfo>(`tx:${e.transferId}`);
+    if (!info) return;
+    if (e.receipt?.[0] === RECEIPT_APPLIED) {
+      this.station.records.acknowledge(e.to, info.upto);
+      this.emit('acknowledged', { peer: e.to, info });
+    }
+    if (this.link.pendingOutbound().every((p) => p.id !== e.transferId)) this.station.log.setJson(`tx:${e.transferId}`, null);
+  }
+
+  private onHello(from: string, body: Uint8Array): void {
+    if (body[0] === HelloKind.SyncRequest && this.answerSyncRequests) this.sendPending([from]);
+  }
+
+  close(): void {
+    for (const u of this.unsubscribe) u();
+    this.link.close();
+  }
+}

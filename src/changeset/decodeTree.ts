@@ -94,6 +94,10 @@ export function treeToChangeset(x: Cbor, limits: ChangesetLimits): Changeset {
 
   const blocks = asArray(top[7], 'fields', tables.length);
   let cells = 0;
+  const spendCells = (k: number) => {
+    cells += k;
+    if (cells > limits.maxCells) throw tooLarge('maxCells', limits.maxCells, cells);
+  };
   blocks.forEach((b, t) => {
     const what = `fields of ${tables[t]}`;
     const rows = rowsOfTable[t]!;
@@ -113,15 +117,14 @@ export function treeToChangeset(x: Cbor, limits: ChangesetLimits): Changeset {
     const colRows: number[][] = names.map(() => []);
     rows.forEach((row, k) => {
       const p = patterns[rowPattern[k]!]!;
-      cells += p.length;
+      spendCells(p.length);
       for (const col of p) colRows[col]!.push(row);
     });
-    if (cells > limits.maxCells) throw tooLarge('maxCells', limits.maxCells, cells);
     const columns = asArray(block[3], `${what} columns`, names.length);
     columns.forEach((colTree, col) => {
       const target = colRows[col]!;
       if (target.length === 0) throw corrupt(`${what}: unused column`);
-      const values: FieldValue[] = decodeColumn(colTree, target.length, `${what}.${names[col]}`, limits.maxStringLength);
+      const values: FieldValue[] = decodeColumn(colTree, target.length, `${what}.${names[col]}`, limits.maxStringLength, spendCells);
       target.forEach((row, k) => setOwn(changes[row]!.fields, names[col]!, values[k]!));
     });
   });

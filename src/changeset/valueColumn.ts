@@ -89,7 +89,13 @@ export function encodeColumn(values: readonly FieldValue[], what: string): Cbor 
   return out;
 }
 
-export function decodeColumn(x: Cbor, m: number, what: string, maxLength: number): FieldValue[] {
+export function decodeColumn(
+  x: Cbor,
+  m: number,
+  what: string,
+  maxLength: number,
+  spendCells: (n: number) => void = () => {},
+): FieldValue[] {
   const a = asArray(x, what);
   const types = decodeIntStream(a[0], m, `${what} types`, T_NULL, T_BYTES);
   const out = new Array<FieldValue>(m);
@@ -104,7 +110,7 @@ export function decodeColumn(x: Cbor, m: number, what: string, maxLength: number
     if (t === T_INT) vs = decodeIntStream(sub, count, what);
     else if (t === T_FLOAT) vs = decodeFloats(sub, count, what);
     else if (t === T_BIGINT) vs = asArray(sub, what, count).map((b) => bytesToBigint(asBytes(b, what), what, maxLength));
-    else if (t === T_STRING) vs = decodeStrings(sub, count, what, maxLength);
+    else if (t === T_STRING) vs = decodeStrings(sub, count, what, maxLength, spendCells);
     else vs = decodeBytesColumn(sub, count, what, maxLength);
     let k = 0;
     for (let i = 0; i < m; i++) if (types[i] === t) out[i] = vs[k++]!;

@@ -100,3 +100,47 @@ test('a body deflate cannot shrink is stored as CBOR (header 0x11), never larger
   assert.equal(bytes.length, encodeChangesetCbor(cs).length + 1);
   assert.deepStrictEqual(decodeChangeset(bytes), cs);
 });
+
+test('tokenised strings keep leading zeros, digit-only and mixed shapes exactly', () => {
+  const columns: string[][] = [
+    ['+977-9870545185', '+977-0000000001', '+977-9800000000', '+977-0123456789'],
+    ['2015-04-25', '2015-05-12', '1999-12-31', '0001-01-01'],
+    ['007', '0', '000', '123456789012345'],
+    ['SH-0012', 'SH-9', 'SH-0000', 'SH-10'],
+  ];
+  for (const values of columns) {
+    const cs: Changeset = {
+      version: 1, from: 'A', to: [], created: 0, upto: {}, chunks: [],
+      changes: values.map((v, i) => ({ table: 't', id: new Uint8Array(16).fill(i), origin: 'A', seq: i + 1, hlc: 0n, kind: 'upsert' as const, fields: { v } })),
+    };
+    assert.deepStrictEqual(roundTrip(cs), cs);
+  }
+});
+
+test('strings containing every separator candidate still round-trip (raw array form)', () => {
+  const values = ['a\nb', 'c\u0000d', 'e\u001ff', 'a\nb', '', 'x'];
+  const cs: Changeset = {
+    version: 1, from: 'A', to: [], created: 0, upto: {}, chunks: [],
+    changes: values.map((v, i) => ({ table: 't', id: new Uint8Array(16).fill(i), origin: 'A', seq: i + 1, hlc: 0n, kind: 'upsert' as const, fields: { v, w: v + '\n' } })),
+  };
+  assert.deepStrictEqual(roundTrip(cs), cs);
+});
+
+test('string columns of any mix (digit-run shapes, repeats, separators) round-trip', () => {
+  const str = fc.oneof(
+    fc.stringMatching(/^[+a-z]{0,2}[0-9]{1,17}([-:][0-9]{1,3})?$/),
+    fc.constantFrom('', '\n', 'x\u0000', '12', '012'),
+    fc.string({ unit: 'binary', maxLength: 6 }),
+  );
+  fc.assert(
+    fc.property(fc.array(str, { minLength: 1, maxLength: 40 }), fc.boolean(), (values, repeat) => {
+      const vs = repeat ? values.concat(values) : values;
+      const cs: Changeset = {
+        version: 1, from: 'A', to: [], created: 0, upto: {}, chunks: [],
+        changes: vs.map((v, i) => ({ table: 't', id: new Uint8Array(16).fill(i), origin: 'A', seq: i + 1, hlc: 0n, kind: 'upsert' as const, fields: { v } })),
+      };
+      assert.deepStrictEqual(roundTrip(cs), cs);
+    }),
+    { seed: 42, numRuns: 300 },
+  );
+});

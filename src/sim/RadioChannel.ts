@@ -22,6 +22,7 @@
  * `loss:A>B`, `ber:A>B`), so adding a station does not change the draws of the others, and the
  * loss and BER draws are made for every frame on every link whatever the outcome.
  */
+import { channel as diagnosticsChannel } from 'node:diagnostics_channel';
 import type { Clock } from '../clock/Clock.js';
 import { makeError } from '../errors/RadiosyncError.js';
 import { Prng } from '../util/prng.js';
@@ -42,6 +43,21 @@ export const DEFAULT_CARRIER_DETECT_MS = 10;
 export const MAX_SIM_STATIONS = 64;
 /** Longest station name: 64 characters. */
 export const MAX_SIM_STATION_NAME = 64;
+
+/**
+ * Named diagnostics_channel events (published only when someone subscribes):
+ * - `radiosync:sim:keyup`   { station, at }
+ * - `radiosync:sim:keydown` { station, at, airtimeMs, collided }
+ * - `radiosync:sim:frame`   { from, to, at, bytes, delivered, reason? }  one per frame per receiver
+ */
+export const SIM_DIAGNOSTICS = {
+  keyUp: 'radiosync:sim:keyup',
+  keyDown: 'radiosync:sim:keydown',
+  frame: 'radiosync:sim:frame',
+} as const;
+const diagKeyUp = diagnosticsChannel(SIM_DIAGNOSTICS.keyUp);
+const diagKeyDown = diagnosticsChannel(SIM_DIAGNOSTICS.keyDown);
+const diagFrame = diagnosticsChannel(SIM_DIAGNOSTICS.frame);
 
 /** A window with no reception: times in ms since the channel was created, [startMs, endMs). */
 export interface Outage {
@@ -254,6 +270,7 @@ export class RadioChannel {
       }
     }
     this.keyUps.push(k);
+    if (diagKeyUp.hasSubscribers) diagKeyUp.publish({ station: radio.name, at: now });
     radio.timer = this.clock.setTimer(radio.params.txDelayMs, () => this.nextFrame(radio, k));
   }
 
@@ -284,6 +301,9 @@ export class RadioChannel {
     for (const rx of this.radios.values()) {
       if (rx === radio || rx.isClosed) continue;
       const reason = this.fate(radio, rx, fs, fe, bits);
+      if (diagFrame.hasSubscribers) {
+        diagFrame.publish({ from: radio.name, to: rx.name, at: fe, bytes: frame.length, delivered: reason === undefined, reason });
+      }
       if (reason !== undefined) {
         rx.counters.framesLost++;
         rx.counters.lostBy[reason]++;
@@ -346,6 +366,7 @@ export class RadioChannel {
     radio.timer = undefined;
     radio.counters.airtimeMs += now - k.start;
     radio.state = 'idle';
+    if (diagKeyDown.hasSubscribers) diagKeyDown.publish({ station: radio.name, at: now, airtimeMs: now - k.start, collided: k.collided });
     this.prune();
     if (radio.queue.length > 0) this.wake(radio);
     else radio.emitIdle();

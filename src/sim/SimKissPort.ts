@@ -16,11 +16,10 @@
  * TNC → host (bytes delivered to onData listeners): every frame the radio hears, as
  *   FEND 0x00 <AX.25 frame, no FCS> FEND
  */
-import { makeError } from '../errors/RadiosyncError.js';
 import { KissCommand, KissDecoder, encodeKiss, type KissFrame } from '../framing/kiss.js';
 import { KISS_TIME_UNIT_MS } from '../framing/kissParameters.js';
 import type { Transport } from '../transport/Transport.js';
-import { SIM_ERRORS } from './errors.js';
+import { TransportEvents } from '../transport/TransportEvents.js';
 import { MAX_SIM_FRAME_BYTES, type SimRadio } from './SimRadio.js';
 
 /** The SetHardware query (ASCII) a host sends to learn how many bytes are still queued for transmission. */
@@ -45,16 +44,15 @@ export class SimKissPort implements Transport {
   readonly stats: SimKissPortStats = { framesIn: 0, framesOut: 0, commands: 0, ignored: 0 };
   /** Decoder statistics: garbage bytes and oversized frames from the host. */
   readonly decoder = new KissDecoder({ maxFrameBytes: MAX_SIM_FRAME_BYTES + 1 });
-  private readonly dataListeners = new Set<(chunk: Uint8Array) => void>();
-  private readonly closeListeners = new Set<(err?: Error) => void>();
+  private readonly events: TransportEvents;
   private readonly unsubscribe: Array<() => void> = [];
-  private closed = false;
 
   constructor(
     private readonly radio: SimRadio,
     name?: string,
   ) {
     this.name = name ?? `sim:${radio.name}`;
+    this.events = new TransportEvents(this.name);
     this.unsubscribe.push(
       radio.onFrame((frame) => {
         this.stats.framesOut++;
@@ -66,32 +64,29 @@ export class SimKissPort implements Transport {
     this.unsubscribe.push(() => void radio.closeHooks.delete(onRadioClose));
   }
 
+  /** Decode KISS from the host and act on each frame. Rejects with RS_ERR_TRANSPORT_CLOSED after close. */
   async write(data: Uint8Array): Promise<void> {
-    if (this.closed) throw makeError(SIM_ERRORS, 'RS_ERR_SIM_CLOSED', `KISS port ${this.name} is closed`, { port: this.name });
+    if (this.events.closed) throw this.events.closedError();
     for (const f of this.decoder.push(data)) this.handle(f);
   }
 
   onData(listener: (chunk: Uint8Array) => void): () => void {
-    this.dataListeners.add(listener);
-    return () => void this.dataListeners.delete(listener);
+    return this.events.onData(listener);
   }
 
   onClose(listener: (err?: Error) => void): () => void {
-    this.closeListeners.add(listener);
-    return () => void this.closeListeners.delete(listener);
+    return this.events.onClose(listener);
   }
 
+  /** Close this KISS session (the radio stays on the channel). Idempotent. */
   async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
+    if (this.events.closed) return;
     for (const u of this.unsubscribe) u();
-    for (const l of [...this.closeListeners]) l();
-    this.closeListeners.clear();
-    this.dataListeners.clear();
+    this.events.emitClose();
   }
 
   private emit(bytes: Uint8Array): void {
-    for (const l of [...this.dataListeners]) l(bytes);
+    this.events.emitData(bytes);
   }
 
   private handle(f: KissFrame): void {

@@ -16,7 +16,7 @@ export const SIM_ERRORS = {
   },
   RS_ERR_SIM_CLOSED: {
     exit: EXIT.UNAVAILABLE,
-    description: 'The simulated radio or its KISS port was closed; nothing more can be sent through it.',
+    description: 'A frame was sent through a simulated radio after it left the channel (close()); attach a new station.',
   },
   RS_ERR_SIM_PORT_IN_USE: {
     exit: EXIT.TEMPFAIL,

@@ -150,3 +150,31 @@ test('invalid options fail at once with typed errors naming the value', () => {
   a.close();
   assert.throws(() => a.send(frameOf(10)), (e) => isRadiosyncError(e, 'RS_ERR_SIM_CLOSED'));
 });
+
+test('diagnostics events report key-ups, key-downs and each frame per receiver', async () => {
+  const { subscribe, unsubscribe } = await import('node:diagnostics_channel');
+  const { SIM_DIAGNOSTICS } = await import('../../src/sim/RadioChannel.js');
+  const seen: string[] = [];
+  const onKeyUp = (m: unknown) => seen.push(`up ${(m as { station: string }).station}`);
+  const onKeyDown = (m: unknown) => seen.push(`down ${(m as { station: string }).station}`);
+  const onFrame = (m: unknown) => {
+    const f = m as { from: string; to: string; delivered: boolean };
+    seen.push(`frame ${f.from}>${f.to} ${f.delivered}`);
+  };
+  subscribe(SIM_DIAGNOSTICS.keyUp, onKeyUp);
+  subscribe(SIM_DIAGNOSTICS.keyDown, onKeyDown);
+  subscribe(SIM_DIAGNOSTICS.frame, onFrame);
+  try {
+    const { clock, channel } = makeChannel({ outages: [{ startMs: 0, endMs: 1e6, stations: ['C'] }] });
+    const a = channel.attach('A', always);
+    channel.attach('B');
+    channel.attach('C');
+    a.send(frameOf(30));
+    drain(clock, channel);
+    assert.deepEqual(seen, ['up A', 'frame A>B true', 'frame A>C false', 'down A']);
+  } finally {
+    unsubscribe(SIM_DIAGNOSTICS.keyUp, onKeyUp);
+    unsubscribe(SIM_DIAGNOSTICS.keyDown, onKeyDown);
+    unsubscribe(SIM_DIAGNOSTICS.frame, onFrame);
+  }
+});

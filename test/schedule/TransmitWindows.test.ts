@@ -50,3 +50,27 @@ test('no windows means always open; bad specs are typed errors naming the key', 
     (e: unknown) => isRadiosyncError(e, 'RS_ERR_SCHEDULE_INVALID'),
   );
 });
+
+test('property: isOpen agrees with current() and nextWindow() never starts in the past', async () => {
+  const fc = (await import('fast-check')).default;
+  const w = new TransmitWindows([
+    { cron: '*/20 6-18 * * 1-5', durationMin: 5 },
+    { cron: '0 0 * * 0', durationMin: 90 },
+  ]);
+  fc.assert(
+    fc.property(fc.integer({ min: 0, max: 30 * 24 * 60 * 60_000 }), (dt) => {
+      const now = T0 + dt;
+      const cur = w.current(now);
+      assert.equal(w.isOpen(now), cur !== undefined);
+      if (cur) assert.ok(cur.start <= now && now < cur.end);
+      const next = w.nextWindow(now)!;
+      assert.ok(next.end > now);
+      if (!cur) {
+        assert.ok(next.start > now);
+        // nothing is open between now and the next start
+        assert.equal(w.isOpen(Math.floor((now + next.start) / 2)), false);
+      }
+    }),
+    { seed: 42, numRuns: 300 },
+  );
+});

@@ -1,0 +1,767 @@
+/**
+ * The link engine of one station: reliable, resumable, erasure-coded transfers over a lossy,
+ * half-duplex radio channel, for both directions at once. Sans-I/O: frames go out through the
+ * injected `transmit` callback (one call per destination; calls made in the same turn form ONE
+ * key-up), frames come in through {@link Link.receive}, and every wait is a timer on the injected
+ * {@link Clock}, so tests and the simulator run it on virtual time.
+ *
+ * Protocol (docs/_fragments/link.md has the state machines):
+ * - A *turn* is one key-up. In a turn the station sends the acks it owes (slot due), then — if it is
+ *   not waiting for acks itself and no other station's ack slot is pending — one burst of the
+ *   highest-priority outbound transfer: ANNOUNCE (until known; always for a group), then new shards
+ *   for the blocks of its window, sized per block for the worst receiver's estimated loss, within
+ *   the burst budget. The last frame of the turn carries EOB.
+ * - A receiver answers a burst with ONE ack per transfer when it hears EOB (or after a quiet
+ *   timer if EOB was lost), in its slot (unicast: at once; group: slot i = its position among the
+ *   pending receivers, `ackSlotMs` apart). If it has data for the sender it appends its own burst
+ *   to the ack's key-up, so a two-way exchange costs one turnaround per round, not two.
+ * - The sender's round ends when every asked receiver answered or at the deadline (its own
+ *   key-up's end + slots × ackSlotMs). With no ack at all it polls (ANNOUNCE + EOB, one frame) after
+ *   an exponential back-off with jitter; after `maxRetries` silent rounds the transfer is parked
+ *   (`failed` with RS_ERR_LINK_GAVE_UP, still queued) for `stalledRetryMs`, or until a receiver is
+ *   heard again.
+ * - Between bursts the next transfer is re-picked by priority, so a higher-priority transfer
+ *   pre-empts a lower one at the next burst; expired transfers are dropped and reported.
+ */
+import type { Clock, Timer } from '../clock/Clock.js';
+import { reedSolomonCodec } from '../fec/ReedSolomonCodec.js';
+import type { ErasureCodec } from '../fec/ErasureCodec.js';
+import { DEFAULT_MAX_DATA_SHARDS, planBlocks } from '../fec/blockPlan.js';
+import { Prng } from '../util/prng.js';
+import { encodeAckFrame, MAX_RECEIPT_BYTES, type AckFields, type AckFrame } from './ackFrame.js';
+import { noAckAuthenticator, type AckAuthenticator } from './AckAuthenticator.js';
+import { MAX_GROUP_RECEIVERS, MAX_SHARD_BYTES, MAX_STATION_NAME_BYTES, MAX_TRANSFER_BYTES, type AnnounceFrame } from './announceFrame.js';
+import { CancelReason, encodeCancelFrame, type CancelFrame } from './controlFrames.js';
+import { decodeFrame } from './decodeFrame.js';
+import { dataHeaderLength, FrameType, linkError, type DataFrame } from './frameHeader.js';
+import { InboundTransfer } from './InboundTransfer.js';
+import { emptyLinkStats, type DeliverHandler, type InboundDelivery, type LinkEventMap, type LinkStats } from './linkEvents.js';
+import { ackSlotMs, DEFAULT_TXDELAY_MS, DEFAULT_TXTAIL_MS, frameAirMs, keyUpMs, quietMs, SLOT_GUARD_MS, type RadioTiming } from './linkTiming.js';
+import { LossEstimator } from './LossEstimator.js';
+import { MemoryTransferQueue } from './MemoryTransferQueue.js';
+import { MAX_WINDOW_BLOCKS, OutboundTransfer, type Burst, type Frame, type TransferStats } from './OutboundTransfer.js';
+import { bytesSource, readAll, type PayloadSource } from './PayloadSource.js';
+import { hashEqual, payloadHash } from './payloadHash.js';
+import { MAX_INBOUND_TRANSFERS, type TransferQueue } from './TransferQueue.js';
+
+/** Default info-field bytes per frame (P): 256, the AX.25 N1 default most TNCs accept. */
+export const DEFAULT_FRAME_BYTES = 256;
+/** Most frames in one burst: 255 (the ack's "heard" counter is one byte). */
+export const MAX_BURST_FRAMES = 255;
+/**
+ * Default longest burst: 60 s of airtime (≈ 30 frames of 256 bytes at 1200 bit/s, 255 at 9600).
+ * Longer bursts save turnarounds but hold the channel and delay every ack and the other direction.
+ */
+export const DEFAULT_MAX_BURST_MS = 60_000;
+/** Default silent rounds (no ack at all) before a transfer is parked: 6. */
+export const DEFAULT_MAX_RETRIES = 6;
+/** Default first back-off after a silent round: 2 s, doubling per retry. */
+export const DEFAULT_BACKOFF_BASE_MS = 2_000;
+/** Default longest back-off: 2 minutes. */
+export const DEFAULT_MAX_BACKOFF_MS = 120_000;
+/** Default time a parked transfer waits before trying again: 10 minutes. */
+export const DEFAULT_STALLED_RETRY_MS = 600_000;
+/** Default AX.25 destination of group transfers (receivers listen on it). */
+export const DEFAULT_GROUP_ADDRESS = 'RSYNC';
+/** CANCEL frames waiting to ride along with the next key-up: at most 16 (older ones dropped). */
+export const MAX_PENDING_CANCELS = 16;
+/** Transfer keys remembered as "not for us" (group announces without this station): 256. */
+export const MAX_IGNORED_TRANSFERS = 256;
+/** Completed transfers whose final ack is owed at once: 64. */
+export const MAX_COMPLETED_OWED = 64;
+
+export interface OutgoingBurst {
+  to: string;
+  frames: Uint8Array[];
+}
+
+export interface LinkOptions {
+  clock: Clock;
+  /** This station's name (its AX.25 callsign, e.g. "N0CALL-7"). */
+  station: string;
+  /** Bit rate on air, bit/s. */
+  bitrate: number;
+  /** Put frames on air. Calls made in one turn are one key-up. */
+  transmit: (burst: OutgoingBurst) => void;
+  codec?: ErasureCodec;
+  queue?: TransferQueue;
+  deliver?: DeliverHandler;
+  /** Info-field bytes per frame (P). Default DEFAULT_FRAME_BYTES. */
+  frameBytes?: number;
+  maxDataShards?: number;
+  windowBlocks?: number;
+  maxBurstMs?: number;
+  txDelayMs?: number;
+  txTailMs?: number;
+  groupAddress?: string;
+  maxRetries?: number;
+  backoffBaseMs?: number;
+  maxBackoffMs?: number;
+  stalledRetryMs?: number;
+  seed?: number | string;
+  authenticator?: AckAuthenticator;
+}
+
+export interface EnqueueOptions {
+  to: string[];
+  payload: Uint8Array | PayloadSource;
+  /** Higher goes first. Default 0. */
+  priority?: number;
+  /** Epoch ms (clock time) after which the transfer is dropped; undefined/null for never. */
+  expiresAt?: number | null;
+}
+
+interface Owed {
+  from: string;
+  id: number;
+  dueAt: number;
+}
+
+interface Awaiting {
+  t: OutboundTransfer;
+  waiting: Set<string>;
+  acked: Set<string>;
+  slots: number;
+  deadline: number;
+}
+
+const keyOf = (from: string, id: number) => `${from}\u0000${id}`;
+
+type Listener<K extends keyof LinkEventMap> = (e: LinkEventMap[K]) => void;
+
+function badArg(message: string): never {
+  throw linkError('RS_ERR_LINK_BAD_ARGUMENT', message);
+}
+
+function validStation(name: string): boolean {
+  return name.length >= 1 && name.length <= MAX_STATION_NAME_BYTES && /^[\x21-\x7e]+$/.test(name);
+}
+
+export class Link {
+  readonly station: string;
+  private readonly clock: Clock;
+  private readonly transmit: (b: OutgoingBurst) => void;
+  private readonly codec: ErasureCodec;
+  readonly queue: TransferQueue;
+  private readonly deliver: DeliverHandler | undefined;
+  private readonly timing: RadioTiming;
+  private readonly frameBytes: number;
+  private readonly maxK: number;
+  private readonly windowBlocks: number;
+  private readonly burstFrames: number;
+  private readonly groupAddress: string;
+  private readonly maxRetries: number;
+  private readonly backoffBaseMs: number;
+  private readonly maxBackoffMs: number;
+  private readonly stalledRetryMs: number;
+  private readonly auth: AckAuthenticator;
+  private readonly rng: Prng;
+  private readonly slotMs: number;
+  private readonly quietMs: number;
+
+  private readonly outbound = new Map<number, OutboundTransfer>();
+  private readonly inbound = new Map<string, InboundTransfer>();
+  private readonly slotOf = new Map<string, { slot: number; of: number }>();
+  private readonly ignored = new Set<string>();
+  private readonly completedOwed = new Map<string, { from: string; id: number; heard: number }>();
+  private readonly pendingReceipt = new Set<string>();
+  private readonly owed = new Map<string, Owed>();
+  private readonly loss = new Map<string, LossEstimator>();
+  private cancels: Array<{ to: string; id: number }> = [];
+  private awaiting: Awaiting | undefined;
+  private hearing: { from: string; lastAt: number } | undefined;
+  private txEndAt = 0;
+  /** Our last key-up has been handed to `transmit` but not reported done (transmitDone or estimate). */
+  private txPending = false;
+  /** transmitDone() has been called at least once: trust it rather than the airtime estimate. */
+  private txDoneWired = false;
+  private heardSinceTx = false;
+  private backoffUntil = 0;
+  private slotsQuietUntil = 0;
+  private timer: { at: number; handle: Timer } | undefined;
+  private closed = false;
+  private readonly listeners: { [K in keyof LinkEventMap]?: Array<Listener<K>> } = {};
+  private readonly counters: LinkStats = emptyLinkStats();
+
+  constructor(opts: LinkOptions) {
+    if (!validStation(opts.station)) badArg(`"station" must be 1–${MAX_STATION_NAME_BYTES} printable ASCII characters: ${opts.station}`);
+    if (!(opts.bitrate > 0)) badArg(`"bitrate" must be a positive number: ${opts.bitrate}`);
+    this.station = opts.station;
+    this.clock = opts.clock;
+    this.transmit = opts.transmit;
+    this.codec = opts.codec ?? reedSolomonCodec();
+    this.queue = opts.queue ?? new MemoryTransferQueue();
+    this.deliver = opts.deliver;
+    this.timing = { bitrate: opts.bitrate, txDelayMs: opts.txDelayMs ?? DEFAULT_TXDELAY_MS, txTailMs: opts.txTailMs ?? DEFAULT_TXTAIL_MS };
+    this.frameBytes = opts.frameBytes ?? DEFAULT_FRAME_BYTES;
+    if (!Number.isInteger(this.frameBytes) || this.frameBytes < 16 || this.frameBytes > MAX_SHARD_BYTES + 8) badArg(`"frameBytes" must be an integer in [16, ${MAX_SHARD_BYTES + 8}]: ${this.frameBytes}`);
+    this.maxK = opts.maxDataShards ?? DEFAULT_MAX_DATA_SHARDS;
+    if (!Number.isInteger(this.maxK) || this.maxK < 1 || this.maxK > 128) badArg(`"maxDataShards" must be an integer in [1, 128]: ${this.maxK}`);
+    this.windowBlocks = Math.min(MAX_WINDOW_BLOCKS, Math.max(1, opts.windowBlocks ?? MAX_WINDOW_BLOCKS));
+    const maxBurstMs = opts.maxBurstMs ?? DEFAULT_MAX_BURST_MS;
+    const perFrame = frameAirMs(this.frameBytes, opts.bitrate);
+    this.burstFrames = Math.max(2, Math.min(MAX_BURST_FRAMES, Math.floor((maxBurstMs - this.timing.txDelayMs - this.timing.txTailMs) / perFrame)));
+    this.groupAddress = opts.groupAddress ?? DEFAULT_GROUP_ADDRESS;
+    this.maxRetries = opts.maxRetries ?? DEFAULT_MAX_RETRIES;
+    this.backoffBaseMs = opts.backoffBaseMs ?? DEFAULT_BACKOFF_BASE_MS;
+    this.maxBackoffMs = opts.maxBackoffMs ?? DEFAULT_MAX_BACKOFF_MS;
+    this.stalledRetryMs = opts.stalledRetryMs ?? DEFAULT_STALLED_RETRY_MS;
+    this.auth = opts.authenticator ?? noAckAuthenticator;
+    this.rng = new Prng(opts.seed ?? opts.station);
+    this.slotMs = ackSlotMs(this.timing);
+    this.quietMs = quietMs(this.timing, this.frameBytes);
+
+    // Resume whatever the queue holds (after a restart).
+    for (const rec of this.queue.listOutbound()) {
+      this.outbound.set(rec.id, new OutboundTransfer(rec, this.queue.outboundPayload(rec.id), this.codec, this.windowBlocks));
+    }
+    for (const rec of this.queue.listInbound()) this.inbound.set(keyOf(rec.from, rec.id), new InboundTransfer(rec, this.queue, this.codec));
+    if (this.outbound.size > 0) this.wake(this.clock.now());
+  }
+
+  // ------------------------------------------------------------------ public API
+
+  on<K extends keyof LinkEventMap>(event: K, listener: Listener<K>): () => void {
+    const list = (this.listeners[event] ??= []) as Array<Listener<K>>;
+    list.push(listener);
+    return () => {
+      const i = list.indexOf(listener);
+      if (i >= 0) list.splice(i, 1);
+    };
+  }
+
+  private emit<K extends keyof LinkEventMap>(event: K, e: LinkEventMap[K]): void {
+    for (const l of [...((this.listeners[event] ?? []) as Array<Listener<K>>)]) l(e);
+  }
+
+  get stats(): LinkStats {
+    return { ...this.counters };
+  }
+
+  /** Per-transfer counters of a queued outbound transfer (undefined once it left the queue). */
+  transferStats(id: number): TransferStats | undefined {
+    const t = this.outbound.get(id);
+    return t ? { ...t.stats } : undefined;
+  }
+
+  /** Outbound transfers still queued: id, destinations still pending, blocks acknowledged by all. */
+  pendingOutbound(): Array<{ id: number; pending: string[]; blocksAcked: number; blockCount: number; priority: number }> {
+    return [...this.outbound.values()].map((t) => ({
+      id: t.rec.id,
+      pending: t.pending().map((r) => r.progress.station),
+      blocksAcked: t.blocksCompleteForAll(),
+      blockCount: t.plan.blockCount,
+      priority: t.rec.priority,
+    }));
+  }
+
+  /** Memory held for reception: partial transfers and buffered shards (for growth checks). */
+  get bufferState(): { inbound: number; shards: number; owed: number; completedOwed: number; ignored: number } {
+    let shards = 0;
+    for (const it of this.inbound.values()) shards += it.bufferedShards;
+    return { inbound: this.inbound.size, shards, owed: this.owed.size, completedOwed: this.completedOwed.size, ignored: this.ignored.size };
+  }
+
+  /** Queue a payload for one station (unicast) or several (one group transmission). Returns its transfer id. */
+  enqueue(opts: EnqueueOptions): number {
+    if (this.closed) badArg('link is closed');
+    const to = [...new Set(opts.to)];
+    if (to.length === 0 || to.length > MAX_GROUP_RECEIVERS) badArg(`"to" must name 1–${MAX_GROUP_RECEIVERS} stations: ${to.length}`);
+    for (const s of to) if (!validStation(s) || s === this.station) badArg(`"to" has an invalid station: ${s}`);
+    const source = opts.payload instanceof Uint8Array ? bytesSource(opts.payload) : opts.payload;
+    if (source.size > MAX_TRANSFER_BYTES) throw linkError('RS_ERR_LINK_TOO_LARGE', `payload of ${source.size} bytes exceeds MAX_TRANSFER_BYTES (${MAX_TRANSFER_BYTES})`, { size: source.size });
+    let shardSize = this.frameBytes - dataHeaderLength(0);
+    let plan = planBlocks(source.size, shardSize, this.maxK);
+    for (let i = 0; i < 3; i++) {
+      const s = this.frameBytes - dataHeaderLength(Math.max(0, plan.blockCount - 1));
+      if (s === shardSize) break;
+      shardSize = s;
+      plan = planBlocks(source.size, shardSize, this.maxK);
+    }
+    const rec = this.queue.addOutbound(
+      { to, priority: opts.priority ?? 0, expiresAt: opts.expiresAt ?? null, createdAt: this.clock.now(), size: source.size, shardSize, k: plan.k, hash: payloadHash(source) },
+      source,
+    );
+    this.outbound.set(rec.id, new OutboundTransfer(rec, this.queue.outboundPayload(rec.id), this.codec, this.windowBlocks));
+    this.wake(this.clock.now());
+    return rec.id;
+  }
+
+  /** Tell the link its last key-up has ended (e.g. from SimRadio.onIdle); sharpens the ack deadline. */
+  transmitDone(): void {
+    const now = this.clock.now();
+    this.txDoneWired = true;
+    this.onAir();
+    this.txEndAt = Math.min(this.txEndAt, now);
+    if (this.awaiting) this.awaiting.deadline = now + this.awaiting.slots * this.slotMs + SLOT_GUARD_MS;
+    this.wake(now);
+  }
+
+  /** A frame heard on the channel: `to` is its AX.25 destination, `info` its info field. */
+  receive(from: string, to: string, info: Uint8Array): void {
+    if (this.closed) return;
+    if (to !== this.station && to !== this.groupAddress) {
+      this.counters.notForUs++;
+      return;
+    }
+    const now = this.clock.now();
+    this.counters.framesReceived++;
+    this.counters.bytesReceived += info.length;
+    this.heardSinceTx = true;
+    for (const t of this.outbound.values()) if (t.stalledUntil > now && t.rec.to.includes(from)) t.stalledUntil = 0;
+    const r = decodeFrame(info);
+    if (!r.ok) {
+      this.counters.badFrames++;
+      this.hearing = { from, lastAt: now };
+      this.turn();
+      return;
+    }
+    const f = r.frame;
+    this.hearing = f.eob ? undefined : { from, lastAt: now };
+    switch (f.type) {
+      case FrameType.Data:
+        this.onData(from, f);
+        break;
+      case FrameType.Announce:
+        this.onAnnounce(from, f);
+        break;
+      case FrameType.Ack:
+        this.onAck(from, f);
+        break;
+      case FrameType.Cancel:
+        this.onCancel(from, f);
+        break;
+      case FrameType.Hello:
+        this.emit('hello', { from, body: f.body });
+        break;
+    }
+    if (f.eob) this.endOfTransmission(from);
+    this.turn();
+  }
+
+  close(): void {
+    this.closed = true;
+    this.timer?.handle.cancel();
+    this.timer = undefined;
+  }
+
+  // ------------------------------------------------------------------ receiving
+
+  private inboundFor(from: string, id: number): InboundTransfer | undefined {
+    const key = keyOf(from, id);
+    if (this.ignored.has(key)) return undefined;
+    let it = this.inbound.get(key);
+    if (it) return it;
+    if (this.inbound.size >= MAX_INBOUND_TRANSFERS) {
+      let oldest: InboundTransfer | undefined;
+      for (const x of this.inbound.values()) if (!oldest || x.rec.updatedAt < oldest.rec.updatedAt) oldest = x;
+      if (oldest) {
+        this.inbound.delete(keyOf(oldest.rec.from, oldest.rec.id));
+        this.queue.removeInbound(oldest.rec.from, oldest.rec.id);
+      }
+    }
+    const rec = { from, id, updatedAt: this.clock.now() };
+    this.queue.putInbound(rec);
+    it = new InboundTransfer(rec, this.queue, this.codec);
+    this.inbound.set(key, it);
+    return it;
+  }
+
+  private markCompletedWanted(from: string, id: number): void {
+    const key = keyOf(from, id);
+    const c = this.completedOwed.get(key);
+    if (c) c.heard++;
+    else {
+      if (this.completedOwed.size >= MAX_COMPLETED_OWED) this.completedOwed.delete(this.completedOwed.keys().next().value!);
+      this.completedOwed.set(key, { from, id, heard: 1 });
+    }
+  }
+
+  private onData(from: string, f: DataFrame): void {
+    const key = keyOf(from, f.transferId);
+    if (this.ignored.has(key)) return;
+    if (!this.inbound.has(key) && !this.pendingReceipt.has(key) && this.queue.getCompleted(from, f.transferId)) {
+      this.counters.duplicateFrames++;
+      this.markCompletedWanted(from, f.transferId);
+      return;
+    }
+    const it = this.inboundFor(from, f.transferId);
+    if (!it) return;
+    const outcome = it.onData(f, this.clock.now());
+    if (outcome === 'bad') this.counters.badFrames++;
+    else if (outcome === 'duplicate') this.counters.duplicateFrames++;
+    else if (outcome === 'block-complete') this.tryComplete(it);
+  }
+
+  private onAnnounce(from: string, a: AnnounceFrame): void {
+    const key = keyOf(from, a.transferId);
+    if (a.receivers) {
+      const i = a.receivers.indexOf(this.station);
+      if (i < 0) {
+        this.ignore(key);
+        return;
+      }
+      this.ignored.delete(key);
+      const pend = a.receivers.map((_, j) => a.pending?.[j] ?? true);
+      if (!pend[i]) {
+        // the sender has our final ack: stay silent for this transfer (ack slots are for pending receivers)
+        this.slotOf.delete(key);
+        this.completedOwed.delete(key);
+        if (!this.inbound.has(key)) this.ignore(key);
+        return;
+      }
+      this.slotOf.set(key, { slot: pend.slice(0, i).filter(Boolean).length, of: pend.filter(Boolean).length });
+    } else {
+      this.slotOf.delete(key);
+    }
+    if (!this.inbound.has(key)) {
+      if (this.pendingReceipt.has(key)) return;
+      const c = this.queue.getCompleted(from, a.transferId);
+      if (c && hashEqual(c.hash, a.hash)) {
+        this.markCompletedWanted(from, a.transferId);
+        return;
+      }
+    }
+    const it = this.inboundFor(from, a.transferId);
+    if (!it) return;
+    it.onAnnounce(a, this.clock.now());
+    if (a.eob) it.ackWanted = true;
+    this.tryComplete(it);
+  }
+
+  private ignore(key: string): void {
+    if (this.ignored.size >= MAX_IGNORED_TRANSFERS) this.ignored.delete(this.ignored.values().next().value!);
+    this.ignored.add(key);
+    const it = this.inbound.get(key);
+    if (it) {
+      this.inbound.delete(key);
+      this.queue.removeInbound(it.rec.from, it.rec.id);
+    }
+  }
+
+  private onCancel(from: string, c: CancelFrame): void {
+    const key = keyOf(from, c.transferId);
+    const it = this.inbound.get(key);
+    if (it) {
+      this.inbound.delete(key);
+      this.queue.removeInbound(from, c.transferId);
+    }
+    this.owed.delete(key);
+    this.slotOf.delete(key);
+  }
+
+  private tryComplete(it: InboundTransfer): void {
+    const key = keyOf(it.rec.from, it.rec.id);
+    if (this.pendingReceipt.has(key)) return;
+    const res = it.checkComplete();
+    if (res === 'mismatch') {
+      it.ackWanted = true;
+      return;
+    }
+    if (res !== 'ok') return;
+    const source = this.queue.inboundPayload(it.rec.from, it.rec.id);
+    const delivery: InboundDelivery = { from: it.rec.from, transferId: it.rec.id, size: source.size, source, bytes: () => readAll(source) };
+    const heard = it.heardSinceAck;
+    this.pendingReceipt.add(key);
+    const finish = (receipt: Uint8Array | undefined) => {
+      if (receipt && receipt.length > MAX_RECEIPT_BYTES) receipt = undefined;
+      this.queue.putCompleted({ from: it.rec.from, id: it.rec.id, hash: it.rec.hash!, ...(receipt ? { receipt } : {}), completedAt: this.clock.now() });
+      this.queue.removeInbound(it.rec.from, it.rec.id);
+      this.inbound.delete(key);
+      this.pendingReceipt.delete(key);
+      this.markCompletedWanted(it.rec.from, it.rec.id);
+      const c = this.completedOwed.get(key);
+      if (c) c.heard += heard;
+      this.counters.received++;
+      this.emit('received', delivery);
+      this.wake(this.clock.now());
+    };
+    const fail = () => {
+      // The application could not apply it: keep the data, no completion ack; retried on the next frame.
+      this.pendingReceipt.delete(key);
+    };
+    try {
+      const r = this.deliver ? this.deliver(delivery) : undefined;
+      if (r instanceof Promise) r.then(finish, fail);
+      else finish(r);
+    } catch {
+      fail();
+    }
+  }
+
+  /** The station `from` ended a key-up: owe acks for what we heard from it. */
+  private endOfTransmission(from: string, endedAt: number = this.clock.now()): void {
+    const now = endedAt;
+    let groupSlots = 0;
+    const owe = (key: string, id: number) => {
+      const s = this.slotOf.get(key);
+      if (s) groupSlots = Math.max(groupSlots, s.of);
+      this.owed.set(key, { from, id, dueAt: now + (s ? s.slot * this.slotMs : 0) });
+    };
+    for (const [key, it] of this.inbound) {
+      if (it.rec.from !== from || this.pendingReceipt.has(key)) continue;
+      if (it.heardSinceAck > 0 || it.ackWanted) {
+        if (it.rec.receivers && !this.slotOf.has(key)) continue; // group member that missed every announce: no slot yet
+        owe(key, it.rec.id);
+      }
+    }
+    for (const [key, c] of this.completedOwed) if (c.from === from) owe(key, c.id);
+    if (groupSlots > 1) this.slotsQuietUntil = Math.max(this.slotsQuietUntil, now + groupSlots * this.slotMs);
+  }
+
+  // ------------------------------------------------------------------ sending
+
+  private lossOf(station: string): LossEstimator {
+    let l = this.loss.get(station);
+    if (!l) {
+      l = new LossEstimator();
+      this.loss.set(station, l);
+    }
+    return l;
+  }
+
+  private onAck(from: string, ack: AckFrame): void {
+    this.counters.acksReceived++;
+    const t = this.outbound.get(ack.transferId);
+    if (!t) return;
+    if (this.auth.enabled && (!ack.tag || !ack.signed || !this.auth.verify(from, ack.signed, ack.tag))) {
+      this.counters.authFailures++;
+      return;
+    }
+    const r = t.receivers.get(from);
+    if (!r) return;
+    // Heard while our own key-up is still pending: it answers an earlier burst, not the current one.
+    const stale = this.txPending && this.awaiting?.t === t;
+    this.lossOf(from).observe(r.framesSinceAck - (stale ? r.framesInFlight : 0), ack.heard);
+    const result = t.onAck(from, ack, stale);
+    if (result === 'ignored') return;
+    const a = this.awaiting;
+    if (a && a.t === t && !stale) {
+      if (a.acked.size === 0) t.stats.turnarounds++;
+      a.acked.add(from);
+      a.waiting.delete(from);
+    }
+    this.queue.updateReceiver(t.rec.id, r.progress);
+    if (result === 'done') {
+      this.counters.delivered++;
+      this.emit('delivered', { transferId: t.rec.id, to: from, ...(r.progress.receipt ? { receipt: r.progress.receipt } : {}), stats: { ...t.stats } });
+    } else if (result === 'rejected') {
+      this.emit('failed', { transferId: t.rec.id, to: from, error: linkError('RS_ERR_LINK_REJECTED', `${from} refused transfer ${t.rec.id}`), queued: false });
+    } else if (result === 'mismatch') {
+      this.emit('failed', { transferId: t.rec.id, to: from, error: linkError('RS_ERR_LINK_HASH_MISMATCH', `${from} reassembled transfer ${t.rec.id} with a wrong hash; resending`), queued: true });
+    }
+    if (t.finished) this.retire(t);
+  }
+
+  private retire(t: OutboundTransfer): void {
+    this.outbound.delete(t.rec.id);
+    this.queue.removeOutbound(t.rec.id);
+    if (this.awaiting?.t === t) this.awaiting = undefined;
+  }
+
+  private sweepExpired(now: number): void {
+    for (const t of [...this.outbound.values()]) {
+      if (t.rec.expiresAt === null || now < t.rec.expiresAt) continue;
+      const undelivered = t.pending().map((r) => r.progress.station);
+      this.retire(t);
+      this.counters.expired++;
+      if (t.nextShard.size > 0) {
+        this.cancels.push({ to: t.group ? this.groupAddress : t.rec.to[0]!, id: t.rec.id });
+        if (this.cancels.length > MAX_PENDING_CANCELS) this.cancels.shift();
+      }
+      this.emit('expired', { transferId: t.rec.id, undelivered });
+      this.emit('failed', { transferId: t.rec.id, error: linkError('RS_ERR_LINK_EXPIRED', `transfer ${t.rec.id} expired`, { undelivered }), queued: false });
+    }
+  }
+
+  private finishRound(now: number): void {
+    const a = this.awaiting!;
+    this.awaiting = undefined;
+    const t = a.t;
+    for (const s of a.waiting) {
+      const r = t.receivers.get(s);
+      if (r) r.misses++;
+    }
+    if (a.acked.size > 0) {
+      t.retries = 0;
+      return;
+    }
+    t.retries++;
+    t.needPoll = true;
+    if (t.retries > this.maxRetries) {
+      t.retries = 0;
+      t.stalledUntil = now + this.stalledRetryMs;
+      this.counters.gaveUp++;
+      this.emit('failed', { transferId: t.rec.id, error: linkError('RS_ERR_LINK_GAVE_UP', `no ack for transfer ${t.rec.id} after ${this.maxRetries} retries; parked`), queued: true });
+    } else if (t.retries > 1) {
+      // the first silent round is most likely one lost ack: poll at once; back off from the second
+      const backoff = Math.min(this.maxBackoffMs, this.backoffBaseMs * 2 ** (t.retries - 2));
+      this.backoffUntil = now + backoff + this.rng.next() * this.slotMs;
+    }
+  }
+
+  private pick(now: number): OutboundTransfer | undefined {
+    let best: OutboundTransfer | undefined;
+    for (const t of this.outbound.values()) {
+      if (t.finished || t.stalledUntil > now) continue;
+      if (!best || t.rec.priority > best.rec.priority || (t.rec.priority === best.rec.priority && (t.rec.createdAt < best.rec.createdAt || (t.rec.createdAt === best.rec.createdAt && t.rec.id < best.rec.id)))) best = t;
+    }
+    return best;
+  }
+
+  private ackFrame(o: Owed): Frame | undefined {
+    const key = keyOf(o.from, o.id);
+    let fields: AckFields | undefined;
+    const it = this.inbound.get(key);
+    const c = this.completedOwed.get(key);
+    if (c) {
+      this.completedOwed.delete(key);
+      const done = this.queue.getCompleted(o.from, o.id);
+      if (!done) return undefined;
+      fields = { eob: false, transferId: o.id, known: true, complete: true, hashMismatch: false, rejected: false, heard: c.heard, base: 0, needs: [], ...(done.receipt ? { receipt: done.receipt } : {}) };
+    } else if (it) {
+      fields = it.buildAck();
+    }
+    if (!fields) return undefined;
+    const f = fields;
+    const sign = this.auth.enabled ? (b: Uint8Array) => this.auth.sign(o.from, b) : undefined;
+    return (eob) => encodeAckFrame({ ...f, eob }, sign);
+  }
+
+  /** Decide what (if anything) to put on air now, and when to look again. */
+  private turn(): void {
+    if (this.closed) return;
+    const now = this.clock.now();
+    if (this.hearing && now >= this.hearing.lastAt + this.quietMs) {
+      const { from, lastAt } = this.hearing;
+      this.hearing = undefined;
+      this.endOfTransmission(from, lastAt);
+    }
+    if (this.hearing) return this.schedule(now);
+    if (now < this.txEndAt) return this.schedule(now);
+    if (!this.txDoneWired) this.onAir();
+    this.sweepExpired(now);
+    if (this.awaiting && (this.awaiting.waiting.size === 0 || now >= this.awaiting.deadline)) this.finishRound(now);
+
+    const items: Array<{ to: string; frame: Frame; length: number }> = [];
+    let laterAcks = false;
+    for (const [key, o] of [...this.owed]) {
+      if (this.pendingReceipt.has(key)) continue;
+      if (o.dueAt > now) {
+        laterAcks = true;
+        continue;
+      }
+      this.owed.delete(key);
+      const frame = this.ackFrame(o);
+      if (frame) items.push({ to: o.from, frame, length: frame(false).length });
+    }
+    const acks = items.length;
+    let burst: Burst | undefined;
+    let t: OutboundTransfer | undefined;
+    if (!this.awaiting && !laterAcks && now >= this.slotsQuietUntil && now >= this.backoffUntil) {
+      t = this.pick(now);
+      if (t) {
+        burst = t.buildBurst(this.burstFrames - items.length, (s) => this.lossOf(s).estimate);
+        const to = t.group ? this.groupAddress : t.rec.to[0]!;
+        burst.frames.forEach((frame, i) => items.push({ to, frame, length: burst!.lengths[i]! }));
+      }
+    }
+    if (items.length > 0) {
+      for (const c of this.cancels.splice(0)) {
+        const frame: Frame = (eob) => encodeCancelFrame({ eob, transferId: c.id, reason: CancelReason.Expired });
+        items.splice(acks, 0, { to: c.to, frame, length: 4 });
+      }
+      this.send(items, now);
+      this.counters.acksSent += acks;
+      if (t && burst) {
+        if (t.stats.bursts > 0) t.stats.turnarounds++;
+        t.sent(burst);
+        if (burst.poll) this.counters.pollsSent++;
+        else this.counters.dataFramesSent += burst.dataFrames;
+        this.queue.saveNextShard(t.rec.id, t.nextShard);
+        const slots = Math.max(1, burst.slots.length);
+        this.awaiting = { t, waiting: new Set(burst.slots), acked: new Set(), slots, deadline: this.txEndAt + slots * this.slotMs + SLOT_GUARD_MS };
+      }
+    }
+    this.schedule(now);
+  }
+
+  private send(items: Array<{ to: string; frame: Frame; length: number }>, now: number): void {
+    const lengths: number[] = [];
+    let run: OutgoingBurst | undefined;
+    const runs: OutgoingBurst[] = [];
+    items.forEach((item, i) => {
+      const bytes = item.frame(i === items.length - 1);
+      lengths.push(bytes.length);
+      if (!run || run.to !== item.to) {
+        run = { to: item.to, frames: [] };
+        runs.push(run);
+      }
+      run.frames.push(bytes);
+    });
+    const c = this.counters;
+    c.keyUps++;
+    if (this.heardSinceTx) c.turnarounds++;
+    this.heardSinceTx = false;
+    c.framesSent += lengths.length;
+    for (const n of lengths) {
+      c.bytesSent += n;
+      c.bytesOnAirEstimate += (n + 20) * (1 + 1 / 62);
+    }
+    const air = keyUpMs(this.timing, lengths);
+    c.airtimeMsEstimate += air;
+    this.txEndAt = now + air;
+    this.txPending = true;
+    for (const r of runs) this.transmit(r);
+  }
+
+  private onAir(): void {
+    if (!this.txPending) return;
+    this.txPending = false;
+    this.awaiting?.t.onAir();
+  }
+
+  private schedule(now: number): void {
+    let at = Infinity;
+    const consider = (x: number) => {
+      if (x > now && x < at) at = x;
+    };
+    if (this.hearing) consider(this.hearing.lastAt + this.quietMs);
+    consider(this.txEndAt);
+    if (this.awaiting) consider(this.awaiting.deadline);
+    for (const o of this.owed.values()) consider(o.dueAt);
+    const work = this.outbound.size > 0;
+    if (work) {
+      consider(this.backoffUntil);
+      consider(this.slotsQuietUntil);
+      for (const t of this.outbound.values()) {
+        consider(t.stalledUntil);
+        if (t.rec.expiresAt !== null) consider(t.rec.expiresAt);
+      }
+    }
+    // due-now work that could not run yet (e.g. owed acks waiting on a receipt) is re-checked by wake()
+    if (at === Infinity) {
+      this.timer?.handle.cancel();
+      this.timer = undefined;
+      return;
+    }
+    this.wakeAt(at);
+  }
+
+  private wakeAt(at: number): void {
+    if (this.timer && this.timer.at === at) return;
+    this.timer?.handle.cancel();
+    const handle = this.clock.setTimer(at - this.clock.now(), () => {
+      this.timer = undefined;
+      this.turn();
+    });
+    this.timer = { at, handle };
+  }
+
+  /** Run a turn soon (on the clock, never re-entrantly from a caller's stack). */
+  private wake(now: number): void {
+    if (this.timer && this.timer.at <= now) return;
+    this.wakeAt(now);
+  }
+}
+

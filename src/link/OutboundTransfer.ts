@@ -1,0 +1,290 @@
+/**
+ * Sender side of one transfer: which blocks each receiver still needs, and what the next burst
+ * carries. Pure state plus the codec; the {@link Link} decides *when* a burst goes out.
+ *
+ * Need estimate per receiver r and block b: 0 once r acknowledged b complete; otherwise the need r
+ * last reported (k_b if the block was not in its ack), minus the shards sent since that ack times
+ * the expected delivery ratio 1−p̂_r. Each block gets the smallest shard count that completes it
+ * with the target probability for the *worst* receiver (burstSizing.ts); every shard is a new index,
+ * so one parity shard repairs different losses at different receivers.
+ */
+import type { ErasureCodec } from '../fec/ErasureCodec.js';
+import { blockRange, planFromGeometry, type BlockPlan } from '../fec/blockPlan.js';
+import type { AckFrame } from './ackFrame.js';
+import { encodeAnnounceFrame } from './announceFrame.js';
+import { encodeDataFrame } from './frameHeader.js';
+import type { PayloadSource } from './PayloadSource.js';
+import { FINAL_BURST_TARGET, MID_BURST_TARGET, shardsToSend } from './burstSizing.js';
+import { bitmapGet, bitmapSet, emptyBitmap, type OutboundRecord, type ReceiverProgress } from './TransferQueue.js';
+
+/** Blocks in flight per transfer (the window): 64, equal to MAX_ACK_ENTRIES so one ack covers it. */
+export const MAX_WINDOW_BLOCKS = 64;
+/** Shard indices per block in GF(2^8); indices beyond wrap around (repeats, still useful). */
+const SHARD_INDEX_SPACE = 256;
+
+export interface TransferStats {
+  bursts: number;
+  /** Ack rounds: burst (or poll) → wait for acks. */
+  rounds: number;
+  /** Changes of direction this transfer caused: burst→ack and ack→next burst. */
+  turnarounds: number;
+  framesSent: number;
+  bytesSent: number;
+  dataShardsSent: number;
+  parityShardsSent: number;
+  polls: number;
+}
+
+export interface ReceiverState {
+  progress: ReceiverProgress;
+  /** Needs from the last ack (block → shards); blocks not listed need k_b. */
+  needs: Map<number, number>;
+  /** Shards of each block sent since the last ack from this receiver. */
+  sentSince: Map<number, number>;
+  /** Frames of this transfer sent since its last ack (for the loss estimate). */
+  framesSinceAck: number;
+  /** Frames of the burst not yet known to be on air (an ack heard before its end predates it). */
+  framesInFlight: number;
+  /** Consecutive rounds without an ack from this receiver. */
+  misses: number;
+  rejected: boolean;
+}
+
+export type Frame = (eob: boolean) => Uint8Array;
+
+export interface Burst {
+  frames: Frame[];
+  lengths: number[];
+  poll: boolean;
+  /** DATA frames in the burst. */
+  dataFrames: number;
+  /** Receivers asked to answer, in slot order. */
+  slots: string[];
+}
+
+export class OutboundTransfer {
+  readonly rec: OutboundRecord;
+  readonly plan: BlockPlan;
+  readonly receivers = new Map<string, ReceiverState>();
+  readonly nextShard: Map<number, number>;
+  readonly stats: TransferStats = { bursts: 0, rounds: 0, turnarounds: 0, framesSent: 0, bytesSent: 0, dataShardsSent: 0, parityShardsSent: 0, polls: 0 };
+  /** Ask before sending (after a restart or a round with no ack at all). */
+  needPoll: boolean;
+  retries = 0;
+  stalledUntil = 0;
+  private cache: { block: number; data: Uint8Array } | undefined;
+  /** Shards per block in the last burst built, and in the burst not yet on air. */
+  private burstShards = new Map<number, number>();
+  private inFlight = new Map<number, number>();
+
+  constructor(
+    rec: OutboundRecord,
+    private readonly source: PayloadSource,
+    private readonly codec: ErasureCodec,
+    private readonly windowBlocks: number = MAX_WINDOW_BLOCKS,
+  ) {
+    this.rec = rec;
+    this.plan = planFromGeometry(rec.size, rec.shardSize, rec.k);
+    this.nextShard = new Map(rec.nextShard);
+    for (const p of rec.receivers) {
+      this.receivers.set(p.station, { progress: p, needs: new Map(), sentSince: new Map(), framesSinceAck: 0, framesInFlight: 0, misses: 0, rejected: false });
+    }
+    this.needPoll = this.nextShard.size > 0 && this.pending().length > 0;
+  }
+
+  get group(): boolean {
+    return this.rec.to.length > 1;
+  }
+
+  /** Receivers that still need the transfer. */
+  pending(): ReceiverState[] {
+    return [...this.receivers.values()].filter((r) => !r.progress.done && !r.rejected);
+  }
+
+  get finished(): boolean {
+    return this.pending().length === 0;
+  }
+
+  private lowBlock(r: ReceiverState): number {
+    let b = 0;
+    while (b < this.plan.blockCount && bitmapGet(r.progress.completeBlocks, b)) b++;
+    return b;
+  }
+
+  needEstimate(r: ReceiverState, block: number, loss: number): number {
+    if (bitmapGet(r.progress.completeBlocks, block)) return 0;
+    const k = blockRange(this.plan, block).k;
+    const reported = r.needs.get(block) ?? k;
+    return Math.max(0, Math.ceil(reported - (r.sentSince.get(block) ?? 0) * (1 - loss) - 1e-9));
+  }
+
+  private announce(pendingOnly: boolean): Frame {
+    const pend = this.pending().map((r) => r.progress.station);
+    const base = { transferId: this.rec.id, size: this.rec.size, shardSize: this.rec.shardSize, k: this.rec.k, hash: this.rec.hash };
+    const group = this.group ? { receivers: this.rec.to, pending: this.rec.to.map((s) => pend.includes(s)) } : {};
+    void pendingOnly;
+    return (eob) => encodeAnnounceFrame({ ...base, ...group, eob });
+  }
+
+  /** A poll: the announce alone with EOB, asking every pending receiver for an ack. */
+  buildPoll(): Burst {
+    this.needPoll = false;
+    this.burstShards.clear();
+    this.stats.polls++;
+    const f = this.announce(true);
+    return { frames: [f], lengths: [f(true).length], poll: true, dataFrames: 0, slots: this.pending().map((r) => r.progress.station) };
+  }
+
+  /**
+   * The next burst: ANNOUNCE if needed, then new shards for the window's blocks, within
+   * `budgetFrames`. Falls back to a poll when nothing needs sending.
+   */
+  buildBurst(budgetFrames: number, lossOf: (station: string) => number): Burst {
+    const pend = this.pending();
+    if (this.needPoll) return this.buildPoll();
+    const frames: Frame[] = [];
+    const lengths: number[] = [];
+    if (this.group || pend.some((r) => !r.progress.known)) {
+      const a = this.announce(false);
+      frames.push(a);
+      lengths.push(a(false).length);
+    }
+    const low = Math.min(...pend.map((r) => this.lowBlock(r)));
+    const end = Math.min(this.plan.blockCount, low + this.windowBlocks);
+    let dataFrames = 0;
+    this.burstShards.clear();
+    const sizeFor = (b: number, target: number) => {
+      let n = 0;
+      for (const r of pend) {
+        const loss = lossOf(r.progress.station);
+        n = Math.max(n, shardsToSend(this.needEstimate(r, b, loss), loss, target, 4 * SHARD_INDEX_SPACE));
+      }
+      return n;
+    };
+    // Tail-aware sizing: if everything left fits in this burst, size each block to complete with
+    // FINAL_BURST_TARGET (no further round is planned); otherwise later bursts will top blocks up
+    // anyway, so send the expected need (MID_BURST_TARGET) and waste nothing.
+    const finalSizes = new Map<number, number>();
+    let finalTotal = 0;
+    if (end === this.plan.blockCount) {
+      for (let b = low; b < end && finalTotal <= budgetFrames; b++) {
+        const n = sizeFor(b, FINAL_BURST_TARGET);
+        finalSizes.set(b, n);
+        finalTotal += n;
+      }
+    }
+    const final = end === this.plan.blockCount && finalTotal + frames.length <= budgetFrames;
+    for (let b = low; b < end && frames.length < budgetFrames; b++) {
+      const range = blockRange(this.plan, b);
+      let n = final ? finalSizes.get(b)! : sizeFor(b, MID_BURST_TARGET);
+      n = Math.min(n, budgetFrames - frames.length);
+      if (n <= 0) continue;
+      for (const f of this.shardFrames(b, range.k, n)) {
+        frames.push(f.frame);
+        lengths.push(f.length);
+      }
+      for (const r of pend) r.sentSince.set(b, (r.sentSince.get(b) ?? 0) + n);
+      this.burstShards.set(b, n);
+      dataFrames += n;
+    }
+    if (dataFrames === 0) return this.buildPoll();
+    return { frames, lengths, poll: false, dataFrames, slots: pend.map((r) => r.progress.station) };
+  }
+
+  private blockData(b: number): Uint8Array {
+    if (this.cache?.block === b) return this.cache.data;
+    const range = blockRange(this.plan, b);
+    const data = new Uint8Array(range.k * this.rec.shardSize);
+    data.set(this.source.read(range.offset, range.length));
+    this.cache = { block: b, data };
+    return data;
+  }
+
+  private shardFrames(b: number, k: number, n: number): Array<{ frame: Frame; length: number }> {
+    const s = this.rec.shardSize;
+    const start = this.nextShard.get(b) ?? 0;
+    this.nextShard.set(b, start + n);
+    const indices: number[] = [];
+    for (let i = 0; i < n; i++) indices.push((start + i) % Math.min(SHARD_INDEX_SPACE, this.codec.maxShards));
+    const data = this.blockData(b);
+    const parityIdx = indices.filter((i) => i >= k);
+    const parity = new Map<number, Uint8Array>();
+    if (parityIdx.length > 0) {
+      const lo = Math.min(...parityIdx) - k;
+      const hi = Math.max(...parityIdx) - k;
+      this.codec.encodeParity(data, k, s, lo, hi - lo + 1).forEach((p, j) => parity.set(k + lo + j, p));
+    }
+    return indices.map((idx) => {
+      const payload = idx < k ? data.subarray(idx * s, (idx + 1) * s) : parity.get(idx)!;
+      if (idx < k) this.stats.dataShardsSent++;
+      else this.stats.parityShardsSent++;
+      const frame: Frame = (eob) => encodeDataFrame({ eob, transferId: this.rec.id, block: b, shard: idx, k, payload });
+      return { frame, length: frame(false).length };
+    });
+  }
+
+  /** Count a burst that went out. */
+  sent(burst: Burst): void {
+    this.stats.bursts++;
+    this.stats.rounds++;
+    this.stats.framesSent += burst.frames.length;
+    this.stats.bytesSent += burst.lengths.reduce((a, n) => a + n, 0);
+    for (const r of this.pending()) {
+      r.framesSinceAck += burst.frames.length;
+      r.framesInFlight = burst.frames.length;
+    }
+    this.inFlight = new Map(this.burstShards);
+  }
+
+  /** Our key-up ended: the burst is on air, so any ack from now on has seen it. */
+  onAir(): void {
+    for (const r of this.receivers.values()) r.framesInFlight = 0;
+    this.inFlight.clear();
+  }
+
+  /**
+   * Apply an ack from `station`. Returns what changed for that receiver. An ack heard while our
+   * latest burst was not yet on air (`stale`) predates that burst: its shards stay counted as
+   * "sent since the ack".
+   */
+  onAck(station: string, ack: AckFrame, stale = false): 'ignored' | 'progress' | 'done' | 'rejected' | 'mismatch' {
+    const r = this.receivers.get(station);
+    if (!r || r.progress.done || r.rejected) return 'ignored';
+    r.misses = 0;
+    r.framesSinceAck = stale ? r.framesInFlight : 0;
+    r.sentSince = stale ? new Map(this.inFlight) : new Map();
+    if (ack.rejected) {
+      r.rejected = true;
+      return 'rejected';
+    }
+    if (ack.hashMismatch) {
+      r.progress.completeBlocks = emptyBitmap(this.plan.blockCount);
+      r.progress.known = false;
+      r.needs.clear();
+      return 'mismatch';
+    }
+    r.progress.known ||= ack.known;
+    if (ack.complete) {
+      r.progress.done = true;
+      if (ack.receipt) r.progress.receipt = ack.receipt;
+      for (let b = 0; b < this.plan.blockCount; b++) bitmapSet(r.progress.completeBlocks, b);
+      return 'done';
+    }
+    for (let b = 0; b < Math.min(ack.base, this.plan.blockCount); b++) bitmapSet(r.progress.completeBlocks, b);
+    r.needs.clear();
+    ack.needs.forEach((need, i) => {
+      const b = ack.base + i;
+      if (b >= this.plan.blockCount) return;
+      if (need === 0) bitmapSet(r.progress.completeBlocks, b);
+      else r.needs.set(b, need);
+    });
+    return 'progress';
+  }
+
+  /** Blocks acknowledged by every receiver (for progress reports). */
+  blocksCompleteForAll(): number {
+    let n = 0;
+    for (let b = 0; b < this.plan.blockCount; b++) if ([...this.receivers.values()].every((r) => r.rejected || bitmapGet(r.progress.completeBlocks, b))) n++;
+    return n;
+  }
+}

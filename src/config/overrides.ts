@@ -123,6 +123,7 @@ export function flagLayer(overrides: Readonly<Obj>): { layer: Obj; issues: Confi
   const layer: Obj = {};
   const issues: ConfigIssue[] = [];
   const visit = (v: unknown, path: string[]): void => {
+    if (v === undefined) return; // an option the user did not give (commander leaves it undefined)
     const node = schemaAt(path);
     if (isPlainObject(v) && (!node || !isLeaf(node))) {
       for (const [k, x] of Object.entries(v)) visit(x, [...path, ...k.split('.')]);
@@ -151,6 +152,7 @@ export function mergeLayers(...layers: ReadonlyArray<Obj | undefined>): Obj {
   for (const l of layers) {
     if (!l) continue;
     for (const [k, v] of Object.entries(l)) {
+      if (v === undefined) continue;
       out[k] = isPlainObject(v) && isPlainObject(out[k]) ? mergeLayers(out[k] as Obj, v) : isPlainObject(v) ? mergeLayers(v) : structuredClone(v);
     }
   }

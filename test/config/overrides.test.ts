@@ -64,3 +64,9 @@ test('all problems are collected in data.issues', () => {
     (e: unknown) => isRadiosyncError(e) && Array.isArray(e.data.issues) && (e.data.issues as unknown[]).length === 3,
   );
 });
+
+test('flags left undefined (options the user did not give) do not clobber the file', () => {
+  const { config } = resolveConfig(file, { env: {}, overrides: { 'radio.bitrate': undefined, radio: { baud: undefined } } });
+  assert.equal(config.radio.bitrate, 1200);
+  assert.equal(config.radio.baud, 9600);
+});

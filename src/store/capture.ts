@@ -81,11 +81,11 @@ function appendLocal(
   fields: Record<string, FieldValue>,
 ): { seq: number; hlc: Hlc } {
   const row = rowContext(ctx, spec.name, id);
-  let hlc = hlcTick(getHlc(ctx), ctx.clock.now());
+  const tick = hlcTick(getHlc(ctx), ctx.clock.now());
+  setHlc(ctx, tick);
   // A change must sort after everything it saw on this row, even if that came from a clock far
-  // ahead (the local clock itself is not dragged; see hlcReceive).
-  if (hlc <= row.maxHlc) hlc = row.maxHlc + 1n;
-  setHlc(ctx, hlc > getHlc(ctx) ? hlc : getHlc(ctx));
+  // ahead. Only this row's stamp moves: the station clock is not dragged (see hlcReceive).
+  const hlc = tick <= row.maxHlc ? row.maxHlc + 1n : tick;
   const seq = nextLocalSeq(ctx);
   const c = compactContext(row.vv, ctx.station);
   stmt(ctx, INSERT_LOG).run(

@@ -176,14 +176,17 @@ export function ingestCaptures(ctx: StoreContext): CaptureStats {
     const spec = ctx.specs.get(r.tbl);
     if (spec === undefined || r.uuid === null) continue;
     const key = `${r.tbl}\u0000${r.uuid}`;
+    // Log order follows the application's order: earlier writes to other rows go first.
     if (r.op === 'd') {
       pending.delete(key);
+      for (const k of [...pending.keys()]) flush(k);
       emitDelete(ctx, spec, r.uuid, r.image, stats);
       continue;
     }
     if (r.op === 'u' && r.old_uuid !== null) {
       // The application changed a row's UUID: the old identity is deleted, the new one inserted.
       pending.delete(`${r.tbl}\u0000${r.old_uuid}`);
+      for (const k of [...pending.keys()]) flush(k);
       emitDelete(ctx, spec, r.old_uuid, null, stats);
     }
     const cols: Set<string> | 'all' =

@@ -82,18 +82,11 @@ export class TransmitWindows {
     if (this.alwaysOpen) return { start: now, end: Infinity };
     let found: OpenWindow | undefined;
     for (const { cron, durMs } of this.crons) {
-      // the first match after now−duration: if it is ≤ now, a window that started then is open now
-      const s = nextMatch(cron, now - durMs - 1);
-      if (s === undefined || s > now) continue;
-      // a later start inside (s, now] may also be open; its end is later
-      let start = s;
-      let next = nextMatch(cron, start);
-      while (next !== undefined && next <= now) {
-        start = next;
-        next = nextMatch(cron, start);
-      }
-      const w = { start: s, end: start + durMs };
-      if (w.end <= now) continue;
+      // the latest start ≤ now gives this cron's furthest end; the first start after now−duration its earliest open one
+      const latest = prevMatch(cron, now);
+      if (latest === undefined || latest + durMs <= now) continue;
+      const first = nextMatch(cron, now - durMs) ?? latest;
+      const w = { start: Math.min(first, latest), end: latest + durMs };
       if (!found) found = w;
       else found = { start: Math.min(found.start, w.start), end: Math.max(found.end, w.end) };
     }
@@ -121,14 +114,8 @@ export class TransmitWindows {
     for (let i = 0; i < MAX_WINDOW_CHAIN; i++) {
       let grown = end;
       for (const { cron, durMs } of this.crons) {
-        // every start in (w.start, end] opens a window that may reach past `end`
-        let s = nextMatch(cron, end - durMs);
-        // the latest start ≤ end gives the furthest end for this cron
-        let last: number | undefined;
-        while (s !== undefined && s <= end) {
-          last = s;
-          s = nextMatch(cron, s);
-        }
+        // a window starting at or before `end` (touching counts) and lasting past it extends the merge
+        const last = prevMatch(cron, end);
         if (last !== undefined) grown = Math.max(grown, last + durMs);
       }
       if (grown === end) break;
@@ -136,6 +123,12 @@ export class TransmitWindows {
     }
     return { start: w.start, end };
   }
+}
+
+/** The latest cron match at or before `atMs`, in ms (croner's previousRuns excludes its reference). */
+function prevMatch(cron: Cron, atMs: number): number | undefined {
+  const d = cron.previousRuns(1, new Date(atMs + 1))[0];
+  return d === undefined ? undefined : d.getTime();
 }
 
 /** The first cron match strictly after `afterMs`, in ms. */

@@ -14,7 +14,6 @@
  * (RS_ERR_CHANGESET_CORRUPT, _VERSION or _TOO_LARGE), and every size it would allocate is bounded
  * by {@link ChangesetLimits}.
  */
-import { Decoder, Encoder } from 'cbor-x';
 import type { Changeset } from './Changeset.js';
 import { makeError, isRadiosyncError } from '../errors/RadiosyncError.js';
 import { CHANGESET_ERRORS } from './errors.js';
@@ -23,6 +22,7 @@ import { changesetToTree } from './encodeTree.js';
 import { treeToChangeset } from './decodeTree.js';
 import { boundedInflate, deflate } from './compress.js';
 import { corrupt, tooLarge } from './fail.js';
+import { cborDecoder as decoder, cborEncoder as encoder } from './cbor.js';
 
 /** Wire format version carried in the header's high nibble. */
 export const CHANGESET_FORMAT_VERSION = 1;
@@ -30,9 +30,6 @@ export const BODY_DEFLATE = 0;
 export const BODY_STORED = 1;
 const HEADER_BYTES = 1;
 
-const cborOptions = { useRecords: false, tagUint8Array: false, mapsAsObjects: true, pack: false } as const;
-const encoder = new Encoder(cborOptions);
-const decoder = new Decoder(cborOptions);
 
 /** The CBOR tree alone (no header, no deflate): for measurement and golden vectors. */
 export function encodeChangesetCbor(cs: Changeset): Uint8Array {

@@ -14,11 +14,19 @@ export const DEFLATE_LEVEL = 9;
 export const DEFLATE_MEM = 12;
 
 /**
- * Compressed bytes handed to the inflater per step: 256. DEFLATE expands at most ~1,032× (a
- * 258-byte match in ~2 bits), so one step produces at most ~264 KiB, and the cap is checked
- * after every step: output never grows more than that past the cap before decoding stops.
+ * DEFLATE's largest expansion: a 258-byte match coded in 2 bits is 1,032 output bytes per input
+ * byte.
  */
-export const INFLATE_STEP_BYTES = 256;
+export const MAX_DEFLATE_EXPANSION = 1032;
+
+/**
+ * Fewest compressed bytes handed to the inflater per step: 256. Each step is as large as the
+ * remaining budget allows (budget / 1,032, so a step cannot overshoot it) but at least this,
+ * and the cap is checked after every step: output never grows more than 256 × 1,032 ≈ 264 KiB
+ * past the cap before decoding stops. Big steps keep ordinary payloads fast (each step costs
+ * fflate a 32 KiB window copy).
+ */
+export const INFLATE_MIN_STEP_BYTES = 256;
 
 export function deflate(data: Uint8Array): Uint8Array {
   return deflateSync(data, { level: DEFLATE_LEVEL });
@@ -33,10 +41,12 @@ export function boundedInflate(data: Uint8Array, maxBytes: number): Uint8Array {
     if (total <= maxBytes) parts.push(chunk);
   });
   try {
-    for (let off = 0; off < data.length; off += INFLATE_STEP_BYTES) {
-      const end = Math.min(off + INFLATE_STEP_BYTES, data.length);
+    for (let off = 0; off < data.length; ) {
+      const step = Math.max(INFLATE_MIN_STEP_BYTES, Math.floor((maxBytes - total) / MAX_DEFLATE_EXPANSION));
+      const end = Math.min(off + step, data.length);
       inflater.push(data.subarray(off, end), end === data.length);
       if (total > maxBytes) throw tooLarge('maxInflatedBytes', maxBytes, total);
+      off = end;
     }
     if (data.length === 0) inflater.push(data, true);
   } catch (e) {

@@ -17,6 +17,8 @@
 import { encodeIntStream, decodeIntStream } from './intStream.js';
 import { corrupt } from './fail.js';
 import { asArray, asInt, asString, type Cbor } from './tree.js';
+import { deflateSync } from 'fflate';
+import { cborEncoder } from './cbor.js';
 import { TEXT_PATTERN, decodePattern, encodePattern, tokenise } from './textPattern.js';
 
 export const TEXT_RAW = 0;
@@ -50,23 +52,37 @@ export function dictionary<K>(keys: readonly K[]): { entries: K[]; index: number
   return { entries, index: keys.map((k) => pos.get(k)!) };
 }
 
-export function encodeStrings(values: readonly string[]): Cbor {
-  const { entries, index } = dictionary(values);
-  let raw = 0;
-  for (const s of values) raw += s.length + 1;
-  let dict = 0;
-  for (const s of entries) dict += s.length + 1;
-  dict += values.length * (entries.length <= 64 ? 1 : 2);
-  if (entries.length < values.length && dict < raw) {
-    const sep = separatorFor(entries);
-    return sep === undefined
-      ? [TEXT_DICT, entries, encodeIntStream(index)]
-      : [TEXT_DICT_JOINED, sep, entries.join(sep), encodeIntStream(index)];
-  }
+/** Dictionaries with at most 1/8 as many entries as values always win; others are tried. */
+const CLEAR_DICTIONARY_RATIO = 8;
+/** Columns smaller than this (estimated bytes) are not worth a trial deflate. */
+const TRIAL_MIN_BYTES = 256;
+
+function deflatedSize(x: Cbor): number {
+  return deflateSync(cborEncoder.encode(x), { level: TRIAL_DEFLATE_LEVEL }).length;
+}
+const TRIAL_DEFLATE_LEVEL = 6;
+
+function rawForm(values: readonly string[]): Cbor {
   const tokens = tokenise(values);
   if (tokens) return encodePattern(tokens, encodeStrings);
   const sep = separatorFor(values);
   return sep === undefined ? [TEXT_RAW, [...values]] : [TEXT_JOINED, sep, values.join(sep)];
+}
+
+export function encodeStrings(values: readonly string[]): Cbor {
+  const { entries, index } = dictionary(values);
+  if (entries.length === values.length) return rawForm(values);
+  const sep = separatorFor(entries);
+  const dictForm: Cbor =
+    sep === undefined
+      ? [TEXT_DICT, entries, encodeIntStream(index)]
+      : [TEXT_DICT_JOINED, sep, entries.join(sep), encodeIntStream(index)];
+  let raw = 0;
+  for (const s of values) raw += s.length + 1;
+  if (entries.length * CLEAR_DICTIONARY_RATIO <= values.length || raw < TRIAL_MIN_BYTES) return dictForm;
+  // Mostly distinct values: let deflate decide (e.g. free-text notes deflate better raw).
+  const other = rawForm(values);
+  return deflatedSize(other) < deflatedSize(dictForm) ? other : dictForm;
 }
 
 export function decodeStrings(x: Cbor, m: number, what: string, maxLength: number, spendCells: (n: number) => void): string[] {

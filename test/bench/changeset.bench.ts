@@ -104,6 +104,7 @@ export async function run(): Promise<BenchReport> {
     columns: ['encoding', 'bytes', 'per row', '× gzip -9', '× xz -9e'],
     rows: [
       line('JSON array (uncompressed)', json.length),
+      line('floor: the 2,000 random 16-byte ids alone', rows.length * 16),
       line('gzip -9 JSON', gz),
       line('xz -9e JSON', xz),
       line('reference: quick columnar CBOR + deflate-9', ref),

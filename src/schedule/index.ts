@@ -7,3 +7,4 @@ export * from './errors.js';
 export * from './fromConfig.js';
 export * from './queuePlan.js';
 export * from './TransmitWindows.js';
+export * from './scheduleStatus.js';

@@ -1,0 +1,3 @@
+/** Placeholder replaced below. */
+import type { Command } from 'commander';
+export function registerRadioCommands(_program: Command): void {}

@@ -1,0 +1,116 @@
+/** `init`, `key`, `peer add`, `peers`: the station directory and who it trusts. */
+import type { Command } from 'commander';
+import { initStation, Station, peerList } from '../../index.js';
+import { printResult } from '../output.js';
+import { callList, collectPairs, defaultHome, HOME_HELP } from '../options.js';
+
+export function registerStationCommands(program: Command): void {
+  program
+    .command('init')
+    .description('create a station: config, key pair, and change capture on the chosen tables')
+    .requiredOption('--callsign <CALL>', 'this station\'s callsign, CALL or CALL-SSID')
+    .option('--home <DIR>', HOME_HELP, defaultHome())
+    .option('--db <FILE>', 'application SQLite database to sync')
+    .option('--tables <a,b,...>', 'tables of that database to sync', (v: string) => v.split(',').map((s) => s.trim()).filter(Boolean))
+    .option('--folder <NAME=PATH>', 'a folder to sync (repeatable)', collectPairs)
+    .option('--owner <TEXT>', 'operator or organisation')
+    .option('--contact <TEXT>', 'how to reach the operator')
+    .option('--profile <NAME>', 'TNC/radio profile from hardware/profiles')
+    .option('--json', 'print JSON')
+    .action((o: { callsign: string; home: string; db?: string; tables?: string[]; folder?: Record<string, string>; owner?: string; contact?: string; profile?: string; json?: boolean }) => {
+      const s = initStation({
+        home: o.home,
+        callsign: o.callsign,
+        ...(o.db !== undefined ? { db: o.db } : {}),
+        ...(o.tables !== undefined ? { tables: o.tables } : {}),
+        ...(o.folder !== undefined ? { folders: o.folder } : {}),
+        ...(o.owner !== undefined ? { owner: o.owner } : {}),
+        ...(o.contact !== undefined ? { contact: o.contact } : {}),
+        ...(o.profile !== undefined ? { profile: o.profile } : {}),
+      });
+      printResult(o, [
+        `station ${s.callsign} created in ${s.home}`,
+        `  records: ${s.db}${s.tables.length ? ` (tables ${s.tables.join(', ')})` : ''}`,
+        ...Object.entries(s.folders).map(([n, p]) => `  folder ${n}: ${p}`),
+        `  public key: ${s.publicKey}`,
+        `give the key to your peers: they run \`radiosync peer add ${s.callsign} --key <key>\``,
+      ], s);
+    });
+
+  program
+    .command('key')
+    .description('print this station\'s public key on one line, for peers')
+    .option('--home <DIR>', HOME_HELP, defaultHome())
+    .option('--json', 'print JSON')
+    .action((o: { home: string; json?: boolean }) => {
+      const st = Station.open(o.home);
+      try {
+        printResult(o, st.publicKey(), { callsign: st.callsign, key: st.publicKey() });
+      } finally {
+        st.close();
+      }
+    });
+
+  const peer = program.command('peer').description('manage known stations');
+  peer
+    .command('add <CALL>')
+    .description('trust a station: record its public key')
+    .requiredOption('--key <KEY>', 'the station\'s public key, as printed by `radiosync key` (rsk1:…)')
+    .option('--home <DIR>', HOME_HELP, defaultHome())
+    .option('--owner <TEXT>', 'operator or organisation')
+    .option('--contact <TEXT>', 'how to reach the operator')
+    .option('--json', 'print JSON')
+    .action((call: string, o: { key: string; home: string; owner?: string; contact?: string; json?: boolean }) => {
+      const [c] = callList(call);
+      const st = Station.open(o.home);
+      try {
+        st.addPeer(c!, o.key, { ...(o.owner !== undefined ? { owner: o.owner } : {}), ...(o.contact !== undefined ? { contact: o.contact } : {}) });
+        printResult(o, `peer ${c} added`, { peer: c, added: true });
+      } finally {
+        st.close();
+      }
+    });
+  peer
+    .command('retire <CALL>')
+    .description('mark a station out of use (its data is kept; nothing more is accepted from it or sent to it)')
+    .option('--home <DIR>', HOME_HELP, defaultHome())
+    .option('--undo', 'put it back in use')
+    .option('--json', 'print JSON')
+    .action((call: string, o: { home: string; undo?: boolean; json?: boolean }) => {
+      const [c] = callList(call);
+      const st = Station.open(o.home);
+      try {
+        st.log.setOutOfUse(c!, !o.undo);
+        printResult(o, `peer ${c} ${o.undo ? 'back in use' : 'out of use'}`, { peer: c, outOfUse: !o.undo });
+      } finally {
+        st.close();
+      }
+    });
+
+  program
+    .command('peers')
+    .description('list known stations: state, last heard, pending, last sync')
+    .option('--home <DIR>', HOME_HELP, defaultHome())
+    .option('--json', 'print JSON')
+    .action((o: { home: string; json?: boolean }) => {
+      const st = Station.open(o.home);
+      try {
+        const list = peerList(st);
+        const fmt = (t: number | null) => (t === null ? '-' : new Date(t).toISOString().replace('T', ' ').slice(0, 19) + 'Z');
+        printResult(
+          o,
+          list.length === 0
+            ? 'no peers yet: add one with `radiosync peer add CALL --key KEY`'
+            : [
+                'CALLSIGN   STATE       LAST HEARD            PENDING  LAST SYNC             SYNCS  CLOCK',
+                ...list.map((p) =>
+                  `${p.callsign.padEnd(10)} ${p.state.padEnd(11)} ${fmt(p.lastHeard).padEnd(21)} ${String(p.pendingRows).padStart(7)}  ${fmt(p.lastSync).padEnd(21)} ${String(p.syncCount).padStart(5)}  ${p.clockFlag ?? 'ok'}`,
+                ),
+              ],
+          list,
+        );
+      } finally {
+        st.close();
+      }
+    });
+}

@@ -1,0 +1,89 @@
+/** Everything `radiosync status` shows, as data. */
+import type { TransferQueue } from '../link/TransferQueue.js';
+import { bitmapGet } from '../link/TransferQueue.js';
+import { plannerFromConfig } from '../schedule/fromConfig.js';
+import type { PlannerState } from '../schedule/BurstPlanner.js';
+import type { BudgetRemaining } from '../schedule/Budget.js';
+import { etaMs, goodputBound } from '../schedule/airtime.js';
+import { linkFromConfig } from '../schedule/fromConfig.js';
+import { peerList, type PeerStatus } from '../station/peerList.js';
+import type { SessionRecord } from '../store/StationLog.js';
+import type { Station } from '../station/Station.js';
+import type { OutboundInfo } from './StationRuntime.js';
+
+export const PLANNER_STATE_KEY = 'planner';
+
+export interface QueueEntry {
+  transferId: number;
+  to: string[];
+  bytes: number;
+  rows: number | null;
+  percentAcked: number;
+  priority: number;
+  ageMs: number;
+  /** Time on air to finish at the link's loss-free goodput bound. */
+  etaMs: number;
+  expiresAt: number | null;
+}
+
+export interface StationStatus {
+  callsign: string;
+  home: string;
+  records: { tables: string[]; rows: number; logEntries: number; conflicts: number; parked: number };
+  queue: QueueEntry[];
+  budget: BudgetRemaining;
+  window: { open: boolean; until: number | null; next: number | null };
+  peers: PeerStatus[];
+  dropped: Record<string, number>;
+  counters: Record<string, number>;
+  sessions: SessionRecord[];
+}
+
+export function stationStatus(st: Station, queue?: TransferQueue): StationStatus {
+  const now = st.clock.now();
+  const cfg = st.config;
+  const planner = plannerFromConfig(cfg, st.log.getJson<PlannerState>(PLANNER_STATE_KEY));
+  const rate = goodputBound(cfg.radio.frame_bytes, 0, linkFromConfig(cfg.radio));
+  const cur = planner.windows.current(now);
+  const next = planner.windows.nextWindow(now);
+  const noWindows = cfg.schedule.window.length === 0;
+  const tables = st.records.tables().map((t) => t.name);
+  const db = st.records.db;
+  const rows = tables.reduce((n, t) => n + (db.prepare(`SELECT count(*) AS n FROM "${t}"`).get() as { n: number }).n, 0);
+  const logEntries = (db.prepare('SELECT count(*) AS n FROM radiosync_log').get() as { n: number }).n;
+  const queueEntries: QueueEntry[] = (queue?.listOutbound() ?? []).map((r) => {
+    const blocks = Math.max(1, Math.ceil(r.size / (r.shardSize * r.k)));
+    let done = 0;
+    for (const rc of r.receivers) {
+      if (rc.done) done += blocks;
+      else for (let b = 0; b < blocks; b++) if (bitmapGet(rc.completeBlocks, b)) done++;
+    }
+    const frac = done / (blocks * Math.max(1, r.receivers.length));
+    const info = st.log.getJson<OutboundInfo | null>(`tx:${r.id}`);
+    return {
+      transferId: r.id,
+      to: r.to,
+      bytes: r.size,
+      rows: info?.rows ?? null,
+      percentAcked: 100 * frac,
+      priority: r.priority,
+      ageMs: now - r.createdAt,
+      etaMs: etaMs(r.size * (1 - frac), rate),
+      expiresAt: r.expiresAt,
+    };
+  });
+  const counters = st.log.counters();
+  const dropped = Object.fromEntries(Object.entries(counters).filter(([k]) => k.startsWith('dropped.')).map(([k, v]) => [k.slice(8), v]));
+  return {
+    callsign: st.callsign,
+    home: st.layout.home,
+    records: { tables, rows, logEntries, conflicts: st.records.conflicts().length, parked: st.records.parked().length },
+    queue: queueEntries,
+    budget: planner.budget.remaining(now),
+    window: noWindows ? { open: true, until: null, next: null } : { open: cur !== undefined, until: cur?.end ?? null, next: next?.start ?? null },
+    peers: peerList(st),
+    dropped,
+    counters,
+    sessions: st.log.sessions(10),
+  };
+}

@@ -67,15 +67,19 @@ function tableRows(db: Database.Database, spec: TableSpec): string[] {
   const rows = (db.prepare(`SELECT * FROM "${spec.name}" ${where}`).all() as Array<Record<string, unknown>>).filter(
     (r) => !spec.excludeUuids.has(String(r[spec.uuidColumn])),
   );
+  const lookups = new Map<string, Database.Statement>();
+  for (const [c, fk] of spec.fks) {
+    if (fk.targetColumn !== fk.uuidColumn) {
+      lookups.set(c, db.prepare(`SELECT "${fk.uuidColumn}" AS u FROM "${fk.table}" WHERE "${fk.targetColumn}" = ?`));
+    }
+  }
   return rows
     .map((r) => {
       const o: Record<string, unknown> = {};
       for (const c of cols) {
-        const fk = spec.fks.get(c);
-        if (fk !== undefined && fk.targetColumn !== fk.uuidColumn && r[c] !== null) {
-          const t = db.prepare(`SELECT "${fk.uuidColumn}" AS u FROM "${fk.table}" WHERE "${fk.targetColumn}" = ?`).get(r[c]) as
-            | { u: string }
-            | undefined;
+        const lookup = lookups.get(c);
+        if (lookup !== undefined && r[c] !== null) {
+          const t = lookup.get(r[c]) as { u: string } | undefined;
           o[c] = t === undefined ? `dangling:${String(r[c])}` : `->${t.u}`;
         } else o[c] = r[c];
       }

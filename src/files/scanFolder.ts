@@ -42,6 +42,8 @@ export interface ScanStats {
 
 export interface ScanResult {
   changes: FileChange[];
+  /** The path of each change, index for index (a change carries only its changed fields). */
+  paths: string[];
   stats: ScanStats;
 }
 
@@ -93,6 +95,7 @@ export async function scanFolder(folder: FolderConfig, ctx: ScanContext): Promis
   const prev = ctx.fdb.loadScan(share);
   const seen = new Set<string>();
   const changes: FileChange[] = [];
+  const paths: string[] = [];
   const stats: ScanStats = { entries: 0, hashedFiles: 0, hashedBytes: 0, skippedUnchanged: 0, unstable: 0, ignored: 0 };
   let pending: Array<() => void> = [];
   const flush = (): void => {
@@ -107,6 +110,7 @@ export async function scanFolder(folder: FolderConfig, ctx: ScanContext): Promis
     const prevIno = prev.get(row.path)?.ino;
     if (Object.keys(fields).length > 0) {
       changes.push({ table: FILES_TABLE, id: entryId(share, row.path), kind: 'upsert', fields });
+      paths.push(row.path);
     }
     if (Object.keys(fields).length > 0 || prevIno !== row.ino || leaves !== undefined) {
       pending.push(() => {
@@ -175,11 +179,12 @@ export async function scanFolder(folder: FolderConfig, ctx: ScanContext): Promis
   for (const [path, row] of prev) {
     if (seen.has(path)) continue;
     changes.push({ table: FILES_TABLE, id: entryId(share, path), kind: 'delete', fields: {} });
+    paths.push(path);
     pending.push(() => {
       ctx.fdb.deleteScan(share, path);
       if (row.type === 'file') ctx.chunks.forgetFile(share, path);
     });
   }
   flush();
-  return { changes, stats };
+  return { changes, paths, stats };
 }

@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildChunkTree, expandChunkList, packList, unpackList, listSize, type ChunkRef } from '../../src/files/ChunkList.js';
 import { hashChunk, toHex } from '../../src/files/chunkHash.js';
+import { CHUNK_LIST_INLINE_MAX } from '../../src/files/limits.js';
 import { bytes } from './helpers.js';
 
 function refs(n: number, seed: number): ChunkRef[] {
@@ -27,13 +28,13 @@ test('malformed lists are data, not exceptions', () => {
 });
 
 test('short lists stay inline; long lists become a tree that expands back', () => {
-  const small = buildChunkTree(refs(10, 1));
+  const small = buildChunkTree(refs(CHUNK_LIST_INLINE_MAX, 1));
   assert.equal(small.lists.length, 0);
   assert.equal(unpackList(small.root)!.level, 0);
   const leaves = refs(2000, 2);
   const tree = buildChunkTree(leaves);
   assert.ok(tree.lists.length > 0);
-  assert.ok(unpackList(tree.root)!.records.length <= 16);
+  assert.ok(unpackList(tree.root)!.records.length <= CHUNK_LIST_INLINE_MAX);
   const store = new Map(tree.lists.map((c) => [toHex(c.hash), c.data]));
   const ex = expandChunkList(tree.root, (h) => store.get(toHex(h)));
   assert.ok(ex.ok);

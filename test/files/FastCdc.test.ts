@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { chunkBytes, FastCdc } from '../../src/files/FastCdc.js';
-import { CDC_MAX_CHUNK, CDC_MIN_CHUNK } from '../../src/files/limits.js';
+import { CDC_AVG_CHUNK, CDC_MAX_CHUNK, CDC_MIN_CHUNK } from '../../src/files/limits.js';
 import { hashChunk, toHex } from '../../src/files/chunkHash.js';
 import { bytes } from './helpers.js';
 
@@ -14,7 +14,7 @@ test('chunks cover the input exactly and respect min/max', () => {
     assert.ok(c.length >= CDC_MIN_CHUNK && c.length <= CDC_MAX_CHUNK, `chunk of ${c.length}`);
   });
   const avg = data.length / chunks.length;
-  assert.ok(avg > 2048 && avg < 8192, `average ${avg}`);
+  assert.ok(avg > CDC_AVG_CHUNK * 0.75 && avg < CDC_AVG_CHUNK * 1.5, `average ${avg}`);
 });
 
 test('streaming in arbitrary pieces cuts exactly like one buffer (property, fixed seed)', () => {

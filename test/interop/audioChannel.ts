@@ -18,7 +18,7 @@
  *
  * Runs as its own process (`channelMain.ts`), so the harness's event loop cannot starve it.
  */
-import { openSync, writeSync, closeSync, createReadStream } from 'node:fs';
+import { openSync, writeSync, closeSync, createReadStream, constants } from 'node:fs';
 
 /** Sample rate of the whole harness. 48 kHz is what Dire Wolf handled reliably on stdin here. */
 export const SAMPLE_RATE = 48_000;
@@ -28,6 +28,12 @@ export const DEFAULT_GAIN = 0.25;
 export const LEAD_MS = 100;
 /** Pacing tick. */
 export const TICK_MS = 10;
+/**
+ * Bound on audio waiting for the receiver: 1 s. The output FIFO is non-blocking (a blocked write
+ * would freeze the pacing loop, and before the receiving Dire Wolf starts nobody reads it); what
+ * does not fit is dropped and counted, as a receiver that is not listening would miss it.
+ */
+export const MAX_PENDING_OUTPUT_BYTES = SAMPLE_RATE * 2;
 /** Bound on queued transmit audio: 120 s of samples. Dire Wolf never sends a burst that long; more means the reader stalled. */
 export const MAX_QUEUED_SAMPLES = 120 * SAMPLE_RATE;
 
@@ -58,6 +64,8 @@ export interface AudioChannelStats {
   samplesOverflowed: number;
   /** Transmit audio waiting to be played out (0 = the channel is quiet). */
   queuedSamples: number;
+  /** Output samples dropped because the receiver was not reading (e.g. before it started). */
+  samplesUnread: number;
 }
 
 /** Small seeded PRNG (mulberry32): the harness must be reproducible, and library rules forbid Math.random. */
@@ -79,11 +87,12 @@ export function noiseRmsFor(snrDb: number, gain: number): number {
 }
 
 export class AudioChannel {
-  readonly stats: AudioChannelStats = { samplesIn: 0, samplesOut: 0, keyUps: 0, samplesDropped: 0, samplesOverflowed: 0, queuedSamples: 0 };
+  readonly stats: AudioChannelStats = { samplesIn: 0, samplesOut: 0, keyUps: 0, samplesDropped: 0, samplesOverflowed: 0, queuedSamples: 0, samplesUnread: 0 };
   private readonly queue: Int16Array[] = [];
   private queueHead = 0; // offset into queue[0]
   private queued = 0;
   private carry: Buffer | null = null;
+  private pendingOut: Buffer = Buffer.alloc(0);
   private outFd = -1;
   private inFd = -1;
   private timer: NodeJS.Timeout | null = null;
@@ -104,7 +113,7 @@ export class AudioChannel {
   start(): void {
     // Read-write opens never block on a FIFO, and keep a writer alive so we never see EOF.
     this.inFd = openSync(this.opts.input, 'r+');
-    this.outFd = openSync(this.opts.output, 'r+');
+    this.outFd = openSync(this.opts.output, constants.O_RDWR | constants.O_NONBLOCK);
     const rs = createReadStream('', { fd: this.inFd, autoClose: false, highWaterMark: 64 * 1024 });
     rs.on('data', (chunk) => this.onInput(chunk as Buffer));
     rs.on('error', () => undefined);
@@ -192,10 +201,25 @@ export class AudioChannel {
     }
     this.stats.samplesOut += n;
     this.stats.queuedSamples = this.queued;
-    try {
-      writeSync(this.outFd, out);
-    } catch {
-      // The receiver went away (harness stopping): nothing to do.
+    if (this.pendingOut.length + out.length > MAX_PENDING_OUTPUT_BYTES) {
+      this.stats.samplesUnread += n; // whole chunks only, so the byte stream stays sample-aligned
+    } else {
+      this.pendingOut = this.pendingOut.length === 0 ? out : Buffer.concat([this.pendingOut, out]);
+    }
+    this.flush();
+  }
+
+  private flush(): void {
+    while (this.pendingOut.length > 0) {
+      let written: number;
+      try {
+        written = writeSync(this.outFd, this.pendingOut);
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === 'EAGAIN') return; // pipe full: try next tick
+        this.pendingOut = Buffer.alloc(0); // receiver gone (harness stopping)
+        return;
+      }
+      this.pendingOut = this.pendingOut.subarray(written);
     }
   }
 }

@@ -17,6 +17,7 @@ if (!optsJson || !statsFile) {
 const channel = new AudioChannel(JSON.parse(optsJson) as AudioChannelOptions);
 const dump = () => writeFileSync(statsFile, JSON.stringify(channel.stats));
 channel.start();
+dump();
 const statsTimer = setInterval(dump, STATS_INTERVAL_MS);
 const stop = () => {
   clearInterval(statsTimer);

@@ -26,11 +26,17 @@ export function parseFrameLine(line: string): LogFrame | null {
 export interface LogSummary {
   transmitted: number;
   decoded: number;
-  /** Frames decoded with FX.25 correction (Dire Wolf says "FX.25" in the level line). */
-  fx25Lines: number;
+  /**
+   * Frames Dire Wolf decoded through FX.25. Its level line then has no "[NONE]"-style fix-up tag,
+   * and the per-decoder column shows digits instead of "|":  "N0AAA audio level = 151(30/33)    _7013____".
+   */
+  fx25Decodes: number;
   /** Transmitted connected-mode frames by type ("I", "RR", "SREJ", "SABME", "XID", …), from "(TYPE cmd|res". */
   txKinds: Record<string, number>;
 }
+
+/** The audio-level line of an FX.25 decode (see LogSummary.fx25Decodes). */
+const FX25_LEVEL = /audio level = \d+\(\d+\/\d+\)\s+[_0-9|]*[0-9][_0-9|]*\s*$/;
 
 /** Connected-mode frame type as Dire Wolf prints it at the start of the info: "(I cmd, n(s)=0, …)". */
 const KIND = /^\(([A-Z]+) (?:cmd|res)/;
@@ -38,7 +44,7 @@ const KIND = /^\(([A-Z]+) (?:cmd|res)/;
 export function summarizeLog(lines: readonly string[]): LogSummary {
   let transmitted = 0;
   let decoded = 0;
-  let fx25Lines = 0;
+  let fx25Decodes = 0;
   const txKinds: Record<string, number> = {};
   for (const l of lines) {
     const f = parseFrameLine(l);
@@ -49,9 +55,9 @@ export function summarizeLog(lines: readonly string[]): LogSummary {
         if (k) txKinds[k[1]!] = (txKinds[k[1]!] ?? 0) + 1;
       } else decoded++;
     }
-    if (/FX\.25/.test(l)) fx25Lines++;
+    if (FX25_LEVEL.test(l)) fx25Decodes++;
   }
-  return { transmitted, decoded, fx25Lines, txKinds };
+  return { transmitted, decoded, fx25Decodes, txKinds };
 }
 
 /** The decoded (not transmitted) frames in a log. */

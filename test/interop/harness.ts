@@ -45,6 +45,9 @@ export const STOP_GRACE_MS = 3_000;
 /** Bound on the log lines kept per instance (oldest dropped). */
 export const MAX_LOG_LINES = 50_000;
 
+/** Bound on the channel processes' stderr kept for error messages. */
+const MAX_CHANNEL_STDERR_CHARS = 8_000;
+
 export const DEFAULT_PORTS = { a: { kiss: 8001, agw: 8000 }, b: { kiss: 8011, agw: 8010 } } as const;
 
 export interface HarnessOptions {
@@ -262,6 +265,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
       ...(opts.dropoutMs !== undefined ? { dropoutMs: opts.dropoutMs } : {}),
     });
     const channelFile = join(here, 'channelMain.ts');
+    let channelErr = '';
     for (const [from, to, s] of [
       ['a', 'b', seed * 2 + 1],
       ['b', 'a', seed * 2 + 2],
@@ -271,14 +275,20 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
         ['--import', 'tsx', channelFile, JSON.stringify(channelOpts(from, to, s)), p(`${from}to${to}.stats.json`)],
         { stdio: ['ignore', 'ignore', 'pipe'] },
       );
+      c.stderr?.on('data', (b: Buffer) => {
+        if (channelErr.length < MAX_CHANNEL_STDERR_CHARS) channelErr += b.toString('utf8');
+      });
       children.push(c);
     }
+    const timeoutMs = opts.startupTimeoutMs ?? STARTUP_TIMEOUT_MS;
     const statsReady = async () => {
-      const deadline = Date.now() + (opts.startupTimeoutMs ?? STARTUP_TIMEOUT_MS);
+      const deadline = Date.now() + timeoutMs;
       while (!existsSync(p('atob.stats.json')) || !existsSync(p('btoa.stats.json'))) {
-        if (Date.now() > deadline) throw new Error('interop harness: audio channel processes did not start');
+        if (Date.now() > deadline) {
+          throw new Error(`interop harness: audio channel processes did not start within ${timeoutMs} ms; stderr: ${channelErr}`);
+        }
         for (const c of children) {
-          if (c.exitCode !== null) throw new Error(`interop harness: audio channel process exited with ${c.exitCode}`);
+          if (c.exitCode !== null) throw new Error(`interop harness: audio channel process exited with ${c.exitCode}; stderr: ${channelErr}`);
         }
         await new Promise((r) => setTimeout(r, 100));
       }
@@ -315,11 +325,10 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
       children.push(child);
       instances.push(new DirewolfInstance(st.name, st.call, st.ports.kiss, st.ports.agw, child));
     }
-    const timeout = opts.startupTimeoutMs ?? STARTUP_TIMEOUT_MS;
     for (const inst of instances) {
-      await inst.waitForLog(/Ready to accept KISS TCP client/, timeout);
-      await inst.waitForLog(/Ready to accept AGW client/, timeout);
-      await inst.waitForLog(/Virtual KISS TNC is available on/, timeout);
+      await inst.waitForLog(/Ready to accept KISS TCP client/, timeoutMs);
+      await inst.waitForLog(/Ready to accept AGW client/, timeoutMs);
+      await inst.waitForLog(/Virtual KISS TNC is available on/, timeoutMs);
     }
     const [a, b] = instances as [DirewolfInstance, DirewolfInstance];
     const readStats = (f: string): AudioChannelStats | null => {

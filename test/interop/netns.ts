@@ -60,7 +60,10 @@ export function runInPrivateNetns<T>(scenario: string, args: string[], timeoutMs
     argv = [isRoot ? '-n' : '-rn', 'sh', '-c', 'ip link set lo up && exec "$@"', 'sh', ...node];
   }
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, argv, { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+    // The scenario is a plain program, not a test file: drop node:test's child marker.
+    const env = { ...process.env };
+    delete env.NODE_TEST_CONTEXT;
+    const child = spawn(cmd, argv, { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'], env });
     let stdout = '';
     let stderr = '';
     const keep = (s: string) => (s.length > MAX_CAPTURE_CHARS ? s.slice(-MAX_CAPTURE_CHARS) : s);

@@ -16,6 +16,8 @@ export interface StoreContext {
   resolvers: Record<string, ConflictResolver>;
   /** Prepared statements, by SQL text. */
   cache: Map<string, Database.Statement>;
+  /** Clock and seq held in memory during one ingest (written back at its end), else undefined. */
+  batch?: { hlc: Hlc; seq: number };
 }
 
 /** A cached prepared statement; `safe` returns integers as bigint (needed for HLCs). */
@@ -43,16 +45,22 @@ export function setMeta(ctx: StoreContext, key: string, value: unknown): void {
 }
 
 export function getHlc(ctx: StoreContext): Hlc {
+  if (ctx.batch !== undefined) return ctx.batch.hlc;
   const v = getMeta(ctx, 'hlc');
   return typeof v === 'bigint' ? v : 0n;
 }
 
 export function setHlc(ctx: StoreContext, h: Hlc): void {
+  if (ctx.batch !== undefined) {
+    ctx.batch.hlc = h;
+    return;
+  }
   setMeta(ctx, 'hlc', h);
 }
 
-/** Next local seq (max of the stored counter and what the log already holds from this station). */
+/** Next local seq (the stored counter, which apply keeps above any own-origin seq it receives). */
 export function nextLocalSeq(ctx: StoreContext): number {
+  if (ctx.batch !== undefined) return ++ctx.batch.seq;
   const stored = Number(getMeta(ctx, 'seq') ?? 0);
   const seq = stored + 1;
   setMeta(ctx, 'seq', seq);

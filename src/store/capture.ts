@@ -9,7 +9,7 @@
  */
 import type { FieldValue, Hlc, RowChange } from '../changeset/Changeset.js';
 import { quoteIdent, type TableSpec } from './tables.js';
-import { stmt, getHlc, setHlc, nextLocalSeq, rowContext, advanceVv, type StoreContext } from './StoreContext.js';
+import { stmt, getHlc, setHlc, getMeta, setMeta, nextLocalSeq, rowContext, advanceVv, type StoreContext } from './StoreContext.js';
 import { hlcTick } from './hlc.js';
 import { compactContext } from './vv.js';
 import { encodeFields, fromSqlite } from './values.js';
@@ -159,8 +159,7 @@ function jsonSafe(_k: string, v: unknown): unknown {
   return v;
 }
 
-/** Ingest every pending capture. Call inside a write transaction. */
-export function ingestCaptures(ctx: StoreContext): CaptureStats {
+function ingestBatch(ctx: StoreContext): CaptureStats {
   const stats: CaptureStats = { changes: 0, danglingReferences: 0, excluded: 0 };
   const rows = stmt(ctx, 'SELECT n, tbl, op, uuid, old_uuid, cols, image FROM radiosync_capture ORDER BY n', true).all() as CaptureRow[];
   if (rows.length === 0) return stats;
@@ -199,6 +198,25 @@ export function ingestCaptures(ctx: StoreContext): CaptureStats {
   }
   for (const key of [...pending.keys()]) flush(key);
   stmt(ctx, 'DELETE FROM radiosync_capture WHERE n <= ?').run(rows[rows.length - 1]!.n);
+  return stats;
+}
+
+/** Ingest every pending capture. Call inside a write transaction. */
+export function ingestCaptures(ctx: StoreContext): CaptureStats {
+  if (stmt(ctx, 'SELECT 1 FROM radiosync_capture LIMIT 1').get() === undefined) {
+    return { changes: 0, danglingReferences: 0, excluded: 0 };
+  }
+  // Clock and seq live in memory for the batch and are written back once.
+  ctx.batch = { hlc: getHlc(ctx), seq: Number(getMeta(ctx, 'seq') ?? 0) };
+  let stats: CaptureStats;
+  try {
+    stats = ingestBatch(ctx);
+  } finally {
+    const b = ctx.batch;
+    ctx.batch = undefined;
+    setHlc(ctx, b.hlc);
+    setMeta(ctx, 'seq', b.seq);
+  }
   if (stats.changes > 0) advanceVv(ctx, ctx.station);
   return stats;
 }

@@ -59,7 +59,7 @@ export function statEntry(share: string, path: string, st: Stats, type: EntryTyp
   return {
     share, path, type,
     mode: type === 'symlink' ? 0 : st.mode & MODE_MASK,
-    mtime: type === 'dir' ? 0 : Math.floor(st.mtimeMs),
+    mtime: type === 'dir' ? 0 : Math.round(st.mtimeMs), // ms; utimes with float seconds lands within ±1 µs
     size: type === 'file' ? st.size : 0,
     ino: st.ino,
   };
@@ -76,7 +76,7 @@ export async function hashFileEntry(
   } catch {
     return undefined;
   }
-  if (chunked.size !== base.size || after.size !== base.size || Math.floor(after.mtimeMs) !== base.mtime) return undefined;
+  if (chunked.size !== base.size || after.size !== base.size || Math.round(after.mtimeMs) !== base.mtime) return undefined;
   const tree = buildChunkTree(chunked.leaves);
   if (tree.lists.length > 0) ctx.chunks.putMany(tree.lists);
   return { row: { ...base, chunks: tree.root, target: '' }, leaves: chunked.leaves };

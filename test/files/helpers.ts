@@ -87,7 +87,7 @@ export function snapshot(root: string): Record<string, string> {
       else if (st.isDirectory()) {
         out[r] = `dir:${(st.mode & 0o777).toString(8)}`;
         walk(p, r);
-      } else out[r] = `file:${(st.mode & 0o777).toString(8)}:${Math.floor(st.mtimeMs)}:${readFileSync(p).toString('base64').slice(0, 60)}:${st.size}`;
+      } else out[r] = `file:${(st.mode & 0o777).toString(8)}:${Math.round(st.mtimeMs)}:${readFileSync(p).toString('base64').slice(0, 60)}:${st.size}`;
     }
   };
   walk(root, '');

@@ -30,6 +30,8 @@ test('watcher sees a real file change and runs the incremental scan', async () =
   const a = makeStation('N0AAA', tclock);
   const clock = new ManualClock();
   let found: string[] = [];
+  let scanned!: () => void;
+  const done = new Promise<void>((r) => (scanned = r));
   let sawEvent!: () => void;
   const event = new Promise<void>((r) => (sawEvent = r));
   const w = new FolderWatcher({
@@ -37,6 +39,7 @@ test('watcher sees a real file change and runs the incremental scan', async () =
     clock,
     onChange: async () => {
       found = (await a.replica.scan()).changes.map((c) => String(c.fields.path));
+      scanned();
     },
   });
   await w.start();
@@ -48,7 +51,7 @@ test('watcher sees a real file change and runs the incremental scan', async () =
   writeFileSync(join(a.root, 'new.txt'), 'hello');
   await event;
   clock.advance(5000);
-  for (let i = 0; i < 50 && found.length === 0; i++) await new Promise((r) => setImmediate(r));
+  await done;
   await w.close();
   assert.deepEqual(found, ['new.txt']);
 });

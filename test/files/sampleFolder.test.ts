@@ -1,0 +1,29 @@
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { cpSync, existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { syncOnce } from '../../src/files/FolderReplica.js';
+import { cleanupTemp, makeStation, snapshot, TestClock } from './helpers.js';
+
+after(cleanupTemp);
+
+const FIXTURE = new URL('../../fixtures/sample-folder/', import.meta.url).pathname;
+
+test('the sample folder round-trips: nested dirs, empty dir, binary, exec bit, symlink, UTF-8 names', async () => {
+  const clock = new TestClock();
+  const a = makeStation('EA4XYZ-7', clock);
+  const b = makeStation('N0CALL-2', clock);
+  cpSync(FIXTURE, a.root, { recursive: true, verbatimSymlinks: true, preserveTimestamps: true });
+  const scan = await a.replica.scan();
+  assert.ok(scan.stats.ignored >= 1, '.gitkeep is ignored');
+  const { report } = await syncOnce(a.replica, b.replica);
+  assert.deepEqual(report.deferred, []);
+  const sa = snapshot(a.root);
+  delete sa['inbox/empty-until-used/.gitkeep'];
+  assert.deepEqual(snapshot(b.root), sa);
+  assert.deepEqual(readdirSync(join(b.root, 'inbox/empty-until-used')), [], 'arrives as an empty directory');
+  assert.equal(sa['tools/post-sitrep.sh']!.split(':')[1], '755');
+  assert.equal(sa['latest-sitrep.md'], 'link:reports/2026/01/2026-01-15-sitrep.md');
+  assert.deepEqual(readFileSync(join(b.root, 'maps/sector-4-overview.png')), readFileSync(join(FIXTURE, 'maps/sector-4-overview.png')));
+  assert.ok(existsSync(join(b.root, 'forms/filled/informe-daños-Gredos.txt')));
+});

@@ -44,8 +44,6 @@ export function treeToChangeset(x: Cbor, limits: ChangesetLimits): Changeset {
   checkDistinct(stations, 'stations');
   const station = (i: number) => stations[i]!;
   const to = asArray(top[1], 'to').map((i) => station(asInt(i, 'to', 0, stations.length - 1)));
-  const created = decodeColumn(top[2], 1, 'created', limits.maxStringLength)[0];
-  if (typeof created !== 'number') throw corrupt('created: expected a number');
   const upto = decodeVv(top[3], stations, 'upto');
 
   const tablesRaw = asArray(top[4], 'tables');
@@ -139,6 +137,14 @@ export function treeToChangeset(x: Cbor, limits: ChangesetLimits): Changeset {
     const data = decodeBytesColumn(ch[2], count, 'chunk data', limits.maxInflatedBytes);
     for (let i = 0; i < count; i++) chunks.push({ hash: hashes[i]!, data: data[i]! });
   }
+
+  let created: FieldValue | undefined;
+  if (typeof top[2] === 'number') {
+    if (n === 0) throw corrupt('created: offset without rows');
+    created = hlcMs[n - 1]! + asInt(top[2], 'created');
+    if (!Number.isSafeInteger(created)) throw corrupt('created: out of range');
+  } else created = decodeColumn(top[2], 1, 'created', limits.maxStringLength)[0];
+  if (typeof created !== 'number') throw corrupt('created: expected a number');
 
   return { version: 1, from: station(0), to, created, upto, changes, chunks };
 }

@@ -4,7 +4,9 @@
  *   changeset := [
  *     0 stations   [tstr …]            every station id used; stations[0] is `from`
  *     1 to         [uint …]            station indexes
- *     2 created    column(1)           one value column (valueColumn.ts): any number, exactly
+ *     2 created    int                 created − (hlc of the last row >> 16), when n > 0 and created is
+ *                                      a safe integer with a safe difference (usually a few bytes)
+ *                | column(1)           otherwise: one value column (valueColumn.ts), any number
  *     3 upto       vv                  vv := [uint station, uint seq, …] pairs
  *     4 tables     [tstr …]            table names in order of first use
  *     5 n          uint                number of row changes
@@ -182,10 +184,15 @@ export function changesetToTree(cs: Changeset): Cbor {
     chunks = [cs.chunks.length, encodeBytesColumn(hashes), encodeBytesColumn(data)];
   }
 
+  const createdOffset = n > 0 ? cs.created - hlcMs[n - 1]! : NaN;
+  const created =
+    Number.isSafeInteger(cs.created) && !Object.is(cs.created, -0) && Number.isSafeInteger(createdOffset)
+      ? createdOffset === 0 ? 0 : createdOffset
+      : encodeColumn([cs.created], 'created');
   return [
     stations.names,
     to,
-    encodeColumn([cs.created], 'created'),
+    created,
     upto,
     tables,
     n,

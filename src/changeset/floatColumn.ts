@@ -66,8 +66,11 @@ function unplanes(bytes: Uint8Array, m: number, width: 4 | 8): number[] {
   return out;
 }
 
+/** Approximate CBOR size of an integer stream (a constant or a byte string). */
 function streamSize(s: Cbor): number {
-  return s instanceof Uint8Array ? s.length + 2 : 9;
+  if (s instanceof Uint8Array) return s.length + 2;
+  const m = Math.abs(s as number);
+  return m < 24 ? 1 : m < 0x100 ? 2 : m < 0x10000 ? 3 : m <= 0xffffffff ? 5 : 9;
 }
 
 export function encodeFloats(values: readonly number[]): Cbor {

@@ -65,7 +65,7 @@ const TRIAL_DEFLATE_LEVEL = 6;
 function rawForm(values: readonly string[]): Cbor {
   const tokens = tokenise(values);
   if (tokens) return encodePattern(tokens, encodeStrings);
-  const sep = separatorFor(values);
+  const sep = values.length > 1 ? separatorFor(values) : undefined;
   return sep === undefined ? [TEXT_RAW, [...values]] : [TEXT_JOINED, sep, values.join(sep)];
 }
 

@@ -30,6 +30,9 @@ export class InboundTransfer {
   ackWanted = false;
   hashMismatch = false;
   badFrames = 0;
+  /** A gap in a block's shard indices was seen: frames get lost on this path, so acks go out twice. */
+  lossSeen = false;
+  private lastIndex = new Map<number, number>();
 
   constructor(
     rec: InboundRecord,
@@ -88,6 +91,10 @@ export class InboundTransfer {
       if (d.block >= plan.blockCount) return this.bad();
       if (blockRange(plan, d.block).k !== d.k) return this.bad();
     } else if (this.rec.k !== undefined && d.k > this.rec.k) return this.bad();
+    const prev = this.lastIndex.get(d.block);
+    if (prev !== undefined && d.shard > prev + 1) this.lossSeen = true;
+    this.lastIndex.set(d.block, d.shard);
+    if (this.lastIndex.size > RECEIVE_WINDOW_BLOCKS) this.lastIndex.delete(this.lastIndex.keys().next().value!);
     if (this.done.has(d.block)) return 'duplicate';
     if (d.block >= this.firstIncomplete() + RECEIVE_WINDOW_BLOCKS) return 'out-of-window';
     let p = this.partial.get(d.block);

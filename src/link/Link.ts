@@ -67,6 +67,11 @@ export const DEFAULT_GROUP_ADDRESS = 'RSYNC';
 export const MAX_PENDING_CANCELS = 16;
 /** Transfer keys remembered as "not for us" (group announces without this station): 256. */
 export const MAX_IGNORED_TRANSFERS = 256;
+/**
+ * Copies of each ack sent when the receiver has seen frames lost on the path: 2. A lost ack costs
+ * the sender a timeout and a poll (several seconds); a second copy costs one short frame.
+ */
+export const ACK_COPIES_ON_LOSS = 2;
 /** Completed transfers whose final ack is owed at once: 64. */
 export const MAX_COMPLETED_OWED = 64;
 
@@ -100,6 +105,12 @@ export interface LinkOptions {
   stalledRetryMs?: number;
   seed?: number | string;
   authenticator?: AckAuthenticator;
+  /**
+   * True when the integration calls {@link Link.transmitDone} at the end of every key-up (e.g.
+   * from SimRadio.onIdle, or a TNC's TXBUF report). The link then waits for that signal instead of
+   * trusting its airtime estimate. Default false.
+   */
+  txDoneSignal?: boolean;
 }
 
 export interface EnqueueOptions {
@@ -163,7 +174,7 @@ export class Link {
   private readonly inbound = new Map<string, InboundTransfer>();
   private readonly slotOf = new Map<string, { slot: number; of: number }>();
   private readonly ignored = new Set<string>();
-  private readonly completedOwed = new Map<string, { from: string; id: number; heard: number }>();
+  private readonly completedOwed = new Map<string, { from: string; id: number; heard: number; lossy: boolean }>();
   private readonly pendingReceipt = new Set<string>();
   private readonly owed = new Map<string, Owed>();
   private readonly loss = new Map<string, LossEstimator>();
@@ -173,8 +184,8 @@ export class Link {
   private txEndAt = 0;
   /** Our last key-up has been handed to `transmit` but not reported done (transmitDone or estimate). */
   private txPending = false;
-  /** transmitDone() has been called at least once: trust it rather than the airtime estimate. */
-  private txDoneWired = false;
+  /** transmitDone() will be called after every key-up: trust it rather than the airtime estimate. */
+  private txDoneWired: boolean;
   private heardSinceTx = false;
   private backoffUntil = 0;
   private slotsQuietUntil = 0;
@@ -206,6 +217,7 @@ export class Link {
     this.backoffBaseMs = opts.backoffBaseMs ?? DEFAULT_BACKOFF_BASE_MS;
     this.maxBackoffMs = opts.maxBackoffMs ?? DEFAULT_MAX_BACKOFF_MS;
     this.stalledRetryMs = opts.stalledRetryMs ?? DEFAULT_STALLED_RETRY_MS;
+    this.txDoneWired = opts.txDoneSignal ?? false;
     this.auth = opts.authenticator ?? noAckAuthenticator;
     this.rng = new Prng(opts.seed ?? opts.station);
     this.slotMs = ackSlotMs(this.timing);
@@ -290,7 +302,6 @@ export class Link {
   /** Tell the link its last key-up has ended (e.g. from SimRadio.onIdle); sharpens the ack deadline. */
   transmitDone(): void {
     const now = this.clock.now();
-    this.txDoneWired = true;
     this.onAir();
     this.txEndAt = Math.min(this.txEndAt, now);
     if (this.awaiting) this.awaiting.deadline = now + this.awaiting.slots * this.slotMs + SLOT_GUARD_MS;
@@ -335,7 +346,13 @@ export class Link {
         this.emit('hello', { from, body: f.body });
         break;
     }
-    if (f.eob) this.endOfTransmission(from);
+    if (f.eob) {
+      this.endOfTransmission(from);
+      // A receiver we wait for ended a key-up of its own without answering us (it was sending when
+      // our burst ended): give it a slot after this key-up before calling the round silent.
+      const a = this.awaiting;
+      if (a && a.waiting.has(from)) a.deadline = Math.max(a.deadline, now + a.slots * this.slotMs + SLOT_GUARD_MS);
+    }
     this.turn();
   }
 
@@ -367,13 +384,15 @@ export class Link {
     return it;
   }
 
-  private markCompletedWanted(from: string, id: number): void {
+  private markCompletedWanted(from: string, id: number, lossy = false): void {
     const key = keyOf(from, id);
     const c = this.completedOwed.get(key);
-    if (c) c.heard++;
-    else {
+    if (c) {
+      c.heard++;
+      c.lossy ||= lossy;
+    } else {
       if (this.completedOwed.size >= MAX_COMPLETED_OWED) this.completedOwed.delete(this.completedOwed.keys().next().value!);
-      this.completedOwed.set(key, { from, id, heard: 1 });
+      this.completedOwed.set(key, { from, id, heard: 1, lossy });
     }
   }
 
@@ -469,7 +488,7 @@ export class Link {
       this.queue.removeInbound(it.rec.from, it.rec.id);
       this.inbound.delete(key);
       this.pendingReceipt.delete(key);
-      this.markCompletedWanted(it.rec.from, it.rec.id);
+      this.markCompletedWanted(it.rec.from, it.rec.id, it.lossSeen);
       const c = this.completedOwed.get(key);
       if (c) c.heard += heard;
       this.counters.received++;
@@ -609,23 +628,26 @@ export class Link {
     return best;
   }
 
-  private ackFrame(o: Owed): Frame | undefined {
+  private ackFrame(o: Owed): { frame: Frame; copies: number } | undefined {
     const key = keyOf(o.from, o.id);
     let fields: AckFields | undefined;
+    let lossy = false;
     const it = this.inbound.get(key);
     const c = this.completedOwed.get(key);
     if (c) {
       this.completedOwed.delete(key);
+      lossy = c.lossy;
       const done = this.queue.getCompleted(o.from, o.id);
       if (!done) return undefined;
       fields = { eob: false, transferId: o.id, known: true, complete: true, hashMismatch: false, rejected: false, heard: c.heard, base: 0, needs: [], ...(done.receipt ? { receipt: done.receipt } : {}) };
     } else if (it) {
       fields = it.buildAck();
+      lossy = it.lossSeen;
     }
     if (!fields) return undefined;
     const f = fields;
     const sign = this.auth.enabled ? (b: Uint8Array) => this.auth.sign(o.from, b) : undefined;
-    return (eob) => encodeAckFrame({ ...f, eob }, sign);
+    return { frame: (eob) => encodeAckFrame({ ...f, eob }, sign), copies: lossy ? ACK_COPIES_ON_LOSS : 1 };
   }
 
   /** Decide what (if anything) to put on air now, and when to look again. */
@@ -639,12 +661,16 @@ export class Link {
     }
     if (this.hearing) return this.schedule(now);
     if (now < this.txEndAt) return this.schedule(now);
+    // With a "sent" signal, never add frames behind a key-up still waiting for the channel: its
+    // EOB is already on the last frame, so what follows would go out after a false end of burst.
+    if (this.txPending && this.txDoneWired) return this.schedule(now);
     if (!this.txDoneWired) this.onAir();
     this.sweepExpired(now);
     if (this.awaiting && (this.awaiting.waiting.size === 0 || now >= this.awaiting.deadline)) this.finishRound(now);
 
     const items: Array<{ to: string; frame: Frame; length: number }> = [];
     let laterAcks = false;
+    let acksOwedSent = 0;
     for (const [key, o] of [...this.owed]) {
       if (this.pendingReceipt.has(key)) continue;
       if (o.dueAt > now) {
@@ -652,8 +678,11 @@ export class Link {
         continue;
       }
       this.owed.delete(key);
-      const frame = this.ackFrame(o);
-      if (frame) items.push({ to: o.from, frame, length: frame(false).length });
+      const ack = this.ackFrame(o);
+      if (!ack) continue;
+      // copies: identical but for EOB, which only the last frame of the key-up carries
+      for (let i = 0; i < ack.copies; i++) items.push({ to: o.from, frame: ack.frame, length: ack.frame(false).length });
+      acksOwedSent++;
     }
     const acks = items.length;
     let burst: Burst | undefined;
@@ -672,7 +701,7 @@ export class Link {
         items.splice(acks, 0, { to: c.to, frame, length: 4 });
       }
       this.send(items, now);
-      this.counters.acksSent += acks;
+      this.counters.acksSent += acksOwedSent;
       if (t && burst) {
         if (t.stats.bursts > 0) t.stats.turnarounds++;
         t.sent(burst);

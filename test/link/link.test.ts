@@ -1,0 +1,155 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { dataFramesOf, makeNet, payloadOf } from './helpers/harness.js';
+
+async function unicast(loss: number, size: number, seed: number, extra: Parameters<typeof makeNet>[0] extends infer T ? Partial<T> : never = {}) {
+  const net = makeNet({ bitrate: 1200, loss, seed, ...extra });
+  const a = net.add('N0AAA');
+  const b = net.add('N0BBB');
+  const payload = payloadOf(size, seed);
+  const id = a.link.enqueue({ to: ['N0BBB'], payload });
+  await net.run(() => a.delivered.length > 0);
+  return { net, a, b, payload, id };
+}
+
+for (const loss of [0, 0.1, 0.3, 0.5]) {
+  test(`unicast 12 kB at ${loss * 100}% frame loss is delivered exactly once, complete and identical`, async () => {
+    const { a, b, payload, id } = await unicast(loss, 12_000, 7 + loss * 100);
+    assert.equal(a.delivered.length, 1);
+    assert.equal(a.delivered[0]!.transferId, id);
+    assert.equal(b.received.length, 1);
+    assert.deepEqual(b.received[0]!.bytes, payload);
+    assert.deepEqual(a.link.pendingOutbound(), []);
+    const s = a.delivered[0]!.stats;
+    assert.ok(s.turnarounds >= 1 && s.rounds >= 1, 'turnarounds are counted');
+    if (loss === 0) assert.equal(s.parityShardsSent <= 6, true, `few parity shards without loss: ${s.parityShardsSent}`);
+  });
+}
+
+test('sizes from 0 B to 100 B to one frame plus one byte all arrive intact', async () => {
+  for (const size of [0, 1, 100, 250, 251, 16_000]) {
+    const { b, payload } = await unicast(0.2, size, size + 3);
+    assert.equal(b.received.length, 1, `size ${size}`);
+    assert.deepEqual(b.received[0]!.bytes, payload, `size ${size}`);
+  }
+});
+
+test('bursty loss (Gilbert–Elliott: 2% good, 60% bad, mean bad run 8 frames) delivers exactly', async () => {
+  let bad = false;
+  let x = 12345;
+  const rnd = () => ((x = (Math.imul(x, 1103515245) + 12345) >>> 0) / 2 ** 32);
+  const { b, payload } = await unicast(0, 20_000, 11, {
+    drop: () => {
+      bad = bad ? rnd() > 1 / 8 : rnd() < 0.02;
+      return rnd() < (bad ? 0.6 : 0.02);
+    },
+  });
+  assert.deepEqual(b.received[0]!.bytes, payload);
+});
+
+test('an outage of 20 minutes mid-transfer: the sender gives up for a while, stays queued, then completes', async () => {
+  const start = 120_000;
+  const end = start + 20 * 60_000;
+  const { a, b, payload } = await unicast(0.1, 20_000, 5, { drop: ({ at }) => at >= start && at < end });
+  assert.deepEqual(b.received[0]!.bytes, payload);
+  assert.ok(a.failed.some((f) => f.error.code === 'RS_ERR_LINK_GAVE_UP' && f.queued), 'reported a give-up while the transfer stayed queued');
+  assert.equal(a.delivered.length, 1);
+});
+
+test('duplicated and reordered frames do no harm', async () => {
+  const { a, b, payload } = await unicast(0.1, 15_000, 9, { duplicate: 0.3, reorder: true });
+  assert.deepEqual(b.received[0]!.bytes, payload);
+  assert.equal(b.received.length, 1);
+  assert.equal(a.delivered.length, 1);
+  assert.ok(b.link.stats.duplicateFrames > 0);
+});
+
+test('the final ack carries the receiving application’s receipt', async () => {
+  const net = makeNet({ bitrate: 1200, loss: 0.1, seed: 2 });
+  const a = net.add('N0AAA');
+  net.add('N0BBB', { deliver: async (d) => Uint8Array.of(d.size & 0xff, 0xaa, 0xbb) });
+  a.link.enqueue({ to: ['N0BBB'], payload: payloadOf(3000) });
+  await net.run(() => a.delivered.length > 0);
+  assert.deepEqual(a.delivered[0]!.receipt, Uint8Array.of(3000 & 0xff, 0xaa, 0xbb));
+});
+
+test('two stations sending to each other share key-ups: each ack rides with the next burst', async () => {
+  const net = makeNet({ bitrate: 1200, loss: 0.1, seed: 4 });
+  const a = net.add('N0AAA');
+  const b = net.add('N0BBB');
+  const pa = payloadOf(30_000, 1);
+  const pb = payloadOf(30_000, 2);
+  a.link.enqueue({ to: ['N0BBB'], payload: pa });
+  b.link.enqueue({ to: ['N0AAA'], payload: pb });
+  await net.run(() => a.delivered.length > 0 && b.delivered.length > 0);
+  assert.deepEqual(b.received[0]!.bytes, pa);
+  assert.deepEqual(a.received[0]!.bytes, pb);
+  // one after the other, the two transfers would cost two one-way exchanges of key-ups
+  const oneWay = await unicast(0.1, 30_000, 4);
+  const keyUpsBoth = net.channel.counters.get('N0AAA')!.keyUps + net.channel.counters.get('N0BBB')!.keyUps;
+  const keyUpsOne = oneWay.net.channel.counters.get('N0AAA')!.keyUps + oneWay.net.channel.counters.get('N0BBB')!.keyUps;
+  assert.ok(keyUpsBoth < 2 * keyUpsOne, `two-way ${keyUpsBoth} key-ups vs 2 × one-way ${keyUpsOne}`);
+  // and acks did ride with data: some key-up carries an ACK followed by DATA
+  const frames = net.channel.log;
+  const piggyback = frames.some((e, i) => (e.frame[0]! & 0x38) === 0x10 && frames[i + 1]?.from === e.from && (frames[i + 1]!.frame[0]! & 0x38) === 0 && frames[i + 1]!.at - e.at < 3000);
+  assert.ok(piggyback, 'an ack shared a key-up with a data burst');
+});
+
+test('a higher-priority transfer pre-empts a lower one at the next burst', async () => {
+  const net = makeNet({ bitrate: 1200, loss: 0, seed: 3 });
+  const a = net.add('N0AAA');
+  const b = net.add('N0BBB');
+  const low = a.link.enqueue({ to: ['N0BBB'], payload: payloadOf(30_000, 1), priority: 0 });
+  await net.run(() => net.channel.log.length > 40, 60 * 60_000);
+  const high = a.link.enqueue({ to: ['N0BBB'], payload: payloadOf(2_000, 2), priority: 5 });
+  await net.run(() => a.delivered.length === 2);
+  assert.deepEqual(a.delivered.map((d) => d.transferId), [high, low]);
+  assert.equal(b.received.length, 2);
+});
+
+test('an expired transfer is dropped, reported, and its receivers are told to free their state', async () => {
+  const net = makeNet({ bitrate: 1200, loss: 0, seed: 3 });
+  const a = net.add('N0AAA');
+  const b = net.add('N0BBB');
+  const id = a.link.enqueue({ to: ['N0BBB'], payload: payloadOf(40_000), expiresAt: 90_000 });
+  a.link.enqueue({ to: ['N0BBB'], payload: payloadOf(500), expiresAt: 10 * 60_000 });
+  await net.run(() => a.delivered.length > 0);
+  assert.deepEqual(a.expired.map((e) => e.transferId), [id]);
+  assert.deepEqual(a.expired[0]!.undelivered, ['N0BBB']);
+  assert.ok(a.failed.some((f) => f.error.code === 'RS_ERR_LINK_EXPIRED' && !f.queued));
+  assert.equal(b.received.length, 1);
+  assert.equal(a.link.pendingOutbound().length, 0);
+  assert.equal(b.link.bufferState.inbound, 0, 'the CANCEL freed the partial transfer');
+});
+
+test('5 receivers with independent loss all complete from one group transmission', async () => {
+  const loss = { N0BB1: 0.05, N0BB2: 0.1, N0BB3: 0.2, N0BB4: 0.3, N0BB5: 0.15 };
+  const net = makeNet({ bitrate: 1200, loss, seed: 8 });
+  const a = net.add('N0AAA');
+  const rx = Object.keys(loss).map((n) => net.add(n));
+  const payload = payloadOf(15_000, 8);
+  a.link.enqueue({ to: Object.keys(loss), payload });
+  await net.run(() => a.delivered.length === 5);
+  for (const r of rx) {
+    assert.equal(r.received.length, 1, r.name);
+    assert.deepEqual(r.received[0]!.bytes, payload, r.name);
+  }
+  assert.deepEqual(a.delivered.map((d) => d.to).sort(), Object.keys(loss).sort());
+  // one transmission serves all: DATA frames sent are far fewer than 5 unicasts would need
+  assert.ok(dataFramesOf(net, 'N0AAA', a.delivered[0]!.transferId) < 2 * 60, 'group data frames');
+});
+
+test('no unbounded growth: 30 transfers leave empty queues and buffers behind', async () => {
+  const net = makeNet({ bitrate: 9600, loss: 0.2, seed: 12 });
+  const a = net.add('N0AAA');
+  const b = net.add('N0BBB');
+  for (let i = 0; i < 30; i++) a.link.enqueue({ to: ['N0BBB'], payload: payloadOf(1000 + i * 97, i) });
+  await net.run(() => a.delivered.length === 30);
+  assert.equal(b.received.length, 30);
+  assert.deepEqual(a.link.pendingOutbound(), []);
+  assert.equal(a.link.queue.listOutbound().length, 0);
+  assert.equal(b.link.queue.listInbound().length, 0);
+  const bs = b.link.bufferState;
+  assert.deepEqual({ inbound: bs.inbound, shards: bs.shards, owed: bs.owed }, { inbound: 0, shards: 0, owed: 0 });
+  assert.ok(bs.completedOwed <= 1);
+});

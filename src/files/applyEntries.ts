@@ -115,6 +115,18 @@ export async function applyEntries(folder: FolderConfig, items: ApplyItem[], ctx
     list.push(missing ? { path, code, message: e.message, missing } : { path, code, message: e.message });
   };
 
+  /** A parent directory of `path` that is a symlink (writing through it could escape the folder). */
+  const symlinkParent = (path: string): string | undefined => {
+    const segs = path.split('/');
+    for (let i = 1; i < segs.length; i++) {
+      const p = segs.slice(0, i).join('/');
+      const st = tryLstat(join(root, p));
+      if (st === undefined) return undefined;
+      if (st.isSymbolicLink()) return p;
+    }
+    return undefined;
+  };
+
   const valid = items.filter((it) => {
     const e = it.winner.entry;
     const why = e.share !== share ? `entry for share ${e.share}` : badPathReason(e.path);
@@ -212,6 +224,11 @@ export async function applyEntries(folder: FolderConfig, items: ApplyItem[], ctx
     const abs = join(root, entry.path);
     const local = ctx.fdb.getScan(share, entry.path);
     const now = ctx.now();
+    const viaLink = symlinkParent(entry.path);
+    if (viaLink !== undefined) {
+      problem(report.rejected, entry.path, 'RS_ERR_FILES_BAD_PATH', `parent ${viaLink} is a symlink; radiosync never writes through symlinks`);
+      continue;
+    }
 
     if (!deleted) {
       if (caseClash(entry.path)) {

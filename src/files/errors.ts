@@ -20,7 +20,7 @@ export const FILES_ERRORS = {
   RS_ERR_FILES_BAD_PATH: {
     exit: EXIT.DATA,
     description:
-      'A file entry names a path that is absolute, contains `..`, a NUL or an empty segment, or is longer than MAX_ENTRY_PATH_BYTES. The entry is not applied.',
+      'A file entry names a path that is absolute, contains `..`, a NUL or an empty segment, is longer than MAX_ENTRY_PATH_BYTES, or lies under a symlink in the local folder. The entry is not applied.',
   },
   RS_ERR_FILES_BAD_CHUNK_LIST: {
     exit: EXIT.DATA,

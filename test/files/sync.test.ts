@@ -1,6 +1,6 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, readlinkSync, renameSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { syncOnce } from '../../src/files/FolderReplica.js';
 import { CONFLICT_RE } from '../../src/files/conflictName.js';
@@ -203,4 +203,28 @@ test('three stations converge through a relay (A - C - B), with deletes, conflic
   // quiescent: nothing left to send
   await a.replica.scan();
   assert.equal(a.replica.bundleFor('N0CCC').rows.length, 0);
+});
+
+test('entries from a peer never write outside the folder (bad paths, paths through a symlink)', async () => {
+  const clock = new TestClock();
+  const a = makeStation('N0AAA', clock);
+  const b = makeStation('N0BBB', clock);
+  const outside = join(b.root, '..', 'outside');
+  mkdirSync(outside);
+  symlinkSync(outside, join(a.root, 'escape'));
+  await both(a, b);
+  assert.equal(readlinkSync(join(b.root, 'escape')), outside, 'the symlink itself is synced');
+  // A hostile peer sends a file "under" the symlink and one with '..' in its path.
+  put(a.root, 'tmpname.txt', 'payload');
+  await a.replica.scan();
+  const bundle = a.replica.bundleFor('N0BBB');
+  const row = bundle.rows.find((r) => r.version.entry.path === 'tmpname.txt')!;
+  const evil = [
+    { id: new Uint8Array(16).fill(1), version: { ...row.version, entry: { ...row.version.entry, path: 'escape/pwned.txt' } } },
+    { id: new Uint8Array(16).fill(2), version: { ...row.version, entry: { ...row.version.entry, path: '../pwned.txt' } } },
+  ];
+  const { report } = await b.replica.receive({ ...bundle, rows: evil });
+  assert.deepEqual(report.rejected.map((r) => r.code), ['RS_ERR_FILES_BAD_PATH', 'RS_ERR_FILES_BAD_PATH']);
+  assert.deepEqual(readdirSync(outside), []);
+  assert.equal(existsSync(join(b.root, '..', 'pwned.txt')), false);
 });

@@ -23,8 +23,27 @@ export function canonicalJson(v: unknown): string {
   return JSON.stringify(v);
 }
 
+/**
+ * SHA-256 of `canonicalJson(cs)`, fed change by change (the same bytes as hashing the whole text,
+ * without building it).
+ */
 export function changesetHash(cs: Changeset): Uint8Array {
-  return new Uint8Array(createHash('sha256').update(canonicalJson(cs)).digest());
+  const h = createHash('sha256');
+  const keys = Object.keys(cs)
+    .filter((k) => (cs as unknown as Record<string, unknown>)[k] !== undefined)
+    .sort();
+  h.update('{');
+  keys.forEach((k, i) => {
+    h.update(`${i > 0 ? ',' : ''}${JSON.stringify(k)}:`);
+    const v = (cs as unknown as Record<string, unknown>)[k];
+    if (Array.isArray(v)) {
+      h.update('[');
+      v.forEach((item, j) => h.update(`${j > 0 ? ',' : ''}${canonicalJson(item)}`));
+      h.update(']');
+    } else h.update(canonicalJson(v));
+  });
+  h.update('}');
+  return new Uint8Array(h.digest());
 }
 
 /** SHA-256 of encoded payload bytes (the preferred identity when the bytes are at hand). */

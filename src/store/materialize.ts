@@ -137,55 +137,17 @@ export function materializeRow(ctx: StoreContext, spec: TableSpec, id: Uint8Arra
   const u = quoteIdent(spec.uuidColumn);
   const idb = Buffer.from(id);
   try {
-    const status = ctx.db.transaction((): 'written' | 'unchanged' | 'resurrected' => {
-      const cur = readAppRow(ctx, spec, uuid);
-      const softDeleted = cur !== undefined && spec.deletedColumn !== null && Boolean(fromSqlite(cur[spec.deletedColumn]));
-      if (!st.alive) {
-        if (cur === undefined || softDeleted) {
-          const had = stmt(ctx, 'SELECT 1 FROM radiosync_tombstone WHERE tbl = ? AND id = ?').get(spec.name, idb);
-          if (had === undefined) {
-            const img: Record<string, unknown> = {};
-            for (const [f, { value }] of st.values) img[f] = value;
-            writeTombstone(ctx, spec, id, imageJson(img), st.deletedBy);
-          }
-          return 'unchanged';
-        }
-        writeTombstone(ctx, spec, id, imageJson(cur), st.deletedBy);
-        if (spec.deletedColumn !== null) {
-          stmt(ctx, `UPDATE ${t} SET ${quoteIdent(spec.deletedColumn)} = 1 WHERE ${u} = ?`).run(uuid);
-        } else {
-          detachChildren(ctx, spec.name, new Map(Object.entries(cur)));
-          stmt(ctx, `DELETE FROM ${t} WHERE ${u} = ?`).run(uuid);
-        }
-        return 'written';
-      }
-      const want: Array<[string, FieldValue]> = [];
-      for (const [f, { value }] of st.values) {
-        if (!spec.fields.includes(f)) continue; // pass-through: held in the log and relayed, not written
-        want.push([f, fieldToLocal(ctx, spec, f, value)]);
-      }
-      if (spec.deletedColumn !== null) want.push([spec.deletedColumn, 0]);
-      if (cur === undefined) {
-        const cols = [spec.uuidColumn, ...want.map(([f]) => f)];
-        stmt(ctx, `INSERT INTO ${t}(${cols.map(quoteIdent).join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`).run(
-          uuid,
-          ...want.map(([, v]) => toSqlite(v)),
-        );
-        const wasDead = stmt(ctx, 'DELETE FROM radiosync_tombstone WHERE tbl = ? AND id = ?').run(spec.name, idb).changes > 0;
-        return wasDead ? 'resurrected' : 'written';
-      }
-      const diff = want.filter(([f, v]) => !sameValue(fromSqlite(cur[f]), v));
-      if (diff.length === 0) return 'unchanged';
-      stmt(ctx, `UPDATE ${t} SET ${diff.map(([f]) => `${quoteIdent(f)} = ?`).join(', ')} WHERE ${u} = ?`).run(
-        ...diff.map(([, v]) => toSqlite(v)),
-        uuid,
-      );
-      if (softDeleted) {
-        stmt(ctx, 'DELETE FROM radiosync_tombstone WHERE tbl = ? AND id = ?').run(spec.name, idb);
-        return 'resurrected';
-      }
-      return 'written';
-    })();
+    // A savepoint per row (plain statements: a better-sqlite3 transaction wrapper per row is costly).
+    stmt(ctx, 'SAVEPOINT radiosync_row').run();
+    let status: 'written' | 'unchanged' | 'resurrected';
+    try {
+      status = writeRow();
+      stmt(ctx, 'RELEASE radiosync_row').run();
+    } catch (e) {
+      stmt(ctx, 'ROLLBACK TO radiosync_row').run();
+      stmt(ctx, 'RELEASE radiosync_row').run();
+      throw e;
+    }
     stmt(ctx, 'DELETE FROM radiosync_parked WHERE tbl = ? AND id = ?').run(spec.name, idb);
     return { status, conflicts, unknownColumns };
   } catch (e) {
@@ -197,5 +159,55 @@ export function materializeRow(ctx: StoreContext, spec: TableSpec, id: Uint8Arra
        ON CONFLICT(tbl, id) DO UPDATE SET reason = excluded.reason`,
     ).run(spec.name, idb, reason, ctx.clock.now());
     return { status: 'parked', reason, conflicts, unknownColumns };
+  }
+
+  function writeRow(): 'written' | 'unchanged' | 'resurrected' {
+    const cur = readAppRow(ctx, spec, uuid);
+    const softDeleted = cur !== undefined && spec.deletedColumn !== null && Boolean(fromSqlite(cur[spec.deletedColumn]));
+    if (!st.alive) {
+      if (cur === undefined || softDeleted) {
+        const had = stmt(ctx, 'SELECT 1 FROM radiosync_tombstone WHERE tbl = ? AND id = ?').get(spec.name, idb);
+        if (had === undefined) {
+          const img: Record<string, unknown> = {};
+          for (const [f, { value }] of st.values) img[f] = value;
+          writeTombstone(ctx, spec, id, imageJson(img), st.deletedBy);
+        }
+        return 'unchanged';
+      }
+      writeTombstone(ctx, spec, id, imageJson(cur), st.deletedBy);
+      if (spec.deletedColumn !== null) {
+        stmt(ctx, `UPDATE ${t} SET ${quoteIdent(spec.deletedColumn)} = 1 WHERE ${u} = ?`).run(uuid);
+      } else {
+        detachChildren(ctx, spec.name, new Map(Object.entries(cur)));
+        stmt(ctx, `DELETE FROM ${t} WHERE ${u} = ?`).run(uuid);
+      }
+      return 'written';
+    }
+    const want: Array<[string, FieldValue]> = [];
+    for (const [f, { value }] of st.values) {
+      if (!spec.fields.includes(f)) continue; // pass-through: held in the log and relayed, not written
+      want.push([f, fieldToLocal(ctx, spec, f, value)]);
+    }
+    if (spec.deletedColumn !== null) want.push([spec.deletedColumn, 0]);
+    if (cur === undefined) {
+      const cols = [spec.uuidColumn, ...want.map(([f]) => f)];
+      stmt(ctx, `INSERT INTO ${t}(${cols.map(quoteIdent).join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`).run(
+        uuid,
+        ...want.map(([, v]) => toSqlite(v)),
+      );
+      const wasDead = stmt(ctx, 'DELETE FROM radiosync_tombstone WHERE tbl = ? AND id = ?').run(spec.name, idb).changes > 0;
+      return wasDead ? 'resurrected' : 'written';
+    }
+    const diff = want.filter(([f, v]) => !sameValue(fromSqlite(cur[f]), v));
+    if (diff.length === 0) return 'unchanged';
+    stmt(ctx, `UPDATE ${t} SET ${diff.map(([f]) => `${quoteIdent(f)} = ?`).join(', ')} WHERE ${u} = ?`).run(
+      ...diff.map(([, v]) => toSqlite(v)),
+      uuid,
+    );
+    if (softDeleted) {
+      stmt(ctx, 'DELETE FROM radiosync_tombstone WHERE tbl = ? AND id = ?').run(spec.name, idb);
+      return 'resurrected';
+    }
+    return 'written';
   }
 }

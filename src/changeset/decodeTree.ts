@@ -31,6 +31,32 @@ function decodeVv(x: Cbor, stations: string[], what: string): VersionVector {
   return vv;
 }
 
+/** The columnar ctx block: counts, then all station indexes, then all seqs. */
+function decodeCtxs(x: Cbor, c: number, stations: string[], limits: ChangesetLimits): VersionVector[] {
+  if (c === 0) {
+    asArray(x, 'ctx', 0);
+    return [];
+  }
+  const a = asArray(x, 'ctx', 3);
+  const counts = decodeIntStream(a[0], c, 'ctx sizes', 0, stations.length);
+  const total = counts.reduce((p, q) => p + q, 0);
+  if (total > limits.maxCells) throw tooLarge('maxCells', limits.maxCells, total);
+  const st = decodeIntStream(a[1], total, 'ctx stations', 0, stations.length - 1);
+  const seqs = decodeIntStream(a[2], total, 'ctx seqs', 0);
+  const out: VersionVector[] = [];
+  let k = 0;
+  for (const count of counts) {
+    const vv: VersionVector = {};
+    for (let j = 0; j < count; j++, k++) {
+      const name = stations[st[k]!]!;
+      if (Object.prototype.hasOwnProperty.call(vv, name)) throw corrupt('ctx: duplicate station');
+      setOwn(vv, name, seqs[k]!);
+    }
+    out.push(vv);
+  }
+  return out;
+}
+
 function checkDistinct(names: string[], what: string): void {
   if (new Set(names).size !== names.length) throw corrupt(`${what}: duplicate names`);
 }
@@ -62,7 +88,7 @@ export function treeToChangeset(x: Cbor, limits: ChangesetLimits): Changeset {
   const hlcCount = decodeIntStream(rs[5], n, 'hlc counter', 0, HLC_COUNTER_MAX);
   const kind = decodeIntStream(rs[6], n, 'kind', KIND_UPSERT, KIND_DELETE);
   const hasCtx = decodeIntStream(rs[7], n, 'ctx flags', 0, 1);
-  const ctxs = asArray(rs[8], 'ctx', hasCtx.reduce((a, b) => a + b, 0));
+  const ctxs = decodeCtxs(rs[8], hasCtx.reduce((a, b) => a + b, 0), stations, limits);
 
   const changes: RowChange[] = new Array<RowChange>(n);
   const rowsOfTable: number[][] = tables.map(() => []);
@@ -82,7 +108,7 @@ export function treeToChangeset(x: Cbor, limits: ChangesetLimits): Changeset {
       kind: kind[i] === KIND_DELETE ? 'delete' : 'upsert',
       fields: {},
     };
-    if (hasCtx[i] === 1) r.ctx = decodeVv(ctxs[c++], stations, 'ctx');
+    if (hasCtx[i] === 1) r.ctx = ctxs[c++]!;
     changes[i] = r;
     rowsOfTable[tableIdx[i]!]!.push(i);
   }

@@ -19,7 +19,9 @@
  *                    hlcCount  intStream(n)  hlc & 0xffff
  *                    kind      intStream(n)  0 upsert, 1 delete
  *                    hasCtx    intStream(n)  0/1
- *                    ctx       [vv …]        one per row with hasCtx = 1 ]
+ *                    ctx       [] if no row has ctx, else, over the c rows with hasCtx = 1:
+ *                              [ intStream(c) entries per ctx,
+ *                                intStream(Σ) station indexes, intStream(Σ) seqs ] ]
  *     7 fields     [block …]           one per table, same order:
  *                  block := [ [tstr …] column names (first-seen order),
  *                             [[uint …] …] presence patterns (ascending column indexes),
@@ -207,7 +209,13 @@ export function changesetToTree(cs: Changeset): Cbor {
       encodeIntStream(hlcCount),
       encodeIntStream(kind),
       encodeIntStream(hasCtx),
-      ctx,
+      ctx.length === 0
+        ? []
+        : [
+            encodeIntStream(ctx.map((vv) => vv.length / 2)),
+            encodeIntStream(ctx.flatMap((vv) => vv.filter((_, k) => k % 2 === 0))),
+            encodeIntStream(ctx.flatMap((vv) => vv.filter((_, k) => k % 2 === 1))),
+          ],
         ],
     fieldBlocks,
     chunks,

@@ -43,7 +43,7 @@ export const GOLDEN_CBOR_HEX = [
   '43000002', // hlcCount: plain 0, 1
   '43000002', // kind: plain 0 (upsert), 1 (delete)
   '43000002', // hasCtx: plain 0, 1
-  '8182', '00', '03', // ctx [[station 0, seq 3]]
+  '83', '01', '00', '03', // ctx: [entries 1, stations 0, seqs 3] (constant streams)
   '81', // 7 fields: one block (person)
   '84', // block: array(4)
   '846a676976656e5f6e616d6563616765636c61746570686f6e65', // columns ["given_name","age","lat","phone"]

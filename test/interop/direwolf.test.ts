@@ -6,12 +6,17 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { checkDirewolf } from './harness.js';
 import { checkNetnsTools, runInPrivateNetns, type ScenarioRun } from './netns.js';
 import type { UiFramesArgs, UiFramesResult } from './scenarios/uiFrames.js';
+import type { ConnectedTransferArgs, ConnectedTransferResult } from './scenarios/connectedTransfer.js';
 
 const uiScenario = fileURLToPath(new URL('./scenarios/uiFrames.ts', import.meta.url));
+const connectedScenario = fileURLToPath(new URL('./scenarios/connectedTransfer.ts', import.meta.url));
 
 /** SNR (dB, see audioChannel.ts) at which 100-byte UI frames lost about 10–30% here (calibrated; the cliff is steep). */
 export const LOSSY_SNR_DB = -1.5;
@@ -61,4 +66,28 @@ test('through a noisy channel (real demodulation loss): what arrives is intact, 
   assert.equal(r.duplicates, 0);
   assert.ok(r.received >= 1, 'some frames survive');
   assert.equal(r.decodedInLogB, r.received, 'Dire Wolf passed on exactly what it decoded');
+});
+
+test("the AGW client drives Dire Wolf's own AX.25 v2.2 connected mode end to end (the benchmark baseline)", { timeout: 90_000 }, async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'radiosync-agw-'));
+  try {
+    const file = join(dir, 'payload.bin');
+    // 600 bytes: three I frames at PACLEN 256, including FEND/FESC-looking bytes.
+    writeFileSync(file, Buffer.from(Array.from({ length: 600 }, (_, i) => (i * 37 + 0xc0) & 0xff)));
+    const args: ConnectedTransferArgs = { harness: { seed: 3 }, file, timeoutMs: 70_000 };
+    const run: ScenarioRun<ConnectedTransferResult & { error?: string }> = await runInPrivateNetns(connectedScenario, [JSON.stringify(args)], 80_000);
+    const why = `scenario exit ${run.code}: ${run.result?.error ?? 'no result'}\n${run.stderr.slice(-3000)}`;
+    assert.equal(run.code, 0, why);
+    const r = run.result!;
+    t.diagnostic(`600 B in ${(r.wallMs / 1000).toFixed(1)} s (connect ${(r.connectMs / 1000).toFixed(1)} s), frames sent by A: ${JSON.stringify(r.logA.txKinds)}`);
+    assert.ok(r.ok, why);
+    assert.equal(r.received, 600);
+    assert.ok(r.intact, 'B got exactly the bytes A sent');
+    assert.match(r.connectText, /CONNECTED With Station N0BBB/);
+    assert.equal(r.logA.txKinds.SABME, 1, 'Dire Wolf opened the link as v2.2 (SABME)');
+    assert.ok((r.logA.txKinds.I ?? 0) >= 3, 'the data went as I frames');
+    assert.equal(r.logA.txKinds.DISC, 1, 'and the link was closed');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -87,6 +87,11 @@ export function runInPrivateNetns<T>(scenario: string, args: string[], timeoutMs
     child.on('close', (code, signal) => {
       clearTimeout(timer);
       clearTimeout(killTimer);
+      if (/unshare failed|cannot open .*ns|Operation not permitted/.test(stderr) && !stdout.includes(RESULT_PREFIX)) {
+        stderr +=
+          '\ninterop: could not create a private network namespace. It needs root with CAP_SYS_ADMIN ' +
+          '(docker: --cap-add SYS_ADMIN) or unprivileged user namespaces (sysctl kernel.unprivileged_userns_clone=1).';
+      }
       const line = stdout.split('\n').find((l) => l.startsWith(RESULT_PREFIX));
       const result = line ? (JSON.parse(line.slice(RESULT_PREFIX.length)) as T) : null;
       resolve({ code, signal, stdout, stderr, result });

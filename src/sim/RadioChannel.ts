@@ -13,9 +13,10 @@
  * 2. Key-up. TXDELAY, then every queued frame back to back (frames queued meanwhile join the same
  *    key-up), then TXTAIL. Frame time = on-air bits / bit rate (airtime.ts).
  * 3. Reception. When a frame ends, each other station receives it unless (first reason wins):
+ *    it cannot hear the sender at all (`hears`, default: everyone hears everyone);
  *    an outage covering that receiver overlaps the frame; the receiver itself was keyed during the
- *    frame (half-duplex); a third station's key-up overlapped the frame (collision: everyone hears
- *    everyone, no capture effect); the link's loss model drops it; a bit error hits it
+ *    frame (half-duplex); the key-up of a third station it hears overlapped the frame (collision,
+ *    no capture effect); the link's loss model drops it; a bit error hits it
  *    (probability 1 − (1 − ber)^bits). Survivors are delivered `latencyMs` later.
  *
  * Randomness: one xoshiro128** stream per purpose, forked from the seed by label (`access:A`,
@@ -87,6 +88,19 @@ export interface RadioChannelOptions {
   carrierSense?: boolean;
   /** See {@link DEFAULT_CARRIER_DETECT_MS}. */
   carrierDetectMs?: number;
+  /**
+   * Who hears whom: `hears(receiver, sender)`. Default: everyone hears everyone. A station neither
+   * receives nor senses the carrier of a station it does not hear, so two stations that do not hear
+   * each other but share a receiver are hidden terminals: carrier sense cannot stop their collisions.
+   * Must be a pure function of the two names (it is called often, and the run must replay).
+   */
+  hears?: (receiver: string, sender: string) => boolean;
+}
+
+/** A `hears` function for a channel where every listed pair of stations cannot hear each other. */
+export function hiddenPairs(pairs: ReadonlyArray<readonly [string, string]>): (receiver: string, sender: string) => boolean {
+  const cut = new Set(pairs.flatMap(([a, b]) => [`${a}>${b}`, `${b}>${a}`]));
+  return (receiver, sender) => !cut.has(`${sender}>${receiver}`);
 }
 
 interface KeyUp {
@@ -124,6 +138,7 @@ export class RadioChannel {
   private readonly stuffing: StuffingMode;
   private readonly carrierSense: boolean;
   private readonly carrierDetectMs: number;
+  private readonly hears: (receiver: string, sender: string) => boolean;
   private readonly outages: Outage[] = [];
   private readonly radios = new Map<string, SimRadio>();
   private readonly accessPrng = new Map<SimRadio, Prng>();
@@ -154,6 +169,8 @@ export class RadioChannel {
     this.stuffing = stuffing;
     this.carrierSense = opts.carrierSense ?? true;
     this.carrierDetectMs = cd;
+    if (opts.hears !== undefined && typeof opts.hears !== 'function') bad('hears', opts.hears, 'a function (receiver, sender) => boolean');
+    this.hears = opts.hears ?? (() => true);
     for (const o of opts.outages ?? []) this.addOutage(o);
     this.hooks = {
       now: () => this.clock.now(),
@@ -233,7 +250,9 @@ export class RadioChannel {
 
   private senses(radio: SimRadio): boolean {
     const now = this.clock.now();
-    return this.keyUps.some((k) => k.radio !== radio && k.end > now && k.start + this.carrierDetectMs <= now);
+    return this.keyUps.some(
+      (k) => k.radio !== radio && k.end > now && k.start + this.carrierDetectMs <= now && this.hears(radio.name, k.radio.name),
+    );
   }
 
   private attempt(radio: SimRadio): void {
@@ -339,15 +358,19 @@ export class RadioChannel {
     const lost = link.lose();
     const ber = rx.rxBer ?? this.ber;
     const hit = link.berPrng.chance(1 - Math.pow(1 - ber, bits));
+    if (!this.hears(rx.name, tx.name)) return 'range';
     const rs = fs - this.origin;
     const re = fe - this.origin;
     for (const o of this.outages) {
       if (o.startMs < re && o.endMs > rs && (o.stations === undefined || o.stations.includes(rx.name))) return 'outage';
     }
+    let collided = false;
     for (const k of this.keyUps) {
       if (k.radio === tx || !(k.start < fe && k.end > fs)) continue;
-      return k.radio === rx ? 'halfDuplex' : 'collision';
+      if (k.radio === rx) return 'halfDuplex';
+      if (this.hears(rx.name, k.radio.name)) collided = true;
     }
+    if (collided) return 'collision';
     if (lost) return 'loss';
     if (hit) return 'ber';
     return undefined;

@@ -20,7 +20,7 @@ import { makeError } from '../errors/RadiosyncError.js';
 import { SIM_ERRORS } from './errors.js';
 import { parseLossSpec, type LossSpec } from './lossModels.js';
 import { PtyBridge } from './PtyBridge.js';
-import { RadioChannel, type Outage } from './RadioChannel.js';
+import { RadioChannel, hiddenPairs, type Outage } from './RadioChannel.js';
 import type { RadioParams, SimRadio } from './SimRadio.js';
 import type { StationAirStats } from './StationAirStats.js';
 import { formatHubReport, type SimHubReport } from './hubReport.js';
@@ -46,6 +46,8 @@ export interface SimHubOptions {
   latencyMs?: number;
   outages?: Outage[];
   seed?: number | string;
+  /** Pairs of stations that cannot hear each other (hidden terminals). */
+  hidden?: Array<[string, string]>;
   /** Radio parameters every station starts with (KISS commands change them later). */
   radio?: Partial<RadioParams>;
   /** First KISS TCP port; 0 lets the OS choose a free port for each station. Default 8001. */
@@ -131,6 +133,11 @@ export class SimHub {
         throw makeError(SIM_ERRORS, 'RS_ERR_SIM_BAD_OPTION', `"stations" names must be letters, digits, '-', '_' or '.' (1-32): ${n}`, { name: n });
       }
     }
+    for (const pair of opts.hidden ?? []) {
+      if (!Array.isArray(pair) || pair.length !== 2 || !pair.every((n) => names.includes(n))) {
+        throw makeError(SIM_ERRORS, 'RS_ERR_SIM_BAD_OPTION', `"hidden" pairs must name two stations of the hub: ${JSON.stringify(pair)}`, { pair });
+      }
+    }
     const basePort = opts.basePort ?? DEFAULT_SIM_BASE_PORT;
     if (!Number.isInteger(basePort) || basePort < 0 || basePort + names.length - 1 > 65535) {
       throw makeError(SIM_ERRORS, 'RS_ERR_SIM_BAD_OPTION', `"basePort" must be 0 or a TCP port leaving room for ${names.length} stations: ${basePort}`, { basePort });
@@ -144,6 +151,7 @@ export class SimHub {
       ber: opts.ber,
       latencyMs: opts.latencyMs,
       outages: opts.outages,
+      hears: opts.hidden === undefined || opts.hidden.length === 0 ? undefined : hiddenPairs(opts.hidden),
     });
     const hub = new SimHub(channel, opts);
     try {

@@ -1,5 +1,9 @@
-/** Why a frame did not reach a receiver (the first reason that applies, in this order). */
-export const LOSS_REASONS = ['outage', 'halfDuplex', 'collision', 'loss', 'ber'] as const;
+/**
+ * Why a frame did not reach a receiver (the first reason that applies, in this order): the receiver
+ * cannot hear the sender at all (`hears`), an outage, its own transmitter was on, a third station's
+ * carrier overlapped, the loss model, a bit error.
+ */
+export const LOSS_REASONS = ['range', 'outage', 'halfDuplex', 'collision', 'loss', 'ber'] as const;
 export type LossReason = (typeof LOSS_REASONS)[number];
 
 /**
@@ -43,7 +47,7 @@ export function emptyStats(): StationAirStats {
     framesDropped: 0,
     framesDelivered: 0,
     framesLost: 0,
-    lostBy: { outage: 0, halfDuplex: 0, collision: 0, loss: 0, ber: 0 },
+    lostBy: { range: 0, outage: 0, halfDuplex: 0, collision: 0, loss: 0, ber: 0 },
     accessWaitMs: 0,
   };
 }

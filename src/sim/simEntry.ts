@@ -11,6 +11,7 @@
  *     .option('--ber <rate>', 'bit error rate', '0')
  *     .option('--latency <ms>', 'delivery latency', '0')
  *     .option('--seed <seed>', 'random seed', '1')
+ *     .option('--hidden <pairs>', 'stations that cannot hear each other, e.g. A:C,B:D')
  *     .option('--base-port <port>', 'first KISS TCP port (0 = any free)', '8001')
  *     .option('--pty-dir <dir>', 'directory for the pty links')
  *     .option('--no-pty', 'no pseudo-terminals, TCP only')
@@ -31,6 +32,8 @@ export interface SimCliOptions {
   ber?: string | number;
   latency?: string | number;
   seed?: string | number;
+  /** `A:C,B:D`: pairs of stations that cannot hear each other. */
+  hidden?: string;
   basePort?: string | number;
   ptyDir?: string;
   /** commander's `--no-pty` sets this false. */
@@ -52,6 +55,20 @@ function num(name: string, v: string | number | undefined): number | undefined {
   return n;
 }
 
+function parseHidden(text: string): Array<[string, string]> {
+  return text
+    .split(',')
+    .map((p) => p.trim())
+    .filter((p) => p !== '')
+    .map((p) => {
+      const parts = p.split(':').map((x) => x.trim());
+      if (parts.length !== 2 || parts[0] === '' || parts[1] === '') {
+        throw makeError(SIM_ERRORS, 'RS_ERR_SIM_BAD_OPTION', `"hidden" must be pairs like A:C,B:D: ${text}`, { value: text });
+      }
+      return [parts[0]!, parts[1]!] as [string, string];
+    });
+}
+
 /** Map CLI options (strings) to hub options. */
 export function simHubOptionsFromCli(o: SimCliOptions): SimHubOptions {
   const radio: Partial<RadioParams> = {};
@@ -71,6 +88,7 @@ export function simHubOptionsFromCli(o: SimCliOptions): SimHubOptions {
     loss: o.loss,
     ber: num('ber', o.ber),
     latencyMs: num('latency', o.latency),
+    hidden: o.hidden === undefined ? undefined : parseHidden(o.hidden),
     seed: seedText === undefined ? undefined : /^\d+$/.test(seedText) ? Number(seedText) : seedText,
     basePort: num('base-port', o.basePort),
     ptyDir: o.pty === false ? false : o.ptyDir,

@@ -178,3 +178,26 @@ test('diagnostics events report key-ups, key-downs and each frame per receiver',
     unsubscribe(SIM_DIAGNOSTICS.frame, onFrame);
   }
 });
+
+test('hidden stations: carrier sense cannot stop collisions between stations that do not hear each other', async () => {
+  const { hiddenPairs } = await import('../../src/sim/RadioChannel.js');
+  const run = (hidden: boolean) => {
+    const { clock, channel } = makeChannel({ seed: 8, hears: hidden ? hiddenPairs([['A', 'C']]) : undefined });
+    const a = channel.attach('A');
+    channel.attach('B');
+    const c = channel.attach('C');
+    const jitter = new Prng(78);
+    for (let t = 0; t < 3600_000; t += 20_000) {
+      clock.setTimer(t + jitter.next() * 20_000, () => a.send(frameOf(200)));
+      clock.setTimer(t + jitter.next() * 20_000, () => c.send(frameOf(200)));
+    }
+    while (clock.step());
+    return channel.stats();
+  };
+  const open = run(false);
+  const hidden = run(true);
+  assert.equal(hidden.C!.framesDelivered, 0); // C never hears A
+  assert.equal(hidden.C!.lostBy.range, hidden.A!.framesSent);
+  assert.equal(open.C!.lostBy.range, 0);
+  assert.ok(hidden.B!.lostBy.collision > 3 * Math.max(1, open.B!.lostBy.collision), `B collisions: hidden ${hidden.B!.lostBy.collision}, open ${open.B!.lostBy.collision}`);
+});

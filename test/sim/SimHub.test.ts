@@ -130,4 +130,5 @@ test('sim hub: JSON lines, ptys off, and a taken port fails with a typed error',
   assert.equal(exit.event, 'exit');
   assert.equal(exit.totals.framesSent, 0);
   await assert.rejects(runSimHub({ stations: ['../x'], ptyDir: false, print: () => {} }), (e) => isRadiosyncError(e, 'RS_ERR_SIM_BAD_OPTION'));
+  await assert.rejects(runSimHub({ stations: ['A', 'B'], hidden: [['A', 'Z']], ptyDir: false, print: () => {} }), (e) => isRadiosyncError(e, 'RS_ERR_SIM_BAD_OPTION'));
 });

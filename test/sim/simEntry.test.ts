@@ -29,6 +29,11 @@ test('CLI options map to hub options', () => {
   assert.deepEqual(o.radio, { txDelayMs: 250, persistence: 127 });
   assert.equal(o.reportIntervalMs, 0);
   assert.equal(simHubOptionsFromCli({ seed: 'field-day' }).seed, 'field-day');
+  assert.deepEqual(simHubOptionsFromCli({ hidden: 'A:C, B:D' }).hidden, [
+    ['A', 'C'],
+    ['B', 'D'],
+  ]);
+  assert.throws(() => simHubOptionsFromCli({ hidden: 'A-C' }), (e) => isRadiosyncError(e, 'RS_ERR_SIM_BAD_OPTION'));
   assert.throws(() => simHubOptionsFromCli({ bitrate: '12k' }), (e) => isRadiosyncError(e, 'RS_ERR_SIM_BAD_OPTION') && /bitrate/.test(e.message));
 });
 

@@ -26,7 +26,11 @@ export function formatHubReport(r: SimHubReport, label: string): string[] {
   ];
   const rows = [...r.stations.map((s) => row(s.name, s, s.clients)), row('total', r.totals, '')];
   const widths = COLUMNS.map((c, i) => Math.max(c.length, ...rows.map((x) => x[i]!.length)));
-  const line = (cells: readonly string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+  const line = (cells: readonly string[]) =>
+    cells
+      .map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!)))
+      .join('  ')
+      .trimEnd();
   const busy = r.elapsedMs > 0 ? (100 * r.totals.airtimeMs) / r.elapsedMs : 0;
   return [
     `-- ${label}: ${(r.elapsedMs / 1000).toFixed(1)} s at ${r.bitrate} bit/s, channel busy ${busy.toFixed(1)}%`,

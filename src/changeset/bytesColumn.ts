@@ -41,7 +41,15 @@ function encodePlain(values: readonly Uint8Array[]): Cbor {
   return [BYTES_VAR, encodeIntStream(values.map((v) => v.length)), concat(values)];
 }
 
+/**
+ * Longest value considered for a dictionary: 256 bytes. Ids, keys and hashes are far shorter;
+ * file chunks are longer and never repeat within a changeset (they are content-addressed), so
+ * building string keys for them would be wasted work.
+ */
+export const MAX_DICTIONARY_VALUE_BYTES = 256;
+
 export function encodeBytesColumn(values: readonly Uint8Array[]): Cbor {
+  if (values.length < 2 || values.some((v) => v.length > MAX_DICTIONARY_VALUE_BYTES)) return encodePlain(values);
   const keys = values.map(key);
   const { entries, index } = dictionary(keys);
   let raw = 0;

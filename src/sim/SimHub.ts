@@ -33,6 +33,11 @@ export const DEFAULT_SIM_BITRATE = 1200;
 export const DEFAULT_SIM_REPORT_INTERVAL_MS = 10_000;
 /** Bound on simultaneous KISS TCP clients per station: 8 (socat's pty bridge is one of them). */
 export const MAX_SIM_HUB_CLIENTS = 8;
+/**
+ * Bound on bytes queued to one KISS TCP client that does not read: 1 MiB (over an hour of frames
+ * at 1200 bit/s). A client past it is disconnected rather than let the hub's memory grow.
+ */
+export const MAX_SIM_HUB_CLIENT_BACKLOG = 1 << 20;
 /** Station names on the hub become file names: letters, digits, '-', '_', '.', up to 32. */
 const HUB_STATION_NAME = /^[A-Za-z0-9_-][A-Za-z0-9_.-]{0,31}$/;
 
@@ -228,7 +233,10 @@ export class SimHub {
       }
       sockets.add(socket);
       const session = radio.openKiss(`kiss-tcp:${name}#${++clientSeq}`);
-      session.onData((chunk) => socket.write(chunk));
+      session.onData((chunk) => {
+        if (socket.writableLength > MAX_SIM_HUB_CLIENT_BACKLOG) socket.destroy();
+        else socket.write(chunk);
+      });
       socket.on('data', (chunk: Buffer) => void session.write(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.length)).catch(() => socket.destroy()));
       socket.on('error', () => socket.destroy());
       socket.on('close', () => {

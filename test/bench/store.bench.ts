@@ -229,8 +229,8 @@ function triggerOverhead(dir: string, n: number): BenchReport['tables'][number] 
     return db;
   };
   const results = { plain: { ins: Infinity, upd: Infinity, del: Infinity }, triggers: { ins: Infinity, upd: Infinity, del: Infinity } };
-  // Interleave the two configurations and keep the best of 2 runs each, so both see the same machine state.
-  for (let rep = 0; rep < 2; rep++) {
+  // Interleave the two configurations and keep the best of 3 runs each, so both see the same machine state.
+  for (let rep = 0; rep < 3; rep++) {
     for (const kind of rep % 2 === 0 ? (['plain', 'triggers'] as const) : (['triggers', 'plain'] as const)) {
       const db = make(`${kind}${rep}`, kind === 'triggers');
       const r = results[kind];

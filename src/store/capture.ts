@@ -127,6 +127,8 @@ function emitUpsert(ctx: StoreContext, p: Pending, stats: CaptureStats): void {
     return;
   }
   const id = uuidToBytes(uuid, spec.uuidPrefix);
+  // A row never sent before (it was excluded, or predates radiosync without a snapshot) goes whole.
+  if (p.cols !== 'all' && rowContext(ctx, spec.name, id).n === 0) p.cols = 'all';
   if (spec.deletedColumn !== null) {
     const del = Boolean(fromSqlite(row[spec.deletedColumn]));
     const flipped = p.cols === 'all' || p.cols.has(spec.deletedColumn);

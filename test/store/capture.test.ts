@@ -104,6 +104,21 @@ test('excluded rows and tables never leave the station', () => {
   closeAll([a]);
 });
 
+test('a row leaving the exclusion (draft → open) is sent whole', () => {
+  const a = makeStation(tmp.dir, 'A1', { seedFile: seed });
+  const b = makeStation(tmp.dir, 'B2', { seedFile: seed });
+  introduce([a, b]);
+  const u = (a.app.prepare(`SELECT uuid FROM supply_request WHERE status = 'draft' LIMIT 1`).get() as { uuid: string }).uuid;
+  a.app.prepare(`UPDATE supply_request SET status = 'open' WHERE uuid = ?`).run(u);
+  const cs = a.store.buildChangeset('B2');
+  assert.equal(cs.changes.length, 1);
+  assert.ok('item' in cs.changes[0]!.fields && 'quantity' in cs.changes[0]!.fields);
+  const r = b.store.applyChangeset(cs);
+  assert.equal(r.parked, 0);
+  assert.equal((b.app.prepare('SELECT status FROM supply_request WHERE uuid = ?').get(u) as { status: string }).status, 'open');
+  closeAll([a, b]);
+});
+
 test('a Sahana-style soft delete syncs as a delete and is applied as deleted = 1', () => {
   const a = makeStation(tmp.dir, 'A1', { seedFile: seed });
   const b = makeStation(tmp.dir, 'B2', { seedFile: seed });

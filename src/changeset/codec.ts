@@ -17,7 +17,7 @@
 import type { Changeset } from './Changeset.js';
 import { makeError, isRadiosyncError } from '../errors/RadiosyncError.js';
 import { CHANGESET_ERRORS } from './errors.js';
-import { DEFAULT_CHANGESET_LIMITS, type ChangesetLimits } from './limits.js';
+import { resolveLimits, type ChangesetLimits } from './limits.js';
 import { changesetToTree } from './encodeTree.js';
 import { treeToChangeset } from './decodeTree.js';
 import { boundedInflate, deflate } from './compress.js';
@@ -48,7 +48,7 @@ export function encodeChangeset(cs: Changeset): Uint8Array {
 }
 
 export function decodeChangeset(bytes: Uint8Array, limits: Partial<ChangesetLimits> = {}): Changeset {
-  const lim: ChangesetLimits = { ...DEFAULT_CHANGESET_LIMITS, ...limits };
+  const lim: ChangesetLimits = resolveLimits(limits);
   try {
     if (!(bytes instanceof Uint8Array) || bytes.length < HEADER_BYTES + 1) throw corrupt('too short');
     const version = bytes[0]! >> 4;

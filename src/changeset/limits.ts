@@ -62,3 +62,13 @@ export const DEFAULT_CHANGESET_LIMITS: Readonly<ChangesetLimits> = Object.freeze
   maxStringLength: DEFAULT_MAX_STRING_LENGTH,
   maxChunks: DEFAULT_MAX_CHUNKS,
 });
+
+/** Defaults overridden by every limit given as a number (undefined entries keep the default). */
+export function resolveLimits(limits: Partial<ChangesetLimits> = {}): ChangesetLimits {
+  const out: ChangesetLimits = { ...DEFAULT_CHANGESET_LIMITS };
+  for (const key of Object.keys(out) as Array<keyof ChangesetLimits>) {
+    const v = limits[key];
+    if (typeof v === 'number' && !Number.isNaN(v)) out[key] = v;
+  }
+  return out;
+}

@@ -149,3 +149,9 @@ test('a run-length stream that claims more rows than the limit is refused before
   const bytes = new Uint8Array([header(1, 1), ...new Encoder({ useRecords: false, tagUint8Array: false }).encode(tree)]);
   assert.throws(() => decodeChangeset(bytes), (e: unknown) => isRadiosyncError(e, 'RS_ERR_CHANGESET_TOO_LARGE') && e.data.limit === 'maxRows');
 });
+
+test('limits given as undefined keep their defaults', () => {
+  const bytes = encodeChangeset(sample);
+  assert.deepStrictEqual(decodeChangeset(bytes, { maxRows: undefined, maxInflatedBytes: undefined }), sample);
+  assert.throws(() => decodeChangeset(bytes, { maxRows: undefined, maxColumns: 1 }), (e: unknown) => isRadiosyncError(e, 'RS_ERR_CHANGESET_TOO_LARGE'));
+});

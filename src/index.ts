@@ -19,3 +19,7 @@ export { simMain, type SimCliOptions } from './sim/simEntry.js';
 export { RadioChannel, type RadioChannelOptions } from './sim/RadioChannel.js';
 export { previewSend, type SendPreview } from './sync/previewSend.js';
 export { stationStatus, type StationStatus, type QueueEntry } from './sync/stationStatus.js';
+export { openRadioSession, type RadioSessionKind, type RadioSessionOptions, type SessionProgress } from './sync/radioSession.js';
+export { sendSession, receiveSession, syncSession, type SessionResult, type SessionEvent } from './sync/sessions.js';
+export { openAir, transportFromConfig, type Air } from './sync/openAir.js';
+export type { TransportSpec } from './transport/openTransport.js';

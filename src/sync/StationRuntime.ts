@@ -25,7 +25,7 @@ import type { FramePort } from './FramePort.js';
 import { applyIncoming, type IncomingResult } from './applyIncoming.js';
 import { sealChangeset } from './signedChangeset.js';
 import { pairwiseAuthenticator } from './pairwiseAuthenticator.js';
-import { beaconBody, HelloKind, SYNC_REQUEST_BODY } from './hello.js';
+import { beaconBody, HelloKind, NOTHING_PENDING_BODY, SYNC_REQUEST_BODY } from './hello.js';
 
 /** AX.25 PID "no layer 3": every radiosync frame uses it. */
 const PID_NO_L3 = 0xf0;
@@ -255,7 +255,9 @@ export class StationRuntime {
   }
 
   private onHello(from: string, body: Uint8Array): void {
-    if (body[0] === HelloKind.SyncRequest && this.answerSyncRequests) this.sendPending([from]);
+    if (body[0] !== HelloKind.SyncRequest || !this.answerSyncRequests || !this.station.isTrusted(from)) return;
+    const queued = this.sendPending([from]) ?? this.outboundInfos().find((i) => i.to.includes(from));
+    if (!queued) this.sendHello(from, NOTHING_PENDING_BODY);
   }
 
   close(): void {

@@ -9,7 +9,7 @@ export function registerBundleCommands(program: Command): void {
   program
     .command('export')
     .description('write what the given stations have not acknowledged, plus receipts, to a bundle file')
-    .requiredOption('--to <CALL[,CALL...]>', 'addressees', callList)
+    .requiredOption('--to <CALLS>', 'addressees, comma-separated callsigns', callList)
     .requiredOption('--out <FILE>', 'bundle file to write')
     .option('--home <DIR>', HOME_HELP, defaultHome())
     .option('--json', 'print JSON')

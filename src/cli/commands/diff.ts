@@ -8,7 +8,7 @@ export function registerDiffCommand(program: Command): void {
   program
     .command('diff')
     .description('show what would be sent to a peer: row changes by table and kind, and the bytes on air')
-    .requiredOption('--to <CALL[,CALL...]>', 'peer(s)', callList)
+    .requiredOption('--to <CALLS>', 'peer(s)', callList)
     .option('--home <DIR>', HOME_HELP, defaultHome())
     .option('--json', 'print JSON')
     .action((o: { to: string[]; home: string; json?: boolean }) => {

@@ -1,3 +1,82 @@
-/** Placeholder replaced below. */
+/** `send`, `receive`, `sync`, `daemon`: sessions on the air through a TNC. */
 import type { Command } from 'commander';
-export function registerRadioCommands(_program: Command): void {}
+import { Option } from 'commander';
+import { Station, openRadioSession, type RadioSessionKind, type TransportSpec } from '../../index.js';
+import { printResult } from '../output.js';
+import { callList, defaultHome, HOME_HELP, intArg, numberArg } from '../options.js';
+import { createProgress } from '../progress.js';
+import { createLogger } from '../logger.js';
+
+interface TransportFlags {
+  port?: string;
+  baud?: number;
+  kissTcp?: string;
+  bitrate?: number;
+}
+
+function transportOptions(cmd: Command): Command {
+  return cmd
+    .addOption(new Option('--port <DEV>', 'hardware KISS TNC on this serial port').conflicts('kissTcp'))
+    .option('--baud <N>', 'serial speed', intArg('baud', 50, 4_000_000))
+    .option('--kiss-tcp <HOST:PORT>', 'soft TNC over TCP, e.g. Dire Wolf 127.0.0.1:8001 or `radiosync sim`')
+    .option('--bitrate <N>', 'the radio\'s bit rate on air, for pacing and timeouts', intArg('bitrate', 50, 1_000_000))
+    .option('--home <DIR>', HOME_HELP, defaultHome())
+    .option('--verbose', 'structured logs on stderr')
+    .option('--json', 'print JSON');
+}
+
+function specOf(o: TransportFlags): TransportSpec | undefined {
+  if (o.port !== undefined) return { kind: 'serial', path: o.port, ...(o.baud !== undefined ? { baud: o.baud } : {}) };
+  if (o.kissTcp !== undefined) {
+    const i = o.kissTcp.lastIndexOf(':');
+    return i > 0 ? { kind: 'kiss-tcp', host: o.kissTcp.slice(0, i).replace(/^\[|\]$/g, ''), port: Number(o.kissTcp.slice(i + 1)) } : { kind: 'kiss-tcp', host: o.kissTcp };
+  }
+  return undefined;
+}
+
+async function run(kind: RadioSessionKind, o: TransportFlags & { home: string; json?: boolean; verbose?: boolean; timeout: number; once?: boolean; to?: string[]; with?: string[] }): Promise<void> {
+  const logger = createLogger(o.verbose === true);
+  const st = Station.open(o.home, { overrides: { ...(o.bitrate !== undefined ? { 'radio.bitrate': o.bitrate } : {}) } });
+  const progress = o.json ? undefined : createProgress();
+  try {
+    const r = await openRadioSession(st, {
+      kind,
+      transport: specOf(o),
+      timeoutMs: o.timeout * 1000,
+      ...(o.once ? { once: true } : {}),
+      peers: o.to ?? o.with ?? [],
+      onEvent: (e) => {
+        logger.info({ event: e.kind, peer: e.peer, rows: e.rows, bytes: e.bytes, detail: e.detail }, e.kind);
+        if (!o.json) progress?.log(`${e.kind} ${e.peer}${e.rows !== undefined ? ` ${e.rows} rows` : ''}${e.bytes !== undefined ? ` ${e.bytes} B` : ''}${e.detail ? ` (${e.detail})` : ''}`);
+      },
+      onProgress: (p) => progress?.update(p),
+      log: (msg, data) => logger.debug(data ?? {}, msg),
+    });
+    progress?.stop();
+    const l = r.link;
+    printResult(
+      o,
+      `${r.kind} ${r.ok ? 'complete' : r.timedOut ? 'timed out' : 'incomplete'}: sent ${r.sent.rows} rows in ${r.sent.transfers} transfer(s), ${r.sent.acknowledged} acknowledged; received ${r.received.changesets} changeset(s), ${r.received.rows} rows applied, ${r.received.conflicts} conflicts; ${l.framesSent} frames, ≈${Math.round(l.bytesOnAirEstimate)} B on air, ${l.keyUps} key-ups, ${l.turnarounds} turnarounds, ${(r.durationMs / 1000).toFixed(1)} s`,
+      r,
+    );
+    process.exitCode = r.ok ? 0 : 1;
+  } finally {
+    progress?.stop();
+    st.close();
+  }
+}
+
+export function registerRadioCommands(program: Command): void {
+  transportOptions(program.command('send').description('one session: send everything pending for the stations, wait for acks and repairs; applies nothing'))
+    .requiredOption('--to <CALLS>', 'destination station(s); several form one group transmission', callList)
+    .option('--timeout <SECONDS>', 'give up (the rest stays queued) after', numberArg('timeout', 1, 7 * 86400), 3600)
+    .action((o) => run('send', o));
+  transportOptions(program.command('receive').description('listen, acknowledge and apply what arrives for this station; answer sync requests'))
+    .option('--once', 'exit 0 after the first complete session')
+    .option('--timeout <SECONDS>', 'stop listening after', numberArg('timeout', 1, 365 * 86400), 3600)
+    .action((o) => run('receive', o));
+  transportOptions(program.command('sync').description('both directions in one session: send, and ask the peer for its changes'))
+    .requiredOption('--with <CALL>', 'the peer', callList)
+    .option('--timeout <SECONDS>', 'give up after', numberArg('timeout', 1, 7 * 86400), 3600)
+    .action((o) => run('sync', o));
+}

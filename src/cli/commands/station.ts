@@ -11,7 +11,7 @@ export function registerStationCommands(program: Command): void {
     .requiredOption('--callsign <CALL>', 'this station\'s callsign, CALL or CALL-SSID')
     .option('--home <DIR>', HOME_HELP, defaultHome())
     .option('--db <FILE>', 'application SQLite database to sync')
-    .option('--tables <a,b,...>', 'tables of that database to sync', (v: string) => v.split(',').map((s) => s.trim()).filter(Boolean))
+    .option('--tables <LIST>', 'comma-separated tables of that database to sync', (v: string) => v.split(',').map((s) => s.trim()).filter(Boolean))
     .option('--folder <NAME=PATH>', 'a folder to sync (repeatable)', collectPairs)
     .option('--owner <TEXT>', 'operator or organisation')
     .option('--contact <TEXT>', 'how to reach the operator')

@@ -1,0 +1,203 @@
+/**
+ * One radio session, as the `send`, `receive` and `sync` commands run it, over a
+ * {@link StationRuntime} on any clock (real for the CLI, virtual in tests).
+ *
+ * - send: queue what the peers lack (and resume what is already queued for them), wait for their
+ *   acknowledgements and repairs; apply nothing. ok = everything sent was acknowledged.
+ * - receive: listen, ack and apply; answer sync requests; with `once`, end after the first
+ *   complete exchange (and a short linger so a lost final ack can be answered again).
+ * - sync: both directions in one session: send and ask the peer for its changes (A sends, then B
+ *   sends, as in the blueprint; both ride the same turnarounds).
+ */
+import type { Clock } from '../clock/Clock.js';
+import { sleep } from '../clock/Clock.js';
+import type { LinkStats } from '../link/linkEvents.js';
+import { HelloKind } from './hello.js';
+import type { StationRuntime } from './StationRuntime.js';
+
+/** After the last event of a `receive --once`, keep answering for this long (a lost final ack is re-asked by the sender's poll). */
+export const DEFAULT_LINGER_MS = 8_000;
+
+export interface SessionEvent {
+  kind: 'queued' | 'acknowledged' | 'applied' | 'refused' | 'failed' | 'nothing' | 'heard';
+  peer: string;
+  rows?: number;
+  bytes?: number;
+  detail?: string;
+}
+
+export interface SessionOptions {
+  timeoutMs: number;
+  lingerMs?: number;
+  onEvent?: (e: SessionEvent) => void;
+}
+
+export interface SessionResult {
+  kind: 'send' | 'receive' | 'sync';
+  ok: boolean;
+  peers: string[];
+  durationMs: number;
+  sent: { transfers: number; rows: number; bytes: number; acknowledged: number };
+  received: { changesets: number; rows: number; conflicts: number; refused: number };
+  link: LinkStats;
+  timedOut: boolean;
+}
+
+function waitFor(clock: Clock, rt: StationRuntime, done: () => boolean, timeoutMs: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    if (done()) return resolve(true);
+    const offs: Array<() => void> = [];
+    const finish = (v: boolean) => {
+      for (const o of offs) o();
+      timer.cancel();
+      resolve(v);
+    };
+    const check = () => {
+      if (done()) finish(true);
+    };
+    const timer = clock.setTimer(timeoutMs, () => finish(false));
+    offs.push(rt.on('acknowledged', check), rt.on('applied', check), rt.on('failed', check), rt.on('refused', check), rt.on('heard', check));
+    offs.push(rt.link.on('hello', check), rt.link.on('expired', check));
+  });
+}
+
+function collect(rt: StationRuntime, result: SessionResult, peers: Set<string>, onEvent?: (e: SessionEvent) => void): () => void {
+  const offs = [
+    rt.on('acknowledged', (e) => {
+      if (!peers.has(e.peer)) return;
+      result.sent.acknowledged++;
+      onEvent?.({ kind: 'acknowledged', peer: e.peer, rows: e.info.rows, bytes: e.info.bytes });
+    }),
+    rt.on('applied', (e) => {
+      result.received.changesets++;
+      result.received.rows += e.result.applied;
+      result.received.conflicts += e.result.conflicts;
+      onEvent?.({ kind: 'applied', peer: e.from, rows: e.result.applied, detail: e.result.duplicate ? 'duplicate' : '' });
+    }),
+    rt.on('refused', (e) => {
+      result.received.refused++;
+      onEvent?.({ kind: 'refused', peer: e.from, detail: `${e.code}: ${e.message}` });
+    }),
+    rt.on('failed', (e) => onEvent?.({ kind: 'failed', peer: e.to ?? '', detail: `${e.error.code}: ${e.error.message}` })),
+  ];
+  return () => offs.forEach((o) => o());
+}
+
+function emptyResult(kind: SessionResult['kind'], peers: string[], rt: StationRuntime): SessionResult {
+  return {
+    kind,
+    ok: false,
+    peers,
+    durationMs: 0,
+    sent: { transfers: 0, rows: 0, bytes: 0, acknowledged: 0 },
+    received: { changesets: 0, rows: 0, conflicts: 0, refused: 0 },
+    link: rt.link.stats,
+    timedOut: false,
+  };
+}
+
+/** Outbound transfers still owed to any of `peers`. */
+function owedTo(rt: StationRuntime, peers: Set<string>): number {
+  return rt.link.pendingOutbound().filter((p) => p.pending.some((s) => peers.has(s))).length;
+}
+
+function queueFor(rt: StationRuntime, peers: string[], result: SessionResult, onEvent?: (e: SessionEvent) => void): void {
+  const info = rt.sendPending(peers);
+  if (info) {
+    result.sent.transfers++;
+    result.sent.rows += info.rows;
+    result.sent.bytes += info.bytes;
+    onEvent?.({ kind: 'queued', peer: info.to.join(','), rows: info.rows, bytes: info.bytes });
+  }
+}
+
+export async function sendSession(rt: StationRuntime, to: string[], opts: SessionOptions): Promise<SessionResult> {
+  const clock = rt.clock;
+  const start = clock.now();
+  const peers = new Set(to);
+  const result = emptyResult('send', to, rt);
+  const stop = collect(rt, result, peers, opts.onEvent);
+  let gaveUp = false;
+  const offFail = rt.on('failed', (e) => {
+    if (e.queued && (e.to === undefined || peers.has(e.to))) gaveUp = true;
+  });
+  try {
+    queueFor(rt, to, result, opts.onEvent);
+    const finished = await waitFor(clock, rt, () => owedTo(rt, peers) === 0 || gaveUp, opts.timeoutMs);
+    result.timedOut = !finished;
+    result.ok = owedTo(rt, peers) === 0;
+  } finally {
+    stop();
+    offFail();
+  }
+  result.durationMs = clock.now() - start;
+  result.link = rt.link.stats;
+  return result;
+}
+
+export async function receiveSession(rt: StationRuntime, opts: SessionOptions & { once?: boolean }): Promise<SessionResult> {
+  const clock = rt.clock;
+  const start = clock.now();
+  const result = emptyResult('receive', [], rt);
+  const heardFrom = new Set<string>();
+  const stop = collect(rt, result, new Set(['*']), opts.onEvent);
+  const offA = rt.on('applied', (e) => heardFrom.add(e.from));
+  const offR = rt.on('refused', (e) => heardFrom.add(e.from));
+  try {
+    if (opts.once) {
+      // the first complete exchange: something applied (or refused) and our replies acknowledged
+      const got = await waitFor(clock, rt, () => result.received.changesets + result.received.refused > 0, opts.timeoutMs);
+      result.timedOut = !got;
+      if (got) {
+        const peers = new Set(heardFrom);
+        const left = Math.max(0, opts.timeoutMs - (clock.now() - start));
+        await waitFor(clock, rt, () => owedTo(rt, peers) === 0, left);
+        await sleep(clock, opts.lingerMs ?? DEFAULT_LINGER_MS);
+      }
+      result.ok = got && result.received.refused === 0;
+    } else {
+      await sleep(clock, opts.timeoutMs);
+      result.ok = result.received.refused === 0;
+    }
+  } finally {
+    stop();
+    offA();
+    offR();
+  }
+  result.peers = [...heardFrom];
+  result.durationMs = clock.now() - start;
+  result.link = rt.link.stats;
+  return result;
+}
+
+export async function syncSession(rt: StationRuntime, peer: string, opts: SessionOptions): Promise<SessionResult> {
+  const clock = rt.clock;
+  const start = clock.now();
+  const peers = new Set([peer]);
+  const result = emptyResult('sync', [peer], rt);
+  const stop = collect(rt, result, peers, opts.onEvent);
+  let answered = false;
+  const offApplied = rt.on('applied', (e) => {
+    if (e.from === peer) answered = true;
+  });
+  const offHello = rt.link.on('hello', (h) => {
+    if (h.from === peer && h.body[0] === HelloKind.NothingPending) {
+      answered = true;
+      opts.onEvent?.({ kind: 'nothing', peer });
+    }
+  });
+  try {
+    rt.requestSync(peer);
+    queueFor(rt, [peer], result, opts.onEvent);
+    const finished = await waitFor(clock, rt, () => answered && owedTo(rt, peers) === 0, opts.timeoutMs);
+    result.timedOut = !finished;
+    result.ok = finished && result.received.refused === 0;
+  } finally {
+    stop();
+    offApplied();
+    offHello();
+  }
+  result.durationMs = clock.now() - start;
+  result.link = rt.link.stats;
+  return result;
+}

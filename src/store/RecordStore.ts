@@ -64,6 +64,19 @@ function openDb(file: string | Database.Database): Database.Database {
   return db;
 }
 
+/** SQLite's "database is locked" after the busy timeout becomes a typed, retryable error. */
+function busy<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    const code = String((e as { code?: unknown }).code ?? '');
+    if (code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED') {
+      throw makeError(STORE_ERRORS, 'RS_ERR_STORE_BUSY', 'the application database stayed locked past the busy timeout', { code }, e);
+    }
+    throw e;
+  }
+}
+
 function notInit(message: string): Error {
   return makeError(STORE_ERRORS, 'RS_ERR_STORE_NOT_INITIALISED', message, {});
 }
@@ -185,15 +198,15 @@ export class RecordStore {
 
   /** Turn pending trigger captures into stamped changes now (build and apply also do this). */
   capture(): CaptureStats {
-    return this.ctx.db.transaction(() => ingestCaptures(this.ctx)).immediate();
+    return busy(() => this.ctx.db.transaction(() => ingestCaptures(this.ctx)).immediate());
   }
 
   buildChangeset(peer: StationId, opts?: BuildOptions): Changeset {
-    return buildChangeset(this.ctx, peer, opts);
+    return busy(() => buildChangeset(this.ctx, peer, opts));
   }
 
   applyChangeset(cs: Changeset, opts?: { hash?: Uint8Array }): ApplyResult {
-    return applyChangeset(this.ctx, cs, opts);
+    return busy(() => applyChangeset(this.ctx, cs, opts));
   }
 
   /** Record the peer's acknowledgement (call only with what it reported as durably applied). */

@@ -18,6 +18,13 @@ export type MaterializeOutcome =
 
 class Park extends Error {}
 
+/** A reference field whose wire value is not a UUID: the field is not written (never guessed). */
+class BadReference extends Error {
+  constructor(readonly column: string) {
+    super(column);
+  }
+}
+
 function policyName(spec: TableSpec): string {
   return typeof spec.policy === 'string' ? spec.policy : `master:${spec.policy.master}`;
 }
@@ -26,7 +33,7 @@ function policyName(spec: TableSpec): string {
 function fieldToLocal(ctx: StoreContext, spec: TableSpec, column: string, v: FieldValue): FieldValue {
   const fk = spec.fks.get(column);
   if (fk === undefined || v === null) return v;
-  if (!isUuidBytes(v)) return v; // not a reference on the wire (older sender): keep as is
+  if (!isUuidBytes(v)) throw new BadReference(column); // a reference travels as 16 bytes, nothing else
   const uuid = bytesToUuid(v, fk.uuidPrefix);
   const r = stmt(
     ctx,
@@ -186,7 +193,12 @@ export function materializeRow(ctx: StoreContext, spec: TableSpec, id: Uint8Arra
     const want: Array<[string, FieldValue]> = [];
     for (const [f, { value }] of st.values) {
       if (!spec.fields.includes(f)) continue; // pass-through: held in the log and relayed, not written
-      want.push([f, fieldToLocal(ctx, spec, f, value)]);
+      try {
+        want.push([f, fieldToLocal(ctx, spec, f, value)]);
+      } catch (e) {
+        if (!(e instanceof BadReference)) throw e;
+        unknownColumns.push(f);
+      }
     }
     if (spec.deletedColumn !== null) want.push([spec.deletedColumn, 0]);
     if (cur === undefined) {

@@ -206,6 +206,32 @@ test('unknown tables and columns pass through: held, relayed, never written', ()
   closeAll([a!, b!, c!]);
 });
 
+test('a reference that is not a UUID on the wire is never written as a local id', () => {
+  const [a, b] = pair();
+  const id = uuidToBytes(get(a, 'SELECT uuid FROM person WHERE id = 15')['uuid'] as string);
+  const before = get(b, 'SELECT shelter_id FROM person WHERE id = 15')['shelter_id'];
+  const cs: Changeset = {
+    version: 1, from: 'Z9', to: ['B2'], created: Date.now(), upto: {}, chunks: [],
+    changes: [{ table: 'person', id, origin: 'Z9', seq: 1, hlc: hlcPack(Date.now() + 1000), kind: 'upsert', fields: { shelter_id: 1, age: 44 }, ctx: { A1: 99999 } }],
+  };
+  const r = b.store.applyChangeset(cs);
+  assert.deepEqual(r.passThrough, ['person.shelter_id']);
+  assert.deepEqual(get(b, 'SELECT shelter_id, age FROM person WHERE id = 15'), { shelter_id: before, age: 44 });
+  closeAll([a, b]);
+});
+
+test('a database locked by the application past the busy timeout gives a typed, retryable error', () => {
+  const [a, b] = pair();
+  a.app.prepare('UPDATE person SET age = 3 WHERE id = 16').run();
+  const cs = a.store.buildChangeset('B2');
+  b.store.db.pragma('busy_timeout = 20');
+  b.app.exec('BEGIN IMMEDIATE');
+  assert.throws(() => b.store.applyChangeset(cs), (e) => isRadiosyncError(e, 'RS_ERR_STORE_BUSY'));
+  b.app.exec('COMMIT');
+  assert.equal(b.store.applyChangeset(cs).applied, 1);
+  closeAll([a, b]);
+});
+
 test('a malformed change rejects the whole changeset and leaves the database unchanged', () => {
   const [a, b] = pair();
   a.app.prepare('UPDATE person SET age = 1 WHERE id = 10').run();

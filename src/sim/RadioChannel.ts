@@ -32,18 +32,24 @@ import { SIM_ERRORS } from './errors.js';
 import { createLossProcess, validateLossSpec, type LossSpec } from './lossModels.js';
 import { SimRadio, type ChannelHooks, type StationOptions } from './SimRadio.js';
 import { sumStats, type LossReason, type StationAirStats } from './StationAirStats.js';
+import {
+  DEFAULT_CARRIER_DETECT_MS,
+  MAX_SIM_STATION_NAME,
+  MAX_SIM_STATIONS,
+  bad,
+  checkOutage,
+  type Outage,
+  type RadioChannelOptions,
+} from './channelOptions.js';
 
-/**
- * Default carrier-detect delay: 10 ms. A receiver's DCD needs a few bit times of flags before it
- * reports a carrier, so two stations that key up within this window both think the channel is
- * free and collide. It also makes "same slot" collisions possible in virtual time, where two
- * timers can fire at exactly the same instant.
- */
-export const DEFAULT_CARRIER_DETECT_MS = 10;
-/** Bound on stations per channel: 64 (more than any real shared frequency carries at once). */
-export const MAX_SIM_STATIONS = 64;
-/** Longest station name: 64 characters. */
-export const MAX_SIM_STATION_NAME = 64;
+export {
+  DEFAULT_CARRIER_DETECT_MS,
+  MAX_SIM_STATION_NAME,
+  MAX_SIM_STATIONS,
+  hiddenPairs,
+  type Outage,
+  type RadioChannelOptions,
+} from './channelOptions.js';
 
 /**
  * Named diagnostics_channel events (published only when someone subscribes):
@@ -60,49 +66,6 @@ const diagKeyUp = diagnosticsChannel(SIM_DIAGNOSTICS.keyUp);
 const diagKeyDown = diagnosticsChannel(SIM_DIAGNOSTICS.keyDown);
 const diagFrame = diagnosticsChannel(SIM_DIAGNOSTICS.frame);
 
-/** A window with no reception: times in ms since the channel was created, [startMs, endMs). */
-export interface Outage {
-  startMs: number;
-  endMs: number;
-  /** Receivers affected; all when omitted. */
-  stations?: string[];
-}
-
-export interface RadioChannelOptions {
-  clock: Clock;
-  /** Seed of every random draw (number or string). Default 0. */
-  seed?: number | string;
-  /** Bit rate on air in bit/s, e.g. 300, 1200, 9600. */
-  bitrate: number;
-  /** Frame-loss model of every link (a station's own `loss` overrides it as receiver). Default none. */
-  loss?: LossSpec;
-  /** Bit error rate, turned into frame loss by frame length. Default 0. */
-  ber?: number;
-  /** Delay from the end of a frame on air to its delivery, ms. Default 0. */
-  latencyMs?: number;
-  /** Scheduled outages. Default none. */
-  outages?: Outage[];
-  /** Bit-stuffing arithmetic: exact count (default) or the 1/62 average. */
-  stuffing?: StuffingMode;
-  /** Carrier sense before transmitting. Default true; false gives slotted ALOHA. */
-  carrierSense?: boolean;
-  /** See {@link DEFAULT_CARRIER_DETECT_MS}. */
-  carrierDetectMs?: number;
-  /**
-   * Who hears whom: `hears(receiver, sender)`. Default: everyone hears everyone. A station neither
-   * receives nor senses the carrier of a station it does not hear, so two stations that do not hear
-   * each other but share a receiver are hidden terminals: carrier sense cannot stop their collisions.
-   * Must be a pure function of the two names (it is called often, and the run must replay).
-   */
-  hears?: (receiver: string, sender: string) => boolean;
-}
-
-/** A `hears` function for a channel where every listed pair of stations cannot hear each other. */
-export function hiddenPairs(pairs: ReadonlyArray<readonly [string, string]>): (receiver: string, sender: string) => boolean {
-  const cut = new Set(pairs.flatMap(([a, b]) => [`${a}>${b}`, `${b}>${a}`]));
-  return (receiver, sender) => !cut.has(`${sender}>${receiver}`);
-}
-
 interface KeyUp {
   radio: SimRadio;
   start: number;
@@ -114,16 +77,6 @@ interface KeyUp {
 interface Link {
   lose: () => boolean;
   berPrng: Prng;
-}
-
-function bad(name: string, value: unknown, must: string): never {
-  throw makeError(SIM_ERRORS, 'RS_ERR_SIM_BAD_OPTION', `"${name}" must be ${must}: ${String(value)}`, { name, value });
-}
-
-function checkOutage(o: Outage): void {
-  if (typeof o !== 'object' || o === null) bad('outage', o, 'an object { startMs, endMs }');
-  if (typeof o.startMs !== 'number' || !Number.isFinite(o.startMs) || o.startMs < 0) bad('outage.startMs', o.startMs, 'a number ≥ 0');
-  if (typeof o.endMs !== 'number' || !(o.endMs > o.startMs)) bad('outage.endMs', o.endMs, 'a number > startMs');
 }
 
 export class RadioChannel {

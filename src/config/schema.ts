@@ -82,6 +82,9 @@ const tableSettings: MapNode = {
         of: { kind: 'string', doc: 'referenced table', default: '', form: 'a table name', pattern: IDENT_PATTERN, allowEmpty: false },
       },
       exclude_where: { kind: 'string', doc: 'SQL condition; matching rows are never sent (e.g. "draft = 1")', default: '', form: 'an SQL boolean expression' },
+      exclude_uuids: { kind: 'string[]', doc: 'UUIDs of rows never sent (reference rows with fixed UUIDs)', default: [], form: 'a list of UUIDs', maxItems: 10_000 },
+      deleted_column: { kind: 'string', doc: 'soft-delete column (Sahana\'s "deleted"): a delete sets it to 1 and the row stays ("" = rows are really deleted; radiosync keeps a tombstone)', default: '', form: 'a column name', pattern: IDENT_PATTERN },
+      local_columns: { kind: 'string[]', doc: 'columns never synced (site-specific values, local timestamps)', default: [], form: 'a list of column names', pattern: IDENT_PATTERN, maxItems: 256 },
     },
   },
 };
@@ -238,6 +241,9 @@ export interface TableConfig {
   uuid_column: string;
   foreign_keys: Record<string, string>;
   exclude_where: string;
+  exclude_uuids: string[];
+  deleted_column: string;
+  local_columns: string[];
 }
 
 export interface WindowConfig {

@@ -61,6 +61,9 @@ function tableOptions(cfg: StationConfig): TableOptions[] {
     o.policy = policy as NonNullable<TableOptions['policy']>;
     if (t && Object.keys(t.foreign_keys).length > 0) o.foreignKeys = t.foreign_keys;
     if (t?.exclude_where) o.exclude = t.exclude_where;
+    if (t && t.exclude_uuids.length > 0) o.excludeUuids = t.exclude_uuids;
+    if (t?.deleted_column) o.deletedColumn = t.deleted_column;
+    if (t && t.local_columns.length > 0) o.localColumns = t.local_columns;
     return o;
   });
 }

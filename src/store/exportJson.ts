@@ -13,11 +13,13 @@
  * Foreign keys appear as `{"$uuid": …}`, other bytes as `{"$base64": …}`, integers beyond 2^53 as
  * `{"$int": "…"}`.
  */
-import type { FieldValue, StationId, VersionVector } from '../changeset/Changeset.js';
+import type { Changeset, FieldValue, RowChange, StationId, VersionVector } from '../changeset/Changeset.js';
+import { makeError } from '../errors/RadiosyncError.js';
+import { STORE_ERRORS } from './errors.js';
 import { stmt, heldFromLog, type StoreContext } from './StoreContext.js';
 import { hlcPack, hlcWallMs } from './hlc.js';
-import { bytesToUuid, isUuidBytes } from './uuid.js';
-import { toJsonValue, type JsonValue } from './values.js';
+import { bytesToUuid, isUuidBytes, uuidToBytes } from './uuid.js';
+import { fromJsonValue, toJsonValue, type JsonValue } from './values.js';
 import { compactContext } from './vv.js';
 
 export interface ExportRange {
@@ -117,4 +119,36 @@ export function exportChanges(ctx: StoreContext, range: ExportRange = {}): Chang
 function jsonField(v: FieldValue, isFk: boolean): JsonValue {
   if (isFk && isUuidBytes(v)) return { $uuid: bytesToUuid(v) };
   return toJsonValue(v);
+}
+
+/**
+ * The reverse: an export (e.g. carried by email or produced by another system in this format) as a
+ * changeset to apply. Throws RS_ERR_STORE_BAD_CHANGE on a document that is not such an export; the
+ * changes themselves are validated again by applyChangeset.
+ */
+export function changesetFromExport(doc: unknown, to: StationId[] = []): Changeset {
+  const d = doc as Partial<ChangesExport> | null;
+  if (d === null || typeof d !== 'object' || d.format !== 'radiosync-changes' || d.version !== 1 || !Array.isArray(d.changes)) {
+    throw makeError(STORE_ERRORS, 'RS_ERR_STORE_BAD_CHANGE', 'not a radiosync-changes version 1 document', {});
+  }
+  const changes = d.changes.map((c, i): RowChange => {
+    try {
+      const fields: Record<string, FieldValue> = {};
+      for (const [k, v] of Object.entries(c.fields ?? {})) fields[k] = fromJsonValue(v);
+      const rc: RowChange = {
+        table: c.table,
+        id: uuidToBytes(c.id),
+        origin: c.origin,
+        seq: c.seq,
+        hlc: BigInt(c.hlc),
+        kind: c.kind,
+        fields,
+      };
+      if (c.ctx !== undefined) rc.ctx = c.ctx;
+      return rc;
+    } catch (e) {
+      throw makeError(STORE_ERRORS, 'RS_ERR_STORE_BAD_CHANGE', `export change ${i} is malformed`, { index: i }, e);
+    }
+  });
+  return { version: 1, from: String(d.station ?? ''), to, created: Date.parse(String(d.exportedAt)) || 0, upto: {}, changes, chunks: [] };
 }

@@ -1,6 +1,8 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { tempDir, makeStation, seedFile, closeAll } from './helpers.js';
+import { tempDir, makeStation, seedFile, closeAll, introduce, assertSameTables } from './helpers.js';
+import { changesetFromExport } from '../../src/store/exportJson.js';
+import { isRadiosyncError } from '../../src/errors/RadiosyncError.js';
 
 const tmp = tempDir();
 let seed = '';
@@ -39,4 +41,21 @@ test('JSON export by sequence range and by date range, in an open, self-describi
   // Plain JSON: survives a round trip through text.
   assert.deepEqual(JSON.parse(JSON.stringify(bySeq)), bySeq);
   closeAll([a]);
+});
+
+test('an export read back (e.g. sent by email) applies like the changeset it describes', () => {
+  const a = makeStation(tmp.dir, 'A1', { seedFile: seed });
+  const b = makeStation(tmp.dir, 'B2', { seedFile: seed });
+  introduce([a, b]);
+  const base = a.store.versionVector()['A1']!;
+  a.app.prepare(`UPDATE person SET notes = 'by email', shelter_id = 5 WHERE id = 30`).run();
+  a.app.prepare(`DELETE FROM person WHERE id = (SELECT min(id) FROM person WHERE id NOT IN (SELECT requester_id FROM supply_request WHERE requester_id IS NOT NULL))`).run();
+  a.app.prepare(`INSERT INTO supply_request(uuid, item, quantity, requester_id) VALUES ('b0000000-0000-4000-8000-000000000009', 'soap', 2, 32)`).run();
+  a.store.capture();
+  const text = JSON.stringify(a.store.exportChanges({ origin: 'A1', fromSeq: base + 1 }));
+  const r = b.store.applyChangeset(changesetFromExport(JSON.parse(text)));
+  assert.equal(r.applied, 3);
+  assertSameTables(a, b);
+  assert.throws(() => changesetFromExport({ format: 'other' }), (e) => isRadiosyncError(e, 'RS_ERR_STORE_BAD_CHANGE'));
+  closeAll([a, b]);
 });

@@ -19,7 +19,7 @@ import { RadioChannel } from '../sim/RadioChannel.js';
 import type { StationAirStats } from '../sim/StationAirStats.js';
 import { airtimeBoundMs } from '../schedule/airtime.js';
 import { initStation, Station } from '../station/Station.js';
-import { copySampleDb, createEmptySampleDb, SAMPLE_SYNC_TABLES } from '../station/sampleData.js';
+import { copySampleDb, createEmptySampleDb, SAMPLE_SYNC_TABLES, SAMPLE_TABLE_CONFIG } from '../station/sampleData.js';
 import { simRadioPort } from './FramePort.js';
 import { StationRuntime } from './StationRuntime.js';
 import { tableFingerprints } from './tableFingerprint.js';
@@ -92,7 +92,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoSummary> {
   copySampleDb(dbs[HQ]!);
   createEmptySampleDb(dbs[FIELD]!);
   for (const call of [HQ, FIELD]) {
-    initStation({ home: homes[call]!, callsign: call, db: dbs[call]!, tables: SAMPLE_SYNC_TABLES, clock, owner: call === HQ ? 'Headquarters' : 'Field team 1' });
+    initStation({ home: homes[call]!, callsign: call, db: dbs[call]!, tables: SAMPLE_SYNC_TABLES, overrides: SAMPLE_TABLE_CONFIG, clock, owner: call === HQ ? 'Headquarters' : 'Field team 1' });
   }
   const hq = Station.open(homes[HQ], { clock, env: {} });
   const field = Station.open(homes[FIELD], { clock, env: {} });

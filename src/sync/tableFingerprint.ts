@@ -1,7 +1,8 @@
 /**
  * A fingerprint of the synced tables' contents that is comparable across stations: rows keyed by
  * UUID, foreign keys by local integer id replaced by the referenced row's UUID, local-only
- * columns left out. Equal fingerprints mean identical synced data.
+ * columns and rows that never sync (excluded by UUID or by the table's exclusion condition) left
+ * out. Equal fingerprints mean identical synced data.
  */
 import { createHash } from 'node:crypto';
 import type { RecordStore } from '../store/RecordStore.js';
@@ -24,7 +25,11 @@ export function tableFingerprints(store: RecordStore): TableFingerprint[] {
         lookups.set(c, (v) => (v === null ? null : ((q.get(v) as { u: string } | undefined)?.u ?? `dangling:${String(v)}`)));
       }
     }
-    const lines = (db.prepare(`SELECT * FROM "${spec.name}"`).all() as Array<Record<string, unknown>>).map((r) =>
+    const where = spec.exclude ? ` WHERE NOT coalesce((${spec.exclude}), 0)` : '';
+    const rows = (db.prepare(`SELECT * FROM "${spec.name}"${where}`).all() as Array<Record<string, unknown>>).filter(
+      (r) => typeof r[spec.uuidColumn] !== 'string' || !spec.excludeUuids.has((r[spec.uuidColumn] as string).toLowerCase()),
+    );
+    const lines = rows.map((r) =>
       JSON.stringify(cols.map((c) => {
         const f = lookups.get(c);
         const v = f ? f(r[c]) : r[c];

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { initStation, Station } from '../../src/station/Station.js';
-import { copySampleDb, createEmptySampleDb, SAMPLE_SYNC_TABLES } from '../../src/station/sampleData.js';
+import { copySampleDb, createEmptySampleDb, SAMPLE_SYNC_TABLES, SAMPLE_TABLE_CONFIG } from '../../src/station/sampleData.js';
 import type { Clock } from '../../src/clock/Clock.js';
 
 export function tempDir(prefix = 'radiosync-sync-'): { dir: string; cleanup: () => void } {
@@ -18,7 +18,7 @@ export function makeStations(dir: string, calls: string[], opts: { clock?: Clock
     const db = join(dir, `${call}.sqlite`);
     if (i === 0 || opts.allFull) copySampleDb(db);
     else createEmptySampleDb(db);
-    initStation({ home, callsign: call, db, tables: SAMPLE_SYNC_TABLES, ...(opts.clock ? { clock: opts.clock } : {}), ...(i > 0 && opts.allFull ? { adoptCopy: true } : {}) });
+    initStation({ home, callsign: call, db, tables: SAMPLE_SYNC_TABLES, overrides: SAMPLE_TABLE_CONFIG, ...(opts.clock ? { clock: opts.clock } : {}), ...(i > 0 && opts.allFull ? { adoptCopy: true } : {}) });
     return home;
   });
   const stations = homes.map((h) => Station.open(h, opts.clock ? { clock: opts.clock, env: {} } : { env: {} }));

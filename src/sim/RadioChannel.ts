@@ -98,6 +98,8 @@ export class RadioChannel {
   private readonly links = new Map<string, Link>();
   private keyUps: KeyUp[] = [];
   private pendingDeliveries = 0;
+  private lastKeyUpStation: SimRadio | undefined;
+  private turnaroundCount = 0;
   private readonly hooks: ChannelHooks;
 
   constructor(opts: RadioChannelOptions) {
@@ -175,6 +177,14 @@ export class RadioChannel {
     return sumStats(Object.values(this.stats()));
   }
 
+  /**
+   * Turnarounds so far: key-ups by a different station than the previous key-up (the channel
+   * changed hands; each costs TXDELAY + access + TXTAIL, ~0.6 s). The first key-up counts as none.
+   */
+  get turnarounds(): number {
+    return this.turnaroundCount;
+  }
+
   /** True when a transmitter is keyed. */
   get busy(): boolean {
     const now = this.clock.now();
@@ -232,6 +242,8 @@ export class RadioChannel {
     const now = this.clock.now();
     radio.counters.accessWaitMs += now - radio.accessSince;
     radio.counters.keyUps++;
+    if (this.lastKeyUpStation !== undefined && this.lastKeyUpStation !== radio) this.turnaroundCount++;
+    this.lastKeyUpStation = radio;
     radio.state = 'tx';
     radio.keyUpStart = now;
     const k: KeyUp = { radio, start: now, end: Number.POSITIVE_INFINITY, collided: false };

@@ -48,6 +48,12 @@ test('a frame queued during the key-up joins it; one queued after key-down needs
   drain(clock, channel);
   assert.equal(channel.stats().A!.keyUps, 2);
   assert.equal(channel.stats().B!.framesDelivered, 3);
+  assert.equal(channel.turnarounds, 0); // the channel never changed hands
+  channel.station('B')!.send(frameOf(10));
+  drain(clock, channel);
+  a.send(frameOf(10));
+  drain(clock, channel);
+  assert.equal(channel.turnarounds, 2);
 });
 
 test('TXDELAY and TXTAIL are charged at every key-up, and KISS commands change them', async () => {

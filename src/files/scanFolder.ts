@@ -69,7 +69,7 @@ export function statEntry(share: string, path: string, st: Stats, type: EntryTyp
 export async function hashFileEntry(
   abs: string, base: Omit<ScanRow, 'chunks' | 'target'>, ctx: ScanContext,
 ): Promise<{ row: ScanRow; leaves: import('./ChunkList.js').ChunkRef[] } | undefined> {
-  const chunked = await chunkFile(abs, ctx.chunker ?? {});
+  const chunked = await chunkFile(abs, { ...ctx.chunker, sizeHint: base.size });
   let after: Stats;
   try {
     after = lstatSync(abs);

@@ -8,6 +8,7 @@
  * synced leaves only a local tombstone.
  */
 import type { FieldValue, Hlc, RowChange } from '../changeset/Changeset.js';
+import { isRadiosyncError } from '../errors/RadiosyncError.js';
 import { quoteIdent, type TableSpec } from './tables.js';
 import { stmt, getHlc, setHlc, getMeta, setMeta, nextLocalSeq, rowContext, advanceVv, type StoreContext } from './StoreContext.js';
 import { hlcTick } from './hlc.js';
@@ -33,6 +34,8 @@ interface Pending {
 
 export interface CaptureStats {
   changes: number;
+  /** Rows whose UUID column is not a lower-case UUID: skipped (fix the application's data). */
+  badUuids: number;
   /** FK values whose referenced row has no UUID (left out of the change). */
   danglingReferences: number;
   excluded: number;
@@ -161,8 +164,18 @@ function jsonSafe(_k: string, v: unknown): unknown {
   return v;
 }
 
+/** A row with a malformed UUID is skipped and counted; it must not block every other row's sync. */
+function guard(stats: CaptureStats, fn: () => void): void {
+  try {
+    fn();
+  } catch (e) {
+    if (!isRadiosyncError(e, 'RS_ERR_STORE_BAD_UUID')) throw e;
+    stats.badUuids++;
+  }
+}
+
 function ingestBatch(ctx: StoreContext): CaptureStats {
-  const stats: CaptureStats = { changes: 0, danglingReferences: 0, excluded: 0 };
+  const stats: CaptureStats = { changes: 0, badUuids: 0, danglingReferences: 0, excluded: 0 };
   const rows = stmt(ctx, 'SELECT n, tbl, op, uuid, old_uuid, cols, image FROM radiosync_capture ORDER BY n', true).all() as CaptureRow[];
   if (rows.length === 0) return stats;
   const pending = new Map<string, Pending>();
@@ -170,7 +183,7 @@ function ingestBatch(ctx: StoreContext): CaptureStats {
     const p = pending.get(key);
     if (p !== undefined) {
       pending.delete(key);
-      emitUpsert(ctx, p, stats);
+      guard(stats, () => emitUpsert(ctx, p, stats));
     }
   };
   for (const r of rows) {
@@ -181,14 +194,16 @@ function ingestBatch(ctx: StoreContext): CaptureStats {
     if (r.op === 'd') {
       pending.delete(key);
       for (const k of [...pending.keys()]) flush(k);
-      emitDelete(ctx, spec, r.uuid, r.image, stats);
+      const uuid = r.uuid;
+      guard(stats, () => emitDelete(ctx, spec, uuid, r.image, stats));
       continue;
     }
     if (r.op === 'u' && r.old_uuid !== null) {
       // The application changed a row's UUID: the old identity is deleted, the new one inserted.
       pending.delete(`${r.tbl}\u0000${r.old_uuid}`);
       for (const k of [...pending.keys()]) flush(k);
-      emitDelete(ctx, spec, r.old_uuid, null, stats);
+      const old = r.old_uuid;
+      guard(stats, () => emitDelete(ctx, spec, old, null, stats));
     }
     const cols: Set<string> | 'all' =
       r.op === 'i' || r.old_uuid !== null
@@ -206,7 +221,7 @@ function ingestBatch(ctx: StoreContext): CaptureStats {
 /** Ingest every pending capture. Call inside a write transaction. */
 export function ingestCaptures(ctx: StoreContext): CaptureStats {
   if (stmt(ctx, 'SELECT 1 FROM radiosync_capture LIMIT 1').get() === undefined) {
-    return { changes: 0, danglingReferences: 0, excluded: 0 };
+    return { changes: 0, badUuids: 0, danglingReferences: 0, excluded: 0 };
   }
   // Clock and seq live in memory for the batch and are written back once.
   ctx.batch = { hlc: getHlc(ctx), seq: Number(getMeta(ctx, 'seq') ?? 0) };

@@ -2,9 +2,13 @@
 import { makeError } from '../errors/RadiosyncError.js';
 import { STORE_ERRORS } from './errors.js';
 
-const HEX32 = /^[0-9a-fA-F]{32}$/;
+const HEX32 = /^[0-9a-f]{32}$/;
 
-/** Parse `8-4-4-4-12` UUID text (an optional prefix such as `urn:uuid:` is stripped first). */
+/**
+ * Parse lower-case `8-4-4-4-12` UUID text (an optional prefix such as `urn:uuid:` is stripped
+ * first). Upper case is refused: rows are found by their UUID text, so `ABC…` and `abc…` would be
+ * two rows at a receiver.
+ */
 export function uuidToBytes(text: string, prefix = ''): Uint8Array {
   const body = prefix !== '' && text.startsWith(prefix) ? text.slice(prefix.length) : text;
   const hex = body.replace(/-/g, '');

@@ -133,6 +133,19 @@ test('a Sahana-style soft delete syncs as a delete and is applied as deleted = 1
   closeAll([a, b]);
 });
 
+test('a row with a malformed UUID is skipped and counted, and does not block the others', () => {
+  const a = makeStation(tmp.dir, 'A1', { seedFile: seed });
+  const before = a.store.versionVector()['A1']!;
+  a.app.prepare(`INSERT INTO person(uuid, first_name) VALUES ('NOT-A-UUID', 'Bad')`).run();
+  a.app.prepare(`INSERT INTO person(uuid, first_name) VALUES ('0A1B2C3D-0000-4000-8000-000000000002', 'Upper')`).run();
+  a.app.prepare(`INSERT INTO person(uuid, first_name) VALUES ('0a1b2c3d-0000-4000-8000-000000000003', 'Good')`).run();
+  const stats = a.store.capture();
+  assert.equal(stats.badUuids, 2);
+  assert.equal(stats.changes, 1);
+  assert.equal(a.store.versionVector()['A1'], before + 1);
+  closeAll([a]);
+});
+
 test('misconfiguration is a typed error', () => {
   const file = join(tmp.dir, 'bad.sqlite');
   copyFileSync(SAMPLE_PATH, file);

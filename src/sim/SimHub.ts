@@ -197,6 +197,7 @@ export class SimHub {
       bitrate: this.channel.bitrate,
       stations: this.runtimes.map((r) => ({ ...r.info, clients: r.sockets.size, ...(stats[r.info.name] as StationAirStats) })),
       totals: this.channel.totals(),
+      turnarounds: this.channel.turnarounds,
     };
   }
 

@@ -7,6 +7,8 @@ export interface SimHubReport {
   bitrate: number;
   stations: Array<StationAirStats & { name: string; host: string; port: number; ptyPath?: string; clients: number }>;
   totals: StationAirStats;
+  /** Key-ups by a different station than the previous one (the channel changed hands). */
+  turnarounds: number;
 }
 
 const COLUMNS = ['station', 'airtime s', 'key-ups', 'frames tx', 'bytes on air', 'collisions', 'rx ok', 'rx lost', 'clients'] as const;
@@ -33,7 +35,7 @@ export function formatHubReport(r: SimHubReport, label: string): string[] {
       .trimEnd();
   const busy = r.elapsedMs > 0 ? (100 * r.totals.airtimeMs) / r.elapsedMs : 0;
   return [
-    `-- ${label}: ${(r.elapsedMs / 1000).toFixed(1)} s at ${r.bitrate} bit/s, channel busy ${busy.toFixed(1)}%`,
+    `-- ${label}: ${(r.elapsedMs / 1000).toFixed(1)} s at ${r.bitrate} bit/s, channel busy ${busy.toFixed(1)}%, ${r.turnarounds} turnaround(s)`,
     line(COLUMNS),
     ...rows.map(line),
   ];

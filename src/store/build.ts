@@ -37,9 +37,8 @@ export function buildChangeset(ctx: StoreContext, peer: StationId, opts: BuildOp
     ingestCaptures(ctx);
     const max = opts.maxChanges ?? DEFAULT_MAX_CHANGES;
     const acked = opts.acked ?? getPeer(ctx, peer)?.acked ?? {};
-    const origins = (stmt(ctx, 'SELECT DISTINCT origin FROM radiosync_log').all() as Array<{ origin: string }>).map(
-      (r) => r.origin,
-    );
+    // Every origin with a held change has a radiosync_vv row (apply and capture advance it).
+    const origins = (stmt(ctx, 'SELECT origin FROM radiosync_vv').all() as Array<{ origin: string }>).map((r) => r.origin);
     const q = stmt(
       ctx,
       'SELECT n, origin, seq, tbl, id, hlc, kind, fields, ctx FROM radiosync_log WHERE origin = ? AND seq > ? ORDER BY n LIMIT ?',

@@ -32,6 +32,8 @@ export class InboundTransfer {
   badFrames = 0;
   /** A gap in a block's shard indices was seen: frames get lost on this path, so acks go out twice. */
   lossSeen = false;
+  /** The last DATA frame heard, echoed in the ack. */
+  lastHeard: { block: number; shard: number } | undefined;
   private lastIndex = new Map<number, number>();
 
   constructor(
@@ -81,6 +83,7 @@ export class InboundTransfer {
 
   onData(d: DataFrame, now: number): DataOutcome {
     this.heardSinceAck++;
+    this.lastHeard = { block: d.block, shard: d.shard };
     if (this.rec.shardSize === undefined) {
       this.rec = { ...this.rec, shardSize: d.payload.length, updatedAt: now };
       this.queue.putInbound(this.rec);
@@ -155,7 +158,8 @@ export class InboundTransfer {
     this.ackWanted = false;
     const mismatch = this.hashMismatch;
     this.hashMismatch = false;
-    return { eob: false, transferId: this.rec.id, known: this.known, complete: false, hashMismatch: mismatch, rejected: false, heard, base, needs };
+    const lastFrame = this.lastHeard ? { last: { ...this.lastHeard } } : {};
+    return { eob: false, transferId: this.rec.id, known: this.known, complete: false, hashMismatch: mismatch, rejected: false, heard, ...lastFrame, base, needs };
   }
 
   /** Shards held in memory (for the no-unbounded-growth checks). */

@@ -111,6 +111,12 @@ export interface LinkOptions {
    * trusting its airtime estimate. Default false.
    */
   txDoneSignal?: boolean;
+  /**
+   * Asked before each data burst (never before acks, which are short and owed): `true` to go, or
+   * the clock time at which to ask again (a transmit window, airtime budget or duty cycle from
+   * src/schedule). Default: always true.
+   */
+  mayTransmit?: (to: string, now: number) => true | number;
 }
 
 export interface EnqueueOptions {
@@ -132,6 +138,8 @@ interface Awaiting {
   t: OutboundTransfer;
   waiting: Set<string>;
   acked: Set<string>;
+  /** An ack for an earlier burst arrived: the receiver is alive, so a silent round is not an outage. */
+  heardOlder: boolean;
   slots: number;
   deadline: number;
 }
@@ -166,6 +174,8 @@ export class Link {
   private readonly maxBackoffMs: number;
   private readonly stalledRetryMs: number;
   private readonly auth: AckAuthenticator;
+  private readonly mayTransmit: ((to: string, now: number) => true | number) | undefined;
+  private gateUntil = 0;
   private readonly rng: Prng;
   private readonly slotMs: number;
   private readonly quietMs: number;
@@ -189,6 +199,9 @@ export class Link {
   private heardSinceTx = false;
   private backoffUntil = 0;
   private slotsQuietUntil = 0;
+  /** When each station last ended a key-up (EOB or quiet timer). */
+  private readonly lastEobAt = new Map<string, number>();
+  private yieldUntil = 0;
   private timer: { at: number; handle: Timer } | undefined;
   private closed = false;
   private readonly listeners: { [K in keyof LinkEventMap]?: Array<Listener<K>> } = {};
@@ -218,6 +231,7 @@ export class Link {
     this.maxBackoffMs = opts.maxBackoffMs ?? DEFAULT_MAX_BACKOFF_MS;
     this.stalledRetryMs = opts.stalledRetryMs ?? DEFAULT_STALLED_RETRY_MS;
     this.txDoneWired = opts.txDoneSignal ?? false;
+    this.mayTransmit = opts.mayTransmit;
     this.auth = opts.authenticator ?? noAckAuthenticator;
     this.rng = new Prng(opts.seed ?? opts.station);
     this.slotMs = ackSlotMs(this.timing);
@@ -511,6 +525,8 @@ export class Link {
   /** The station `from` ended a key-up: owe acks for what we heard from it. */
   private endOfTransmission(from: string, endedAt: number = this.clock.now()): void {
     const now = endedAt;
+    this.lastEobAt.set(from, now);
+    if (this.lastEobAt.size > MAX_IGNORED_TRANSFERS) this.lastEobAt.delete(this.lastEobAt.keys().next().value!);
     let groupSlots = 0;
     const owe = (key: string, id: number) => {
       const s = this.slotOf.get(key);
@@ -549,16 +565,18 @@ export class Link {
     }
     const r = t.receivers.get(from);
     if (!r) return;
-    // Heard while our own key-up is still pending: it answers an earlier burst, not the current one.
-    const stale = this.txPending && this.awaiting?.t === t;
-    this.lossOf(from).observe(r.framesSinceAck - (stale ? r.framesInFlight : 0), ack.heard);
-    const result = t.onAck(from, ack, stale);
+    const { result, covered, sent } = t.onAck(from, ack);
     if (result === 'ignored') return;
+    this.lossOf(from).observe(sent, ack.heard);
     const a = this.awaiting;
-    if (a && a.t === t && !stale) {
-      if (a.acked.size === 0) t.stats.turnarounds++;
-      a.acked.add(from);
-      a.waiting.delete(from);
+    // only an ack that has seen our latest burst answers the current round (an older one may have
+    // waited in the receiver's TNC while that burst was on air)
+    if (a && a.t === t) {
+      if (t.isCurrent(covered) || result !== 'progress') {
+        if (a.acked.size === 0) t.stats.turnarounds++;
+        a.acked.add(from);
+        a.waiting.delete(from);
+      } else a.heardOlder = true;
     }
     this.queue.updateReceiver(t.rec.id, r.progress);
     if (result === 'done') {
@@ -605,8 +623,9 @@ export class Link {
       t.retries = 0;
       return;
     }
-    t.retries++;
     t.needPoll = true;
+    if (a.heardOlder) return; // alive but its answer to this burst is missing: ask at once, no back-off
+    t.retries++;
     if (t.retries > this.maxRetries) {
       t.retries = 0;
       t.stalledUntil = now + this.stalledRetryMs;
@@ -626,6 +645,29 @@ export class Link {
       if (!best || t.rec.priority > best.rec.priority || (t.rec.priority === best.rec.priority && (t.rec.createdAt < best.rec.createdAt || (t.rec.createdAt === best.rec.createdAt && t.rec.id < best.rec.id)))) best = t;
     }
     return best;
+  }
+
+  /**
+   * Two stations with data for each other fall into lockstep (both send data, then both send bare
+   * acks) unless one lets the other lead. The station whose name sorts later yields: right after
+   * the peer's key-up, if that peer is also sending to us, it waits up to one ack slot for the
+   * peer's data burst, to answer it with ack + its own burst in one key-up.
+   */
+  private shouldYield(t: OutboundTransfer, now: number): boolean {
+    if (t.group) return false;
+    const peer = t.rec.to[0]!;
+    if (!(this.station > peer)) return false;
+    const eob = this.lastEobAt.get(peer);
+    // long enough for the peer's access, TXDELAY and first frame to reach us
+    const window = this.slotMs + frameAirMs(this.frameBytes, this.timing.bitrate);
+    if (eob === undefined || now >= eob + window) return false;
+    for (const it of this.inbound.values()) {
+      if (it.rec.from === peer && !this.pendingReceipt.has(keyOf(peer, it.rec.id))) {
+        this.yieldUntil = eob + window;
+        return true;
+      }
+    }
+    return false;
   }
 
   private ackFrame(o: Owed): { frame: Frame; copies: number } | undefined {
@@ -689,6 +731,14 @@ export class Link {
     let t: OutboundTransfer | undefined;
     if (!this.awaiting && !laterAcks && now >= this.slotsQuietUntil && now >= this.backoffUntil) {
       t = this.pick(now);
+      if (t && acks === 0 && this.shouldYield(t, now)) t = undefined;
+      if (t && this.mayTransmit) {
+        const ok = this.mayTransmit(t.group ? this.groupAddress : t.rec.to[0]!, now);
+        if (ok !== true) {
+          this.gateUntil = Math.max(now + 1, ok);
+          t = undefined;
+        }
+      }
       if (t) {
         burst = t.buildBurst(this.burstFrames - items.length, (s) => this.lossOf(s).estimate);
         const to = t.group ? this.groupAddress : t.rec.to[0]!;
@@ -709,7 +759,7 @@ export class Link {
         else this.counters.dataFramesSent += burst.dataFrames;
         this.queue.saveNextShard(t.rec.id, t.nextShard);
         const slots = Math.max(1, burst.slots.length);
-        this.awaiting = { t, waiting: new Set(burst.slots), acked: new Set(), slots, deadline: this.txEndAt + slots * this.slotMs + SLOT_GUARD_MS };
+        this.awaiting = { t, waiting: new Set(burst.slots), acked: new Set(), heardOlder: false, slots, deadline: this.txEndAt + slots * this.slotMs + SLOT_GUARD_MS };
       }
     }
     this.schedule(now);
@@ -719,8 +769,11 @@ export class Link {
     const lengths: number[] = [];
     let run: OutgoingBurst | undefined;
     const runs: OutgoingBurst[] = [];
+    const last = items[items.length - 1]?.frame;
     items.forEach((item, i) => {
-      const bytes = item.frame(i === items.length - 1);
+      // EOB on the last frame, and on the copies of it just before (a key-up ending in an ack sent
+      // twice): losing the final copy must not leave the listener waiting for its quiet timer.
+      const bytes = item.frame(i === items.length - 1 || (item.frame === last && items.slice(i).every((x) => x.frame === last)));
       lengths.push(bytes.length);
       if (!run || run.to !== item.to) {
         run = { to: item.to, frames: [] };
@@ -761,6 +814,8 @@ export class Link {
     for (const o of this.owed.values()) consider(o.dueAt);
     const work = this.outbound.size > 0;
     if (work) {
+      consider(this.gateUntil);
+      consider(this.yieldUntil);
       consider(this.backoffUntil);
       consider(this.slotsQuietUntil);
       for (const t of this.outbound.values()) {

@@ -39,18 +39,25 @@ export interface ReceiverState {
   progress: ReceiverProgress;
   /** Needs from the last ack (block → shards); blocks not listed need k_b. */
   needs: Map<number, number>;
-  /** Shards of each block sent since the last ack from this receiver. */
-  sentSince: Map<number, number>;
-  /** Frames of this transfer sent since its last ack (for the loss estimate). */
-  framesSinceAck: number;
-  /** Frames of the burst not yet known to be on air (an ack heard before its end predates it). */
-  framesInFlight: number;
+  /** Sequence number of the latest burst that receiver's latest ack has seen (−1: none). */
+  coveredSeq: number;
+  /** Latest burst whose frames went into the loss estimate for this receiver. */
+  observedSeq: number;
   /** Consecutive rounds without an ack from this receiver. */
   misses: number;
   rejected: boolean;
 }
 
 export type Frame = (eob: boolean) => Uint8Array;
+
+/** Bursts remembered per transfer to place acks in time: 32 (an ack older than that is ignored for counting). */
+export const MAX_BURST_HISTORY = 32;
+
+interface BurstRecord {
+  seq: number;
+  frames: number;
+  shards: Map<number, { start: number; n: number }>;
+}
 
 export interface Burst {
   frames: Frame[];
@@ -73,9 +80,13 @@ export class OutboundTransfer {
   retries = 0;
   stalledUntil = 0;
   private cache: { block: number; data: Uint8Array } | undefined;
-  /** Shards per block in the last burst built, and in the burst not yet on air. */
-  private burstShards = new Map<number, number>();
-  private inFlight = new Map<number, number>();
+  /** Shards per block (first raw index, count) of the burst being built. */
+  private burstShards = new Map<number, { start: number; n: number }>();
+  /** The last MAX_BURST_HISTORY bursts sent, newest last. */
+  private history: BurstRecord[] = [];
+  private seq = 0;
+  /** The latest burst has not been reported on air yet (an ack without LAST predates it). */
+  private latestInFlight = false;
 
   constructor(
     rec: OutboundRecord,
@@ -87,7 +98,7 @@ export class OutboundTransfer {
     this.plan = planFromGeometry(rec.size, rec.shardSize, rec.k);
     this.nextShard = new Map(rec.nextShard);
     for (const p of rec.receivers) {
-      this.receivers.set(p.station, { progress: p, needs: new Map(), sentSince: new Map(), framesSinceAck: 0, framesInFlight: 0, misses: 0, rejected: false });
+      this.receivers.set(p.station, { progress: p, needs: new Map(), coveredSeq: -1, observedSeq: -1, misses: 0, rejected: false });
     }
     this.needPoll = this.nextShard.size > 0 && this.pending().length > 0;
   }
@@ -111,11 +122,19 @@ export class OutboundTransfer {
     return b;
   }
 
+  /** Shards of `block` sent in bursts after `seq`. */
+  sentAfter(seq: number, block: number): number {
+    let n = 0;
+    for (const b of this.history) if (b.seq > seq) n += b.shards.get(block)?.n ?? 0;
+    for (const [blk, x] of this.burstShards) if (blk === block) n += x.n;
+    return n;
+  }
+
   needEstimate(r: ReceiverState, block: number, loss: number): number {
     if (bitmapGet(r.progress.completeBlocks, block)) return 0;
     const k = blockRange(this.plan, block).k;
     const reported = r.needs.get(block) ?? k;
-    return Math.max(0, Math.ceil(reported - (r.sentSince.get(block) ?? 0) * (1 - loss) - 1e-9));
+    return Math.max(0, Math.ceil(reported - this.sentAfter(r.coveredSeq, block) * (1 - loss) - 1e-9));
   }
 
   private announce(pendingOnly: boolean): Frame {
@@ -183,8 +202,6 @@ export class OutboundTransfer {
         frames.push(f.frame);
         lengths.push(f.length);
       }
-      for (const r of pend) r.sentSince.set(b, (r.sentSince.get(b) ?? 0) + n);
-      this.burstShards.set(b, n);
       dataFrames += n;
     }
     if (dataFrames === 0) return this.buildPoll();
@@ -204,6 +221,7 @@ export class OutboundTransfer {
     const s = this.rec.shardSize;
     const start = this.nextShard.get(b) ?? 0;
     this.nextShard.set(b, start + n);
+    this.burstShards.set(b, { start, n });
     const indices: number[] = [];
     for (let i = 0; i < n; i++) indices.push((start + i) % Math.min(SHARD_INDEX_SPACE, this.codec.maxShards));
     const data = this.blockData(b);
@@ -223,36 +241,78 @@ export class OutboundTransfer {
     });
   }
 
-  /** Count a burst that went out. */
+  /** Count a burst that went out (it joins the history acks are placed against). */
   sent(burst: Burst): void {
     this.stats.bursts++;
     this.stats.rounds++;
     this.stats.framesSent += burst.frames.length;
     this.stats.bytesSent += burst.lengths.reduce((a, n) => a + n, 0);
-    for (const r of this.pending()) {
-      r.framesSinceAck += burst.frames.length;
-      r.framesInFlight = burst.frames.length;
-    }
-    this.inFlight = new Map(this.burstShards);
+    this.history.push({ seq: this.seq++, frames: burst.frames.length, shards: new Map(this.burstShards) });
+    if (this.history.length > MAX_BURST_HISTORY) this.history.shift();
+    this.burstShards.clear();
+    this.latestInFlight = true;
   }
 
-  /** Our key-up ended: the burst is on air, so any ack from now on has seen it. */
+  /** Our key-up ended: the latest burst is on air. */
   onAir(): void {
-    for (const r of this.receivers.values()) r.framesInFlight = 0;
-    this.inFlight.clear();
+    this.latestInFlight = false;
+  }
+
+  /** The burst an ack has seen: the one holding its last-heard DATA frame, or (no such field) the latest on air. */
+  private coveredBy(ack: AckFrame): number {
+    const latest = this.seq - 1;
+    // The answer to a poll has had the chance to hear everything we sent: whatever it lacks was lost.
+    const latestIsPoll = this.history.length > 0 && this.history[this.history.length - 1]!.shards.size === 0;
+    if (latestIsPoll && !this.latestInFlight) return latest;
+    if (ack.last) {
+      const space = Math.min(SHARD_INDEX_SPACE, this.codec.maxShards);
+      for (let i = this.history.length - 1; i >= 0; i--) {
+        const x = this.history[i]!.shards.get(ack.last.block);
+        if (!x) continue;
+        for (let j = 0; j < x.n; j++) {
+          if ((x.start + j) % space !== ack.last.shard) continue;
+          // later bursts without DATA (polls) add nothing the ack could have missed
+          let seq = this.history[i]!.seq;
+          for (let m = i + 1; m < this.history.length && this.history[m]!.shards.size === 0; m++) seq = this.history[m]!.seq;
+          if (seq === latest && this.latestInFlight) seq--;
+          return seq;
+        }
+      }
+      return -1;
+    }
+    return this.latestInFlight ? latest - 1 : latest;
+  }
+
+  /** Whether an ack's coverage reaches the latest burst (so it answers the current round). */
+  isCurrent(seq: number): boolean {
+    return seq === this.seq - 1;
+  }
+
+  /** Frames sent to `r` in bursts it has not yet accounted for, up to `seq` (for the loss estimate). */
+  framesUpTo(r: ReceiverState, seq: number): number {
+    let n = 0;
+    for (const b of this.history) if (b.seq > r.observedSeq && b.seq <= seq) n += b.frames;
+    return n;
   }
 
   /**
-   * Apply an ack from `station`. Returns what changed for that receiver. An ack heard while our
-   * latest burst was not yet on air (`stale`) predates that burst: its shards stay counted as
-   * "sent since the ack".
+   * Apply an ack from `station`: returns what changed for that receiver, the burst it has seen,
+   * and the frames it accounts for (`sent`, against its `heard`, for the loss estimate).
    */
-  onAck(station: string, ack: AckFrame, stale = false): 'ignored' | 'progress' | 'done' | 'rejected' | 'mismatch' {
+  onAck(station: string, ack: AckFrame): { result: 'ignored' | 'progress' | 'done' | 'rejected' | 'mismatch'; covered: number; sent: number } {
     const r = this.receivers.get(station);
-    if (!r || r.progress.done || r.rejected) return 'ignored';
+    if (!r || r.progress.done || r.rejected) return { result: 'ignored', covered: -1, sent: 0 };
+    const covered = this.coveredBy(ack);
+    const sent = this.framesUpTo(r, covered);
+    if (covered >= r.observedSeq) r.observedSeq = covered;
+    return { result: this.apply(r, ack, covered), covered, sent };
+  }
+
+  private apply(r: ReceiverState, ack: AckFrame, covered: number): 'progress' | 'done' | 'rejected' | 'mismatch' {
     r.misses = 0;
-    r.framesSinceAck = stale ? r.framesInFlight : 0;
-    r.sentSince = stale ? new Map(this.inFlight) : new Map();
+    // an ack older than what we already know says nothing new about needs
+    const fresh = covered >= r.coveredSeq;
+    if (fresh) r.coveredSeq = covered;
     if (ack.rejected) {
       r.rejected = true;
       return 'rejected';
@@ -271,12 +331,12 @@ export class OutboundTransfer {
       return 'done';
     }
     for (let b = 0; b < Math.min(ack.base, this.plan.blockCount); b++) bitmapSet(r.progress.completeBlocks, b);
-    r.needs.clear();
+    if (fresh) r.needs.clear();
     ack.needs.forEach((need, i) => {
       const b = ack.base + i;
       if (b >= this.plan.blockCount) return;
       if (need === 0) bitmapSet(r.progress.completeBlocks, b);
-      else r.needs.set(b, need);
+      else if (fresh) r.needs.set(b, need);
     });
     return 'progress';
   }

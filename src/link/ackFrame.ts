@@ -7,8 +7,11 @@
  *   3      status bits: 0 KNOWN (has the announce)   1 COMPLETE (reassembled, hash verified)
  *                       2 HASH_MISMATCH (reassembled, hash wrong: state discarded)
  *                       3 RECEIPT (a receipt follows)   4 REJECTED (refused: over a bound)
- *                       5–7 zero
+ *                       5 LAST (the last DATA frame heard follows)   6–7 zero
  *   4      heard: frames of this transfer heard since this receiver's previous ack (u8, saturating)
+ *   LAST only: block (LEB128, 1–3 bytes) + shard index (u8) of the last DATA frame heard — tells
+ *          the sender which of its bursts this ack has seen (an ack can wait in a TNC behind the
+ *          sender's next burst; without this the sender would take it for an answer to that burst)
  *   5..    base: LEB128 block index; every block below it is complete (1–3 bytes)
  *   +0     n (u8, ≤ MAX_ACK_ENTRIES): entries that follow
  *   +1..   n × need (u8) for blocks base … base+n−1: 0 = complete, 1..254 = shards still needed,
@@ -32,7 +35,7 @@ export const MAX_RECEIPT_BYTES = 64;
 /** The need value meaning "255 or more shards". */
 export const NEED_SATURATED = 255;
 
-export const AckStatus = { Known: 0x01, Complete: 0x02, HashMismatch: 0x04, Receipt: 0x08, Rejected: 0x10 } as const;
+export const AckStatus = { Known: 0x01, Complete: 0x02, HashMismatch: 0x04, Receipt: 0x08, Rejected: 0x10, Last: 0x20 } as const;
 
 export interface AckFrame {
   type: typeof FrameType.Ack;
@@ -43,6 +46,8 @@ export interface AckFrame {
   hashMismatch: boolean;
   rejected: boolean;
   heard: number;
+  /** The last DATA frame heard (block, shard), when any. */
+  last?: { block: number; shard: number };
   base: number;
   needs: number[];
   receipt?: Uint8Array;
@@ -58,7 +63,7 @@ export type AckFields = Omit<AckFrame, 'type' | 'tag' | 'signed'>;
 export function encodeAckFrame(f: AckFields, sign?: (bytes: Uint8Array) => Uint8Array): Uint8Array {
   const needs = f.needs.slice(0, MAX_ACK_ENTRIES);
   const receipt = f.receipt;
-  const bodyLen = 5 + varintLength(f.base) + 1 + needs.length + (receipt ? 1 + receipt.length : 0);
+  const bodyLen = 5 + (f.last ? varintLength(f.last.block) + 1 : 0) + varintLength(f.base) + 1 + needs.length + (receipt ? 1 + receipt.length : 0);
   const out = new Uint8Array(bodyLen + (sign ? AUTH_TAG_BYTES : 0));
   out[0] = headerByte(FrameType.Ack, { eob: f.eob, auth: sign !== undefined });
   out[1] = f.transferId >> 8;
@@ -68,9 +73,15 @@ export function encodeAckFrame(f: AckFields, sign?: (bytes: Uint8Array) => Uint8
     (f.complete ? AckStatus.Complete : 0) |
     (f.hashMismatch ? AckStatus.HashMismatch : 0) |
     (receipt ? AckStatus.Receipt : 0) |
-    (f.rejected ? AckStatus.Rejected : 0);
+    (f.rejected ? AckStatus.Rejected : 0) |
+    (f.last ? AckStatus.Last : 0);
   out[4] = Math.min(255, f.heard);
-  let o = writeVarint(out, 5, f.base);
+  let o = 5;
+  if (f.last) {
+    o = writeVarint(out, o, f.last.block);
+    out[o++] = f.last.shard;
+  }
+  o = writeVarint(out, o, f.base);
   out[o++] = needs.length;
   for (const n of needs) out[o++] = Math.min(NEED_SATURATED, n);
   if (receipt) {
@@ -88,8 +99,16 @@ export function decodeAckFrame(bytes: Uint8Array, h: HeaderByte): { ok: true; fr
   const end = bytes.length - (h.auth ? AUTH_TAG_BYTES : 0);
   if (end < 7) return bad('RS_ERR_LINK_TRUNCATED', `${bytes.length} bytes`);
   const status = bytes[3]!;
-  if (status & 0xe0) return bad('RS_ERR_LINK_FIELD', 'reserved status bits set');
-  const v = readVarint(bytes, 5, 3);
+  if (status & 0xc0) return bad('RS_ERR_LINK_FIELD', 'reserved status bits set');
+  let p = 5;
+  let last: { block: number; shard: number } | undefined;
+  if (status & AckStatus.Last) {
+    const lb = readVarint(bytes, p, 3);
+    if (!lb || lb.next >= end) return bad('RS_ERR_LINK_FIELD', 'bad last-frame field');
+    last = { block: lb.value, shard: bytes[lb.next]! };
+    p = lb.next + 1;
+  }
+  const v = readVarint(bytes, p, 3);
   if (!v || v.next >= end) return bad('RS_ERR_LINK_FIELD', 'bad base varint');
   let o = v.next;
   const n = bytes[o++]!;
@@ -106,6 +125,7 @@ export function decodeAckFrame(bytes: Uint8Array, h: HeaderByte): { ok: true; fr
     hashMismatch: (status & AckStatus.HashMismatch) !== 0,
     rejected: (status & AckStatus.Rejected) !== 0,
     heard: bytes[4]!,
+    ...(last ? { last } : {}),
     base: v.value,
     needs,
   };

@@ -153,3 +153,22 @@ test('no unbounded growth: 30 transfers leave empty queues and buffers behind', 
   assert.deepEqual({ inbound: bs.inbound, shards: bs.shards, owed: bs.owed }, { inbound: 0, shards: 0, owed: 0 });
   assert.ok(bs.completedOwed <= 1);
 });
+
+test('mayTransmit gates data bursts (not acks) until the time it returns', async () => {
+  const net = makeNet({ bitrate: 1200, loss: 0, seed: 6 });
+  const opensAt = 10 * 60_000;
+  const asked: string[] = [];
+  const a = net.add('N0AAA', {
+    mayTransmit: (to, now) => {
+      asked.push(to);
+      return now >= opensAt ? true : opensAt;
+    },
+  });
+  const b = net.add('N0BBB');
+  const payload = payloadOf(3000, 6);
+  a.link.enqueue({ to: ['N0BBB'], payload });
+  await net.run(() => a.delivered.length > 0);
+  assert.ok(net.channel.log.filter((e) => e.from === 'N0AAA').every((e) => e.at >= opensAt), 'nothing on air before the window opens');
+  assert.deepEqual(b.received[0]!.bytes, payload);
+  assert.ok(asked.length >= 2 && asked.every((t) => t === 'N0BBB'));
+});

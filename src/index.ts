@@ -23,3 +23,4 @@ export { openRadioSession, type RadioSessionKind, type RadioSessionOptions, type
 export { sendSession, receiveSession, syncSession, type SessionResult, type SessionEvent } from './sync/sessions.js';
 export { openAir, transportFromConfig, type Air } from './sync/openAir.js';
 export type { TransportSpec } from './transport/openTransport.js';
+export { Daemon, startDaemon, type DaemonOptions, type DaemonEvent, type DaemonHandle, type KeyUpRecord } from './sync/daemon.js';

@@ -9,7 +9,7 @@ import { EXIT } from '../index.js';
 import { reportError } from './output.js';
 import { registerStationCommands } from './commands/station.js';
 import { registerBundleCommands } from './commands/bundle.js';
-import { registerRadioCommands } from './commands/radio.js';
+import { registerDaemonCommand, registerRadioCommands } from './commands/radio.js';
 import { registerDemoCommand } from './commands/demo.js';
 import { registerSimCommand } from './commands/sim.js';
 import { registerStatusCommand } from './commands/status.js';
@@ -24,6 +24,7 @@ export function buildProgram(): Command {
   registerStationCommands(program);
   registerStatusCommand(program);
   registerRadioCommands(program);
+  registerDaemonCommand(program);
   registerBundleCommands(program);
   registerDiffCommand(program);
   registerSimCommand(program);

@@ -1,7 +1,7 @@
 /** `send`, `receive`, `sync`, `daemon`: sessions on the air through a TNC. */
 import type { Command } from 'commander';
 import { Option } from 'commander';
-import { Station, openRadioSession, type RadioSessionKind, type TransportSpec } from '../../index.js';
+import { Station, openRadioSession, startDaemon, type RadioSessionKind, type TransportSpec } from '../../index.js';
 import { printResult } from '../output.js';
 import { callList, defaultHome, HOME_HELP, intArg, numberArg } from '../options.js';
 import { createProgress } from '../progress.js';
@@ -79,4 +79,32 @@ export function registerRadioCommands(program: Command): void {
     .requiredOption('--with <CALL>', 'the peer', callList)
     .option('--timeout <SECONDS>', 'give up after', numberArg('timeout', 1, 7 * 86400), 3600)
     .action((o) => run('sync', o));
+}
+
+export function registerDaemonCommand(program: Command): void {
+  transportOptions(program.command('daemon').description('run continuously: listen, send in scheduled windows within budgets and duty cycle, beacon; SIGTERM stops cleanly'))
+    .option('--priority <N>', 'priority of what the daemon queues', intArg('priority', -1000, 1000), 0)
+    .option('--ttl <SECONDS>', 'drop queued transfers not delivered within this time', numberArg('ttl', 1, 365 * 86400))
+    .action(async (o: TransportFlags & { home: string; json?: boolean; verbose?: boolean; priority: number; ttl?: number }) => {
+      const logger = createLogger(o.verbose === true);
+      const st = Station.open(o.home, { overrides: { ...(o.bitrate !== undefined ? { 'radio.bitrate': o.bitrate } : {}) } });
+      const handle = await startDaemon(st, {
+        transport: specOf(o),
+        priority: o.priority,
+        ttlMs: o.ttl === undefined ? null : o.ttl * 1000,
+        onEvent: (e) => {
+          logger.info(e, e.kind);
+          if (o.json) process.stdout.write(JSON.stringify({ at: new Date().toISOString(), ...e }) + '\n');
+          else if (e.kind !== 'keyup' && e.kind !== 'blocked') process.stderr.write(`${new Date().toISOString()} ${e.kind}${e.peer ? ` ${e.peer}` : ''}${e.rows !== undefined ? ` ${e.rows} rows` : ''}${e.detail ? ` ${e.detail}` : ''}\n`);
+        },
+      });
+      if (!o.json) process.stderr.write(`daemon ${st.callsign} on ${handle.transportName}; SIGTERM or Ctrl-C stops it\n`);
+      await new Promise<void>((resolve) => {
+        const stop = () => resolve();
+        process.once('SIGTERM', stop);
+        process.once('SIGINT', stop);
+      });
+      await handle.stop();
+      st.close();
+    });
 }

@@ -7,6 +7,7 @@ export function registerSimCommand(program: Command): void {
     .command('sim')
     .description('run a real-time virtual radio channel: each station gets a KISS-over-TCP port on 127.0.0.1 and a pseudo-terminal')
     .option('--stations <LIST>', 'comma-separated station names on the channel', 'A,B')
+    .option('--hidden <PAIRS>', 'pairs of stations that cannot hear each other (hidden terminals), e.g. A:C,B:D')
     .option('--bitrate <N>', 'bit rate on air, bit/s', '1200')
     .option('--loss <SPEC>', 'frame loss: 0.1, iid:0.1, or Gilbert-Elliott ge:P(good→bad),P(bad→good)', '0')
     .option('--ber <RATE>', 'bit error rate, turned into frame loss by length')

@@ -4,6 +4,8 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, readlinkSync, renameS
 import { join } from 'node:path';
 import { syncOnce } from '../../src/files/FolderReplica.js';
 import { CONFLICT_RE } from '../../src/files/conflictName.js';
+import { chunkBytes } from '../../src/files/FastCdc.js';
+import { hashChunk, toHex } from '../../src/files/chunkHash.js';
 import { bytes, cleanupTemp, makeStation, put, snapshot, TestClock, type TestStation } from './helpers.js';
 
 after(cleanupTemp);
@@ -72,7 +74,11 @@ test('a 1 KB edit in the middle of a 1 MB file sends about one chunk', async () 
   put(a.root, 'big.bin', edited);
   const second = await syncOnce(a.replica, b.replica);
   const sent = contentBytes(second.bundle);
-  assert.ok(sent < 20_000, `sent ${sent} bytes of chunks`);
+  const leaves = new Set(chunkBytes(edited).map((c) => toHex(hashChunk(c))));
+  const dataChunks = second.bundle.chunks.filter((c) => leaves.has(toHex(c.hash)));
+  assert.ok(dataChunks.length >= 1 && dataChunks.length <= 3, `${dataChunks.length} data chunks sent`);
+  assert.ok(second.bundle.chunks.length - dataChunks.length <= 3, 'plus at most a few list chunks');
+  assert.ok(sent < 16_000, `sent ${sent} bytes of chunks for a 1 KB edit`);
   assert.deepEqual(readFileSync(join(b.root, 'big.bin')), Buffer.from(edited));
   assert.deepEqual(second.report.versioned, ['big.bin'], 'old version kept');
 });
@@ -227,4 +233,26 @@ test('entries from a peer never write outside the folder (bad paths, paths throu
   assert.deepEqual(report.rejected.map((r) => r.code), ['RS_ERR_FILES_BAD_PATH', 'RS_ERR_FILES_BAD_PATH']);
   assert.deepEqual(readdirSync(outside), []);
   assert.equal(existsSync(join(b.root, '..', 'pwned.txt')), false);
+});
+
+test('several folders per station, each with its own share name, kept apart', async () => {
+  const clock = new TestClock();
+  const a = makeStation('N0AAA', clock);
+  const extra = join(a.root, '..', 'medical');
+  mkdirSync(extra);
+  writeFileSync(join(extra, '.radiosync-folder'), '');
+  const { FolderSet } = await import('../../src/files/FolderSet.js');
+  const set = new FolderSet({ db: a.db, stationDir: a.stationDir, folders: [{ share: 'ops', root: a.root }, { share: 'medical', root: extra }] });
+  put(a.root, 'ops.txt', 'ops');
+  put(extra, 'triage.csv', 'id,level\n');
+  const ops = await set.scan('ops');
+  const med = await set.scan('medical');
+  assert.deepEqual(ops.changes.map((c) => c.fields.share), ['ops']);
+  assert.deepEqual(med.changes.map((c) => [c.fields.share, c.fields.path]), [['medical', 'triage.csv']]);
+  assert.deepEqual(set.shares(), ['ops', 'medical']);
+  // An entry of one share is never applied in another folder.
+  const entry = set.fdb.getScan('medical', 'triage.csv')!;
+  const r = await set.apply('ops', [{ winner: { id: new Uint8Array(16), deleted: false, entry, origin: 'N0BBB', hlc: 1n } }]);
+  assert.equal(r.rejected[0]?.code, 'RS_ERR_FILES_BAD_PATH');
+  assert.equal(existsSync(join(a.root, 'triage.csv')), false);
 });

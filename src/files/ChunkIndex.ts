@@ -50,6 +50,8 @@ export class ChunkIndex {
       unmarkPeer: db.prepare('DELETE FROM files_peer_chunks WHERE peer = ? AND hash = ?'),
       stored: this.store.prepare('SELECT 1 FROM files_chunks WHERE hash = ?'),
       getStored: this.store.prepare('SELECT data FROM files_chunks WHERE hash = ?'),
+      allStored: this.store.prepare('SELECT hash FROM files_chunks'),
+      dropStored: this.store.prepare('DELETE FROM files_chunks WHERE hash = ?'),
       addStored: this.store.prepare('INSERT OR IGNORE INTO files_chunks (hash, data) VALUES (?,?)'),
       peerHas: db.prepare('SELECT 1 FROM files_peer_chunks WHERE peer = ? AND hash = ?'),
       addPeer: db.prepare('INSERT OR IGNORE INTO files_peer_chunks (peer, hash) VALUES (?,?)'),
@@ -110,7 +112,12 @@ export class ChunkIndex {
     const key = Buffer.from(hash);
     const row = this.s.getStored!.get(key) as { data: Buffer } | undefined;
     if (row !== undefined) return new Uint8Array(row.data);
-    for (const loc of this.s.locs!.all(key) as Array<{ share: string; path: string; offset: number; length: number }>) {
+    return this.readFromFiles(hash);
+  }
+
+  /** The chunk's bytes from a local file or version (not the store), verified. */
+  private readFromFiles(hash: Uint8Array): Uint8Array | undefined {
+    for (const loc of this.s.locs!.all(Buffer.from(hash)) as Array<{ share: string; path: string; offset: number; length: number }>) {
       const root = this.rootOf(loc.share);
       if (root === undefined) continue;
       try {
@@ -127,6 +134,21 @@ export class ChunkIndex {
       }
     }
     return undefined;
+  }
+
+  /**
+   * Drop chunks from the chunk store that a local file or version also holds (verified by reading
+   * them there): received chunks become redundant once their file is written. List chunks and
+   * chunks no file holds (e.g. at a relay that does not keep the folder) stay. Returns how many
+   * were dropped.
+   */
+  compact(): number {
+    const hashes = (this.s.allStored!.all() as Array<{ hash: Buffer }>).map((r) => new Uint8Array(r.hash));
+    const drop = hashes.filter((h) => this.readFromFiles(h) !== undefined);
+    this.store.transaction(() => {
+      for (const h of drop) this.s.dropStored!.run(Buffer.from(h));
+    })();
+    return drop.length;
   }
 
   close(): void {

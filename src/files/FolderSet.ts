@@ -84,14 +84,17 @@ export class FolderSet {
     return applyEntries(this.folder(share), items, this.ctx());
   }
 
-  /** Startup/housekeeping: remove crash-left temp files and expired versions. */
-  cleanup(): { temps: number; versions: number } {
+  /**
+   * Startup/housekeeping: remove crash-left temp files and expired versions, and drop chunks from
+   * the chunk store that local files already hold.
+   */
+  cleanup(): { temps: number; versions: number; chunksDropped: number } {
     let temps = 0;
     for (const f of this.folders.values()) temps += cleanTemps(f.root);
         const now = (this.opts.now ?? Date.now)();
     const versions = cleanupVersions(this.versions, now, this.opts.versionsKeepMs ?? VERSIONS_KEEP_MS, (rel) =>
       this.chunks.forgetFile(VERSIONS_SHARE, rel),
     );
-    return { temps, versions };
+    return { temps, versions, chunksDropped: this.chunks.compact() };
   }
 }

@@ -256,3 +256,18 @@ test('several folders per station, each with its own share name, kept apart', as
   assert.equal(r.rejected[0]?.code, 'RS_ERR_FILES_BAD_PATH');
   assert.equal(existsSync(join(a.root, 'triage.csv')), false);
 });
+
+test('cleanup drops received chunks that written files hold; the station still serves them', async () => {
+  const clock = new TestClock();
+  const a = makeStation('N0AAA', clock);
+  const b = makeStation('N0BBB', clock);
+  const c = makeStation('N0CCC', clock);
+  const data = bytes(100_000, 31);
+  put(a.root, 'photo.bin', data);
+  const first = await syncOnce(a.replica, b.replica);
+  const listChunks = first.bundle.chunks.length - new Set(chunkBytes(data).map((x) => toHex(hashChunk(x)))).size;
+  const { chunksDropped } = b.set.cleanup();
+  assert.equal(chunksDropped, first.bundle.chunks.length - listChunks, 'data chunks dropped, list chunks kept');
+  await syncOnce(b.replica, c.replica);
+  assert.deepEqual(readFileSync(join(c.root, 'photo.bin')), Buffer.from(data));
+});

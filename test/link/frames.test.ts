@@ -24,6 +24,10 @@ test('golden vectors: DATA, ANNOUNCE, group ANNOUNCE, ACK, CANCEL, HELLO', () =>
     hex(encodeAckFrame({ eob: true, transferId: 9, known: true, complete: true, hashMismatch: false, rejected: false, heard: 5, base: 4, needs: [], receipt: Uint8Array.of(0xee) }, () => new Uint8Array(8).fill(0x77))),
     '5300090b05040001ee' + '77'.repeat(8),
   );
+  assert.equal(
+    hex(encodeAckFrame({ eob: false, transferId: 9, known: true, complete: false, hashMismatch: false, rejected: false, heard: 30, last: { block: 1, shard: 70 }, base: 1, needs: [5] })),
+    '500009211e0146010105',
+  );
   assert.equal(hex(encodeCancelFrame({ eob: true, transferId: 0xbeef, reason: 1 })), '61beef01');
   assert.equal(hex(encodeHelloFrame({ eob: true, body: Uint8Array.of(1) })), '5901');
 });
@@ -84,9 +88,11 @@ test('every frame type round-trips', () => {
         base: fc.integer({ min: 0, max: 2 ** 21 - 1 }),
         needs: fc.array(fc.integer({ min: 0, max: 255 }), { maxLength: MAX_ACK_ENTRIES }),
       }),
+      fc.option(fc.record({ block: fc.integer({ min: 0, max: 2 ** 21 - 1 }), shard: fc.integer({ min: 0, max: 255 }) }), { nil: undefined }),
       fc.option(fc.uint8Array({ maxLength: 64 }), { nil: undefined }),
       fc.boolean(),
-      (fields, receipt, signed) => {
+      (fields0, last, receipt, signed) => {
+        const fields = last ? { ...fields0, last: { block: last.block, shard: last.shard } } : fields0;
         const f = receipt ? { ...fields, receipt } : fields;
         const tag = new Uint8Array(8).fill(3);
         const r = decodeFrame(encodeAckFrame(f, signed ? () => tag : undefined));

@@ -6,7 +6,8 @@
  *
  * Frames from stations that are not trusted peers are counted and dropped before the link sees
  * them (they never reach the store or move a cursor). A changeset's final ack carries a one-byte
- * receipt ("durably applied"), authenticated with the pair's MAC; only then does the sender move
+ * receipt ("durably applied" + the changeset's 8-byte payload hash, so an old ack replayed onto a
+ * reused transfer id does not count), authenticated with the pair's MAC; only then does the sender move
  * that peer's acknowledged version vector to the changeset's `upto`.
  */
 import type { Clock } from '../clock/Clock.js';
@@ -25,6 +26,8 @@ import type { FramePort } from './FramePort.js';
 import { applyIncoming, type IncomingResult } from './applyIncoming.js';
 import { sealChangeset } from './signedChangeset.js';
 import { pairwiseAuthenticator } from './pairwiseAuthenticator.js';
+import { hashEqual, payloadHash } from '../link/payloadHash.js';
+import { bytesSource } from '../link/PayloadSource.js';
 import { beaconBody, HelloKind, NOTHING_PENDING_BODY, SYNC_REQUEST_BODY } from './hello.js';
 
 /** AX.25 PID "no layer 3": every radiosync frame uses it. */
@@ -54,6 +57,8 @@ export interface OutboundInfo {
   rows: number;
   bytes: number;
   createdAt: number;
+  /** Payload hash (hex) of the signed changeset; a receipt must name it (an old ack replayed onto a reused transfer id does not). */
+  hash?: string;
 }
 
 export interface RuntimeCounters {
@@ -152,7 +157,7 @@ export class StationRuntime {
     if (cs.changes.length === 0 && cs.chunks.length === 0) return undefined;
     const sealed = sealChangeset(this.station, cs);
     const transferId = this.link.enqueue({ to: fresh, payload: sealed, priority: opts.priority ?? 0, expiresAt: opts.expiresAt ?? null });
-    const info: OutboundInfo = { transferId, to: fresh, upto: cs.upto, rows: cs.changes.length, bytes: sealed.length, createdAt: this.clock.now() };
+    const info: OutboundInfo = { transferId, to: fresh, upto: cs.upto, rows: cs.changes.length, bytes: sealed.length, createdAt: this.clock.now(), hash: Buffer.from(payloadHash(bytesSource(sealed))).toString('hex') };
     this.station.log.setJson(`tx:${transferId}`, info);
     return info;
   }
@@ -234,7 +239,7 @@ export class StationRuntime {
       this.counters.rowsApplied += res.result.applied;
       this.counters.conflicts += res.result.conflicts;
       this.emit('applied', res);
-      return Uint8Array.of(RECEIPT_APPLIED);
+      return Uint8Array.of(RECEIPT_APPLIED, ...payloadHash(d.source));
     } catch (e) {
       if (!isRadiosyncError(e)) throw e;
       this.counters.changesetsRefused++;
@@ -247,7 +252,8 @@ export class StationRuntime {
   private onDelivered(e: DeliveredEvent): void {
     const info = this.station.log.getJson<OutboundInfo>(`tx:${e.transferId}`);
     if (!info) return;
-    if (e.receipt?.[0] === RECEIPT_APPLIED) {
+    // the receipt names the changeset it acknowledges: a replayed ack of an earlier transfer with the same id does not count
+    if (e.receipt?.[0] === RECEIPT_APPLIED && info.hash !== undefined && hashEqual(e.receipt.subarray(1), Buffer.from(info.hash, 'hex'))) {
       this.station.records.acknowledge(e.to, info.upto);
       this.emit('acknowledged', { peer: e.to, info });
     }

@@ -4,6 +4,7 @@
  * records every frame on the air, and attacker radios that put any AX.25 frame on the channel.
  */
 import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
 import { ManualClock } from '../../src/clock/ManualClock.js';
 import { RadioChannel } from '../../src/sim/RadioChannel.js';
 import type { SimRadio } from '../../src/sim/SimRadio.js';
@@ -49,6 +50,8 @@ export interface RigOptions {
   loss?: LossSpec;
   /** Runtime options per callsign (acceptInbound etc.). */
   runtime?: Record<string, Partial<Omit<RuntimeOptions, 'station' | 'port' | 'bitrate' | 'clock'>>>;
+  /** The first station starts with the full sample database (4,409 rows); default: all empty. */
+  sampleData?: boolean;
   /** Stations to start without a runtime (the test makes its own). */
   noRuntime?: string[];
 }
@@ -65,6 +68,8 @@ export class AirRig {
   readonly bitrate: number;
   private readonly cleanup: () => void;
   private readonly extra: Station[] = [];
+  private readonly radioOf = new Map<string, string>();
+  private restarts = 0;
 
   constructor(opts: RigOptions = {}) {
     const t = tempDir('radiosync-sec-');
@@ -73,7 +78,7 @@ export class AirRig {
     this.clock = new ManualClock(T0);
     this.bitrate = opts.bitrate ?? 1200;
     const calls = opts.calls ?? ['N0AAA', 'N0BBB'];
-    const sts = makeStations(this.dir, calls, { clock: this.clock });
+    const sts = opts.sampleData ? makeStations(this.dir, calls, { clock: this.clock }) : emptyStations(this.dir, calls, this.clock);
     calls.forEach((c, i) => this.stations.set(c, sts[i]!));
     this.channel = new RadioChannel({ clock: this.clock, seed: opts.seed ?? 1, bitrate: this.bitrate, ...(opts.loss ? { loss: opts.loss } : {}) });
     for (const c of calls) {
@@ -97,7 +102,10 @@ export class AirRig {
   }
 
   startRuntime(call: string, opts: Partial<Omit<RuntimeOptions, 'station' | 'port' | 'bitrate' | 'clock'>> = {}, port?: FramePort): StationRuntime {
-    const rt = new StationRuntime({ station: this.station(call), port: port ?? simRadioPort(this.channel.attach(call)), bitrate: this.bitrate, clock: this.clock, ...opts });
+    // a restarted station gets a new radio (the channel keeps a closed radio's name)
+    const name = this.channel.station(call) ? `${call}#${++this.restarts}` : call;
+    const rt = new StationRuntime({ station: this.station(call), port: port ?? simRadioPort(this.channel.attach(name)), bitrate: this.bitrate, clock: this.clock, ...opts });
+    this.radioOf.set(call, name);
     this.runtimes.set(call, rt);
     return rt;
   }
@@ -105,7 +113,7 @@ export class AirRig {
   stopRuntime(call: string): void {
     this.runtimes.get(call)?.close();
     this.runtimes.delete(call);
-    this.channel.station(call)?.close();
+    this.channel.station(this.radioOf.get(call) ?? call)?.close();
   }
 
   /** A radio for an attacker (it can send any frame, with any source address). */
@@ -140,6 +148,38 @@ export class AirRig {
     for (const s of this.extra) s.close();
     this.cleanup();
   }
+}
+
+/** Stations on the sample application's empty schema, trusting each other. */
+export function emptyStations(dir: string, calls: string[], clock: ManualClock): Station[] {
+  const sts = calls.map((call) => {
+    const home = join(dir, call);
+    const db = join(dir, `${call}.sqlite`);
+    createEmptySampleDb(db);
+    initStation({ home, callsign: call, db, tables: SAMPLE_SYNC_TABLES, overrides: SAMPLE_TABLE_CONFIG, clock });
+    return Station.open(home, { clock, env: {} });
+  });
+  for (const s of sts) for (const t of sts) if (s !== t) s.addPeer(t.callsign, t.publicKey());
+  return sts;
+}
+
+/** Edits through plain SQL, as the application makes them: `n` new persons. Returns their UUIDs. */
+export function addPersons(st: Station, n: number, tag = 'p'): string[] {
+  const ins = st.records.db.prepare('INSERT INTO person (uuid, first_name, last_name, age, status, notes) VALUES (?, ?, ?, ?, ?, ?)');
+  const out: string[] = [];
+  st.records.db.transaction(() => {
+    for (let i = 0; i < n; i++) {
+      const u = randomUUID();
+      ins.run(u, `${tag}${i}`, st.callsign, 20 + (i % 60), 'registered', `added at ${st.callsign}`);
+      out.push(u);
+    }
+  })();
+  return out;
+}
+
+/** Edits through plain SQL: change the notes of up to `n` persons. */
+export function editPersons(st: Station, n: number, note: string): number {
+  return st.records.db.prepare('UPDATE person SET notes = ? WHERE id IN (SELECT id FROM person ORDER BY random() LIMIT ?)').run(note, n).changes;
 }
 
 /** An AX.25 UI frame (no FCS) carrying a radiosync frame, from any source. */

@@ -5,7 +5,7 @@
  *   store ◀─apply── changeset ◀─open─── Link ◀──────────────────────AX.25 UI── FramePort
  *
  * Frames from stations that are not trusted peers are counted and dropped before the link sees
- * them (they never reach the store or move a cursor). A changeset's final ack carries a one-byte
+ * them (they never reach the store or move a cursor). A changeset's final ack carries a 9-byte
  * receipt ("durably applied" + the changeset's 8-byte payload hash, so an old ack replayed onto a
  * reused transfer id does not count), authenticated with the pair's MAC; only then does the sender move
  * that peer's acknowledged version vector to the changeset's `upto`.

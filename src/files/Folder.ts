@@ -6,11 +6,11 @@
  * "every file deleted" and send it to every station (Unison refuses a root whose marker is
  * missing for the same reason).
  */
-import { existsSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { makeError } from '../errors/RadiosyncError.js';
 import { FILES_ERRORS } from './errors.js';
-import { FOLDER_MARKER } from './ignoreRules.js';
+import { FOLDER_MARKER, TEMP_PREFIX } from './ignoreRules.js';
 
 export interface FolderConfig {
   /** Share name: same at every station that syncs this folder. 1–64 chars, no '/' or NUL. */
@@ -56,4 +56,20 @@ export function assertFolderMarker(folder: FolderConfig): void {
 export function initFolderMarker(folder: FolderConfig): void {
   const p = join(folder.root, FOLDER_MARKER);
   if (!existsSync(p)) writeFileSync(p, `radiosync folder: ${folder.share}\n`);
+}
+
+/**
+ * Whether the file system under `root` ignores case (FAT/exFAT, Windows, default macOS volumes):
+ * writes a lower-case probe file and looks for it in upper case. The probe is a radiosync temp file,
+ * so a crash leaves nothing that syncs.
+ */
+export function detectCaseInsensitive(root: string): boolean {
+  const name = `${TEMP_PREFIX}case-probe-${process.pid}`;
+  const probe = join(root, name);
+  writeFileSync(probe, '');
+  try {
+    return existsSync(join(root, name.toUpperCase()));
+  } finally {
+    unlinkSync(probe);
+  }
 }

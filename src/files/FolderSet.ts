@@ -14,7 +14,7 @@ import { ChunkIndex, VERSIONS_SHARE } from './ChunkIndex.js';
 import { FILES_ERRORS } from './errors.js';
 import type { ChunkerOptions } from './FastCdc.js';
 import { FilesDb } from './FilesDb.js';
-import { validateFolders, type FolderConfig } from './Folder.js';
+import { assertFolderMarker, detectCaseInsensitive, validateFolders, type FolderConfig } from './Folder.js';
 import { VERSIONS_KEEP_MS } from './limits.js';
 import { cleanTemps } from './safeWrite.js';
 import { scanFolder, type ScanResult } from './scanFolder.js';
@@ -30,8 +30,11 @@ export interface FolderSetOptions {
   now?: () => number;
   /** How long versions are kept (ms). Default VERSIONS_KEEP_MS (30 days). */
   versionsKeepMs?: number;
-  /** See ApplyContext.caseInsensitive. Default false. */
-  caseInsensitive?: boolean;
+  /**
+   * See ApplyContext.caseInsensitive. Default 'auto': probed once per folder at the first apply
+   * (detectCaseInsensitive), so a FAT stick is handled as case-insensitive.
+   */
+  caseInsensitive?: boolean | 'auto';
   chunker?: ChunkerOptions;
 }
 
@@ -63,13 +66,27 @@ export class FolderSet {
     return f;
   }
 
-  private ctx() {
+  private readonly caseCache = new Map<string, boolean>();
+
+  private caseInsensitiveFor(share: string): boolean {
+    const opt = this.opts.caseInsensitive ?? 'auto';
+    if (opt !== 'auto') return opt;
+    let v = this.caseCache.get(share);
+    if (v === undefined) {
+      assertFolderMarker(this.folder(share));
+      v = detectCaseInsensitive(this.folder(share).root);
+      this.caseCache.set(share, v);
+    }
+    return v;
+  }
+
+  private ctx(share?: string) {
     return {
       fdb: this.fdb,
       chunks: this.chunks,
       versions: this.versions,
       now: this.opts.now ?? Date.now,
-      caseInsensitive: this.opts.caseInsensitive ?? false,
+      caseInsensitive: share === undefined ? false : this.caseInsensitiveFor(share),
       ...(this.opts.chunker ? { chunker: this.opts.chunker } : {}),
     };
   }
@@ -81,7 +98,7 @@ export class FolderSet {
 
   /** Apply decided row states of one folder to disk. */
   apply(share: string, items: ApplyItem[]): Promise<ApplyReport> {
-    return applyEntries(this.folder(share), items, this.ctx());
+    return applyEntries(this.folder(share), items, this.ctx(share));
   }
 
   /**

@@ -2,7 +2,7 @@
 export { FILES_ERRORS, type FilesErrorCode } from './errors.js';
 export * from './limits.js';
 export { FolderSet, type FolderSetOptions } from './FolderSet.js';
-export { assertFolderMarker, initFolderMarker, validateFolders, MAX_SHARE_NAME, type FolderConfig } from './Folder.js';
+export { assertFolderMarker, detectCaseInsensitive, initFolderMarker, validateFolders, MAX_SHARE_NAME, type FolderConfig } from './Folder.js';
 export {
   FILES_TABLE, entryId, entryFields, changedFields, applyFields, sameEntry, sameContent, badPathReason,
   type EntryType, type FileEntry, type FileChange, type FileRowState,

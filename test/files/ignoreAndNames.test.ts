@@ -1,12 +1,12 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeIgnore } from '../../src/files/ignoreRules.js';
 import { conflictName, CONFLICT_RE, versionName, versionTime } from '../../src/files/conflictName.js';
 import { badPathReason } from '../../src/files/FileEntry.js';
 import { cleanupVersions, Versions } from '../../src/files/Versions.js';
-import { validateFolders } from '../../src/files/Folder.js';
+import { detectCaseInsensitive, validateFolders } from '../../src/files/Folder.js';
 import { cleanupTemp, makeStation, put, TestClock } from './helpers.js';
 
 after(cleanupTemp);
@@ -74,4 +74,12 @@ test('versions are kept and expire after the configured time', async () => {
   clock.advance(2 * 3_600_000);
   assert.equal(cleanupVersions(v, clock.now(), 3_600_000), 1);
   assert.deepEqual(v.list(), []);
+});
+
+test('case sensitivity of a folder is probed, leaving nothing behind', () => {
+  const clock = new TestClock();
+  const a = makeStation('N0AAA', clock);
+  const before = readdirSync(a.root);
+  assert.equal(detectCaseInsensitive(a.root), process.platform === 'darwin' || process.platform === 'win32');
+  assert.deepEqual(readdirSync(a.root), before);
 });

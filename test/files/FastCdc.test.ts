@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { chunkBytes, FastCdc } from '../../src/files/FastCdc.js';
+import { chunkBytes, FastCdc, GEAR } from '../../src/files/FastCdc.js';
 import { CDC_AVG_CHUNK, CDC_MAX_CHUNK, CDC_MIN_CHUNK } from '../../src/files/limits.js';
 import { hashChunk, toHex } from '../../src/files/chunkHash.js';
 import { bytes } from './helpers.js';
@@ -59,4 +59,16 @@ test('empty and tiny inputs', () => {
 test('rejects inconsistent sizes', () => {
   assert.throws(() => new FastCdc({ avg: 3000 }), RangeError);
   assert.throws(() => new FastCdc({ min: 8192, avg: 4096 }), RangeError);
+});
+
+test('golden cut points: the gear table and chunk boundaries are part of the wire format', () => {
+  // Changing the chunker changes every chunk id. If this fails, the change is a protocol change.
+  assert.equal(GEAR[0], -1570902869);
+  assert.equal(GEAR[255], 2127170637);
+  const chunks = chunkBytes(bytes(50_000, 1));
+  assert.deepEqual(
+    chunks.map((c) => c.length),
+    [2262, 2482, 847, 686, 3235, 2517, 691, 2188, 2061, 2345, 2367, 2353, 2920, 1269, 2261, 2161, 2505, 2999, 2619, 2465, 2453, 2642, 1672],
+  );
+  assert.equal(toHex(hashChunk(chunks[0]!)), '4f7ed6920954cb889df7d4c6d34d3166');
 });

@@ -14,20 +14,21 @@ export interface StoreContext {
   maxDriftMs: number;
   specs: Map<string, TableSpec>;
   resolvers: Record<string, ConflictResolver>;
-  /** Prepared statements, by SQL text. */
+  /** Prepared statements, by SQL text (plain and safe-integer ones apart, so the key is the text itself). */
   cache: Map<string, Database.Statement>;
+  safeCache?: Map<string, Database.Statement>;
   /** Clock and seq held in memory during one ingest (written back at its end), else undefined. */
   batch?: { hlc: Hlc; seq: number };
 }
 
 /** A cached prepared statement; `safe` returns integers as bigint (needed for HLCs). */
 export function stmt(ctx: StoreContext, sql: string, safe = false): Database.Statement {
-  const key = safe ? `S:${sql}` : sql;
-  let s = ctx.cache.get(key);
+  const cache = safe ? (ctx.safeCache ??= new Map()) : ctx.cache;
+  let s = cache.get(sql);
   if (s === undefined) {
     s = ctx.db.prepare(sql);
     if (safe && s.reader) s.safeIntegers(true);
-    ctx.cache.set(key, s);
+    cache.set(sql, s);
   }
   return s;
 }

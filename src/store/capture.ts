@@ -82,8 +82,9 @@ function appendLocal(
   id: Uint8Array,
   kind: RowChange['kind'],
   fields: Record<string, FieldValue>,
+  known?: ReturnType<typeof rowContext>,
 ): { seq: number; hlc: Hlc } {
-  const row = rowContext(ctx, spec.name, id);
+  const row = known ?? rowContext(ctx, spec.name, id);
   const tick = hlcTick(getHlc(ctx), ctx.clock.now());
   setHlc(ctx, tick);
   // A change must sort after everything it saw on this row, even if that came from a clock far
@@ -131,7 +132,8 @@ function emitUpsert(ctx: StoreContext, p: Pending, stats: CaptureStats): void {
   }
   const id = uuidToBytes(uuid, spec.uuidPrefix);
   // A row never sent before (it was excluded, or predates radiosync without a snapshot) goes whole.
-  if (p.cols !== 'all' && rowContext(ctx, spec.name, id).n === 0) p.cols = 'all';
+  const held = rowContext(ctx, spec.name, id);
+  if (p.cols !== 'all' && held.n === 0) p.cols = 'all';
   if (spec.deletedColumn !== null) {
     const del = Boolean(fromSqlite(row[spec.deletedColumn]));
     const flipped = p.cols === 'all' || p.cols.has(spec.deletedColumn);
@@ -153,7 +155,7 @@ function emitUpsert(ctx: StoreContext, p: Pending, stats: CaptureStats): void {
     fields[f] = v;
   }
   if (Object.keys(fields).length === 0 && p.cols !== 'all') return;
-  appendLocal(ctx, spec, id, 'upsert', fields);
+  appendLocal(ctx, spec, id, 'upsert', fields, held);
   stmt(ctx, 'DELETE FROM radiosync_tombstone WHERE tbl = ? AND id = ?').run(spec.name, Buffer.from(id));
   stats.changes++;
 }

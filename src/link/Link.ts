@@ -28,111 +28,37 @@ import { reedSolomonCodec } from '../fec/ReedSolomonCodec.js';
 import type { ErasureCodec } from '../fec/ErasureCodec.js';
 import { DEFAULT_MAX_DATA_SHARDS, planBlocks } from '../fec/blockPlan.js';
 import { Prng } from '../util/prng.js';
-import { encodeAckFrame, MAX_RECEIPT_BYTES, type AckFields, type AckFrame } from './ackFrame.js';
+import type { AckFrame } from './ackFrame.js';
 import { noAckAuthenticator, type AckAuthenticator } from './AckAuthenticator.js';
-import { MAX_GROUP_RECEIVERS, MAX_SHARD_BYTES, MAX_STATION_NAME_BYTES, MAX_TRANSFER_BYTES, type AnnounceFrame } from './announceFrame.js';
-import { CancelReason, encodeCancelFrame, type CancelFrame } from './controlFrames.js';
+import { MAX_GROUP_RECEIVERS, MAX_SHARD_BYTES, MAX_STATION_NAME_BYTES, MAX_TRANSFER_BYTES } from './announceFrame.js';
+import { CancelReason, encodeCancelFrame } from './controlFrames.js';
 import { decodeFrame } from './decodeFrame.js';
-import { dataHeaderLength, FrameType, linkError, type DataFrame } from './frameHeader.js';
-import { InboundTransfer } from './InboundTransfer.js';
-import { emptyLinkStats, type DeliverHandler, type InboundDelivery, type LinkEventMap, type LinkStats } from './linkEvents.js';
+import { dataHeaderLength, FrameType, linkError } from './frameHeader.js';
+import { Receiver } from './Receiver.js';
+export { ACK_COPIES_ON_LOSS, MAX_COMPLETED_OWED, MAX_IGNORED_TRANSFERS } from './Receiver.js';
+export * from './linkOptions.js';
+import {
+  DEFAULT_BACKOFF_BASE_MS,
+  DEFAULT_FRAME_BYTES,
+  DEFAULT_GROUP_ADDRESS,
+  DEFAULT_MAX_BACKOFF_MS,
+  DEFAULT_MAX_BURST_MS,
+  DEFAULT_MAX_RETRIES,
+  DEFAULT_STALLED_RETRY_MS,
+  MAX_BURST_FRAMES,
+  MAX_PENDING_CANCELS,
+  type EnqueueOptions,
+  type LinkOptions,
+  type OutgoingBurst,
+} from './linkOptions.js';
+import { emptyLinkStats, type LinkEventMap, type LinkStats } from './linkEvents.js';
 import { ackSlotMs, DEFAULT_TXDELAY_MS, DEFAULT_TXTAIL_MS, frameAirMs, keyUpMs, quietMs, SLOT_GUARD_MS, type RadioTiming } from './linkTiming.js';
 import { LossEstimator } from './LossEstimator.js';
 import { MemoryTransferQueue } from './MemoryTransferQueue.js';
 import { MAX_WINDOW_BLOCKS, OutboundTransfer, type Burst, type Frame, type TransferStats } from './OutboundTransfer.js';
-import { bytesSource, readAll, type PayloadSource } from './PayloadSource.js';
-import { hashEqual, payloadHash } from './payloadHash.js';
-import { MAX_INBOUND_TRANSFERS, type TransferQueue } from './TransferQueue.js';
-
-/** Default info-field bytes per frame (P): 256, the AX.25 N1 default most TNCs accept. */
-export const DEFAULT_FRAME_BYTES = 256;
-/** Most frames in one burst: 255 (the ack's "heard" counter is one byte). */
-export const MAX_BURST_FRAMES = 255;
-/**
- * Default longest burst: 60 s of airtime (≈ 30 frames of 256 bytes at 1200 bit/s, 255 at 9600).
- * Longer bursts save turnarounds but hold the channel and delay every ack and the other direction.
- */
-export const DEFAULT_MAX_BURST_MS = 60_000;
-/** Default silent rounds (no ack at all) before a transfer is parked: 6. */
-export const DEFAULT_MAX_RETRIES = 6;
-/** Default first back-off after a silent round: 2 s, doubling per retry. */
-export const DEFAULT_BACKOFF_BASE_MS = 2_000;
-/** Default longest back-off: 2 minutes. */
-export const DEFAULT_MAX_BACKOFF_MS = 120_000;
-/** Default time a parked transfer waits before trying again: 10 minutes. */
-export const DEFAULT_STALLED_RETRY_MS = 600_000;
-/** Default AX.25 destination of group transfers (receivers listen on it). */
-export const DEFAULT_GROUP_ADDRESS = 'RSYNC';
-/** CANCEL frames waiting to ride along with the next key-up: at most 16 (older ones dropped). */
-export const MAX_PENDING_CANCELS = 16;
-/** Transfer keys remembered as "not for us" (group announces without this station): 256. */
-export const MAX_IGNORED_TRANSFERS = 256;
-/**
- * Copies of each ack sent when the receiver has seen frames lost on the path: 2. A lost ack costs
- * the sender a timeout and a poll (several seconds); a second copy costs one short frame.
- */
-export const ACK_COPIES_ON_LOSS = 2;
-/** Completed transfers whose final ack is owed at once: 64. */
-export const MAX_COMPLETED_OWED = 64;
-
-export interface OutgoingBurst {
-  to: string;
-  frames: Uint8Array[];
-}
-
-export interface LinkOptions {
-  clock: Clock;
-  /** This station's name (its AX.25 callsign, e.g. "N0CALL-7"). */
-  station: string;
-  /** Bit rate on air, bit/s. */
-  bitrate: number;
-  /** Put frames on air. Calls made in one turn are one key-up. */
-  transmit: (burst: OutgoingBurst) => void;
-  codec?: ErasureCodec;
-  queue?: TransferQueue;
-  deliver?: DeliverHandler;
-  /** Info-field bytes per frame (P). Default DEFAULT_FRAME_BYTES. */
-  frameBytes?: number;
-  maxDataShards?: number;
-  windowBlocks?: number;
-  maxBurstMs?: number;
-  txDelayMs?: number;
-  txTailMs?: number;
-  groupAddress?: string;
-  maxRetries?: number;
-  backoffBaseMs?: number;
-  maxBackoffMs?: number;
-  stalledRetryMs?: number;
-  seed?: number | string;
-  authenticator?: AckAuthenticator;
-  /**
-   * True when the integration calls {@link Link.transmitDone} at the end of every key-up (e.g.
-   * from SimRadio.onIdle, or a TNC's TXBUF report). The link then waits for that signal instead of
-   * trusting its airtime estimate. Default false.
-   */
-  txDoneSignal?: boolean;
-  /**
-   * Asked before each data burst (never before acks, which are short and owed): `true` to go, or
-   * the clock time at which to ask again (a transmit window, airtime budget or duty cycle from
-   * src/schedule). Default: always true.
-   */
-  mayTransmit?: (to: string, now: number) => true | number;
-}
-
-export interface EnqueueOptions {
-  to: string[];
-  payload: Uint8Array | PayloadSource;
-  /** Higher goes first. Default 0. */
-  priority?: number;
-  /** Epoch ms (clock time) after which the transfer is dropped; undefined/null for never. */
-  expiresAt?: number | null;
-}
-
-interface Owed {
-  from: string;
-  id: number;
-  dueAt: number;
-}
+import { bytesSource } from './PayloadSource.js';
+import { payloadHash } from './payloadHash.js';
+import type { TransferQueue } from './TransferQueue.js';
 
 interface Awaiting {
   t: OutboundTransfer;
@@ -143,8 +69,6 @@ interface Awaiting {
   slots: number;
   deadline: number;
 }
-
-const keyOf = (from: string, id: number) => `${from}\u0000${id}`;
 
 type Listener<K extends keyof LinkEventMap> = (e: LinkEventMap[K]) => void;
 
@@ -162,7 +86,6 @@ export class Link {
   private readonly transmit: (b: OutgoingBurst) => void;
   private readonly codec: ErasureCodec;
   readonly queue: TransferQueue;
-  private readonly deliver: DeliverHandler | undefined;
   private readonly timing: RadioTiming;
   private readonly frameBytes: number;
   private readonly maxK: number;
@@ -181,12 +104,7 @@ export class Link {
   private readonly quietMs: number;
 
   private readonly outbound = new Map<number, OutboundTransfer>();
-  private readonly inbound = new Map<string, InboundTransfer>();
-  private readonly slotOf = new Map<string, { slot: number; of: number }>();
-  private readonly ignored = new Set<string>();
-  private readonly completedOwed = new Map<string, { from: string; id: number; heard: number; lossy: boolean }>();
-  private readonly pendingReceipt = new Set<string>();
-  private readonly owed = new Map<string, Owed>();
+  private readonly rx: Receiver;
   private readonly loss = new Map<string, LossEstimator>();
   private cancels: Array<{ to: string; id: number }> = [];
   private awaiting: Awaiting | undefined;
@@ -198,9 +116,6 @@ export class Link {
   private txDoneWired: boolean;
   private heardSinceTx = false;
   private backoffUntil = 0;
-  private slotsQuietUntil = 0;
-  /** When each station last ended a key-up (EOB or quiet timer). */
-  private readonly lastEobAt = new Map<string, number>();
   private yieldUntil = 0;
   private timer: { at: number; handle: Timer } | undefined;
   private closed = false;
@@ -215,7 +130,6 @@ export class Link {
     this.transmit = opts.transmit;
     this.codec = opts.codec ?? reedSolomonCodec();
     this.queue = opts.queue ?? new MemoryTransferQueue();
-    this.deliver = opts.deliver;
     this.timing = { bitrate: opts.bitrate, txDelayMs: opts.txDelayMs ?? DEFAULT_TXDELAY_MS, txTailMs: opts.txTailMs ?? DEFAULT_TXTAIL_MS };
     this.frameBytes = opts.frameBytes ?? DEFAULT_FRAME_BYTES;
     if (!Number.isInteger(this.frameBytes) || this.frameBytes < 16 || this.frameBytes > MAX_SHARD_BYTES + 8) badArg(`"frameBytes" must be an integer in [16, ${MAX_SHARD_BYTES + 8}]: ${this.frameBytes}`);
@@ -241,7 +155,21 @@ export class Link {
     for (const rec of this.queue.listOutbound()) {
       this.outbound.set(rec.id, new OutboundTransfer(rec, this.queue.outboundPayload(rec.id), this.codec, this.windowBlocks));
     }
-    for (const rec of this.queue.listInbound()) this.inbound.set(keyOf(rec.from, rec.id), new InboundTransfer(rec, this.queue, this.codec));
+    this.rx = new Receiver({
+      station: this.station,
+      clock: this.clock,
+      queue: this.queue,
+      codec: this.codec,
+      auth: this.auth,
+      deliver: opts.deliver,
+      slotMs: this.slotMs,
+      counters: this.counters,
+      onReceived: (d) => {
+        this.counters.received++;
+        this.emit('received', d);
+        this.wake(this.clock.now());
+      },
+    });
     if (this.outbound.size > 0) this.wake(this.clock.now());
   }
 
@@ -283,9 +211,7 @@ export class Link {
 
   /** Memory held for reception: partial transfers and buffered shards (for growth checks). */
   get bufferState(): { inbound: number; shards: number; owed: number; completedOwed: number; ignored: number } {
-    let shards = 0;
-    for (const it of this.inbound.values()) shards += it.bufferedShards;
-    return { inbound: this.inbound.size, shards, owed: this.owed.size, completedOwed: this.completedOwed.size, ignored: this.ignored.size };
+    return this.rx.bufferState;
   }
 
   /** Queue a payload for one station (unicast) or several (one group transmission). Returns its transfer id. */
@@ -345,23 +271,23 @@ export class Link {
     this.hearing = f.eob ? undefined : { from, lastAt: now };
     switch (f.type) {
       case FrameType.Data:
-        this.onData(from, f);
+        this.rx.onData(from, f);
         break;
       case FrameType.Announce:
-        this.onAnnounce(from, f);
+        this.rx.onAnnounce(from, f);
         break;
       case FrameType.Ack:
         this.onAck(from, f);
         break;
       case FrameType.Cancel:
-        this.onCancel(from, f);
+        this.rx.onCancel(from, f);
         break;
       case FrameType.Hello:
         this.emit('hello', { from, body: f.body });
         break;
     }
     if (f.eob) {
-      this.endOfTransmission(from);
+      this.rx.endOfTransmission(from);
       // A receiver we wait for ended a key-up of its own without answering us (it was sending when
       // our burst ended): give it a slot after this key-up before calling the round silent.
       const a = this.awaiting;
@@ -374,174 +300,6 @@ export class Link {
     this.closed = true;
     this.timer?.handle.cancel();
     this.timer = undefined;
-  }
-
-  // ------------------------------------------------------------------ receiving
-
-  private inboundFor(from: string, id: number): InboundTransfer | undefined {
-    const key = keyOf(from, id);
-    if (this.ignored.has(key)) return undefined;
-    let it = this.inbound.get(key);
-    if (it) return it;
-    if (this.inbound.size >= MAX_INBOUND_TRANSFERS) {
-      let oldest: InboundTransfer | undefined;
-      for (const x of this.inbound.values()) if (!oldest || x.rec.updatedAt < oldest.rec.updatedAt) oldest = x;
-      if (oldest) {
-        this.inbound.delete(keyOf(oldest.rec.from, oldest.rec.id));
-        this.queue.removeInbound(oldest.rec.from, oldest.rec.id);
-      }
-    }
-    const rec = { from, id, updatedAt: this.clock.now() };
-    this.queue.putInbound(rec);
-    it = new InboundTransfer(rec, this.queue, this.codec);
-    this.inbound.set(key, it);
-    return it;
-  }
-
-  private markCompletedWanted(from: string, id: number, lossy = false): void {
-    const key = keyOf(from, id);
-    const c = this.completedOwed.get(key);
-    if (c) {
-      c.heard++;
-      c.lossy ||= lossy;
-    } else {
-      if (this.completedOwed.size >= MAX_COMPLETED_OWED) this.completedOwed.delete(this.completedOwed.keys().next().value!);
-      this.completedOwed.set(key, { from, id, heard: 1, lossy });
-    }
-  }
-
-  private onData(from: string, f: DataFrame): void {
-    const key = keyOf(from, f.transferId);
-    if (this.ignored.has(key)) return;
-    if (!this.inbound.has(key) && !this.pendingReceipt.has(key) && this.queue.getCompleted(from, f.transferId)) {
-      this.counters.duplicateFrames++;
-      this.markCompletedWanted(from, f.transferId);
-      return;
-    }
-    const it = this.inboundFor(from, f.transferId);
-    if (!it) return;
-    const outcome = it.onData(f, this.clock.now());
-    if (outcome === 'bad') this.counters.badFrames++;
-    else if (outcome === 'duplicate') this.counters.duplicateFrames++;
-    else if (outcome === 'block-complete') this.tryComplete(it);
-  }
-
-  private onAnnounce(from: string, a: AnnounceFrame): void {
-    const key = keyOf(from, a.transferId);
-    if (a.receivers) {
-      const i = a.receivers.indexOf(this.station);
-      if (i < 0) {
-        this.ignore(key);
-        return;
-      }
-      this.ignored.delete(key);
-      const pend = a.receivers.map((_, j) => a.pending?.[j] ?? true);
-      if (!pend[i]) {
-        // the sender has our final ack: stay silent for this transfer (ack slots are for pending receivers)
-        this.slotOf.delete(key);
-        this.completedOwed.delete(key);
-        if (!this.inbound.has(key)) this.ignore(key);
-        return;
-      }
-      this.slotOf.set(key, { slot: pend.slice(0, i).filter(Boolean).length, of: pend.filter(Boolean).length });
-    } else {
-      this.slotOf.delete(key);
-    }
-    if (!this.inbound.has(key)) {
-      if (this.pendingReceipt.has(key)) return;
-      const c = this.queue.getCompleted(from, a.transferId);
-      if (c && hashEqual(c.hash, a.hash)) {
-        this.markCompletedWanted(from, a.transferId);
-        return;
-      }
-    }
-    const it = this.inboundFor(from, a.transferId);
-    if (!it) return;
-    it.onAnnounce(a, this.clock.now());
-    if (a.eob) it.ackWanted = true;
-    this.tryComplete(it);
-  }
-
-  private ignore(key: string): void {
-    if (this.ignored.size >= MAX_IGNORED_TRANSFERS) this.ignored.delete(this.ignored.values().next().value!);
-    this.ignored.add(key);
-    const it = this.inbound.get(key);
-    if (it) {
-      this.inbound.delete(key);
-      this.queue.removeInbound(it.rec.from, it.rec.id);
-    }
-  }
-
-  private onCancel(from: string, c: CancelFrame): void {
-    const key = keyOf(from, c.transferId);
-    const it = this.inbound.get(key);
-    if (it) {
-      this.inbound.delete(key);
-      this.queue.removeInbound(from, c.transferId);
-    }
-    this.owed.delete(key);
-    this.slotOf.delete(key);
-  }
-
-  private tryComplete(it: InboundTransfer): void {
-    const key = keyOf(it.rec.from, it.rec.id);
-    if (this.pendingReceipt.has(key)) return;
-    const res = it.checkComplete();
-    if (res === 'mismatch') {
-      it.ackWanted = true;
-      return;
-    }
-    if (res !== 'ok') return;
-    const source = this.queue.inboundPayload(it.rec.from, it.rec.id);
-    const delivery: InboundDelivery = { from: it.rec.from, transferId: it.rec.id, size: source.size, source, bytes: () => readAll(source) };
-    const heard = it.heardSinceAck;
-    this.pendingReceipt.add(key);
-    const finish = (receipt: Uint8Array | undefined) => {
-      if (receipt && receipt.length > MAX_RECEIPT_BYTES) receipt = undefined;
-      this.queue.putCompleted({ from: it.rec.from, id: it.rec.id, hash: it.rec.hash!, ...(receipt ? { receipt } : {}), completedAt: this.clock.now() });
-      this.queue.removeInbound(it.rec.from, it.rec.id);
-      this.inbound.delete(key);
-      this.pendingReceipt.delete(key);
-      this.markCompletedWanted(it.rec.from, it.rec.id, it.lossSeen);
-      const c = this.completedOwed.get(key);
-      if (c) c.heard += heard;
-      this.counters.received++;
-      this.emit('received', delivery);
-      this.wake(this.clock.now());
-    };
-    const fail = () => {
-      // The application could not apply it: keep the data, no completion ack; retried on the next frame.
-      this.pendingReceipt.delete(key);
-    };
-    try {
-      const r = this.deliver ? this.deliver(delivery) : undefined;
-      if (r instanceof Promise) r.then(finish, fail);
-      else finish(r);
-    } catch {
-      fail();
-    }
-  }
-
-  /** The station `from` ended a key-up: owe acks for what we heard from it. */
-  private endOfTransmission(from: string, endedAt: number = this.clock.now()): void {
-    const now = endedAt;
-    this.lastEobAt.set(from, now);
-    if (this.lastEobAt.size > MAX_IGNORED_TRANSFERS) this.lastEobAt.delete(this.lastEobAt.keys().next().value!);
-    let groupSlots = 0;
-    const owe = (key: string, id: number) => {
-      const s = this.slotOf.get(key);
-      if (s) groupSlots = Math.max(groupSlots, s.of);
-      this.owed.set(key, { from, id, dueAt: now + (s ? s.slot * this.slotMs : 0) });
-    };
-    for (const [key, it] of this.inbound) {
-      if (it.rec.from !== from || this.pendingReceipt.has(key)) continue;
-      if (it.heardSinceAck > 0 || it.ackWanted) {
-        if (it.rec.receivers && !this.slotOf.has(key)) continue; // group member that missed every announce: no slot yet
-        owe(key, it.rec.id);
-      }
-    }
-    for (const [key, c] of this.completedOwed) if (c.from === from) owe(key, c.id);
-    if (groupSlots > 1) this.slotsQuietUntil = Math.max(this.slotsQuietUntil, now + groupSlots * this.slotMs);
   }
 
   // ------------------------------------------------------------------ sending
@@ -657,39 +415,13 @@ export class Link {
     if (t.group) return false;
     const peer = t.rec.to[0]!;
     if (!(this.station > peer)) return false;
-    const eob = this.lastEobAt.get(peer);
+    const eob = this.rx.lastEobAt.get(peer);
     // long enough for the peer's access, TXDELAY and first frame to reach us
     const window = this.slotMs + frameAirMs(this.frameBytes, this.timing.bitrate);
     if (eob === undefined || now >= eob + window) return false;
-    for (const it of this.inbound.values()) {
-      if (it.rec.from === peer && !this.pendingReceipt.has(keyOf(peer, it.rec.id))) {
-        this.yieldUntil = eob + window;
-        return true;
-      }
-    }
-    return false;
-  }
-
-  private ackFrame(o: Owed): { frame: Frame; copies: number } | undefined {
-    const key = keyOf(o.from, o.id);
-    let fields: AckFields | undefined;
-    let lossy = false;
-    const it = this.inbound.get(key);
-    const c = this.completedOwed.get(key);
-    if (c) {
-      this.completedOwed.delete(key);
-      lossy = c.lossy;
-      const done = this.queue.getCompleted(o.from, o.id);
-      if (!done) return undefined;
-      fields = { eob: false, transferId: o.id, known: true, complete: true, hashMismatch: false, rejected: false, heard: c.heard, base: 0, needs: [], ...(done.receipt ? { receipt: done.receipt } : {}) };
-    } else if (it) {
-      fields = it.buildAck();
-      lossy = it.lossSeen;
-    }
-    if (!fields) return undefined;
-    const f = fields;
-    const sign = this.auth.enabled ? (b: Uint8Array) => this.auth.sign(o.from, b) : undefined;
-    return { frame: (eob) => encodeAckFrame({ ...f, eob }, sign), copies: lossy ? ACK_COPIES_ON_LOSS : 1 };
+    if (!this.rx.receivingFrom(peer)) return false;
+    this.yieldUntil = eob + window;
+    return true;
   }
 
   /** Decide what (if anything) to put on air now, and when to look again. */
@@ -699,7 +431,7 @@ export class Link {
     if (this.hearing && now >= this.hearing.lastAt + this.quietMs) {
       const { from, lastAt } = this.hearing;
       this.hearing = undefined;
-      this.endOfTransmission(from, lastAt);
+      this.rx.endOfTransmission(from, lastAt);
     }
     if (this.hearing) return this.schedule(now);
     if (now < this.txEndAt) return this.schedule(now);
@@ -711,25 +443,18 @@ export class Link {
     if (this.awaiting && (this.awaiting.waiting.size === 0 || now >= this.awaiting.deadline)) this.finishRound(now);
 
     const items: Array<{ to: string; frame: Frame; length: number }> = [];
-    let laterAcks = false;
     let acksOwedSent = 0;
-    for (const [key, o] of [...this.owed]) {
-      if (this.pendingReceipt.has(key)) continue;
-      if (o.dueAt > now) {
-        laterAcks = true;
-        continue;
-      }
-      this.owed.delete(key);
-      const ack = this.ackFrame(o);
-      if (!ack) continue;
-      // copies: identical but for EOB, which only the last frame of the key-up carries
-      for (let i = 0; i < ack.copies; i++) items.push({ to: o.from, frame: ack.frame, length: ack.frame(false).length });
+    const due = this.rx.takeDueAcks(now);
+    const laterAcks = due.later;
+    for (const ack of due.acks) {
+      // copies: identical but for EOB, which only the trailing copies of the key-up carry
+      for (let i = 0; i < ack.copies; i++) items.push({ to: ack.to, frame: ack.frame, length: ack.frame(false).length });
       acksOwedSent++;
     }
     const acks = items.length;
     let burst: Burst | undefined;
     let t: OutboundTransfer | undefined;
-    if (!this.awaiting && !laterAcks && now >= this.slotsQuietUntil && now >= this.backoffUntil) {
+    if (!this.awaiting && !laterAcks && now >= this.rx.slotsQuietUntil && now >= this.backoffUntil) {
       t = this.pick(now);
       if (t && acks === 0 && this.shouldYield(t, now)) t = undefined;
       if (t && this.mayTransmit) {
@@ -811,13 +536,14 @@ export class Link {
     if (this.hearing) consider(this.hearing.lastAt + this.quietMs);
     consider(this.txEndAt);
     if (this.awaiting) consider(this.awaiting.deadline);
-    for (const o of this.owed.values()) consider(o.dueAt);
+    const due = this.rx.nextDue();
+    if (due !== undefined) consider(due);
     const work = this.outbound.size > 0;
     if (work) {
       consider(this.gateUntil);
       consider(this.yieldUntil);
       consider(this.backoffUntil);
-      consider(this.slotsQuietUntil);
+      consider(this.rx.slotsQuietUntil);
       for (const t of this.outbound.values()) {
         consider(t.stalledUntil);
         if (t.rec.expiresAt !== null) consider(t.rec.expiresAt);

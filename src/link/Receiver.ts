@@ -1,0 +1,296 @@
+/**
+ * The receiving half of a {@link Link}: inbound transfers, group slots, completed-transfer memory
+ * and the acks this station owes. It reacts to DATA, ANNOUNCE and CANCEL frames and to the end of
+ * another station's key-up; the Link asks it which acks are due when it takes its turn.
+ */
+import type { Clock } from '../clock/Clock.js';
+import type { ErasureCodec } from '../fec/ErasureCodec.js';
+import { encodeAckFrame, MAX_RECEIPT_BYTES, type AckFields } from './ackFrame.js';
+import type { AckAuthenticator } from './AckAuthenticator.js';
+import type { AnnounceFrame } from './announceFrame.js';
+import type { CancelFrame } from './controlFrames.js';
+import type { DataFrame } from './frameHeader.js';
+import { InboundTransfer } from './InboundTransfer.js';
+import type { DeliverHandler, InboundDelivery, LinkStats } from './linkEvents.js';
+import type { Frame } from './OutboundTransfer.js';
+import { readAll } from './PayloadSource.js';
+import { hashEqual } from './payloadHash.js';
+import { MAX_INBOUND_TRANSFERS, type TransferQueue } from './TransferQueue.js';
+
+/** Transfer keys remembered as "not for us" (group announces without this station): 256. */
+export const MAX_IGNORED_TRANSFERS = 256;
+/** Completed transfers whose final ack is owed at once: 64. */
+export const MAX_COMPLETED_OWED = 64;
+/**
+ * Copies of each ack sent when the receiver has seen frames lost on the path: 2. A lost ack costs
+ * the sender a timeout and a poll (several seconds); a second copy costs one short frame.
+ */
+export const ACK_COPIES_ON_LOSS = 2;
+
+export const keyOf = (from: string, id: number) => `${from}\u0000${id}`;
+
+interface Owed {
+  from: string;
+  id: number;
+  dueAt: number;
+}
+
+export interface ReceiverContext {
+  station: string;
+  clock: Clock;
+  queue: TransferQueue;
+  codec: ErasureCodec;
+  auth: AckAuthenticator;
+  deliver: DeliverHandler | undefined;
+  /** Length of one ack slot (ms). */
+  slotMs: number;
+  counters: LinkStats;
+  /** A transfer was delivered to the application (its final ack is now owed). */
+  onReceived(d: InboundDelivery): void;
+}
+
+export interface DueAck {
+  to: string;
+  frame: Frame;
+  copies: number;
+}
+
+export class Receiver {
+  readonly inbound = new Map<string, InboundTransfer>();
+  private readonly slotOf = new Map<string, { slot: number; of: number }>();
+  private readonly ignored = new Set<string>();
+  private readonly completedOwed = new Map<string, { from: string; id: number; heard: number; lossy: boolean }>();
+  private readonly pendingReceipt = new Set<string>();
+  private readonly owed = new Map<string, Owed>();
+  /** When each station last ended a key-up (EOB or quiet timer). */
+  readonly lastEobAt = new Map<string, number>();
+  /** Until then other receivers' ack slots (of a group burst we heard) are running. */
+  slotsQuietUntil = 0;
+
+  constructor(private readonly ctx: ReceiverContext) {
+    for (const rec of ctx.queue.listInbound()) this.inbound.set(keyOf(rec.from, rec.id), new InboundTransfer(rec, ctx.queue, ctx.codec));
+  }
+
+  get bufferState(): { inbound: number; shards: number; owed: number; completedOwed: number; ignored: number } {
+    let shards = 0;
+    for (const it of this.inbound.values()) shards += it.bufferedShards;
+    return { inbound: this.inbound.size, shards, owed: this.owed.size, completedOwed: this.completedOwed.size, ignored: this.ignored.size };
+  }
+
+  /** Earliest due time of an owed ack, if any. */
+  nextDue(): number | undefined {
+    let at: number | undefined;
+    for (const o of this.owed.values()) if (at === undefined || o.dueAt < at) at = o.dueAt;
+    return at;
+  }
+
+  /** Whether we are receiving a transfer from `peer` (still incomplete or awaiting its receipt). */
+  receivingFrom(peer: string): boolean {
+    for (const it of this.inbound.values()) if (it.rec.from === peer && !this.pendingReceipt.has(keyOf(peer, it.rec.id))) return true;
+    return false;
+  }
+
+  /** The acks due now (removed from the owed set); `later` tells whether some are still to come. */
+  takeDueAcks(now: number): { acks: DueAck[]; later: boolean } {
+    const acks: DueAck[] = [];
+    let later = false;
+    for (const [key, o] of [...this.owed]) {
+      if (this.pendingReceipt.has(key)) continue;
+      if (o.dueAt > now) {
+        later = true;
+        continue;
+      }
+      this.owed.delete(key);
+      const ack = this.ackFrame(o);
+      if (ack) acks.push({ to: o.from, ...ack });
+    }
+    return { acks, later };
+  }
+
+  private inboundFor(from: string, id: number): InboundTransfer | undefined {
+    const key = keyOf(from, id);
+    if (this.ignored.has(key)) return undefined;
+    let it = this.inbound.get(key);
+    if (it) return it;
+    if (this.inbound.size >= MAX_INBOUND_TRANSFERS) {
+      let oldest: InboundTransfer | undefined;
+      for (const x of this.inbound.values()) if (!oldest || x.rec.updatedAt < oldest.rec.updatedAt) oldest = x;
+      if (oldest) {
+        this.inbound.delete(keyOf(oldest.rec.from, oldest.rec.id));
+        this.ctx.queue.removeInbound(oldest.rec.from, oldest.rec.id);
+      }
+    }
+    const rec = { from, id, updatedAt: this.ctx.clock.now() };
+    this.ctx.queue.putInbound(rec);
+    it = new InboundTransfer(rec, this.ctx.queue, this.ctx.codec);
+    this.inbound.set(key, it);
+    return it;
+  }
+
+  private markCompletedWanted(from: string, id: number, lossy = false): void {
+    const key = keyOf(from, id);
+    const c = this.completedOwed.get(key);
+    if (c) {
+      c.heard++;
+      c.lossy ||= lossy;
+    } else {
+      if (this.completedOwed.size >= MAX_COMPLETED_OWED) this.completedOwed.delete(this.completedOwed.keys().next().value!);
+      this.completedOwed.set(key, { from, id, heard: 1, lossy });
+    }
+  }
+
+  onData(from: string, f: DataFrame): void {
+    const key = keyOf(from, f.transferId);
+    if (this.ignored.has(key)) return;
+    if (!this.inbound.has(key) && !this.pendingReceipt.has(key) && this.ctx.queue.getCompleted(from, f.transferId)) {
+      this.ctx.counters.duplicateFrames++;
+      this.markCompletedWanted(from, f.transferId);
+      return;
+    }
+    const it = this.inboundFor(from, f.transferId);
+    if (!it) return;
+    const outcome = it.onData(f, this.ctx.clock.now());
+    if (outcome === 'bad') this.ctx.counters.badFrames++;
+    else if (outcome === 'duplicate') this.ctx.counters.duplicateFrames++;
+    else if (outcome === 'block-complete') this.tryComplete(it);
+  }
+
+  onAnnounce(from: string, a: AnnounceFrame): void {
+    const key = keyOf(from, a.transferId);
+    if (a.receivers) {
+      const i = a.receivers.indexOf(this.ctx.station);
+      if (i < 0) {
+        this.ignore(key);
+        return;
+      }
+      this.ignored.delete(key);
+      const pend = a.receivers.map((_, j) => a.pending?.[j] ?? true);
+      if (!pend[i]) {
+        // the sender has our final ack: stay silent for this transfer (ack slots are for pending receivers)
+        this.slotOf.delete(key);
+        this.completedOwed.delete(key);
+        if (!this.inbound.has(key)) this.ignore(key);
+        return;
+      }
+      this.slotOf.set(key, { slot: pend.slice(0, i).filter(Boolean).length, of: pend.filter(Boolean).length });
+    } else {
+      this.slotOf.delete(key);
+    }
+    if (!this.inbound.has(key)) {
+      if (this.pendingReceipt.has(key)) return;
+      const c = this.ctx.queue.getCompleted(from, a.transferId);
+      if (c && hashEqual(c.hash, a.hash)) {
+        this.markCompletedWanted(from, a.transferId);
+        return;
+      }
+    }
+    const it = this.inboundFor(from, a.transferId);
+    if (!it) return;
+    it.onAnnounce(a, this.ctx.clock.now());
+    if (a.eob) it.ackWanted = true;
+    this.tryComplete(it);
+  }
+
+  private ignore(key: string): void {
+    if (this.ignored.size >= MAX_IGNORED_TRANSFERS) this.ignored.delete(this.ignored.values().next().value!);
+    this.ignored.add(key);
+    const it = this.inbound.get(key);
+    if (it) {
+      this.inbound.delete(key);
+      this.ctx.queue.removeInbound(it.rec.from, it.rec.id);
+    }
+  }
+
+  onCancel(from: string, c: CancelFrame): void {
+    const key = keyOf(from, c.transferId);
+    const it = this.inbound.get(key);
+    if (it) {
+      this.inbound.delete(key);
+      this.ctx.queue.removeInbound(from, c.transferId);
+    }
+    this.owed.delete(key);
+    this.slotOf.delete(key);
+  }
+
+  private tryComplete(it: InboundTransfer): void {
+    const key = keyOf(it.rec.from, it.rec.id);
+    if (this.pendingReceipt.has(key)) return;
+    const res = it.checkComplete();
+    if (res === 'mismatch') {
+      it.ackWanted = true;
+      return;
+    }
+    if (res !== 'ok') return;
+    const source = this.ctx.queue.inboundPayload(it.rec.from, it.rec.id);
+    const delivery: InboundDelivery = { from: it.rec.from, transferId: it.rec.id, size: source.size, source, bytes: () => readAll(source) };
+    const heard = it.heardSinceAck;
+    this.pendingReceipt.add(key);
+    const finish = (receipt: Uint8Array | undefined) => {
+      if (receipt && receipt.length > MAX_RECEIPT_BYTES) receipt = undefined;
+      this.ctx.queue.putCompleted({ from: it.rec.from, id: it.rec.id, hash: it.rec.hash!, ...(receipt ? { receipt } : {}), completedAt: this.ctx.clock.now() });
+      this.ctx.queue.removeInbound(it.rec.from, it.rec.id);
+      this.inbound.delete(key);
+      this.pendingReceipt.delete(key);
+      this.markCompletedWanted(it.rec.from, it.rec.id, it.lossSeen);
+      const c = this.completedOwed.get(key);
+      if (c) c.heard += heard;
+      this.ctx.counters.received++;
+      this.ctx.onReceived(delivery);
+    };
+    const fail = () => {
+      // The application could not apply it: keep the data, no completion ack; retried on the next frame.
+      this.pendingReceipt.delete(key);
+    };
+    try {
+      const r = this.ctx.deliver ? this.ctx.deliver(delivery) : undefined;
+      if (r instanceof Promise) r.then(finish, fail);
+      else finish(r);
+    } catch {
+      fail();
+    }
+  }
+
+  /** The station `from` ended a key-up: owe acks for what we heard from it. */
+  endOfTransmission(from: string, endedAt: number = this.ctx.clock.now()): void {
+    const now = endedAt;
+    this.lastEobAt.set(from, now);
+    if (this.lastEobAt.size > MAX_IGNORED_TRANSFERS) this.lastEobAt.delete(this.lastEobAt.keys().next().value!);
+    let groupSlots = 0;
+    const owe = (key: string, id: number) => {
+      const s = this.slotOf.get(key);
+      if (s) groupSlots = Math.max(groupSlots, s.of);
+      this.owed.set(key, { from, id, dueAt: now + (s ? s.slot * this.ctx.slotMs : 0) });
+    };
+    for (const [key, it] of this.inbound) {
+      if (it.rec.from !== from || this.pendingReceipt.has(key)) continue;
+      if (it.heardSinceAck > 0 || it.ackWanted) {
+        if (it.rec.receivers && !this.slotOf.has(key)) continue; // group member that missed every announce: no slot yet
+        owe(key, it.rec.id);
+      }
+    }
+    for (const [key, c] of this.completedOwed) if (c.from === from) owe(key, c.id);
+    if (groupSlots > 1) this.slotsQuietUntil = Math.max(this.slotsQuietUntil, now + groupSlots * this.ctx.slotMs);
+  }
+
+  private ackFrame(o: Owed): { frame: Frame; copies: number } | undefined {
+    const key = keyOf(o.from, o.id);
+    let fields: AckFields | undefined;
+    let lossy = false;
+    const it = this.inbound.get(key);
+    const c = this.completedOwed.get(key);
+    if (c) {
+      this.completedOwed.delete(key);
+      lossy = c.lossy;
+      const done = this.ctx.queue.getCompleted(o.from, o.id);
+      if (!done) return undefined;
+      fields = { eob: false, transferId: o.id, known: true, complete: true, hashMismatch: false, rejected: false, heard: c.heard, base: 0, needs: [], ...(done.receipt ? { receipt: done.receipt } : {}) };
+    } else if (it) {
+      fields = it.buildAck();
+      lossy = it.lossSeen;
+    }
+    if (!fields) return undefined;
+    const f = fields;
+    const sign = this.ctx.auth.enabled ? (b: Uint8Array) => this.ctx.auth.sign(o.from, b) : undefined;
+    return { frame: (eob) => encodeAckFrame({ ...f, eob }, sign), copies: lossy ? ACK_COPIES_ON_LOSS : 1 };
+  }
+}

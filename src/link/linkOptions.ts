@@ -1,0 +1,85 @@
+/**
+ * Options, defaults and bounds of {@link Link} (src/link/Link.ts). Every default is a named
+ * constant with its reason.
+ */
+import type { Clock } from '../clock/Clock.js';
+import type { ErasureCodec } from '../fec/ErasureCodec.js';
+import type { AckAuthenticator } from './AckAuthenticator.js';
+import type { DeliverHandler } from './linkEvents.js';
+import type { PayloadSource } from './PayloadSource.js';
+import type { TransferQueue } from './TransferQueue.js';
+
+/** Default info-field bytes per frame (P): 256, the AX.25 N1 default most TNCs accept. */
+export const DEFAULT_FRAME_BYTES = 256;
+/** Most frames in one burst: 255 (the ack's "heard" counter is one byte). */
+export const MAX_BURST_FRAMES = 255;
+/**
+ * Default longest burst: 60 s of airtime (≈ 30 frames of 256 bytes at 1200 bit/s, 255 at 9600).
+ * Longer bursts save turnarounds but hold the channel and delay every ack and the other direction.
+ */
+export const DEFAULT_MAX_BURST_MS = 60_000;
+/** Default silent rounds (no ack at all) before a transfer is parked: 6. */
+export const DEFAULT_MAX_RETRIES = 6;
+/** Default first back-off after a silent round: 2 s, doubling per retry. */
+export const DEFAULT_BACKOFF_BASE_MS = 2_000;
+/** Default longest back-off: 2 minutes. */
+export const DEFAULT_MAX_BACKOFF_MS = 120_000;
+/** Default time a parked transfer waits before trying again: 10 minutes. */
+export const DEFAULT_STALLED_RETRY_MS = 600_000;
+/** Default AX.25 destination of group transfers (receivers listen on it). */
+export const DEFAULT_GROUP_ADDRESS = 'RSYNC';
+/** CANCEL frames waiting to ride along with the next key-up: at most 16 (older ones dropped). */
+export const MAX_PENDING_CANCELS = 16;
+
+export interface OutgoingBurst {
+  to: string;
+  frames: Uint8Array[];
+}
+
+export interface LinkOptions {
+  clock: Clock;
+  /** This station's name (its AX.25 callsign, e.g. "N0CALL-7"). */
+  station: string;
+  /** Bit rate on air, bit/s. */
+  bitrate: number;
+  /** Put frames on air. Calls made in one turn are one key-up. */
+  transmit: (burst: OutgoingBurst) => void;
+  codec?: ErasureCodec;
+  queue?: TransferQueue;
+  deliver?: DeliverHandler;
+  /** Info-field bytes per frame (P). Default DEFAULT_FRAME_BYTES. */
+  frameBytes?: number;
+  maxDataShards?: number;
+  windowBlocks?: number;
+  maxBurstMs?: number;
+  txDelayMs?: number;
+  txTailMs?: number;
+  groupAddress?: string;
+  maxRetries?: number;
+  backoffBaseMs?: number;
+  maxBackoffMs?: number;
+  stalledRetryMs?: number;
+  seed?: number | string;
+  authenticator?: AckAuthenticator;
+  /**
+   * True when the integration calls {@link Link.transmitDone} at the end of every key-up (e.g.
+   * from SimRadio.onIdle, or a TNC's TXBUF report). The link then waits for that signal instead of
+   * trusting its airtime estimate. Default false.
+   */
+  txDoneSignal?: boolean;
+  /**
+   * Asked before each data burst (never before acks, which are short and owed): `true` to go, or
+   * the clock time at which to ask again (a transmit window, airtime budget or duty cycle from
+   * src/schedule). Default: always true.
+   */
+  mayTransmit?: (to: string, now: number) => true | number;
+}
+
+export interface EnqueueOptions {
+  to: string[];
+  payload: Uint8Array | PayloadSource;
+  /** Higher goes first. Default 0. */
+  priority?: number;
+  /** Epoch ms (clock time) after which the transfer is dropped; undefined/null for never. */
+  expiresAt?: number | null;
+}

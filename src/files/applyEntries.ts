@@ -178,21 +178,21 @@ export async function applyEntries(folder: FolderConfig, items: ApplyItem[], ctx
   };
 
   /** The data-chunk refs of a file entry, or a deferral/rejection. */
-  const leavesOf = (entry: FileEntry): ChunkRef[] | undefined => {
+  const leavesOf = (entry: FileEntry, sink?: ApplyProblem[]): ChunkRef[] | undefined => {
     const ex = expandChunkList(entry.chunks, (h) => ctx.chunks.read(h));
     if (!ex.ok) {
-      if (ex.error) problem(report.rejected, entry.path, 'RS_ERR_FILES_BAD_CHUNK_LIST', ex.error.message);
-      else problem(report.deferred, entry.path, 'RS_ERR_FILES_CHUNK_MISSING', `${ex.missing.length} list chunks missing`, ex.missing);
+      if (ex.error) problem(sink ?? report.rejected, entry.path, 'RS_ERR_FILES_BAD_CHUNK_LIST', ex.error.message);
+      else problem(sink ?? report.deferred, entry.path, 'RS_ERR_FILES_CHUNK_MISSING', `${ex.missing.length} list chunks missing`, ex.missing);
       return undefined;
     }
     const size = ex.leaves.reduce((s, r) => s + r.length, 0);
     if (size !== entry.size) {
-      problem(report.rejected, entry.path, 'RS_ERR_FILES_BAD_CHUNK_LIST', `chunks add up to ${size}, entry says ${entry.size}`);
+      problem(sink ?? report.rejected, entry.path, 'RS_ERR_FILES_BAD_CHUNK_LIST', `chunks add up to ${size}, entry says ${entry.size}`);
       return undefined;
     }
     const missing = ex.leaves.filter((r) => !ctx.chunks.has(r.hash)).map((r) => r.hash);
     if (missing.length > 0) {
-      problem(report.deferred, entry.path, 'RS_ERR_FILES_CHUNK_MISSING', `${missing.length} chunks missing`, missing);
+      problem(sink ?? report.deferred, entry.path, 'RS_ERR_FILES_CHUNK_MISSING', `${missing.length} chunks missing`, missing);
       return undefined;
     }
     return ex.leaves;
@@ -202,21 +202,28 @@ export async function applyEntries(folder: FolderConfig, items: ApplyItem[], ctx
     for (const r of leaves) yield ctx.chunks.read(r.hash);
   }
 
-  /** Write a conflict copy of a losing version (never replaces anything). */
-  const writeConflictCopy = async (loser: FileRowState): Promise<void> => {
+  /**
+   * Write a conflict copy of a losing version (never replaces anything). False if it cannot be
+   * written yet (chunks missing): then the winner must not replace the loser either.
+   */
+  const writeConflictCopy = async (loser: FileRowState, winnerPath: string): Promise<boolean> => {
     const e = loser.entry;
-    if (loser.deleted || e.type !== 'file') return;
+    if (loser.deleted || e.type !== 'file') return true;
     const path = conflictName(e.path, Number(loser.hlc >> 16n), loser.origin);
     const abs = join(root, path);
-    const leaves = leavesOf({ ...e, path });
-    if (!leaves) return;
-    const st = tryLstat(abs);
-    if (st) {
+    if (tryLstat(abs)) {
       report.conflictCopies.push(path); // made already (here or by a peer)
-      return;
+      return true;
+    }
+    const sink: ApplyProblem[] = [];
+    const leaves = leavesOf({ ...e, path }, sink);
+    if (!leaves) {
+      for (const p of sink) report[p.code === 'RS_ERR_FILES_BAD_CHUNK_LIST' ? 'rejected' : 'deferred'].push({ ...p, path: winnerPath });
+      return sink.every((p) => p.code === 'RS_ERR_FILES_BAD_CHUNK_LIST'); // a corrupt loser cannot block the winner
     }
     const r = await safeWriteFile(abs, source(leaves), { mode: e.mode, mtime: e.mtime, check: () => tryLstat(abs) === undefined });
     if (r === 'written') report.conflictCopies.push(path);
+    return r !== 'source-failed';
   };
 
   for (const it of valid) {
@@ -235,7 +242,9 @@ export async function applyEntries(folder: FolderConfig, items: ApplyItem[], ctx
         report.caseCollisions.push(entry.path);
         continue;
       }
-      for (const l of it.losers ?? []) await writeConflictCopy(l);
+      let copiesDone = true;
+      for (const l of it.losers ?? []) copiesDone = (await writeConflictCopy(l, entry.path)) && copiesDone;
+      if (!copiesDone) continue; // deferred: retried when the loser's chunks arrive
       const st = tryLstat(abs);
       if (entry.type === 'dir') {
         if (st && !st.isDirectory()) {

@@ -271,3 +271,27 @@ test('cleanup drops received chunks that written files hold; the station still s
   await syncOnce(b.replica, c.replica);
   assert.deepEqual(readFileSync(join(c.root, 'photo.bin')), Buffer.from(data));
 });
+
+test('a losing version whose chunks have not arrived holds back the winner until they do (no silent loss)', async () => {
+  const clock = new TestClock();
+  const a = makeStation('N0AAA', clock);
+  const b = makeStation('N0BBB', clock);
+  put(a.root, 'n.txt', 'base');
+  await both(a, b);
+  put(a.root, 'n.txt', 'A edit, loses on HLC');
+  await a.replica.scan();
+  clock.advance(1000);
+  put(b.root, 'n.txt', 'B edit, wins');
+  await b.replica.scan();
+  const bundle = a.replica.bundleFor('N0BBB');
+  const stripped = { ...bundle, chunks: [] };
+  const first = await b.replica.receive(stripped);
+  assert.deepEqual(first.report.deferred.map((d) => [d.path, d.code]), [['n.txt', 'RS_ERR_FILES_CHUNK_MISSING']]);
+  assert.equal(first.report.conflictCopies.length, 0);
+  a.replica.onAck(first.ack);
+  for (let i = 0; i < 3; i++) await both(a, b);
+  assert.deepEqual(snapshot(a.root), snapshot(b.root));
+  const names = readdirSync(b.root).filter((n) => CONFLICT_RE.test(n));
+  assert.equal(names.length, 1);
+  assert.equal(readFileSync(join(b.root, names[0]!), 'utf8'), 'A edit, loses on HLC');
+});

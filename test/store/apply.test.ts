@@ -124,6 +124,36 @@ test('delete vs concurrent edit: the edit wins everywhere, in either order, and 
   closeAll([a!, b!, c!]);
 });
 
+test('a peer back from a long absence: stale copies stay deleted, its own concurrent edits win', () => {
+  const [a, b, c] = pair(['A1', 'B2', 'C3']);
+  const uuids = (
+    a.app
+      .prepare('SELECT uuid FROM person WHERE id NOT IN (SELECT requester_id FROM supply_request WHERE requester_id IS NOT NULL) ORDER BY id LIMIT 3')
+      .all() as Array<{ uuid: string }>
+  ).map((r) => r.uuid);
+  // C goes away. Meanwhile A deletes three people and B edits many others, over many syncs.
+  for (const u of uuids) a.app.prepare('DELETE FROM person WHERE uuid = ?').run(u);
+  for (let round = 0; round < 5; round++) {
+    a.clock.advance(86_400_000);
+    b.clock.advance(86_400_000);
+    b.app.prepare('UPDATE person SET age = age + 1 WHERE id BETWEEN 100 AND 120').run();
+    syncOnce(a, b);
+    syncOnce(b, a);
+  }
+  // While away, C edited one of the deleted people (it never saw the delete).
+  c.app.prepare(`UPDATE person SET notes = 'seen alive at C' WHERE uuid = ?`).run(uuids[1]);
+  syncOnce(c, a);
+  syncOnce(a, c);
+  syncOnce(a, b);
+  for (const s of [a, b, c]) {
+    const alive = uuids.map((u) => get(s, 'SELECT count(*) AS n FROM person WHERE uuid = ?', u)['n']);
+    assert.deepEqual(alive, [0, 1, 0], s.name);
+  }
+  assertSameTables(a, c);
+  assertSameTables(a, b);
+  closeAll([a, b, c]);
+});
+
 test('a deleted parent: the child reference becomes NULL at every station', () => {
   const [a, b] = pair();
   a.app.prepare(`INSERT INTO person(uuid, first_name) VALUES ('e0000000-0000-4000-8000-000000000001', 'Short-lived')`).run();

@@ -295,3 +295,20 @@ test('a losing version whose chunks have not arrived holds back the winner until
   assert.equal(names.length, 1);
   assert.equal(readFileSync(join(b.root, names[0]!), 'utf8'), 'A edit, loses on HLC');
 });
+
+test('a rename plus an edit at one station, concurrent with an edit of the old path at another: nothing lost', async () => {
+  const clock = new TestClock();
+  const a = makeStation('N0AAA', clock);
+  const b = makeStation('N0BBB', clock);
+  put(a.root, 'plan.txt', 'v1');
+  await both(a, b);
+  renameSync(join(a.root, 'plan.txt'), join(a.root, 'plan-final.txt'));
+  put(a.root, 'plan-final.txt', 'v2 renamed and edited at A');
+  await a.replica.scan();
+  put(b.root, 'plan.txt', 'v2 edited at B');
+  await b.replica.scan();
+  for (let i = 0; i < 3; i++) await both(a, b);
+  assert.deepEqual(snapshot(a.root), snapshot(b.root));
+  assert.equal(readFileSync(join(a.root, 'plan.txt'), 'utf8'), 'v2 edited at B', 'the edit beats the rename\'s delete');
+  assert.equal(readFileSync(join(a.root, 'plan-final.txt'), 'utf8'), 'v2 renamed and edited at A');
+});

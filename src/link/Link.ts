@@ -343,7 +343,9 @@ export class Link {
     } else if (result === 'rejected') {
       this.emit('failed', { transferId: t.rec.id, to: from, error: linkError('RS_ERR_LINK_REJECTED', `${from} refused transfer ${t.rec.id}`), queued: false });
     } else if (result === 'mismatch') {
-      this.emit('failed', { transferId: t.rec.id, to: from, error: linkError('RS_ERR_LINK_HASH_MISMATCH', `${from} reassembled transfer ${t.rec.id} with a wrong hash; resending`), queued: true });
+      const dropped = r.rejected;
+      const msg = dropped ? 'again; giving up on this receiver' : 'resending';
+      this.emit('failed', { transferId: t.rec.id, to: from, error: linkError('RS_ERR_LINK_HASH_MISMATCH', `${from} reassembled transfer ${t.rec.id} with a wrong hash; ${msg}`), queued: !dropped });
     }
     if (t.finished) this.retire(t);
   }

@@ -45,6 +45,8 @@ export interface ReceiverState {
   observedSeq: number;
   /** Consecutive rounds without an ack from this receiver. */
   misses: number;
+  /** Reassemblies this receiver reported with a wrong hash. */
+  mismatches: number;
   rejected: boolean;
 }
 
@@ -52,6 +54,11 @@ export type Frame = (eob: boolean) => Uint8Array;
 
 /** Bursts remembered per transfer to place acks in time: 32 (an ack older than that is ignored for counting). */
 export const MAX_BURST_HISTORY = 32;
+/**
+ * Wrong-hash reassemblies tolerated per receiver: 2. One can be a corrupted frame that passed the
+ * FCS; a second means the payload source changed under us or a bug: the receiver is dropped.
+ */
+export const MAX_HASH_MISMATCHES = 2;
 
 interface BurstRecord {
   seq: number;
@@ -98,7 +105,7 @@ export class OutboundTransfer {
     this.plan = planFromGeometry(rec.size, rec.shardSize, rec.k);
     this.nextShard = new Map(rec.nextShard);
     for (const p of rec.receivers) {
-      this.receivers.set(p.station, { progress: p, needs: new Map(), coveredSeq: -1, observedSeq: -1, misses: 0, rejected: false });
+      this.receivers.set(p.station, { progress: p, needs: new Map(), coveredSeq: -1, observedSeq: -1, misses: 0, mismatches: 0, rejected: false });
     }
     this.needPoll = this.nextShard.size > 0 && this.pending().length > 0;
   }
@@ -318,6 +325,7 @@ export class OutboundTransfer {
       return 'rejected';
     }
     if (ack.hashMismatch) {
+      if (++r.mismatches >= MAX_HASH_MISMATCHES) r.rejected = true;
       r.progress.completeBlocks = emptyBitmap(this.plan.blockCount);
       r.progress.known = false;
       r.needs.clear();

@@ -172,3 +172,59 @@ test('mayTransmit gates data bursts (not acks) until the time it returns', async
   assert.deepEqual(b.received[0]!.bytes, payload);
   assert.ok(asked.length >= 2 && asked.every((t) => t === 'N0BBB'));
 });
+
+test('acks are authenticated when an AckAuthenticator is set; forged acks are ignored', async () => {
+  const tag = (peer: string, bytes: Uint8Array) => {
+    let h = 0x811c9dc5;
+    for (const b of [...new TextEncoder().encode(peer), ...bytes]) h = Math.imul(h ^ b, 0x01000193) >>> 0;
+    return Uint8Array.of(h >>> 24, (h >>> 16) & 0xff, (h >>> 8) & 0xff, h & 0xff, 1, 2, 3, 4);
+  };
+  // the tag binds the ack to the pair: the sender verifies with the receiver's name
+  const auth = (self: string) => ({
+    enabled: true,
+    sign: (_peer: string, bytes: Uint8Array) => tag(self, bytes),
+    verify: (peer: string, bytes: Uint8Array, t: Uint8Array) => Buffer.from(tag(peer, bytes)).equals(Buffer.from(t)),
+  });
+  const net = makeNet({ bitrate: 1200, loss: 0.1, seed: 13 });
+  const a = net.add('N0AAA', { authenticator: auth('N0AAA') });
+  const b = net.add('N0BBB', { authenticator: auth('N0BBB') });
+  const payload = payloadOf(5000, 13);
+  a.link.enqueue({ to: ['N0BBB'], payload });
+  await net.run(() => a.delivered.length > 0);
+  assert.deepEqual(b.received[0]!.bytes, payload);
+  assert.ok(net.channel.log.filter((e) => e.from === 'N0BBB').every((e) => (e.frame[0]! & 0x02) !== 0), 'every ack carries AUTH');
+  // a station that signs with the wrong key is not believed
+  const net2 = makeNet({ bitrate: 1200, loss: 0, seed: 14 });
+  const a2 = net2.add('N0AAA', { authenticator: auth('N0AAA'), maxRetries: 1 });
+  net2.add('N0BBB', { authenticator: auth('N0EVIL') });
+  a2.link.enqueue({ to: ['N0BBB'], payload: payloadOf(500) });
+  await net2.run(() => a2.failed.length > 0, 60 * 60_000);
+  assert.equal(a2.delivered.length, 0);
+  assert.ok(a2.link.stats.authFailures > 0);
+  assert.equal(a2.failed[0]!.error.code, 'RS_ERR_LINK_GAVE_UP');
+});
+
+test('bad arguments fail at once with typed errors; a payload over MAX_TRANSFER_BYTES is refused without reading it', () => {
+  const net = makeNet({ bitrate: 1200 });
+  const a = net.add('N0AAA');
+  const huge = { size: 200 * 1024 * 1024, read: () => assert.fail('must not read') };
+  assert.throws(() => a.link.enqueue({ to: ['N0BBB'], payload: huge }), (e: Error & { code?: string }) => e.code === 'RS_ERR_LINK_TOO_LARGE');
+  assert.throws(() => a.link.enqueue({ to: [], payload: new Uint8Array(1) }), (e: Error & { code?: string }) => e.code === 'RS_ERR_LINK_BAD_ARGUMENT');
+  assert.throws(() => a.link.enqueue({ to: ['N0AAA'], payload: new Uint8Array(1) }), (e: Error & { code?: string }) => e.code === 'RS_ERR_LINK_BAD_ARGUMENT');
+});
+
+test('a payload source that changes under the sender is caught by the hash, and the receiver is dropped after 2 tries', async () => {
+  const net = makeNet({ bitrate: 9600, loss: 0, seed: 15 });
+  const a = net.add('N0AAA');
+  const b = net.add('N0BBB');
+  let reads = 0;
+  const base = payloadOf(3000, 15);
+  // the first full read (hashing) sees `base`; block reads afterwards see a flipped byte
+  const source = { size: base.length, read: (o: number, n: number) => (reads++ === 0 ? base.subarray(o, o + n) : base.slice(o, o + n).map((x, i) => (i === 0 ? x ^ 1 : x))) };
+  a.link.enqueue({ to: ['N0BBB'], payload: source });
+  await net.run(() => a.failed.some((f) => !f.queued), 6 * 3_600_000);
+  assert.equal(b.received.length, 0, 'never delivered corrupted data');
+  const codes = a.failed.map((f) => [f.error.code, f.queued]);
+  assert.deepEqual(codes, [['RS_ERR_LINK_HASH_MISMATCH', true], ['RS_ERR_LINK_HASH_MISMATCH', false]]);
+  assert.deepEqual(a.link.pendingOutbound(), []);
+});

@@ -38,6 +38,8 @@ export interface ScanStats {
   skippedUnchanged: number;
   unstable: number;
   ignored: number;
+  /** Directories that could not be read (their entries are kept, not deleted). */
+  unreadable: number;
 }
 
 export interface ScanResult {
@@ -96,7 +98,7 @@ export async function scanFolder(folder: FolderConfig, ctx: ScanContext): Promis
   const seen = new Set<string>();
   const changes: FileChange[] = [];
   const paths: string[] = [];
-  const stats: ScanStats = { entries: 0, hashedFiles: 0, hashedBytes: 0, skippedUnchanged: 0, unstable: 0, ignored: 0 };
+  const stats: ScanStats = { entries: 0, hashedFiles: 0, hashedBytes: 0, skippedUnchanged: 0, unstable: 0, ignored: 0, unreadable: 0 };
   let pending: Array<() => void> = [];
   const flush = (): void => {
     const work = pending;
@@ -126,7 +128,13 @@ export async function scanFolder(folder: FolderConfig, ctx: ScanContext): Promis
     let names: string[];
     try {
       names = readdirSync(abs);
-    } catch {
+    } catch (e) {
+      // Unreadable (EACCES, EIO, a pulled stick): keep what was there, never report it deleted.
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') {
+        const prefix = rel === '' ? '' : `${rel}/`;
+        for (const p of prev.keys()) if (p.startsWith(prefix)) seen.add(p);
+        stats.unreadable++;
+      }
       return;
     }
     names.sort();
@@ -176,6 +184,10 @@ export async function scanFolder(folder: FolderConfig, ctx: ScanContext): Promis
     }
   };
   await walk('');
+  // The folder may have gone away during the walk (a stick pulled mid-scan): check again before
+  // turning anything missing into deletes.
+  flush();
+  assertFolderMarker(folder);
   for (const [path, row] of prev) {
     if (seen.has(path)) continue;
     changes.push({ table: FILES_TABLE, id: entryId(share, path), kind: 'delete', fields: {} });

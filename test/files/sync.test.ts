@@ -312,3 +312,18 @@ test('a rename plus an edit at one station, concurrent with an edit of the old p
   assert.equal(readFileSync(join(a.root, 'plan.txt'), 'utf8'), 'v2 edited at B', 'the edit beats the rename\'s delete');
   assert.equal(readFileSync(join(a.root, 'plan-final.txt'), 'utf8'), 'v2 renamed and edited at A');
 });
+
+test('a folder that disappears in the middle of a scan records no deletes', async () => {
+  const clock = new TestClock();
+  const a = makeStation('N0AAA', clock);
+  put(a.root, 'b-notes/keep.txt', 'precious');
+  put(a.root, 'c.txt', 'precious too');
+  await a.replica.scan();
+  put(a.root, 'a-big.bin', bytes(1 << 20, 4)); // hashed asynchronously: the scan yields here
+  const scanning = a.replica.scan();
+  rmSync(a.root, { recursive: true }); // the stick is pulled mid-scan
+  mkdirSync(a.root);
+  await assert.rejects(scanning, { code: 'RS_ERR_FOLDER_MARKER_MISSING' });
+  assert.ok(!a.replica.bundleFor('N0BBB').rows.some((r) => r.version.deleted), 'no deletes recorded');
+  assert.equal(a.set.fdb.loadScan('ops').has('c.txt'), true, 'scan state keeps the files');
+});

@@ -167,6 +167,7 @@ export class FolderReplica {
       items.push({ winner: this.asState(id, merged), losers: needsConflictCopy(winner, loser) ? [this.asState(id, loser)] : [] });
     }
     const report = await this.set.apply(this.share, items);
+    const incoming = new Map(bundle.rows.map((r) => [toHex(r.id), r.version]));
     const notApplied = new Set(report.deferred.map((d) => d.path));
     for (const it of items) {
       const key = toHex(it.winner.id);
@@ -177,7 +178,7 @@ export class FolderReplica {
       if (!v.deleted && v.entry.type === 'file') {
         const hashes = allChunkHashes(this.set.chunks, v.entry.chunks);
         held.push(...hashes);
-        if (v === bundle.rows.find((r) => toHex(r.id) === key)?.version) senderHas.push(...hashes);
+        if (v === incoming.get(key)) senderHas.push(...hashes);
       }
     }
     this.set.chunks.markPeerHas(bundle.from, senderHas);

@@ -141,7 +141,9 @@ export function localVv(ctx: StoreContext): VersionVector {
 
 /** Run `fn` with the capture triggers silenced (radiosync's own writes to application tables). */
 export function silently<T>(ctx: StoreContext, fn: () => T): T {
-  stmt(ctx, 'UPDATE radiosync_state SET applying = 1').run();
+  if (stmt(ctx, 'UPDATE radiosync_state SET applying = 1').run().changes === 0) {
+    stmt(ctx, 'INSERT INTO radiosync_state(applying) VALUES (1)').run(); // someone removed the flag row
+  }
   try {
     return fn();
   } finally {

@@ -52,7 +52,8 @@ CREATE TABLE IF NOT EXISTS radiosync_conflict(
   detected_at INTEGER NOT NULL, UNIQUE(tbl, id, field, loser_origin, loser_seq));
 `;
 
-const SILENT = `(SELECT applying FROM radiosync_state) = 0`;
+/** Trigger guard: capture unless radiosync itself is writing (a missing flag row still captures). */
+const SILENT = `IFNULL((SELECT max(applying) FROM radiosync_state), 0) = 0`;
 
 function lit(s: string): string {
   return `'${s.replace(/'/g, "''")}'`;

@@ -11,6 +11,7 @@ import type Database from 'better-sqlite3';
 import { makeError } from '../errors/RadiosyncError.js';
 import { applyEntries, type ApplyItem, type ApplyReport } from './applyEntries.js';
 import { ChunkIndex, VERSIONS_SHARE } from './ChunkIndex.js';
+import { diagApply, diagScan } from './diagnostics.js';
 import { FILES_ERRORS } from './errors.js';
 import type { ChunkerOptions } from './FastCdc.js';
 import { FilesDb } from './FilesDb.js';
@@ -92,13 +93,22 @@ export class FolderSet {
   }
 
   /** Incremental scan of one folder: the local changes to record. */
-  scan(share: string): Promise<ScanResult> {
-    return scanFolder(this.folder(share), this.ctx());
+  async scan(share: string): Promise<ScanResult> {
+    const r = await scanFolder(this.folder(share), this.ctx());
+    if (diagScan.hasSubscribers) diagScan.publish({ share, stats: r.stats, changes: r.changes.length });
+    return r;
   }
 
   /** Apply decided row states of one folder to disk. */
-  apply(share: string, items: ApplyItem[]): Promise<ApplyReport> {
-    return applyEntries(this.folder(share), items, this.ctx(share));
+  async apply(share: string, items: ApplyItem[]): Promise<ApplyReport> {
+    const r = await applyEntries(this.folder(share), items, this.ctx(share));
+    if (diagApply.hasSubscribers) {
+      diagApply.publish({
+        share, written: r.written.length, deleted: r.deleted.length, conflictCopies: r.conflictCopies.length,
+        deferred: r.deferred.length, rejected: r.rejected.length,
+      });
+    }
+    return r;
   }
 
   /**

@@ -18,6 +18,7 @@
 import { lstatSync, mkdirSync, readdirSync, readlinkSync, rmdirSync, symlinkSync, renameSync, unlinkSync, chmodSync, type Stats } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { makeError } from '../errors/RadiosyncError.js';
+import { diagConflict } from './diagnostics.js';
 import { FILES_ERRORS, type FilesErrorCode } from './errors.js';
 import { assertFolderMarker, type FolderConfig } from './Folder.js';
 import { expandChunkList, type ChunkRef } from './ChunkList.js';
@@ -222,7 +223,10 @@ export async function applyEntries(folder: FolderConfig, items: ApplyItem[], ctx
       return sink.every((p) => p.code === 'RS_ERR_FILES_BAD_CHUNK_LIST'); // a corrupt loser cannot block the winner
     }
     const r = await safeWriteFile(abs, source(leaves), { mode: e.mode, mtime: e.mtime, check: () => tryLstat(abs) === undefined });
-    if (r === 'written') report.conflictCopies.push(path);
+    if (r === 'written') {
+      report.conflictCopies.push(path);
+      if (diagConflict.hasSubscribers) diagConflict.publish({ share, path: winnerPath, copy: path });
+    }
     return r !== 'source-failed';
   };
 

@@ -26,3 +26,4 @@ export {
   FolderReplica, syncOnce, compareVv, mergeVv,
   type FilesBundle, type FilesAck, type ReplicaVersion, type FolderReplicaOptions,
 } from './FolderReplica.js';
+export { FILES_DIAGNOSTICS } from './diagnostics.js';

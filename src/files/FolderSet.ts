@@ -111,6 +111,11 @@ export class FolderSet {
     return r;
   }
 
+  /** Close the chunk store (the station database belongs to the caller). */
+  close(): void {
+    this.chunks.close();
+  }
+
   /**
    * Startup/housekeeping: remove crash-left temp files and expired versions, and drop chunks from
    * the chunk store that local files already hold.

@@ -47,6 +47,7 @@ import {
   DEFAULT_STALLED_RETRY_MS,
   MAX_BURST_FRAMES,
   MAX_PENDING_CANCELS,
+  MAX_PEER_ESTIMATES,
   type EnqueueOptions,
   type LinkOptions,
   type OutgoingBurst,
@@ -308,6 +309,7 @@ export class Link {
     let l = this.loss.get(station);
     if (!l) {
       l = new LossEstimator();
+      if (this.loss.size >= MAX_PEER_ESTIMATES) this.loss.delete(this.loss.keys().next().value!);
       this.loss.set(station, l);
     }
     return l;

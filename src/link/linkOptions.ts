@@ -31,6 +31,9 @@ export const DEFAULT_GROUP_ADDRESS = 'RSYNC';
 /** CANCEL frames waiting to ride along with the next key-up: at most 16 (older ones dropped). */
 export const MAX_PENDING_CANCELS = 16;
 
+/** Peers whose loss estimate is kept: 256 (the oldest is forgotten beyond it). */
+export const MAX_PEER_ESTIMATES = 256;
+
 export interface OutgoingBurst {
   to: string;
   frames: Uint8Array[];

@@ -24,3 +24,4 @@ export { sendSession, receiveSession, syncSession, type SessionResult, type Sess
 export { openAir, transportFromConfig, type Air } from './sync/openAir.js';
 export type { TransportSpec } from './transport/openTransport.js';
 export { Daemon, startDaemon, type DaemonOptions, type DaemonEvent, type DaemonHandle, type KeyUpRecord } from './sync/daemon.js';
+export { openStationQueue } from './sync/stationQueue.js';

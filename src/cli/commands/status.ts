@@ -1,6 +1,6 @@
 /** `status`: the queue, the budget, the next window, the peers, recent sessions. */
 import type { Command } from 'commander';
-import { Station, stationStatus } from '../../index.js';
+import { Station, stationStatus, openStationQueue } from '../../index.js';
 import { printResult } from '../output.js';
 import { defaultHome, HOME_HELP } from '../options.js';
 
@@ -17,7 +17,9 @@ export function registerStatusCommand(program: Command): void {
     .action((o: { home: string; json?: boolean }) => {
       const st = Station.open(o.home);
       try {
-        const s = stationStatus(st);
+        const queue = openStationQueue(st);
+        const s = stationStatus(st, queue);
+        queue.close();
         const t = (ms: number | null) => (ms === null ? '-' : new Date(ms).toISOString().replace('T', ' ').slice(0, 16) + 'Z');
         const dur = (ms: number) => (ms < 90_000 ? `${Math.round(ms / 1000)} s` : ms < 5_400_000 ? `${Math.round(ms / 60_000)} min` : `${(ms / 3_600_000).toFixed(1)} h`);
         printResult(

@@ -31,7 +31,7 @@ import { Prng } from '../util/prng.js';
 import type { AckFrame } from './ackFrame.js';
 import { noAckAuthenticator, type AckAuthenticator } from './AckAuthenticator.js';
 import { MAX_GROUP_RECEIVERS, MAX_SHARD_BYTES, MAX_STATION_NAME_BYTES, MAX_TRANSFER_BYTES } from './announceFrame.js';
-import { CancelReason, encodeCancelFrame } from './controlFrames.js';
+import { CancelReason, encodeCancelFrame, encodeHelloFrame, MAX_HELLO_BYTES } from './controlFrames.js';
 import { decodeFrame } from './decodeFrame.js';
 import { dataHeaderLength, FrameType, linkError } from './frameHeader.js';
 import { Receiver } from './Receiver.js';
@@ -108,6 +108,7 @@ export class Link {
   private readonly rx: Receiver;
   private readonly loss = new Map<string, LossEstimator>();
   private cancels: Array<{ to: string; id: number }> = [];
+  private hello: { to: string; body: Uint8Array } | undefined;
   private awaiting: Awaiting | undefined;
   private hearing: { from: string; lastAt: number } | undefined;
   private txEndAt = 0;
@@ -297,6 +298,17 @@ export class Link {
     this.turn();
   }
 
+  /**
+   * Send a HELLO (beacon) at the next turn — on its own key-up if nothing else is due. `body` is
+   * opaque to the link (≤ MAX_HELLO_BYTES); listeners get it as the `hello` event.
+   */
+  beacon(body: Uint8Array, to: string = this.groupAddress): void {
+    if (body.length > MAX_HELLO_BYTES) throw linkError('RS_ERR_LINK_TOO_LARGE', `HELLO body of ${body.length} bytes exceeds MAX_HELLO_BYTES (${MAX_HELLO_BYTES})`);
+    if (!validStation(to)) badArg(`"to" is not a valid station: ${to}`);
+    this.hello = { to, body: body.slice() };
+    this.wake(this.clock.now());
+  }
+
   close(): void {
     this.closed = true;
     this.timer?.handle.cancel();
@@ -474,10 +486,17 @@ export class Link {
         burst.frames.forEach((frame, i) => items.push({ to, frame, length: burst!.lengths[i]! }));
       }
     }
+    let before = acks;
+    if (this.hello) {
+      const h = this.hello;
+      this.hello = undefined;
+      before++;
+      items.unshift({ to: h.to, frame: (eob) => encodeHelloFrame({ eob, body: h.body }), length: 1 + h.body.length });
+    }
     if (items.length > 0) {
       for (const c of this.cancels.splice(0)) {
         const frame: Frame = (eob) => encodeCancelFrame({ eob, transferId: c.id, reason: CancelReason.Expired });
-        items.splice(acks, 0, { to: c.to, frame, length: 4 });
+        items.splice(before, 0, { to: c.to, frame, length: 4 });
       }
       this.send(items, now);
       this.counters.acksSent += acksOwedSent;

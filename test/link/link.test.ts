@@ -228,3 +228,15 @@ test('a payload source that changes under the sender is caught by the hash, and 
   assert.deepEqual(codes, [['RS_ERR_LINK_HASH_MISMATCH', true], ['RS_ERR_LINK_HASH_MISMATCH', false]]);
   assert.deepEqual(a.link.pendingOutbound(), []);
 });
+
+test('a HELLO beacon reaches the other stations as a hello event', async () => {
+  const net = makeNet({ bitrate: 1200, loss: 0, seed: 16 });
+  const a = net.add('N0AAA');
+  const b = net.add('N0BBB');
+  const heard: Array<{ from: string; body: Uint8Array }> = [];
+  b.link.on('hello', (h) => heard.push(h));
+  a.link.beacon(Uint8Array.of(1, 2, 3));
+  await net.run(() => heard.length > 0, 60_000);
+  assert.deepEqual(heard, [{ from: 'N0AAA', body: Uint8Array.of(1, 2, 3) }]);
+  assert.throws(() => a.link.beacon(new Uint8Array(65)), (e: Error & { code?: string }) => e.code === 'RS_ERR_LINK_TOO_LARGE');
+});

@@ -1,0 +1,323 @@
+/**
+ * The sending half of a {@link Link}: the outbound transfers, per-peer loss estimates, the round
+ * in progress (which receivers must still answer, by when), back-off, parking, expiry and the
+ * choice of the next burst. The Link decides *when* a turn happens; the Sender decides what data
+ * goes into it and what an ack means.
+ */
+import type { Clock } from '../clock/Clock.js';
+import type { ErasureCodec } from '../fec/ErasureCodec.js';
+import { planBlocks } from '../fec/blockPlan.js';
+import type { Prng } from '../util/prng.js';
+import type { AckFrame } from './ackFrame.js';
+import type { AckAuthenticator } from './AckAuthenticator.js';
+import { MAX_TRANSFER_BYTES } from './announceFrame.js';
+import { dataHeaderLength, linkError } from './frameHeader.js';
+import type { LinkEventMap, LinkStats } from './linkEvents.js';
+import { frameAirMs, SLOT_GUARD_MS, type RadioTiming } from './linkTiming.js';
+import { MAX_PEER_ESTIMATES, MAX_PENDING_CANCELS } from './linkOptions.js';
+import { LossEstimator } from './LossEstimator.js';
+import { OutboundTransfer, type Burst, type TransferStats } from './OutboundTransfer.js';
+import type { PayloadSource } from './PayloadSource.js';
+import { payloadHash } from './payloadHash.js';
+import type { Receiver } from './Receiver.js';
+import type { TransferQueue } from './TransferQueue.js';
+
+export interface SenderContext {
+  station: string;
+  clock: Clock;
+  queue: TransferQueue;
+  codec: ErasureCodec;
+  auth: AckAuthenticator;
+  rx: Receiver;
+  rng: Prng;
+  timing: RadioTiming;
+  groupAddress: string;
+  frameBytes: number;
+  maxK: number;
+  windowBlocks: number;
+  /** Most frames in one key-up. */
+  burstFrames: number;
+  slotMs: number;
+  maxRetries: number;
+  backoffBaseMs: number;
+  maxBackoffMs: number;
+  stalledRetryMs: number;
+  mayTransmit: ((to: string, now: number) => true | number) | undefined;
+  counters: LinkStats;
+  emit<K extends keyof LinkEventMap>(event: K, e: LinkEventMap[K]): void;
+}
+
+interface Awaiting {
+  t: OutboundTransfer;
+  waiting: Set<string>;
+  acked: Set<string>;
+  /** An ack for an earlier burst arrived: the receiver is alive, so a silent round is not an outage. */
+  heardOlder: boolean;
+  slots: number;
+  deadline: number;
+}
+
+export interface PlannedBurst {
+  t: OutboundTransfer;
+  burst: Burst;
+  to: string;
+}
+
+export class Sender {
+  private readonly outbound = new Map<number, OutboundTransfer>();
+  private readonly loss = new Map<string, LossEstimator>();
+  private cancels: Array<{ to: string; id: number }> = [];
+  private awaiting: Awaiting | undefined;
+  private backoffUntil = 0;
+  private yieldUntil = 0;
+  private gateUntil = 0;
+
+  constructor(private readonly ctx: SenderContext) {
+    // Resume whatever the queue holds (after a restart).
+    for (const rec of ctx.queue.listOutbound()) {
+      this.outbound.set(rec.id, new OutboundTransfer(rec, ctx.queue.outboundPayload(rec.id), ctx.codec, ctx.windowBlocks));
+    }
+  }
+
+  get hasWork(): boolean {
+    return this.outbound.size > 0;
+  }
+
+  /** Waiting for the acks of a burst we sent. */
+  get isAwaiting(): boolean {
+    return this.awaiting !== undefined;
+  }
+
+  transferStats(id: number): TransferStats | undefined {
+    const t = this.outbound.get(id);
+    return t ? { ...t.stats } : undefined;
+  }
+
+  pendingOutbound(): Array<{ id: number; pending: string[]; blocksAcked: number; blockCount: number; priority: number }> {
+    return [...this.outbound.values()].map((t) => ({
+      id: t.rec.id,
+      pending: t.pending().map((r) => r.progress.station),
+      blocksAcked: t.blocksCompleteForAll(),
+      blockCount: t.plan.blockCount,
+      priority: t.rec.priority,
+    }));
+  }
+
+  /** Plan and store a new transfer (validated by the Link). */
+  add(to: string[], source: PayloadSource, priority: number, expiresAt: number | null): number {
+    const { frameBytes, maxK } = this.ctx;
+    if (source.size > MAX_TRANSFER_BYTES) throw linkError('RS_ERR_LINK_TOO_LARGE', `payload of ${source.size} bytes exceeds MAX_TRANSFER_BYTES (${MAX_TRANSFER_BYTES})`, { size: source.size });
+    // the shard size must leave room for the DATA header of the highest block index
+    let shardSize = frameBytes - dataHeaderLength(0);
+    let plan = planBlocks(source.size, shardSize, maxK);
+    for (let i = 0; i < 3; i++) {
+      const s = frameBytes - dataHeaderLength(Math.max(0, plan.blockCount - 1));
+      if (s === shardSize) break;
+      shardSize = s;
+      plan = planBlocks(source.size, shardSize, maxK);
+    }
+    const rec = this.ctx.queue.addOutbound({ to, priority, expiresAt, createdAt: this.ctx.clock.now(), size: source.size, shardSize, k: plan.k, hash: payloadHash(source) }, source);
+    this.outbound.set(rec.id, new OutboundTransfer(rec, this.ctx.queue.outboundPayload(rec.id), this.ctx.codec, this.ctx.windowBlocks));
+    return rec.id;
+  }
+
+  private lossOf(station: string): LossEstimator {
+    let l = this.loss.get(station);
+    if (!l) {
+      l = new LossEstimator();
+      if (this.loss.size >= MAX_PEER_ESTIMATES) this.loss.delete(this.loss.keys().next().value!);
+      this.loss.set(station, l);
+    }
+    return l;
+  }
+
+  /** Any frame from `from`: a parked transfer to it may try again. */
+  heard(from: string, now: number): void {
+    for (const t of this.outbound.values()) if (t.stalledUntil > now && t.rec.to.includes(from)) t.stalledUntil = 0;
+  }
+
+  /** `from` ended a key-up of its own without answering us: give it a slot after it before calling the round silent. */
+  peerKeyUpEnded(from: string, now: number): void {
+    const a = this.awaiting;
+    if (a && a.waiting.has(from)) a.deadline = Math.max(a.deadline, now + a.slots * this.ctx.slotMs + SLOT_GUARD_MS);
+  }
+
+  /** Our key-up ended at `now`. */
+  transmitted(now: number): void {
+    if (this.awaiting) this.awaiting.deadline = now + this.awaiting.slots * this.ctx.slotMs + SLOT_GUARD_MS;
+  }
+
+  /** Our latest burst is on air (acks from now on may have seen it). */
+  onAir(): void {
+    this.awaiting?.t.onAir();
+  }
+
+  onAck(from: string, ack: AckFrame): void {
+    const { counters, auth, emit, queue } = this.ctx;
+    counters.acksReceived++;
+    const t = this.outbound.get(ack.transferId);
+    if (!t) return;
+    if (auth.enabled && (!ack.tag || !ack.signed || !auth.verify(from, ack.signed, ack.tag))) {
+      counters.authFailures++;
+      return;
+    }
+    const r = t.receivers.get(from);
+    if (!r) return;
+    const { result, covered, sent } = t.onAck(from, ack);
+    if (result === 'ignored') return;
+    this.lossOf(from).observe(sent, ack.heard);
+    const a = this.awaiting;
+    // only an ack that has seen our latest burst answers the current round (an older one may have
+    // waited in the receiver's TNC while that burst was on air)
+    if (a && a.t === t) {
+      if (t.isCurrent(covered) || result !== 'progress') {
+        if (a.acked.size === 0) t.stats.turnarounds++;
+        a.acked.add(from);
+        a.waiting.delete(from);
+      } else a.heardOlder = true;
+    }
+    queue.updateReceiver(t.rec.id, r.progress);
+    if (result === 'done') {
+      counters.delivered++;
+      emit('delivered', { transferId: t.rec.id, to: from, ...(r.progress.receipt ? { receipt: r.progress.receipt } : {}), stats: { ...t.stats } });
+    } else if (result === 'rejected') {
+      emit('failed', { transferId: t.rec.id, to: from, error: linkError('RS_ERR_LINK_REJECTED', `${from} refused transfer ${t.rec.id}`), queued: false });
+    } else if (result === 'mismatch') {
+      const dropped = r.rejected;
+      const msg = dropped ? 'again; giving up on this receiver' : 'resending';
+      emit('failed', { transferId: t.rec.id, to: from, error: linkError('RS_ERR_LINK_HASH_MISMATCH', `${from} reassembled transfer ${t.rec.id} with a wrong hash; ${msg}`), queued: !dropped });
+    }
+    if (t.finished) this.retire(t);
+  }
+
+  private retire(t: OutboundTransfer): void {
+    this.outbound.delete(t.rec.id);
+    this.ctx.queue.removeOutbound(t.rec.id);
+    if (this.awaiting?.t === t) this.awaiting = undefined;
+  }
+
+  /** Drop and report expired transfers; CANCELs for those already started wait for the next key-up. */
+  sweepExpired(now: number): void {
+    for (const t of [...this.outbound.values()]) {
+      if (t.rec.expiresAt === null || now < t.rec.expiresAt) continue;
+      const undelivered = t.pending().map((r) => r.progress.station);
+      this.retire(t);
+      this.ctx.counters.expired++;
+      if (t.nextShard.size > 0) {
+        this.cancels.push({ to: t.group ? this.ctx.groupAddress : t.rec.to[0]!, id: t.rec.id });
+        if (this.cancels.length > MAX_PENDING_CANCELS) this.cancels.shift();
+      }
+      this.ctx.emit('expired', { transferId: t.rec.id, undelivered });
+      this.ctx.emit('failed', { transferId: t.rec.id, error: linkError('RS_ERR_LINK_EXPIRED', `transfer ${t.rec.id} expired`, { undelivered }), queued: false });
+    }
+  }
+
+  takeCancels(): Array<{ to: string; id: number }> {
+    return this.cancels.splice(0);
+  }
+
+  /** End the round if every asked receiver answered or its deadline passed. */
+  maybeFinishRound(now: number): void {
+    const a = this.awaiting;
+    if (!a || (a.waiting.size > 0 && now < a.deadline)) return;
+    this.awaiting = undefined;
+    const t = a.t;
+    for (const s of a.waiting) {
+      const r = t.receivers.get(s);
+      if (r) r.misses++;
+    }
+    if (a.acked.size > 0) {
+      t.retries = 0;
+      return;
+    }
+    t.needPoll = true;
+    if (a.heardOlder) return; // alive but its answer to this burst is missing: ask at once, no back-off
+    t.retries++;
+    const { maxRetries } = this.ctx;
+    if (t.retries > maxRetries) {
+      t.retries = 0;
+      t.stalledUntil = now + this.ctx.stalledRetryMs;
+      this.ctx.counters.gaveUp++;
+      this.ctx.emit('failed', { transferId: t.rec.id, error: linkError('RS_ERR_LINK_GAVE_UP', `no ack for transfer ${t.rec.id} after ${maxRetries} retries; parked`), queued: true });
+    } else if (t.retries > 1) {
+      // the first silent round is most likely one lost ack: poll at once; back off from the second
+      const backoff = Math.min(this.ctx.maxBackoffMs, this.ctx.backoffBaseMs * 2 ** (t.retries - 2));
+      this.backoffUntil = now + backoff + this.ctx.rng.next() * this.ctx.slotMs;
+    }
+  }
+
+  private pick(now: number): OutboundTransfer | undefined {
+    let best: OutboundTransfer | undefined;
+    for (const t of this.outbound.values()) {
+      if (t.finished || t.stalledUntil > now) continue;
+      if (!best || t.rec.priority > best.rec.priority || (t.rec.priority === best.rec.priority && (t.rec.createdAt < best.rec.createdAt || (t.rec.createdAt === best.rec.createdAt && t.rec.id < best.rec.id)))) best = t;
+    }
+    return best;
+  }
+
+  /**
+   * Two stations with data for each other fall into lockstep (both send data, then both send bare
+   * acks) unless one lets the other lead. The station whose name sorts later yields: right after
+   * the peer's key-up, if that peer is also sending to us, it waits up to one ack slot plus one frame
+   * for the peer's data burst, to answer it with ack + its own burst in one key-up.
+   */
+  private shouldYield(t: OutboundTransfer, now: number): boolean {
+    if (t.group) return false;
+    const peer = t.rec.to[0]!;
+    if (!(this.ctx.station > peer)) return false;
+    const eob = this.ctx.rx.lastEobAt.get(peer);
+    // long enough for the peer's access, TXDELAY and first frame to reach us
+    const window = this.ctx.slotMs + frameAirMs(this.ctx.frameBytes, this.ctx.timing.bitrate);
+    if (eob === undefined || now >= eob + window) return false;
+    if (!this.ctx.rx.receivingFrom(peer)) return false;
+    this.yieldUntil = eob + window;
+    return true;
+  }
+
+  /**
+   * The burst to send in this turn, if any: none while a round is open, other stations' ack slots
+   * run, a back-off runs, we yield to the peer, or `mayTransmit` says no. `acks` frames already
+   * fill the key-up.
+   */
+  planBurst(now: number, acks: number, slotsQuietUntil: number): PlannedBurst | undefined {
+    if (this.awaiting || now < slotsQuietUntil || now < this.backoffUntil) return undefined;
+    const t = this.pick(now);
+    if (!t) return undefined;
+    if (acks === 0 && this.shouldYield(t, now)) return undefined;
+    const to = t.group ? this.ctx.groupAddress : t.rec.to[0]!;
+    if (this.ctx.mayTransmit) {
+      const ok = this.ctx.mayTransmit(to, now);
+      if (ok !== true) {
+        this.gateUntil = Math.max(now + 1, ok);
+        return undefined;
+      }
+    }
+    const burst = t.buildBurst(this.ctx.burstFrames - acks, (s) => this.lossOf(s).estimate);
+    return { t, burst, to };
+  }
+
+  /** The planned burst went into a key-up ending about `txEndAt`: open its round. */
+  sent(p: PlannedBurst, txEndAt: number): void {
+    const { t, burst } = p;
+    if (t.stats.bursts > 0) t.stats.turnarounds++;
+    t.sent(burst);
+    if (burst.poll) this.ctx.counters.pollsSent++;
+    else this.ctx.counters.dataFramesSent += burst.dataFrames;
+    this.ctx.queue.saveNextShard(t.rec.id, t.nextShard);
+    const slots = Math.max(1, burst.slots.length);
+    this.awaiting = { t, waiting: new Set(burst.slots), acked: new Set(), heardOlder: false, slots, deadline: txEndAt + slots * this.ctx.slotMs + SLOT_GUARD_MS };
+  }
+
+  /** Offer every time at which the sender wants a turn. */
+  wakeTimes(consider: (at: number) => void): void {
+    if (this.awaiting) consider(this.awaiting.deadline);
+    if (this.outbound.size === 0) return;
+    consider(this.gateUntil);
+    consider(this.yieldUntil);
+    consider(this.backoffUntil);
+    for (const t of this.outbound.values()) {
+      consider(t.stalledUntil);
+      if (t.rec.expiresAt !== null) consider(t.rec.expiresAt);
+    }
+  }
+}

@@ -52,6 +52,8 @@ export interface RigOptions {
   runtime?: Record<string, Partial<Omit<RuntimeOptions, 'station' | 'port' | 'bitrate' | 'clock'>>>;
   /** The first station starts with the full sample database (4,409 rows); default: all empty. */
   sampleData?: boolean;
+  /** Keep every frame the TAP hears in `air` (default true; long floods turn it off). */
+  record?: boolean;
   /** Stations to start without a runtime (the test makes its own). */
   noRuntime?: string[];
 }
@@ -87,6 +89,7 @@ export class AirRig {
     }
     this.tap = this.channel.attach('TAP');
     this.tap.onFrame((bytes) => {
+      if (opts.record === false) return;
       const r = decodeAx25(bytes);
       if (!r.ok) return;
       this.air.push({ at: this.clock.now(), bytes, from: formatCallsign(r.frame.source), to: formatCallsign(r.frame.destination), info: r.frame.info });

@@ -132,3 +132,35 @@ test('a forged ack (no pair key) cannot make the sender drop data the receiver n
     rig.close();
   }
 });
+
+test('an ack reflected back to the station that sent it (same pair key, other direction) is refused', async () => {
+  const rig = new AirRig({ runtime: { [A]: { acceptInbound: false } } });
+  try {
+    addPersons(rig.station(A), 10, 'a');
+    const first = rig.runtime(A).sendPending([B])!;
+    assert.ok(await acknowledged(rig, A));
+    const bAcks = rig.air.filter((f) => {
+      const r = decodeFrame(f.info);
+      return f.from === B && r.ok && r.frame.type === FrameType.Ack && r.frame.complete;
+    });
+    assert.ok(bAcks.length > 0);
+    // A goes off the air; B now sends its own edits to A with the same transfer id.
+    rig.stopRuntime(A);
+    addPersons(rig.station(B), 10, 'b');
+    const rtB = rig.runtime(B);
+    const mine = rtB.sendPending([A])!;
+    assert.equal(mine.transferId, first.transferId);
+    const cursor = stationState(rig.station(B)).cursors[A];
+    const t0 = rig.clock.now();
+    await rig.run(() => rig.air.some((f) => f.at > t0 && f.from === B), 60_000);
+    // the attacker turns B's own ack around: "from A to B", tag untouched
+    const evil = rig.attacker();
+    for (const f of bAcks) evil.send(uiFrame(A, B, f.info));
+    await rig.run(() => false, 30_000);
+    assert.ok(rtB.link.stats.authFailures >= bAcks.length, 'the reflected ack failed authentication');
+    assert.ok(rtB.link.pendingOutbound().some((p) => p.id === mine.transferId && p.pending.includes(A)), 'the transfer is still queued');
+    assert.deepEqual(stationState(rig.station(B)).cursors[A], cursor);
+  } finally {
+    rig.close();
+  }
+});

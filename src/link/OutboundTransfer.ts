@@ -86,6 +86,8 @@ export class OutboundTransfer {
   needPoll: boolean;
   retries = 0;
   stalledUntil = 0;
+  /** Loaded from the queue with some blocks already sent (before a restart). */
+  private readonly resumed: boolean;
   private cache: { block: number; data: Uint8Array } | undefined;
   /** Shards per block (first raw index, count) of the burst being built. */
   private burstShards = new Map<number, { start: number; n: number }>();
@@ -107,7 +109,13 @@ export class OutboundTransfer {
     for (const p of rec.receivers) {
       this.receivers.set(p.station, { progress: p, needs: new Map(), coveredSeq: -1, observedSeq: -1, misses: 0, mismatches: 0, rejected: false });
     }
-    this.needPoll = this.nextShard.size > 0 && this.pending().length > 0;
+    this.resumed = this.nextShard.size > 0;
+    this.needPoll = this.resumed && this.pending().length > 0;
+  }
+
+  /** Some frame of this transfer has been on air (receivers may hold state for it). */
+  get started(): boolean {
+    return this.resumed || this.stats.bursts > 0;
   }
 
   get group(): boolean {
@@ -255,6 +263,9 @@ export class OutboundTransfer {
     this.stats.framesSent += burst.frames.length;
     this.stats.bytesSent += burst.lengths.reduce((a, n) => a + n, 0);
     this.history.push({ seq: this.seq++, frames: burst.frames.length, shards: new Map(this.burstShards) });
+    // blocks every receiver has are never sent again: forget their shard counters (bounded state)
+    const live = [...this.receivers.values()].filter((r) => !r.rejected);
+    for (const b of this.nextShard.keys()) if (live.every((r) => bitmapGet(r.progress.completeBlocks, b))) this.nextShard.delete(b);
     if (this.history.length > MAX_BURST_HISTORY) this.history.shift();
     this.burstShards.clear();
     this.latestInFlight = true;

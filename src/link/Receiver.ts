@@ -172,6 +172,7 @@ export class Receiver {
         if (!this.inbound.has(key)) this.ignore(key);
         return;
       }
+      if (!this.slotOf.has(key) && this.slotOf.size >= MAX_IGNORED_TRANSFERS) this.slotOf.delete(this.slotOf.keys().next().value!);
       this.slotOf.set(key, { slot: pend.slice(0, i).filter(Boolean).length, of: pend.filter(Boolean).length });
     } else {
       this.slotOf.delete(key);

@@ -203,7 +203,7 @@ export class Sender {
       const undelivered = t.pending().map((r) => r.progress.station);
       this.retire(t);
       this.ctx.counters.expired++;
-      if (t.nextShard.size > 0) {
+      if (t.started) {
         this.cancels.push({ to: t.group ? this.ctx.groupAddress : t.rec.to[0]!, id: t.rec.id });
         if (this.cancels.length > MAX_PENDING_CANCELS) this.cancels.shift();
       }

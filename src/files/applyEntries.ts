@@ -15,7 +15,7 @@
  * - the scan state is updated, so the next scan does not report applied entries as local changes.
  * Bad paths, missing chunks and changed targets are reported per entry; other entries go on.
  */
-import { lstatSync, mkdirSync, readdirSync, readlinkSync, rmdirSync, symlinkSync, renameSync, unlinkSync, chmodSync, type Stats } from 'node:fs';
+import { lstatSync, lutimesSync, mkdirSync, readdirSync, readlinkSync, rmdirSync, symlinkSync, renameSync, unlinkSync, chmodSync, type Stats } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { makeError } from '../errors/RadiosyncError.js';
 import { diagConflict } from './diagnostics.js';
@@ -103,8 +103,12 @@ async function holds(abs: string, expected: ScanRow | undefined, ctx: ScanContex
     }
   }
   if (!st.isFile() || st.size !== expected.size) return false;
-  const c = await chunkFile(abs, ctx.chunker ?? {});
-  return bytesEqual(buildChunkTree(c.leaves).root, expected.chunks);
+  try {
+    const c = await chunkFile(abs, ctx.chunker ?? {});
+    return bytesEqual(buildChunkTree(c.leaves).root, expected.chunks);
+  } catch {
+    return tryLstat(abs) === undefined; // vanished meanwhile: nothing to lose; unreadable: keep it
+  }
 }
 
 export async function applyEntries(folder: FolderConfig, items: ApplyItem[], ctx: ApplyContext): Promise<ApplyReport> {
@@ -289,6 +293,11 @@ export async function applyEntries(folder: FolderConfig, items: ApplyItem[], ctx
         mkdirSync(dirname(abs), { recursive: true });
         const tmp = tempPathFor(abs);
         symlinkSync(entry.target, tmp);
+        try {
+          lutimesSync(tmp, entry.mtime / 1000, entry.mtime / 1000);
+        } catch {
+          /* not supported here: the link keeps the time it was made */
+        }
         keepOld();
         renameSync(tmp, abs);
         fsyncDir(dirname(abs));

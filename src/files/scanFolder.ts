@@ -71,7 +71,12 @@ export function statEntry(share: string, path: string, st: Stats, type: EntryTyp
 export async function hashFileEntry(
   abs: string, base: Omit<ScanRow, 'chunks' | 'target'>, ctx: ScanContext,
 ): Promise<{ row: ScanRow; leaves: import('./ChunkList.js').ChunkRef[] } | undefined> {
-  const chunked = await chunkFile(abs, { ...ctx.chunker, sizeHint: base.size });
+  let chunked: Awaited<ReturnType<typeof chunkFile>>;
+  try {
+    chunked = await chunkFile(abs, { ...ctx.chunker, sizeHint: base.size });
+  } catch {
+    return undefined; // vanished or unreadable while hashing: look again next scan
+  }
   let after: Stats;
   try {
     after = lstatSync(abs);

@@ -83,7 +83,7 @@ export function snapshot(root: string): Record<string, string> {
       const p = join(dir, n);
       const r = rel === '' ? n : `${rel}/${n}`;
       const st = lstatSync(p);
-      if (st.isSymbolicLink()) out[r] = `link:${readlinkSync(p)}`;
+      if (st.isSymbolicLink()) out[r] = `link:${readlinkSync(p)}:${Math.round(st.mtimeMs)}`;
       else if (st.isDirectory()) {
         out[r] = `dir:${(st.mode & 0o777).toString(8)}`;
         walk(p, r);

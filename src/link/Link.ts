@@ -302,7 +302,7 @@ export class Link {
     }
     const acks = items.length;
     const planned = laterAcks ? undefined : this.tx.planBurst(now, acks, this.rx.slotsQuietUntil);
-    if (planned) planned.burst.frames.forEach((frame, i) => items.push({ to: planned.to, frame, length: planned.burst.lengths[i]! }));
+    for (const part of planned?.parts ?? []) part.burst.frames.forEach((frame, i) => items.push({ to: planned!.to, frame, length: part.burst.lengths[i]! }));
     let before = acks;
     if (this.hello) {
       const h = this.hello;

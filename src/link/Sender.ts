@@ -47,21 +47,29 @@ export interface SenderContext {
   emit<K extends keyof LinkEventMap>(event: K, e: LinkEventMap[K]): void;
 }
 
-interface Awaiting {
+/** One transfer's part of the round in progress. */
+interface RoundPart {
   t: OutboundTransfer;
   waiting: Set<string>;
   acked: Set<string>;
   /** An ack for an earlier burst arrived: the receiver is alive, so a silent round is not an outage. */
   heardOlder: boolean;
+}
+
+interface Awaiting {
+  parts: RoundPart[];
   slots: number;
   deadline: number;
 }
 
 export interface PlannedBurst {
-  t: OutboundTransfer;
-  burst: Burst;
+  /** The transfers in this key-up: the picked one first, then smaller ones to the same station. */
+  parts: Array<{ t: OutboundTransfer; burst: Burst }>;
   to: string;
 }
+
+/** Fewest burst frames left over for another transfer to the same station to join a key-up: 2. */
+export const MIN_FRAMES_TO_JOIN = 2;
 
 export class Sender {
   private readonly outbound = new Map<number, OutboundTransfer>();
@@ -139,7 +147,7 @@ export class Sender {
   /** `from` ended a key-up of its own without answering us: give it a slot after it before calling the round silent. */
   peerKeyUpEnded(from: string, now: number): void {
     const a = this.awaiting;
-    if (a && a.waiting.has(from)) a.deadline = Math.max(a.deadline, now + a.slots * this.ctx.slotMs + SLOT_GUARD_MS);
+    if (a && a.parts.some((p) => p.waiting.has(from))) a.deadline = Math.max(a.deadline, now + a.slots * this.ctx.slotMs + SLOT_GUARD_MS);
   }
 
   /** Our key-up ended at `now`. */
@@ -149,7 +157,11 @@ export class Sender {
 
   /** Our latest burst is on air (acks from now on may have seen it). */
   onAir(): void {
-    this.awaiting?.t.onAir();
+    for (const p of this.awaiting?.parts ?? []) p.t.onAir();
+  }
+
+  private partOf(t: OutboundTransfer): RoundPart | undefined {
+    return this.awaiting?.parts.find((p) => p.t === t);
   }
 
   onAck(from: string, ack: AckFrame): void {
@@ -166,10 +178,10 @@ export class Sender {
     const { result, covered, sent } = t.onAck(from, ack);
     if (result === 'ignored') return;
     this.lossOf(from).observe(sent, ack.heard);
-    const a = this.awaiting;
+    const a = this.partOf(t);
     // only an ack that has seen our latest burst answers the current round (an older one may have
     // waited in the receiver's TNC while that burst was on air)
-    if (a && a.t === t) {
+    if (a) {
       if (t.isCurrent(covered) || result !== 'progress') {
         if (a.acked.size === 0) t.stats.turnarounds++;
         a.acked.add(from);
@@ -193,7 +205,11 @@ export class Sender {
   private retire(t: OutboundTransfer): void {
     this.outbound.delete(t.rec.id);
     this.ctx.queue.removeOutbound(t.rec.id);
-    if (this.awaiting?.t === t) this.awaiting = undefined;
+    const a = this.awaiting;
+    if (a) {
+      a.parts = a.parts.filter((p) => p.t !== t);
+      if (a.parts.length === 0) this.awaiting = undefined;
+    }
   }
 
   /** Drop and report expired transfers; CANCELs for those already started wait for the next key-up. */
@@ -219,8 +235,12 @@ export class Sender {
   /** End the round if every asked receiver answered or its deadline passed. */
   maybeFinishRound(now: number): void {
     const a = this.awaiting;
-    if (!a || (a.waiting.size > 0 && now < a.deadline)) return;
+    if (!a || (a.parts.some((p) => p.waiting.size > 0) && now < a.deadline)) return;
     this.awaiting = undefined;
+    for (const p of a.parts) this.finishPart(p, now);
+  }
+
+  private finishPart(a: RoundPart, now: number): void {
     const t = a.t;
     for (const s of a.waiting) {
       const r = t.receivers.get(s);
@@ -242,17 +262,15 @@ export class Sender {
     } else if (t.retries > 1) {
       // the first silent round is most likely one lost ack: poll at once; back off from the second
       const backoff = Math.min(this.ctx.maxBackoffMs, this.ctx.backoffBaseMs * 2 ** (t.retries - 2));
-      this.backoffUntil = now + backoff + this.ctx.rng.next() * this.ctx.slotMs;
+      this.backoffUntil = Math.max(this.backoffUntil, now + backoff + this.ctx.rng.next() * this.ctx.slotMs);
     }
   }
 
-  private pick(now: number): OutboundTransfer | undefined {
-    let best: OutboundTransfer | undefined;
-    for (const t of this.outbound.values()) {
-      if (t.finished || t.stalledUntil > now) continue;
-      if (!best || t.rec.priority > best.rec.priority || (t.rec.priority === best.rec.priority && (t.rec.createdAt < best.rec.createdAt || (t.rec.createdAt === best.rec.createdAt && t.rec.id < best.rec.id)))) best = t;
-    }
-    return best;
+  /** Sendable transfers, best first: priority (higher first), then age, then id. */
+  private ranked(now: number): OutboundTransfer[] {
+    return [...this.outbound.values()]
+      .filter((t) => !t.finished && t.stalledUntil <= now)
+      .sort((x, y) => y.rec.priority - x.rec.priority || x.rec.createdAt - y.rec.createdAt || x.rec.id - y.rec.id);
   }
 
   /**
@@ -281,7 +299,8 @@ export class Sender {
    */
   planBurst(now: number, acks: number, slotsQuietUntil: number): PlannedBurst | undefined {
     if (this.awaiting || now < slotsQuietUntil || now < this.backoffUntil) return undefined;
-    const t = this.pick(now);
+    const ranked = this.ranked(now);
+    const t = ranked[0];
     if (!t) return undefined;
     if (acks === 0 && this.shouldYield(t, now)) return undefined;
     const to = t.group ? this.ctx.groupAddress : t.rec.to[0]!;
@@ -292,20 +311,39 @@ export class Sender {
         return undefined;
       }
     }
-    const burst = t.buildBurst(this.ctx.burstFrames - acks, (s) => this.lossOf(s).estimate);
-    return { t, burst, to };
+    const lossOf = (s: string) => this.lossOf(s).estimate;
+    let budget = this.ctx.burstFrames - acks;
+    const parts: PlannedBurst['parts'] = [];
+    const first = t.buildBurst(budget, lossOf);
+    parts.push({ t, burst: first });
+    budget -= first.frames.length;
+    // Room left: let other transfers to the same station join this key-up (one turnaround for all).
+    if (!t.group) {
+      for (const u of ranked.slice(1)) {
+        if (budget < MIN_FRAMES_TO_JOIN) break;
+        if (u.group || u.rec.to[0] !== to) continue;
+        const b = u.buildBurst(budget, lossOf);
+        parts.push({ t: u, burst: b });
+        budget -= b.frames.length;
+      }
+    }
+    return { parts, to };
   }
 
   /** The planned burst went into a key-up ending about `txEndAt`: open its round. */
   sent(p: PlannedBurst, txEndAt: number): void {
-    const { t, burst } = p;
-    if (t.stats.bursts > 0) t.stats.turnarounds++;
-    t.sent(burst);
-    if (burst.poll) this.ctx.counters.pollsSent++;
-    else this.ctx.counters.dataFramesSent += burst.dataFrames;
-    this.ctx.queue.saveNextShard(t.rec.id, t.nextShard);
-    const slots = Math.max(1, burst.slots.length);
-    this.awaiting = { t, waiting: new Set(burst.slots), acked: new Set(), heardOlder: false, slots, deadline: txEndAt + slots * this.ctx.slotMs + SLOT_GUARD_MS };
+    let slots = 1;
+    const parts: RoundPart[] = [];
+    for (const { t, burst } of p.parts) {
+      if (t.stats.bursts > 0) t.stats.turnarounds++;
+      t.sent(burst);
+      if (burst.poll) this.ctx.counters.pollsSent++;
+      else this.ctx.counters.dataFramesSent += burst.dataFrames;
+      this.ctx.queue.saveNextShard(t.rec.id, t.nextShard);
+      slots = Math.max(slots, burst.slots.length);
+      parts.push({ t, waiting: new Set(burst.slots), acked: new Set(), heardOlder: false });
+    }
+    this.awaiting = { parts, slots, deadline: txEndAt + slots * this.ctx.slotMs + SLOT_GUARD_MS };
   }
 
   /** Offer every time at which the sender wants a turn. */

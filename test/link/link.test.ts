@@ -240,3 +240,18 @@ test('a HELLO beacon reaches the other stations as a hello event', async () => {
   assert.deepEqual(heard, [{ from: 'N0AAA', body: Uint8Array.of(1, 2, 3) }]);
   assert.throws(() => a.link.beacon(new Uint8Array(65)), (e: Error & { code?: string }) => e.code === 'RS_ERR_LINK_TOO_LARGE');
 });
+
+test('small transfers to the same station share one key-up and one ack round', async () => {
+  const net = makeNet({ bitrate: 1200, loss: 0, seed: 17 });
+  const a = net.add('N0AAA');
+  const b = net.add('N0BBB');
+  const payloads = [1, 2, 3, 4, 5].map((i) => payloadOf(400 + i * 50, i));
+  for (const payload of payloads) a.link.enqueue({ to: ['N0BBB'], payload });
+  await net.run(() => a.delivered.length === 5);
+  assert.deepEqual(
+    b.received.map((r) => r.bytes),
+    payloads,
+  );
+  assert.equal(net.channel.counters.get('N0AAA')!.keyUps, 1, 'one key-up carried all five');
+  assert.equal(net.channel.counters.get('N0BBB')!.keyUps, 1, 'one key-up carried all five acks');
+});

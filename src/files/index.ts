@@ -27,3 +27,4 @@ export {
   type FilesBundle, type FilesAck, type ReplicaVersion, type FolderReplicaOptions,
 } from './FolderReplica.js';
 export { FILES_DIAGNOSTICS } from './diagnostics.js';
+export { formatFolderDiff, DIFF_HINT_BITRATE } from './formatDiff.js';

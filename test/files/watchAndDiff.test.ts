@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { ManualClock } from '../../src/clock/ManualClock.js';
 import { FolderWatcher } from '../../src/files/FolderWatcher.js';
 import { diffFolder } from '../../src/files/diffFolder.js';
+import { formatFolderDiff } from '../../src/files/formatDiff.js';
 import { syncOnce } from '../../src/files/FolderReplica.js';
 import { bytes, cleanupTemp, makeStation, put, TestClock } from './helpers.js';
 
@@ -86,5 +87,8 @@ test('diffFolder lists added, changed, moved, copied and deleted with bytes on a
   assert.equal(byPath['old.txt']!.kind, 'deleted');
   assert.equal(byPath['added.bin']!.kind, 'added');
   assert.ok(byPath['added.bin']!.airBytes >= 10_000, 'random data does not compress');
+  const text = formatFolderDiff(d);
+  assert.match(text, /^share ops → N0BBB: 1 added, 1 changed, 1 moved, 1 copied, 1 deleted — [\d.]+ kB on air/);
+  assert.match(text, /deleted +old\.txt/);
   assert.equal(d.totals.moved + d.totals.copied + d.totals.changed + d.totals.deleted + d.totals.added, 5);
 });

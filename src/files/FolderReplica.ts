@@ -13,7 +13,7 @@ import { needsConflictCopy, pickFileWinner } from './fileConflict.js';
 import { applyFields, type FileEntry, type FileRowState } from './FileEntry.js';
 import type { FolderSet } from './FolderSet.js';
 import { allChunkHashes, planChunks } from './planChunks.js';
-import type { ScanResult } from './scanFolder.js';
+import type { ScanOptions, ScanResult } from './scanFolder.js';
 
 export interface ReplicaVersion {
   vv: VersionVector;
@@ -95,8 +95,8 @@ export class FolderReplica {
   }
 
   /** Scan the folder and record local changes as new versions of their rows. */
-  async scan(): Promise<ScanResult> {
-    const res = await this.set.scan(this.share);
+  async scan(opts: ScanOptions = {}): Promise<ScanResult> {
+    const res = await this.set.scan(this.share, opts);
     for (const ch of res.changes) {
       const key = toHex(ch.id);
       const prev = this.rows.get(key);

@@ -18,7 +18,7 @@ import { FilesDb } from './FilesDb.js';
 import { assertFolderMarker, detectCaseInsensitive, validateFolders, type FolderConfig } from './Folder.js';
 import { VERSIONS_KEEP_MS } from './limits.js';
 import { cleanTemps } from './safeWrite.js';
-import { scanFolder, type ScanResult } from './scanFolder.js';
+import { scanFolder, type ScanOptions, type ScanResult } from './scanFolder.js';
 import { cleanupVersions, Versions } from './Versions.js';
 
 export interface FolderSetOptions {
@@ -92,9 +92,9 @@ export class FolderSet {
     };
   }
 
-  /** Incremental scan of one folder: the local changes to record. */
-  async scan(share: string): Promise<ScanResult> {
-    const r = await scanFolder(this.folder(share), this.ctx());
+  /** Incremental scan of one folder (or of `opts.scope` in it): the local changes to record. */
+  async scan(share: string, opts: ScanOptions = {}): Promise<ScanResult> {
+    const r = await scanFolder(this.folder(share), this.ctx(), opts);
     if (diagScan.hasSubscribers) diagScan.publish({ share, stats: r.stats, changes: r.changes.length });
     return r;
   }

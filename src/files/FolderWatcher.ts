@@ -1,8 +1,9 @@
 /**
  * Daemon mode: watch a folder with chokidar and run the same incremental scan after a quiet
- * period (WATCH_DEBOUNCE_MS). Events only say "something changed"; the scan decides what, so a
- * missed or coalesced event costs nothing but latency, and a periodic scan (the daemon's
- * schedule) catches anything the watcher cannot see (e.g. network file systems).
+ * period (WATCH_DEBOUNCE_MS), scoped to the paths the events named (a 100,000-file folder is not
+ * re-walked for one saved file). Events only say where to look; the scan decides what changed, and
+ * a periodic full scan (the daemon's schedule) catches anything the watcher cannot see (e.g.
+ * network file systems).
  *
  * Scans never overlap: an event during a scan schedules one more scan after it.
  */
@@ -10,16 +11,20 @@ import { relative, sep } from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
 import type { Clock, Timer } from '../clock/Clock.js';
 import type { FolderConfig } from './Folder.js';
-import { loadIgnore } from './ignoreRules.js';
-import { WATCH_DEBOUNCE_MS } from './limits.js';
+import { IGNORE_FILE, loadIgnore } from './ignoreRules.js';
+import { WATCH_DEBOUNCE_MS, WATCH_SCOPE_MAX } from './limits.js';
 
 export interface FolderWatcherOptions {
   folder: FolderConfig;
   clock: Clock;
   /** Quiet time before scanning (ms). Default WATCH_DEBOUNCE_MS. */
   debounceMs?: number;
-  /** The incremental scan (and whatever follows it). */
-  onChange: () => Promise<void> | void;
+  /**
+   * The incremental scan (and whatever follows it). `scope` is the folder-relative paths that
+   * changed (pass it as ScanOptions.scope), or undefined when a full scan is due: the first event
+   * burst after an error, a changed `.radiosyncignore`, or more than WATCH_SCOPE_MAX paths.
+   */
+  onChange: (scope: string[] | undefined) => Promise<void> | void;
   /** Scan errors (e.g. RS_ERR_FOLDER_MARKER_MISSING when a stick is pulled). Default: ignored. */
   onError?: (e: unknown) => void;
 }
@@ -30,6 +35,8 @@ export class FolderWatcher {
   private timer: Timer | undefined;
   private running = false;
   private again = false;
+  /** Paths changed since the last scan started; undefined = full scan needed. */
+  private changed: Set<string> | undefined = new Set();
   /** File-system events seen (for diagnostics and tests). */
   events = 0;
   /** Scans started. */
@@ -51,15 +58,17 @@ export class FolderWatcher {
         return rel !== '' && ignored(rel, st?.isDirectory() ?? false);
       },
     });
-    this.watcher.on('all', () => this.notify());
+    this.watcher.on('all', (_event, p) => this.notify(relative(root, p).split(sep).join('/')));
     this.watcher.on('error', (e) => this.opts.onError?.(e));
     const w = this.watcher;
     return new Promise((resolve) => w.once('ready', () => resolve()));
   }
 
-  /** Something changed: (re)start the quiet-period timer. */
-  notify(): void {
+  /** Something changed (a folder-relative path; omitted = unknown, scan everything). */
+  notify(path?: string): void {
     this.events++;
+    if (path === undefined || path === '' || path === IGNORE_FILE || (this.changed?.size ?? 0) >= WATCH_SCOPE_MAX) this.changed = undefined;
+    else this.changed?.add(path);
     this.timer?.cancel();
     this.timer = this.opts.clock.setTimer(this.opts.debounceMs ?? WATCH_DEBOUNCE_MS, () => void this.fire());
   }
@@ -75,9 +84,12 @@ export class FolderWatcher {
       do {
         this.again = false;
         this.scans++;
+        const scope = this.changed === undefined ? undefined : [...this.changed];
+        this.changed = new Set();
         try {
-          await this.opts.onChange();
+          await this.opts.onChange(scope);
         } catch (e) {
+          this.changed = undefined; // something went wrong: scan everything next time
           this.opts.onError?.(e);
         }
       } while (this.again);

@@ -7,7 +7,7 @@ export {
   FILES_TABLE, entryId, entryFields, changedFields, applyFields, sameEntry, sameContent, badPathReason,
   type EntryType, type FileEntry, type FileChange, type FileRowState,
 } from './FileEntry.js';
-export { scanFolder, EMPTY_LIST, type ScanResult, type ScanStats, type ScanContext } from './scanFolder.js';
+export { scanFolder, EMPTY_LIST, type ScanOptions, type ScanResult, type ScanStats, type ScanContext } from './scanFolder.js';
 export { applyEntries, type ApplyItem, type ApplyReport, type ApplyProblem, type ApplyContext } from './applyEntries.js';
 export { pickFileWinner, needsConflictCopy, type VersionedEntry } from './fileConflict.js';
 export { ChunkIndex, VERSIONS_SHARE } from './ChunkIndex.js';

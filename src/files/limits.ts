@@ -65,3 +65,9 @@ export const VERSIONS_KEEP_MS = 30 * 24 * 3600 * 1000;
  * is stored so the next scan re-hashes it. Default 2 s covers FAT's 2-second mtime granularity.
  */
 export const RACY_WINDOW_MS = 2000;
+
+/**
+ * Most changed paths the watcher hands to a scoped scan; beyond that it runs a full scan (cheaper
+ * than many small walks, and bounds the memory of one quiet period). Default 1000.
+ */
+export const WATCH_SCOPE_MAX = 1000;

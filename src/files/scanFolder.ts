@@ -31,6 +31,22 @@ export interface ScanContext {
   chunker?: ChunkerOptions;
 }
 
+export interface ScanOptions {
+  /**
+   * Scan only these folder-relative paths (files or directories, with everything under them),
+   * e.g. what the watcher saw change. Deletes are reported only within the scope. Default: all.
+   */
+  scope?: string[];
+}
+
+/** Sorted, deduplicated scope without paths under another scope path; undefined = everything. */
+function normaliseScope(scope: string[] | undefined): string[] | undefined {
+  if (scope === undefined) return undefined;
+  const clean = [...new Set(scope.map((p) => p.replace(/^\/+|\/+$/g, '')))].sort();
+  if (clean.includes('')) return undefined;
+  return clean.filter((p, i) => !clean.slice(0, i).some((q) => p.startsWith(`${q}/`)));
+}
+
 export interface ScanStats {
   entries: number;
   hashedFiles: number;
@@ -94,7 +110,7 @@ export async function hashFileEntry(
  * stamps origin, seq and hlc) and updates the scan state and chunk index.
  * Throws RS_ERR_FOLDER_MARKER_MISSING if the root marker is missing.
  */
-export async function scanFolder(folder: FolderConfig, ctx: ScanContext): Promise<ScanResult> {
+export async function scanFolder(folder: FolderConfig, ctx: ScanContext, opts: ScanOptions = {}): Promise<ScanResult> {
   assertFolderMarker(folder);
   const { share, root } = folder;
   const racyFrom = Date.now() - RACY_WINDOW_MS; // compared with real file-system mtimes
@@ -143,58 +159,70 @@ export async function scanFolder(folder: FolderConfig, ctx: ScanContext): Promis
       return;
     }
     names.sort();
-    for (const name of names) {
-      const path = rel === '' ? name : `${rel}/${name}`;
-      const full = join(abs, name);
-      let st: Stats;
+    for (const name of names) await visit(rel === '' ? name : `${rel}/${name}`, true);
+  };
+
+  /** Scan one path: record it, hash it if needed, and walk into it if it is a directory. */
+  const visit = async (path: string, recurse: boolean): Promise<void> => {
+    const full = join(root, path);
+    let st: Stats;
+    try {
+      st = lstatSync(full);
+    } catch {
+      return;
+    }
+    const type = typeOf(st);
+    if (type === undefined) return;
+    if (ignored(path, type === 'dir')) {
+      stats.ignored++;
+      return;
+    }
+    const base = statEntry(share, path, st, type);
+    const before = prev.get(path);
+    seen.add(path);
+    stats.entries++;
+    if (type === 'dir') {
+      record({ ...base, chunks: EMPTY_LIST, target: '' }, before);
+      if (recurse) await walk(path);
+    } else if (type === 'symlink') {
+      let target = '';
       try {
-        st = lstatSync(full);
+        target = readlinkSync(full);
       } catch {
-        continue;
+        return;
       }
-      const type = typeOf(st);
-      if (type === undefined) continue;
-      if (ignored(path, type === 'dir')) {
-        stats.ignored++;
-        continue;
+      record({ ...base, chunks: EMPTY_LIST, target }, before);
+    } else if (before && before.type === 'file' && before.size === base.size && before.mtime === base.mtime && before.ino === base.ino && before.mode === base.mode) {
+      stats.skippedUnchanged++;
+    } else {
+      const hashed = await hashFileEntry(full, base, ctx);
+      if (hashed === undefined) {
+        stats.unstable++;
+        if (before) seen.add(path); // keep the old entry until the file settles
+        return;
       }
-      const base = statEntry(share, path, st, type);
-      const before = prev.get(path);
-      seen.add(path);
-      stats.entries++;
-      if (type === 'dir') {
-        record({ ...base, chunks: EMPTY_LIST, target: '' }, before);
-        await walk(path);
-      } else if (type === 'symlink') {
-        let target = '';
-        try {
-          target = readlinkSync(full);
-        } catch {
-          continue;
-        }
-        record({ ...base, chunks: EMPTY_LIST, target }, before);
-      } else if (before && before.type === 'file' && before.size === base.size && before.mtime === base.mtime && before.ino === base.ino && before.mode === base.mode) {
-        stats.skippedUnchanged++;
-      } else {
-        const hashed = await hashFileEntry(full, base, ctx);
-        if (hashed === undefined) {
-          stats.unstable++;
-          if (before) seen.add(path); // keep the old entry until the file settles
-          continue;
-        }
-        stats.hashedFiles++;
-        stats.hashedBytes += base.size;
-        record(hashed.row, before, hashed.leaves);
-      }
+      stats.hashedFiles++;
+      stats.hashedBytes += base.size;
+      record(hashed.row, before, hashed.leaves);
     }
   };
-  await walk('');
+
+  const scope = normaliseScope(opts.scope);
+  if (scope === undefined) await walk('');
+  else {
+    for (const p of scope) {
+      const segs = p.split('/');
+      for (let i = 1; i < segs.length; i++) await visit(segs.slice(0, i).join('/'), false); // new parents
+      await visit(p, true);
+    }
+  }
+  const inScope = (path: string): boolean => scope === undefined || scope.some((p) => path === p || path.startsWith(`${p}/`));
   // The folder may have gone away during the walk (a stick pulled mid-scan): check again before
   // turning anything missing into deletes.
   flush();
   assertFolderMarker(folder);
   for (const [path, row] of prev) {
-    if (seen.has(path)) continue;
+    if (seen.has(path) || !inScope(path)) continue;
     changes.push({ table: FILES_TABLE, id: entryId(share, path), kind: 'delete', fields: {} });
     paths.push(path);
     pending.push(() => {

@@ -31,6 +31,7 @@ test('watcher sees a real file change and runs the incremental scan', async () =
   const a = makeStation('N0AAA', tclock);
   const clock = new ManualClock();
   let found: string[] = [];
+  let scopeSeen: string[] | undefined;
   let scanned!: () => void;
   const done = new Promise<void>((r) => (scanned = r));
   let sawEvent!: () => void;
@@ -38,15 +39,16 @@ test('watcher sees a real file change and runs the incremental scan', async () =
   const w = new FolderWatcher({
     folder: { share: 'ops', root: a.root },
     clock,
-    onChange: async () => {
-      found = (await a.replica.scan()).changes.map((c) => String(c.fields.path));
+    onChange: async (scope) => {
+      scopeSeen = scope;
+      found = (await a.replica.scan({ scope })).changes.map((c) => String(c.fields.path));
       scanned();
     },
   });
   await w.start();
   const orig = w.notify.bind(w);
-  w.notify = () => {
-    orig();
+  w.notify = (path?: string) => {
+    orig(path);
     sawEvent();
   };
   writeFileSync(join(a.root, 'new.txt'), 'hello');
@@ -55,6 +57,7 @@ test('watcher sees a real file change and runs the incremental scan', async () =
   await done;
   await w.close();
   assert.deepEqual(found, ['new.txt']);
+  assert.deepEqual(scopeSeen, ['new.txt'], 'scoped to what changed');
 });
 
 test('diffFolder lists added, changed, moved, copied and deleted with bytes on air', async () => {

@@ -46,6 +46,7 @@ export class FilesDb {
   private readonly sGet: Database.Statement;
   private readonly sPut: Database.Statement;
   private readonly sDel: Database.Statement;
+  private readonly sUnder: Database.Statement;
 
   constructor(db: Database.Database) {
     this.db = db;
@@ -56,6 +57,21 @@ export class FilesDb {
       'INSERT OR REPLACE INTO files_scan (share, path, type, mode, mtime, size, ino, chunks, target) VALUES (?,?,?,?,?,?,?,?,?)',
     );
     this.sDel = db.prepare('DELETE FROM files_scan WHERE share = ? AND path = ?');
+    // '/' is 0x2F and '0' is 0x30: [p + '/', p + '0') is exactly the paths under p.
+    this.sUnder = db.prepare("SELECT * FROM files_scan WHERE share = ? AND (path = ? OR (path >= ? || '/' AND path < ? || '0'))");
+  }
+
+  /** Scan rows of `under` paths and everything below them, plus the `exact` paths (a scoped scan). */
+  loadScanUnder(share: string, under: Iterable<string>, exact: Iterable<string> = []): Map<string, ScanRow> {
+    const m = new Map<string, ScanRow>();
+    for (const p of under) {
+      for (const r of this.sUnder.iterate(share, p, p, p) as Iterable<RawScanRow>) m.set(r.path, fromRaw(r));
+    }
+    for (const p of exact) {
+      const r = this.getScan(share, p);
+      if (r) m.set(p, r);
+    }
+    return m;
   }
 
   loadScan(share: string): Map<string, ScanRow> {

@@ -47,6 +47,16 @@ function normaliseScope(scope: string[] | undefined): string[] | undefined {
   return clean.filter((p, i) => !clean.slice(0, i).some((q) => p.startsWith(`${q}/`)));
 }
 
+/** The ancestors of the scope paths. */
+function parentsOf(scope: string[]): Set<string> {
+  const out = new Set<string>();
+  for (const p of scope) {
+    const segs = p.split('/');
+    for (let i = 1; i < segs.length; i++) out.add(segs.slice(0, i).join('/'));
+  }
+  return out;
+}
+
 export interface ScanStats {
   entries: number;
   hashedFiles: number;
@@ -115,7 +125,9 @@ export async function scanFolder(folder: FolderConfig, ctx: ScanContext, opts: S
   const { share, root } = folder;
   const racyFrom = Date.now() - RACY_WINDOW_MS; // compared with real file-system mtimes
   const ignored = loadIgnore(root);
-  const prev = ctx.fdb.loadScan(share);
+  const scope = normaliseScope(opts.scope);
+  // A scoped scan loads only the scan state of its paths and their parents (SQL range query).
+  const prev = scope === undefined ? ctx.fdb.loadScan(share) : ctx.fdb.loadScanUnder(share, scope, parentsOf(scope));
   const seen = new Set<string>();
   const changes: FileChange[] = [];
   const paths: string[] = [];
@@ -207,7 +219,6 @@ export async function scanFolder(folder: FolderConfig, ctx: ScanContext, opts: S
     }
   };
 
-  const scope = normaliseScope(opts.scope);
   if (scope === undefined) await walk('');
   else {
     for (const p of scope) {

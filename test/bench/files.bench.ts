@@ -169,9 +169,9 @@ async function scanCases(base: string): Promise<Array<Record<string, string | nu
   const genMs = performance.now() - t0;
   await new Promise((r) => setTimeout(r, 2100)); // let every file age past the racy window
   const rows: Array<Record<string, string | number>> = [];
-  const run = async (name: string): Promise<void> => {
+  const run = async (name: string, scope?: string[]): Promise<void> => {
     const t = performance.now();
-    const r = await s.set.scan(SHARE);
+    const r = await s.set.scan(SHARE, scope ? { scope } : {});
     const ms = performance.now() - t;
     rows.push({ scan: name, files: total, ms: Math.round(ms), 'files/s': Math.round((total / ms) * 1000), hashed: r.stats.hashedFiles, changes: r.changes.length });
   };
@@ -179,6 +179,8 @@ async function scanCases(base: string): Promise<Array<Record<string, string | nu
   await run('warm (nothing changed)');
   for (let i = 0; i < 100; i++) writeFileSync(join(s.root, 'd000', `f${i}.txt`), `changed ${i}\n`);
   await run('warm, 100 files changed');
+  writeFileSync(join(s.root, 'd001', 'f7.txt'), 'saved in an editor\n');
+  await run('watcher: 1 file changed, scoped scan', ['d001/f7.txt']);
   // One big file: chunking + hashing throughput, streamed in SCAN_READ_BYTES reads.
   const bigMb = 64;
   const big = new Sender(join(base, 'scan-big'), () => new Uint8Array(0));

@@ -19,6 +19,8 @@ test('a scoped scan looks only at the given paths, including new parents and del
   put(a.root, 'a.txt', '1');
   put(a.root, 'd/b.txt', '1');
   put(a.root, 'e/c.txt', '1');
+  put(a.root, 'd2/z.txt', 'sibling with a common prefix');
+  put(a.root, 'd-x.txt', 'another');
   await a.set.scan('ops');
   put(a.root, 'd/b.txt', '22');
   put(a.root, 'e/c.txt', '22');

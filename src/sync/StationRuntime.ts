@@ -15,7 +15,6 @@ import { decodeAx25, encodeUiFrame } from '../framing/ax25.js';
 import { formatCallsign, parseCallsign } from '../framing/callsign.js';
 import { Link, type LinkOptions } from '../link/Link.js';
 import { decodeFrame } from '../link/decodeFrame.js';
-import { encodeHelloFrame } from '../link/controlFrames.js';
 import { FrameType } from '../link/frameHeader.js';
 import type { TransferQueue } from '../link/TransferQueue.js';
 import type { DeliveredEvent, FailedEvent, InboundDelivery } from '../link/linkEvents.js';
@@ -185,8 +184,9 @@ export class StationRuntime {
     return 'RSYNC';
   }
 
+  /** HELLOs go through the link, so they take their turn on the channel like everything else. */
   private sendHello(to: string, body: Uint8Array): void {
-    this.transmit(to, [encodeHelloFrame({ eob: false, body })]);
+    this.link.beacon(body, to);
   }
 
   private transmit(to: string, frames: Uint8Array[]): void {

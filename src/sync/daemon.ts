@@ -23,9 +23,7 @@ import { formatCallsign } from '../framing/callsign.js';
 import type { Station } from '../station/Station.js';
 import { peerList } from '../station/peerList.js';
 import type { FramePort } from './FramePort.js';
-import { StationRuntime, type RuntimeOptions } from './StationRuntime.js';
-
-type RuntimeLinkOptions = NonNullable<RuntimeOptions['link']>;
+import { StationRuntime } from './StationRuntime.js';
 import { PLANNER_STATE_KEY } from './stationStatus.js';
 
 /** How often the daemon re-plans when nothing wakes it earlier: 60 s. */
@@ -93,7 +91,7 @@ export class Daemon {
       clock: this.clock,
       bitrate: opts.bitrate ?? this.station.config.radio.bitrate,
       ...(opts.queue ? { queue: opts.queue } : {}),
-      link: { mayTransmit: (to: string, now: number) => this.mayTransmit(to, now) } as RuntimeLinkOptions,
+      link: { mayTransmit: (to: string, now: number) => this.mayTransmit(to, now) },
     });
     this.runtime.on('acknowledged', (e) => opts.onEvent?.({ kind: 'acknowledged', peer: e.peer, rows: e.info.rows, bytes: e.info.bytes }));
     this.runtime.on('applied', (e) => opts.onEvent?.({ kind: 'applied', peer: e.from, rows: e.result.applied }));

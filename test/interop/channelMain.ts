@@ -3,7 +3,7 @@
  * Usage: node --import tsx test/interop/channelMain.ts '<AudioChannelOptions JSON>' <stats.json>
  * Writes its stats to <stats.json> every STATS_INTERVAL_MS and on SIGTERM, then exits.
  */
-import { writeFileSync } from 'node:fs';
+import { renameSync, writeFileSync } from 'node:fs';
 import { AudioChannel, type AudioChannelOptions } from './audioChannel.js';
 
 /** How often the stats file is refreshed, so a reader never sees figures older than this. */
@@ -15,7 +15,11 @@ if (!optsJson || !statsFile) {
   process.exit(64);
 }
 const channel = new AudioChannel(JSON.parse(optsJson) as AudioChannelOptions);
-const dump = () => writeFileSync(statsFile, JSON.stringify(channel.stats));
+// Write-then-rename, so a reader never sees a half-written file.
+const dump = () => {
+  writeFileSync(`${statsFile}.tmp`, JSON.stringify(channel.stats));
+  renameSync(`${statsFile}.tmp`, statsFile);
+};
 channel.start();
 dump();
 const statsTimer = setInterval(dump, STATS_INTERVAL_MS);

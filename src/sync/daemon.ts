@@ -104,9 +104,11 @@ export class Daemon {
   }
 
   /** The link asks before each burst of data: inside a window, within budget and duty cycle? */
-  private mayTransmit(to: string, now: number): true | number {
-    const p = this.planner.plan(now, to, { wantBytes: this.station.config.radio.frame_bytes });
-    if (p.ok) return true;
+  private mayTransmit(to: string, now: number): number | { maxFrames: number } {
+    this.flushKeyUp(); // a key-up's frames are all sent in one turn: account it before planning the next
+    const frameBytes = this.station.config.radio.frame_bytes;
+    const p = this.planner.plan(now, this.station.isTrusted(to) ? to : null, { wantBytes: frameBytes });
+    if (p.ok) return { maxFrames: Math.max(1, Math.floor(p.maxBytes / frameBytes)) };
     this.opts.onEvent?.({ kind: 'blocked', peer: to, detail: p.reason });
     return Number.isFinite(p.retryAt) ? p.retryAt : now + DAEMON_TICK_MS;
   }
@@ -145,6 +147,7 @@ export class Daemon {
   private tick(): void {
     if (this.stopped) return;
     const now = this.clock.now();
+    this.flushKeyUp();
     // beacon
     const b = this.planner.planBeacon(now, BEACON_INFO_BYTES);
     if (b.ok) {

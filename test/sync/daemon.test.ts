@@ -1,0 +1,135 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { ManualClock } from '../../src/clock/ManualClock.js';
+import { RadioChannel } from '../../src/sim/RadioChannel.js';
+import { Daemon } from '../../src/sync/daemon.js';
+import { StationRuntime } from '../../src/sync/StationRuntime.js';
+import { simRadioPort } from '../../src/sync/FramePort.js';
+import { openStationQueue } from '../../src/sync/stationQueue.js';
+import { tableFingerprints } from '../../src/sync/tableFingerprint.js';
+import { Station } from '../../src/station/Station.js';
+import { TransmitWindows } from '../../src/schedule/TransmitWindows.js';
+import { makeStations, tempDir } from './stations.js';
+
+const T0 = Date.UTC(2026, 10, 21, 0, 0, 0);
+const HOUR = 3_600_000;
+
+/** Schedule and budget for station A: 20-minute windows each hour, 60 s of airtime per hour. */
+const SCHEDULE = {
+  'schedule.window': [{ cron: '0 * * * *', duration_min: 20 }],
+  'schedule.duty_cycle_pct': 50,
+  'schedule.beacon_interval_s': 1800,
+  'budget.global.airtime_s_per_hour': 60,
+  'radio.bitrate': 9600,
+};
+
+test('daemon, 24 simulated hours: sends only in windows, never over budget, drains the queue in priority order', { timeout: 120_000 }, async () => {
+  const { dir, cleanup } = tempDir();
+  const clock = new ManualClock(T0);
+  const [a0, b, c] = makeStations(dir, ['N0AAA', 'N0BBB', 'N0CCC'], { clock });
+  a0!.close();
+  const a = Station.open(join(dir, 'N0AAA'), { clock, env: {}, overrides: SCHEDULE });
+  const channel = new RadioChannel({ clock, seed: 7, bitrate: 9600, loss: { kind: 'iid', p: 0.1 } });
+  const queue = openStationQueue(a);
+  const daemon = new Daemon({ station: a, port: simRadioPort(channel.attach('N0AAA')), clock, queue, bitrate: 9600 });
+  const rb = new StationRuntime({ station: b!, port: simRadioPort(channel.attach('N0BBB')), bitrate: 9600 });
+  const rc = new StationRuntime({ station: c!, port: simRadioPort(channel.attach('N0CCC')), bitrate: 9600 });
+  const acked: Array<{ peer: string; at: number }> = [];
+  daemon.runtime.on('acknowledged', (e) => acked.push({ peer: e.peer, at: clock.now() }));
+  try {
+    // the operator queued C first with a higher priority; B is queued later at a lower one
+    assert.ok(daemon.runtime.sendPending(['N0BBB'], { priority: 1 }));
+    assert.ok(daemon.runtime.sendPending(['N0CCC'], { priority: 5 }));
+    daemon.start();
+    await clock.run(() => acked.length === 2, 24 * HOUR);
+    daemon.stop();
+
+    assert.deepEqual(acked.map((x) => x.peer), ['N0CCC', 'N0BBB'], 'higher priority delivered first');
+    assert.deepEqual(tableFingerprints(b!.records), tableFingerprints(a.records));
+    assert.deepEqual(tableFingerprints(c!.records), tableFingerprints(a.records));
+
+    const windows = new TransmitWindows([{ cron: '0 * * * *', durationMin: 20 }]);
+    const data = daemon.keyUps.filter((k) => k.to !== 'RSYNC');
+    assert.ok(data.length > 10);
+    for (const k of data) assert.ok(windows.isOpen(k.at), `key-up at ${new Date(k.at).toISOString()} outside a window`);
+    // C's data all went before B's started (pre-emption between bursts, priority order)
+    const lastC = Math.max(...data.filter((k) => k.to === 'N0CCC').map((k) => k.at));
+    const firstB = Math.min(...data.filter((k) => k.to === 'N0BBB').map((k) => k.at));
+    assert.ok(lastC < firstB, 'no B burst before C finished');
+    // no rolling hour over 60 s of airtime (everything A keyed up, beacons included)
+    for (const k of daemon.keyUps) {
+      const inHour = daemon.keyUps.filter((x) => x.at >= k.at && x.at < k.at + HOUR).reduce((s, x) => s + x.airtimeMs, 0);
+      assert.ok(inHour <= 60_000 + 1e-6, `${inHour} ms of airtime in the hour from ${new Date(k.at).toISOString()}`);
+    }
+    // the budget really bound: the whole job needed several hours
+    assert.ok(acked[1]!.at - T0 > 2 * HOUR, 'the budget spread the transfers over hours');
+    assert.ok(daemon.keyUps.some((k) => k.to === 'RSYNC'), 'beacons went out');
+  } finally {
+    rb.close();
+    rc.close();
+    queue.close();
+    a.close();
+    b!.close();
+    c!.close();
+    cleanup();
+  }
+});
+
+test('a daemon killed in the middle of a transfer resumes after restart without resending acknowledged blocks', { timeout: 120_000 }, async () => {
+  const { dir, cleanup } = tempDir();
+  const clock = new ManualClock(T0);
+  const [a0, b] = makeStations(dir, ['N0AAA', 'N0BBB'], { clock });
+  a0!.close();
+  const overrides = { 'radio.bitrate': 9600, 'schedule.duty_cycle_pct': 100 };
+  const channel = new RadioChannel({ clock, seed: 11, bitrate: 9600, loss: { kind: 'iid', p: 0.1 } });
+  const rb = new StationRuntime({ station: b!, port: simRadioPort(channel.attach('N0BBB')), bitrate: 9600 });
+  let a = Station.open(join(dir, 'N0AAA'), { clock, env: {}, overrides });
+  let queue = openStationQueue(a);
+  let radio = channel.attach('N0AAA');
+  let daemon = new Daemon({ station: a, port: simRadioPort(radio), clock, queue, bitrate: 9600 });
+  try {
+    const info = daemon.runtime.sendPending(['N0BBB']);
+    assert.ok(info);
+    daemon.start();
+    const progress = () => daemon.runtime.link.pendingOutbound()[0];
+    await clock.run(() => {
+      const p = progress();
+      return p !== undefined && p.blocksAcked >= p.blockCount * 0.6;
+    }, 6 * HOUR);
+    const p = progress()!;
+    const ackedBefore = p.blocksAcked;
+    assert.ok(ackedBefore > 0 && ackedBefore < p.blockCount);
+    const sentBefore = channel.stats()['N0AAA']!.framesSent;
+
+    // kill -9: the process vanishes mid-transfer. Nothing is flushed, saved or closed: its radio
+    // leaves the air and its timers never fire again (what SIGKILL does to a process).
+    radio.close();
+    daemon.runtime.link.close();
+    clock.advance(10 * 60_000);
+
+    a = Station.open(join(dir, 'N0AAA'), { clock, env: {}, overrides });
+    queue = openStationQueue(a);
+    radio = channel.attach('N0AAA-restarted');
+    daemon = new Daemon({ station: a, port: simRadioPort(radio), clock, queue, bitrate: 9600 });
+    const resumed = daemon.runtime.link.pendingOutbound()[0];
+    assert.ok(resumed, 'the transfer is still queued after the restart');
+    assert.equal(resumed.blocksAcked, ackedBefore, 'acknowledged blocks survived');
+    let done = false;
+    daemon.runtime.on('acknowledged', () => (done = true));
+    daemon.start();
+    await clock.run(() => done, 6 * HOUR);
+    assert.ok(done, 'resumed transfer completed');
+    const sentAfter = channel.stats()['N0AAA-restarted']!.framesSent;
+    // the remaining ~40% of the blocks (plus parity and control frames), not the whole transfer again
+    assert.ok(sentAfter < sentBefore, `after restart ${sentAfter} frames, before ${sentBefore}`);
+    assert.deepEqual(tableFingerprints(b!.records), tableFingerprints(a.records));
+    daemon.stop();
+  } finally {
+    rb.close();
+    queue.close();
+    a.close();
+    b!.close();
+    cleanup();
+  }
+});

@@ -14,13 +14,16 @@ import { MAX_TRANSFER_BYTES } from './announceFrame.js';
 import { dataHeaderLength, linkError } from './frameHeader.js';
 import type { LinkEventMap, LinkStats } from './linkEvents.js';
 import { frameAirMs, SLOT_GUARD_MS, type RadioTiming } from './linkTiming.js';
-import { MAX_PEER_ESTIMATES, MAX_PENDING_CANCELS } from './linkOptions.js';
+import { MAX_PEER_ESTIMATES, MAX_PENDING_CANCELS, type MayTransmit } from './linkOptions.js';
 import { LossEstimator } from './LossEstimator.js';
 import { OutboundTransfer, type Burst, type TransferStats } from './OutboundTransfer.js';
 import type { PayloadSource } from './PayloadSource.js';
 import { payloadHash } from './payloadHash.js';
 import type { Receiver } from './Receiver.js';
 import type { TransferQueue } from './TransferQueue.js';
+
+/** When a transmit allowance is too small for one frame, ask the gate again after 1 s. */
+const GATE_RETRY_MS = 1000;
 
 export interface SenderContext {
   station: string;
@@ -42,7 +45,7 @@ export interface SenderContext {
   backoffBaseMs: number;
   maxBackoffMs: number;
   stalledRetryMs: number;
-  mayTransmit: ((to: string, now: number) => true | number) | undefined;
+  mayTransmit: MayTransmit | undefined;
   counters: LinkStats;
   emit<K extends keyof LinkEventMap>(event: K, e: LinkEventMap[K]): void;
 }
@@ -304,15 +307,22 @@ export class Sender {
     if (!t) return undefined;
     if (acks === 0 && this.shouldYield(t, now)) return undefined;
     const to = t.group ? this.ctx.groupAddress : t.rec.to[0]!;
+    let cap = this.ctx.burstFrames;
     if (this.ctx.mayTransmit) {
       const ok = this.ctx.mayTransmit(to, now);
-      if (ok !== true) {
+      if (typeof ok === 'number') {
         this.gateUntil = Math.max(now + 1, ok);
+        return undefined;
+      }
+      // an allowance: at most this many frames in this key-up (acks included)
+      if (ok !== true) cap = Math.min(cap, Math.floor(ok.maxFrames));
+      if (cap - acks < 1) {
+        this.gateUntil = now + GATE_RETRY_MS;
         return undefined;
       }
     }
     const lossOf = (s: string) => this.lossOf(s).estimate;
-    let budget = this.ctx.burstFrames - acks;
+    let budget = cap - acks;
     const parts: PlannedBurst['parts'] = [];
     const first = t.buildBurst(budget, lossOf);
     parts.push({ t, burst: first });

@@ -34,6 +34,9 @@ export const MAX_PENDING_CANCELS = 16;
 /** Peers whose loss estimate is kept: 256 (the oldest is forgotten beyond it). */
 export const MAX_PEER_ESTIMATES = 256;
 
+/** See {@link LinkOptions.mayTransmit}. */
+export type MayTransmit = (to: string, now: number) => true | number | { maxFrames: number };
+
 export interface OutgoingBurst {
   to: string;
   frames: Uint8Array[];
@@ -71,11 +74,12 @@ export interface LinkOptions {
    */
   txDoneSignal?: boolean;
   /**
-   * Asked before each data burst (never before acks, which are short and owed): `true` to go, or
-   * the clock time at which to ask again (a transmit window, airtime budget or duty cycle from
-   * src/schedule). Default: always true.
+   * Asked before each data burst (never before acks, which are short and owed): `true` to go,
+   * `{ maxFrames }` to go with at most that many frames in the key-up, acks included (an airtime budget's
+   * remainder), or the clock time at which to ask again (outside a transmit window, duty cycle
+   * exhausted: src/schedule). Default: always true.
    */
-  mayTransmit?: (to: string, now: number) => true | number;
+  mayTransmit?: MayTransmit;
 }
 
 export interface EnqueueOptions {

@@ -255,3 +255,16 @@ test('small transfers to the same station share one key-up and one ack round', a
   assert.equal(net.channel.counters.get('N0AAA')!.keyUps, 1, 'one key-up carried all five');
   assert.equal(net.channel.counters.get('N0BBB')!.keyUps, 1, 'one key-up carried all five acks');
 });
+
+test('mayTransmit can cap a burst with { maxFrames } (an airtime budget’s remainder)', async () => {
+  const net = makeNet({ bitrate: 1200, loss: 0, seed: 18 });
+  const a = net.add('N0AAA', { mayTransmit: () => ({ maxFrames: 5 }) });
+  const b = net.add('N0BBB');
+  const payload = payloadOf(5000, 18);
+  a.link.enqueue({ to: ['N0BBB'], payload });
+  await net.run(() => a.delivered.length > 0);
+  assert.deepEqual(b.received[0]!.bytes, payload);
+  const c = net.channel.counters.get('N0AAA')!;
+  assert.ok(c.maxFramesPerKeyUp <= 5, `a key-up carried ${c.maxFramesPerKeyUp} frames`);
+  assert.ok(c.keyUps >= 5);
+});

@@ -32,6 +32,8 @@ export interface StationCounters {
   bytes: number;
   airtimeMs: number;
   dataFrames: number;
+  /** Most frames in one key-up. */
+  maxFramesPerKeyUp: number;
 }
 
 export class TestChannel {
@@ -63,7 +65,7 @@ export class TestChannel {
 
   attach(name: string, link: Link): void {
     this.links.set(name, link);
-    this.counters.set(name, this.counters.get(name) ?? { keyUps: 0, frames: 0, bytes: 0, airtimeMs: 0, dataFrames: 0 });
+    this.counters.set(name, this.counters.get(name) ?? { keyUps: 0, frames: 0, bytes: 0, airtimeMs: 0, dataFrames: 0, maxFramesPerKeyUp: 0 });
   }
 
   detach(name: string): void {
@@ -101,6 +103,7 @@ export class TestChannel {
         this.log.push({ from: name, to: b.to, frame: f, at: t });
       }
     }
+    c.maxFramesPerKeyUp = Math.max(c.maxFramesPerKeyUp, deliveries.length);
     const end = t + (this.o.txTailMs ?? 50);
     c.airtimeMs += end - now;
     this.busyUntil = end;

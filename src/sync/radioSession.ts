@@ -11,6 +11,8 @@ import type { Station } from '../station/Station.js';
 import { openAir, transportFromConfig } from './openAir.js';
 import { openStationQueue } from './stationQueue.js';
 import { StationRuntime } from './StationRuntime.js';
+import { AirtimeGovernor } from './AirtimeGovernor.js';
+import { planError } from '../schedule/scheduleStatus.js';
 import { receiveSession, sendSession, syncSession, type SessionEvent, type SessionResult } from './sessions.js';
 
 export type RadioSessionKind = 'send' | 'receive' | 'sync';
@@ -42,15 +44,24 @@ export async function openRadioSession(st: Station, opts: RadioSessionOptions): 
   for (const p of opts.peers) {
     if (!st.isTrusted(p)) throw makeError(STATION_ERRORS, 'RS_ERR_PEER_UNKNOWN', `${p} is not a known peer: add it with \`radiosync peer add ${p} --key KEY\``, { peer: p });
   }
+  // `send` and `sync` transmit data: inside a window, within the budgets and the duty cycle
+  const governor = new AirtimeGovernor(st, st.clock);
+  if (opts.kind !== 'receive') {
+    for (const p of opts.peers) {
+      const err = planError(governor.planNow(p), p);
+      if (err) throw err;
+    }
+  }
   const spec = opts.transport ?? transportFromConfig(st.config.radio);
   opts.log?.('opening transport', { spec });
   const air = await openAir(spec, st.config.radio);
   const queue: TransferQueue = openStationQueue(st);
   const rt = new StationRuntime({
     station: st,
-    port: air.port,
+    port: governor.port(air.port),
     bitrate: st.config.radio.bitrate,
     queue,
+    link: { mayTransmit: (to: string, now: number) => governor.mayTransmit(to, now) },
     acceptInbound: opts.kind !== 'send',
     answerSyncRequests: opts.kind !== 'send',
   });
@@ -74,9 +85,19 @@ export async function openRadioSession(st: Station, opts: RadioSessionOptions): 
         : opts.kind === 'sync'
           ? await syncSession(rt, opts.peers[0]!, so)
           : await receiveSession(rt, { ...so, ...(opts.once ? { once: true } : {}) });
+    if (!result.ok && result.link.framesReceived === 0 && opts.kind !== 'receive') {
+      throw makeError(
+        SYNC_ERRORS,
+        'RS_ERR_SYNC_NO_ANSWER',
+        `nothing was heard through ${air.name} in ${Math.round(result.durationMs / 1000)} s: check that the TNC is in KISS mode, the radio is on the right frequency and keys up, and ${opts.peers.join(',')} is listening. What was not acknowledged stays queued.`,
+        { transport: air.name, peers: opts.peers, sent: result.sent },
+      );
+    }
     return result;
   } finally {
     if (progressTimer) clearInterval(progressTimer);
+    governor.flush();
+    governor.save();
     st.log.endSession(sessionId, st.clock.now(), result?.ok ?? false, result ? { sent: result.sent, received: result.received, turnarounds: result.link.turnarounds, keyUps: result.link.keyUps, timedOut: result.timedOut } : { error: true });
     rt.close();
     queue.close();

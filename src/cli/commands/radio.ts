@@ -95,7 +95,7 @@ export function registerDaemonCommand(program: Command): void {
         onEvent: (e) => {
           logger.info(e, e.kind);
           if (o.json) process.stdout.write(JSON.stringify({ at: new Date().toISOString(), ...e }) + '\n');
-          else if (e.kind !== 'keyup' && e.kind !== 'blocked') process.stderr.write(`${new Date().toISOString()} ${e.kind}${e.peer ? ` ${e.peer}` : ''}${e.rows !== undefined ? ` ${e.rows} rows` : ''}${e.detail ? ` ${e.detail}` : ''}\n`);
+          else if (e.kind !== 'blocked') process.stderr.write(`${new Date().toISOString()} ${e.kind}${e.peer ? ` ${e.peer}` : ''}${e.rows !== undefined ? ` ${e.rows} rows` : ''}${e.detail ? ` ${e.detail}` : ''}\n`);
         },
       });
       if (!o.json) process.stderr.write(`daemon ${st.callsign} on ${handle.transportName}; SIGTERM or Ctrl-C stops it\n`);

@@ -28,3 +28,5 @@ export {
 } from './FolderReplica.js';
 export { FILES_DIAGNOSTICS } from './diagnostics.js';
 export { formatFolderDiff, DIFF_HINT_BITRATE } from './formatDiff.js';
+export { resolveFileRow, type HeldFileChange, type ResolvedFileRow } from './resolveFileRow.js';
+export { RowSyncState, sameVv, sortVv } from './RowSyncState.js';

@@ -23,6 +23,10 @@ import { applyChangeset, type ApplyResult } from './apply.js';
 import { acknowledge, getPeer, listPeers, upsertPeer, type PeerInfo, type PeerRecord } from './peers.js';
 import { exportChanges, type ChangesExport, type ExportRange } from './exportJson.js';
 import { bytesToUuid } from './uuid.js';
+import { appendLocalChanges, type LocalChange } from './localChanges.js';
+import { rowHistory, rowIds, rowIdsInRanges } from './rowHistory.js';
+import type { HeldChange } from './merge.js';
+import type { RowChange } from '../changeset/Changeset.js';
 
 export interface OpenOptions {
   clock?: Clock;
@@ -199,6 +203,24 @@ export class RecordStore {
   /** Turn pending trigger captures into stamped changes now (build and apply also do this). */
   capture(): CaptureStats {
     return busy(() => this.ctx.db.transaction(() => ingestCaptures(this.ctx)).immediate());
+  }
+
+  /**
+   * Record local changes of a reserved table (`@files`: folder sync's scan results) as this
+   * station's own: origin, next seq, HLC tick, causal context. One transaction.
+   */
+  appendLocal(changes: readonly LocalChange[]): RowChange[] {
+    return busy(() => appendLocalChanges(this.ctx, changes));
+  }
+
+  /** Every change held for one row (any table, including reserved and pass-through ones). */
+  rowHistory(table: string, id: Uint8Array): HeldChange[] {
+    return rowHistory(this.ctx, table, id);
+  }
+
+  /** Ids of the rows of `table` with changes held; with `ranges`, only rows changed by dots in (lo, hi] per origin. */
+  rowIds(table: string, ranges?: Record<StationId, [number, number]>): Uint8Array[] {
+    return ranges === undefined ? rowIds(this.ctx, table) : rowIdsInRanges(this.ctx, table, ranges);
   }
 
   buildChangeset(peer: StationId, opts?: BuildOptions): Changeset {

@@ -34,7 +34,7 @@ export interface ApplyResult {
   conflicts: number;
   /** Tables and `table.column`s this station does not sync: held and relayed, not written. */
   passThrough: string[];
-  /** Changes for reserved tables (`@files`): left to folder sync. */
+  /** New changes for reserved tables (`@files`): held in the log and relayed, not counted in `applied`; folder sync materialises them. */
   ignored: number;
   /** Stations whose clocks were seen beyond the drift bound. */
   clockFlags: Array<{ station: StationId; flag: 'ahead' | 'behind'; offsetMs: number }>;
@@ -105,10 +105,6 @@ export function applyChangeset(ctx: StoreContext, cs: Changeset, opts: { hash?: 
     let maxRemoteWall = 0;
     const ahead = new Map<string, number>();
     for (const c of cs.changes) {
-      if (c.table.startsWith('@')) {
-        result.ignored++;
-        continue;
-      }
       if (has.get(c.origin, c.seq) !== undefined) {
         result.skipped++;
         continue;
@@ -119,13 +115,19 @@ export function applyChangeset(ctx: StoreContext, cs: Changeset, opts: { hash?: 
         c.kind === 'upsert' ? encodeFields(c.fields) : null,
         ctxc === undefined ? null : JSON.stringify(ctxc), now,
       );
-      result.applied++;
+      if (c.table.startsWith('@')) result.ignored++;
+      else result.applied++;
       origins.add(c.origin);
       if (c.origin === ctx.station && c.seq > Number(getMeta(ctx, 'seq') ?? 0)) setMeta(ctx, 'seq', c.seq);
       const r = hlcReceive(hlc, c.hlc, now, ctx.maxDriftMs);
       hlc = r.hlc;
       if (r.clamped) ahead.set(c.origin, Math.max(ahead.get(c.origin) ?? 0, r.aheadMs));
       maxRemoteWall = Math.max(maxRemoteWall, hlcWallMs(c.hlc));
+      if (c.table.startsWith('@')) {
+        // Reserved tables (`@files`): held in the log (relayed, and the origin's version vector
+        // advances past them) but not written here; folder sync reads them back (rowHistory).
+        continue;
+      }
       const spec = ctx.specs.get(c.table);
       if (spec === undefined) {
         pass.add(c.table);

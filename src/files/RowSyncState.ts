@@ -1,0 +1,80 @@
+/**
+ * What folder sync's integration with the record store keeps per `@files` row, in the station's
+ * SQLite database next to the other files_* tables:
+ *
+ *   files_row_seen  id → causal context (JSON VV) that the folder on disk reflects for the row:
+ *                   set when a resolved row state is applied (or can never apply). A local edit is
+ *                   stamped with this context, so an incoming version that was not written (e.g.
+ *                   deferred because the file was being edited) stays concurrent with the edit and
+ *                   ends as a conflict copy instead of being silently superseded. Also lets a
+ *                   re-delivered changeset skip rows whose state is already on disk.
+ *   files_pending   id → share, since: rows whose apply was deferred (chunks missing, target
+ *                   changed, folder not mounted); retried on every later apply.
+ */
+import type Database from 'better-sqlite3';
+import type { VersionVector } from '../changeset/Changeset.js';
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS files_row_seen (id BLOB PRIMARY KEY, ctx TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS files_pending (id BLOB PRIMARY KEY, since INTEGER NOT NULL) WITHOUT ROWID;
+`;
+
+export class RowSyncState {
+  private readonly s: Record<'getSeen' | 'putSeen' | 'addPending' | 'dropPending' | 'allPending' | 'countPending', Database.Statement>;
+  readonly db: Database.Database;
+
+  constructor(db: Database.Database) {
+    this.db = db;
+    db.exec(SCHEMA);
+    this.s = {
+      getSeen: db.prepare('SELECT ctx FROM files_row_seen WHERE id = ?'),
+      putSeen: db.prepare('INSERT INTO files_row_seen (id, ctx) VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET ctx = excluded.ctx'),
+      addPending: db.prepare('INSERT OR IGNORE INTO files_pending (id, since) VALUES (?, ?)'),
+      dropPending: db.prepare('DELETE FROM files_pending WHERE id = ?'),
+      allPending: db.prepare('SELECT id FROM files_pending ORDER BY since, id'),
+      countPending: db.prepare('SELECT count(*) AS n FROM files_pending'),
+    };
+  }
+
+  /** The context the disk reflects for a row (undefined: never applied here). */
+  seen(id: Uint8Array): VersionVector | undefined {
+    const r = this.s.getSeen.get(Buffer.from(id)) as { ctx: string } | undefined;
+    return r === undefined ? undefined : (JSON.parse(r.ctx) as VersionVector);
+  }
+
+  /** Record rows as applied (and no longer pending), in one transaction. */
+  markApplied(rows: Iterable<{ id: Uint8Array; vv: VersionVector }>): void {
+    this.db.transaction(() => {
+      for (const r of rows) {
+        const key = Buffer.from(r.id);
+        this.s.putSeen.run(key, JSON.stringify(sortVv(r.vv)));
+        this.s.dropPending.run(key);
+      }
+    })();
+  }
+
+  markPending(ids: Iterable<Uint8Array>, now: number): void {
+    this.db.transaction(() => {
+      for (const id of ids) this.s.addPending.run(Buffer.from(id), now);
+    })();
+  }
+
+  pending(): Uint8Array[] {
+    return (this.s.allPending.all() as Array<{ id: Buffer }>).map((r) => new Uint8Array(r.id));
+  }
+
+  pendingCount(): number {
+    return (this.s.countPending.get() as { n: number }).n;
+  }
+}
+
+/** Same vector, keys sorted (so equal vectors compare equal as JSON). */
+export function sortVv(vv: VersionVector): VersionVector {
+  const out: VersionVector = {};
+  for (const k of Object.keys(vv).sort()) if ((vv[k] ?? 0) > 0) out[k] = vv[k]!;
+  return out;
+}
+
+export function sameVv(a: VersionVector | undefined, b: VersionVector): boolean {
+  return a !== undefined && JSON.stringify(sortVv(a)) === JSON.stringify(sortVv(b));
+}

@@ -180,9 +180,9 @@ export function addPersons(st: Station, n: number, tag = 'p'): string[] {
   return out;
 }
 
-/** Edits through plain SQL: change the notes of up to `n` persons. */
+/** Edits through plain SQL: change the notes of the `n` persons edited longest ago (deterministic). */
 export function editPersons(st: Station, n: number, note: string): number {
-  return st.records.db.prepare('UPDATE person SET notes = ? WHERE id IN (SELECT id FROM person ORDER BY random() LIMIT ?)').run(note, n).changes;
+  return st.records.db.prepare("UPDATE person SET notes = ? WHERE id IN (SELECT id FROM person WHERE notes NOT LIKE 'edited%' OR notes IS NULL ORDER BY id LIMIT ?)").run(note, n).changes;
 }
 
 /** An AX.25 UI frame (no FCS) carrying a radiosync frame, from any source. */

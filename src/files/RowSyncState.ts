@@ -8,19 +8,39 @@
  *                   deferred because the file was being edited) stays concurrent with the edit and
  *                   ends as a conflict copy instead of being silently superseded. Also lets a
  *                   re-delivered changeset skip rows whose state is already on disk.
- *   files_pending   id → share, since: rows whose apply was deferred (chunks missing, target
- *                   changed, folder not mounted); retried on every later apply.
+ *   files_pending   id → since: rows whose apply was deferred (chunks missing, target changed,
+ *                   folder not mounted); retried on every later apply.
+ *   files_capture_journal  scan changes written in the same transaction as the scan state, until
+ *                   the record store has them (a crash between the two replays them).
+ *   files_peer_owed (peer, id): rows a peer acknowledged without holding all their chunks yet (a
+ *                   changeset's chunks were capped); their chunks go out in later changesets.
  */
 import type Database from 'better-sqlite3';
 import type { VersionVector } from '../changeset/Changeset.js';
+import type { FileChange } from './FileEntry.js';
+
+export interface JournalRow {
+  n: number;
+  share: string;
+  path: string;
+  id: Uint8Array;
+  kind: 'upsert' | 'delete';
+}
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS files_row_seen (id BLOB PRIMARY KEY, ctx TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS files_pending (id BLOB PRIMARY KEY, since INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS files_capture_journal (
+  n INTEGER PRIMARY KEY, share TEXT NOT NULL, path TEXT NOT NULL, id BLOB NOT NULL, kind TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS files_peer_owed (peer TEXT NOT NULL, id BLOB NOT NULL, PRIMARY KEY (peer, id)) WITHOUT ROWID;
 `;
 
 export class RowSyncState {
-  private readonly s: Record<'getSeen' | 'putSeen' | 'addPending' | 'dropPending' | 'allPending' | 'countPending', Database.Statement>;
+  private readonly s: Record<
+    'getSeen' | 'putSeen' | 'addPending' | 'dropPending' | 'allPending' | 'countPending' | 'journal' | 'journaled' | 'clearJournal'
+    | 'owed' | 'addOwed' | 'dropOwed',
+    Database.Statement
+  >;
   readonly db: Database.Database;
 
   constructor(db: Database.Database) {
@@ -33,6 +53,12 @@ export class RowSyncState {
       dropPending: db.prepare('DELETE FROM files_pending WHERE id = ?'),
       allPending: db.prepare('SELECT id FROM files_pending ORDER BY since, id'),
       countPending: db.prepare('SELECT count(*) AS n FROM files_pending'),
+      journal: db.prepare('INSERT INTO files_capture_journal (share, path, id, kind) VALUES (?, ?, ?, ?)'),
+      journaled: db.prepare('SELECT n, share, path, id, kind FROM files_capture_journal ORDER BY n'),
+      clearJournal: db.prepare('DELETE FROM files_capture_journal WHERE n <= ?'),
+      owed: db.prepare('SELECT id FROM files_peer_owed WHERE peer = ? ORDER BY id'),
+      addOwed: db.prepare('INSERT OR IGNORE INTO files_peer_owed (peer, id) VALUES (?, ?)'),
+      dropOwed: db.prepare('DELETE FROM files_peer_owed WHERE peer = ? AND id = ?'),
     };
   }
 
@@ -61,6 +87,32 @@ export class RowSyncState {
 
   pending(): Uint8Array[] {
     return (this.s.allPending.all() as Array<{ id: Buffer }>).map((r) => new Uint8Array(r.id));
+  }
+
+  /** Journal scan changes (call inside the scan-state transaction: ScanOptions.journal). */
+  journal(share: string, changes: FileChange[], paths: string[]): void {
+    changes.forEach((c, i) => this.s.journal.run(share, paths[i]!, Buffer.from(c.id), c.kind));
+  }
+
+  journaled(): JournalRow[] {
+    return (this.s.journaled.all() as Array<{ n: number; share: string; path: string; id: Buffer; kind: string }>).map((r) => ({
+      n: r.n, share: r.share, path: r.path, id: new Uint8Array(r.id), kind: r.kind === 'delete' ? 'delete' : 'upsert',
+    }));
+  }
+
+  /** The record store holds journal rows up to `n`. */
+  clearJournal(n: number): void {
+    this.s.clearJournal.run(n);
+  }
+
+  owed(peer: string): Uint8Array[] {
+    return (this.s.owed.all(peer) as Array<{ id: Buffer }>).map((r) => new Uint8Array(r.id));
+  }
+
+  setOwed(peer: string, rows: Iterable<{ id: Uint8Array; owed: boolean }>): void {
+    this.db.transaction(() => {
+      for (const r of rows) (r.owed ? this.s.addOwed : this.s.dropOwed).run(peer, Buffer.from(r.id));
+    })();
   }
 
   pendingCount(): number {

@@ -11,7 +11,7 @@ export { scanFolder, EMPTY_LIST, type ScanOptions, type ScanResult, type ScanSta
 export { applyEntries, type ApplyItem, type ApplyReport, type ApplyProblem, type ApplyContext } from './applyEntries.js';
 export { pickFileWinner, needsConflictCopy, type VersionedEntry } from './fileConflict.js';
 export { ChunkIndex, VERSIONS_SHARE } from './ChunkIndex.js';
-export { planChunks, allChunkHashes, type ChunkPlan } from './planChunks.js';
+export { planChunks, allChunkHashes, peerLacksAny, type ChunkPlan, type PlanOptions } from './planChunks.js';
 export { diffFolder, ENTRY_OVERHEAD_BYTES, type DiffItem, type DiffKind, type FolderDiff } from './diffFolder.js';
 export { FolderWatcher, type FolderWatcherOptions } from './FolderWatcher.js';
 export { FastCdc, chunkBytes, GEAR, GEAR_SEED_LABEL, type ChunkerOptions } from './FastCdc.js';

@@ -37,6 +37,12 @@ export interface ScanOptions {
    * e.g. what the watcher saw change. Deletes are reported only within the scope. Default: all.
    */
   scope?: string[];
+  /**
+   * Called inside each scan-state transaction with the changes whose scan state it writes, so a
+   * caller can journal them atomically with the scan state (a crash then never leaves a change
+   * recorded in the scan state but lost to the record store).
+   */
+  journal?: (changes: FileChange[], paths: string[]) => void;
 }
 
 /** Sorted, deduplicated scope without paths under another scope path; undefined = everything. */
@@ -133,10 +139,16 @@ export async function scanFolder(folder: FolderConfig, ctx: ScanContext, opts: S
   const paths: string[] = [];
   const stats: ScanStats = { entries: 0, hashedFiles: 0, hashedBytes: 0, skippedUnchanged: 0, unstable: 0, ignored: 0, unreadable: 0 };
   let pending: Array<() => void> = [];
+  let journaled = 0;
   const flush = (): void => {
     const work = pending;
     pending = [];
-    ctx.fdb.tx(() => work.forEach((w) => w()));
+    const from = journaled;
+    journaled = changes.length;
+    ctx.fdb.tx(() => {
+      work.forEach((w) => w());
+      if (opts.journal && journaled > from) opts.journal(changes.slice(from, journaled), paths.slice(from, journaled));
+    });
   };
   const record = (scanned: ScanRow, before: FileEntry | undefined, leaves?: import('./ChunkList.js').ChunkRef[]): void => {
     // A racy file is stored with inode -1 so the next scan hashes it again.

@@ -24,7 +24,7 @@ import { FolderSet, type FolderSetOptions } from '../files/FolderSet.js';
 import { assertFolderMarker, type FolderConfig } from '../files/Folder.js';
 import { entryFields, FILES_TABLE, type FileEntry, type FileRowState } from '../files/FileEntry.js';
 import type { ApplyItem, ApplyProblem } from '../files/applyEntries.js';
-import { allChunkHashes, planChunks } from '../files/planChunks.js';
+import { allChunkHashes, peerLacksAny, planChunks } from '../files/planChunks.js';
 import { diffFolder, type FolderDiff } from '../files/diffFolder.js';
 import { formatFolderDiff } from '../files/formatDiff.js';
 import { resolveFileRow, type ResolvedFileRow } from '../files/resolveFileRow.js';
@@ -32,10 +32,29 @@ import { RowSyncState, sameVv } from '../files/RowSyncState.js';
 import { toHex } from '../files/chunkHash.js';
 import type { ScanStats } from '../files/scanFolder.js';
 
+/**
+ * Most chunk bytes attachChunks adds to one changeset: 4 MiB. The receiver refuses a changeset that
+ * inflates past `limits.inflated_bytes` (16 MiB by default), so a large folder's first sync must be
+ * split: what does not fit goes in later changesets (the rows wait at the receiver meanwhile). At
+ * 1200 bit/s 4 MiB is already hours on air, so the bound never slows a radio link down.
+ */
+export const MAX_CHANGESET_CHUNK_BYTES = 4 * 1024 * 1024;
+
 export interface FolderSyncOptions {
   /** Passed to FolderSet (default 'auto': probe each folder once). */
   caseInsensitive?: FolderSetOptions['caseInsensitive'];
   versionsKeepMs?: number;
+  /** Chunk bytes per changeset (default {@link MAX_CHANGESET_CHUNK_BYTES}). */
+  maxChunkBytes?: number;
+}
+
+/**
+ * What a sent changeset carried for folder sync, small enough to keep with the outbound transfer
+ * (JSON) until the peer acknowledges it: the `@files` row ids and the chunk hashes (hex).
+ */
+export interface SentFiles {
+  ids: string[];
+  chunks: string[];
 }
 
 export interface CaptureReport {
@@ -105,9 +124,11 @@ export class FolderSync {
   private readonly station: Station;
   private readonly folderSet: FolderSet | undefined;
   private readonly state: RowSyncState | undefined;
+  private readonly maxChunkBytes: number;
 
-  private constructor(station: Station, set: FolderSet | undefined) {
+  private constructor(station: Station, set: FolderSet | undefined, opts: FolderSyncOptions = {}) {
     this.station = station;
+    this.maxChunkBytes = opts.maxChunkBytes ?? MAX_CHANGESET_CHUNK_BYTES;
     this.folderSet = set;
     this.enabled = set !== undefined;
     this.state = set === undefined ? undefined : new RowSyncState(station.log.db);
@@ -132,7 +153,7 @@ export class FolderSync {
       ...(opts.caseInsensitive !== undefined ? { caseInsensitive: opts.caseInsensitive } : {}),
       ...(opts.versionsKeepMs !== undefined ? { versionsKeepMs: opts.versionsKeepMs } : {}),
     });
-    return new FolderSync(station, set);
+    return new FolderSync(station, set, opts);
   }
 
   /** The FolderSet (undefined without folders): for cleanup(), the watcher, and tests. */
@@ -148,27 +169,41 @@ export class FolderSync {
    */
   async capture(): Promise<CaptureReport> {
     const set = this.folderSet;
+    const state = this.state;
     const report: CaptureReport = { changes: 0, scans: {} };
-    if (set === undefined || this.state === undefined) return report;
+    if (set === undefined || state === undefined) return report;
     for (const share of set.shares()) assertFolderMarker(set.folder(share));
-    const local: LocalChange[] = [];
     for (const share of set.shares()) {
-      const res = await set.scan(share);
+      // The scan journals its changes in the same transactions as its scan state.
+      const res = await set.scan(share, { journal: (changes, paths) => state.journal(share, changes, paths) });
       report.scans[share] = res.stats;
-      res.changes.forEach((ch, i) => {
-        const seen = this.state!.seen(ch.id) ?? {};
-        if (ch.kind === 'delete') {
-          local.push({ table: FILES_TABLE, id: ch.id, kind: 'delete', fields: {}, ctx: seen });
-          return;
-        }
-        const row = set.fdb.getScan(share, res.paths[i]!);
-        const fields = row === undefined ? ch.fields : entryFields(row);
-        local.push({ table: FILES_TABLE, id: ch.id, kind: 'upsert', fields, ctx: seen });
-      });
     }
-    this.station.records.appendLocal(local);
-    report.changes = local.length;
+    report.changes = this.recordJournal();
     return report;
+  }
+
+  /** Move journaled scan changes (this scan's, and any a crash left) into the record store. */
+  private recordJournal(): number {
+    const set = this.folderSet!;
+    const state = this.state!;
+    const rows = state.journaled();
+    if (rows.length === 0) return 0;
+    const local: LocalChange[] = [];
+    for (const r of rows) {
+      const ctx = state.seen(r.id) ?? {};
+      if (r.kind === 'delete') {
+        local.push({ table: FILES_TABLE, id: r.id, kind: 'delete', fields: {}, ctx });
+        continue;
+      }
+      // The whole entry as scanned (so any station can resolve the row as a whole).
+      const row = set.fdb.getScan(r.share, r.path);
+      if (row === undefined) continue; // gone since: a later journal row deletes it
+      local.push({ table: FILES_TABLE, id: r.id, kind: 'upsert', fields: entryFields(row), ctx });
+    }
+    // A crash between these two lines records the same entries again next time: harmless (same content).
+    this.station.records.appendLocal(local);
+    state.clearJournal(rows[rows.length - 1]!.n);
+    return local.length;
   }
 
   /** Resolve one row from every change the store holds for it. */
@@ -177,27 +212,44 @@ export class FolderSync {
     return resolveFileRow(id, filter === undefined ? held : held.filter(filter));
   }
 
+  /** Root chunk lists of the versions of a row that can still matter: its winner and conflict losers. */
+  private liveRoots(id: Uint8Array): Uint8Array[] {
+    const r = this.resolve(id);
+    if (r === undefined) return [];
+    return [r.winner, ...r.losers].filter((v) => !v.deleted && v.entry.type === 'file').map((v) => v.entry.chunks);
+  }
+
   /**
    * Add to a changeset built for `peers` the chunks they lack (by acknowledged manifests) for the
-   * versions of its `@files` rows that can still matter: each row's current winner and its
-   * concurrent live versions (conflict copies). A rename or copy adds nothing; a mid-file edit
-   * adds the changed data chunks plus one or two list chunks.
+   * versions of its `@files` rows that can still matter (each row's current winner and its
+   * concurrent live versions), then for rows acknowledged earlier whose chunks did not all fit.
+   * A rename or copy adds nothing; a mid-file edit adds the changed data chunks plus one or two
+   * list chunks. At most `maxChunkBytes` of chunks; the rest follows in later changesets.
    */
   attachChunks(cs: Changeset, peers: StationId[]): Changeset {
     const set = this.folderSet;
-    if (set === undefined) return cs;
-    const inCs = fileRoots(cs.changes);
-    if (inCs.length === 0) return cs;
-    const roots: Uint8Array[] = [];
-    for (const id of uniqueIds(inCs.map((r) => r.change.id))) {
-      const r = this.resolve(id);
-      if (r === undefined) continue;
-      for (const v of [r.winner, ...r.losers]) if (!v.deleted && v.entry.type === 'file') roots.push(v.entry.chunks);
-    }
+    const state = this.state;
+    if (set === undefined || state === undefined) return cs;
+    const calls = peers.map((p) => p.toUpperCase());
+    const ids = uniqueIds([
+      ...cs.changes.filter((c) => c.table === FILES_TABLE && c.kind === 'upsert').map((c) => c.id),
+      ...calls.flatMap((p) => state.owed(p)),
+    ]);
+    if (ids.length === 0) return cs;
+    const roots = ids.flatMap((id) => this.liveRoots(id));
     const already = new Set(cs.chunks.map((c) => toHex(c.hash)));
-    const plan = planChunks(set.chunks, roots, (h) => already.has(toHex(h)) || peers.every((p) => set.chunks.peerHas(p, h)));
+    const budget = Math.max(0, this.maxChunkBytes - cs.chunks.reduce((n, c) => n + c.data.length, 0));
+    const plan = planChunks(set.chunks, roots, (h) => already.has(toHex(h)) || calls.every((p) => set.chunks.peerHas(p, h)), { maxBytes: budget });
     if (plan.chunks.length === 0) return cs;
     return { ...cs, chunks: [...cs.chunks, ...plan.chunks] };
+  }
+
+  /** What `cs` carried for folder sync, to keep until the peer acknowledges it (see onAcknowledged). */
+  static sentFiles(cs: Changeset): SentFiles {
+    return {
+      ids: uniqueIds(cs.changes.filter((c) => c.table === FILES_TABLE).map((c) => c.id)).map(toHex),
+      chunks: cs.chunks.map((c) => toHex(c.hash)),
+    };
   }
 
   /**
@@ -274,35 +326,22 @@ export class FolderSync {
     return report;
   }
 
-  /** `peer` acknowledged `cs` as durably applied: it holds the chunks of every entry in it. */
-  onAcknowledged(peer: StationId, cs: Changeset): void {
-    const set = this.folderSet;
-    if (set === undefined) return;
-    const hashes = cs.chunks.map((c) => c.hash);
-    for (const { root } of fileRoots(cs.changes)) hashes.push(...allChunkHashes(set.chunks, root));
-    if (hashes.length > 0) set.chunks.markPeerHas(peer.toUpperCase(), hashes);
-  }
-
   /**
-   * Like onAcknowledged, for a sender that kept only the version vectors: the peer's cursor moved
-   * from `before` to `upto`, so it holds the chunks of every `@files` upsert in between.
+   * `peer` acknowledged a changeset as durably applied: it now holds the chunks that changeset
+   * carried (and, as before, what it already held). Rows of the changeset, and rows owed from
+   * earlier, whose chunks the peer still lacks stay owed: attachChunks sends them next time.
    */
-  onAcknowledgedRange(peer: StationId, before: VersionVector, upto: VersionVector): void {
+  onAcknowledged(peer: StationId, sent: Changeset | SentFiles): void {
     const set = this.folderSet;
-    if (set === undefined) return;
-    const ranges: Record<string, [number, number]> = {};
-    for (const [o, hi] of Object.entries(upto)) if (hi > (before[o] ?? 0)) ranges[o] = [before[o] ?? 0, hi];
-    if (Object.keys(ranges).length === 0) return;
-    const hashes: Uint8Array[] = [];
-    for (const id of this.station.records.rowIds(FILES_TABLE, ranges)) {
-      for (const c of this.station.records.rowHistory(FILES_TABLE, id)) {
-        const r = ranges[c.origin];
-        const root = c.fields['chunks'];
-        if (r === undefined || c.seq <= r[0] || c.seq > r[1] || c.kind !== 'upsert' || !(root instanceof Uint8Array)) continue;
-        if (c.fields['type'] === 'file') hashes.push(...allChunkHashes(set.chunks, root));
-      }
-    }
-    if (hashes.length > 0) set.chunks.markPeerHas(peer.toUpperCase(), hashes);
+    const state = this.state;
+    if (set === undefined || state === undefined) return;
+    const call = peer.toUpperCase();
+    const s = 'changes' in sent ? FolderSync.sentFiles(sent) : sent;
+    const fromHex = (h: string): Uint8Array => new Uint8Array(Buffer.from(h, 'hex'));
+    if (s.chunks.length > 0) set.chunks.markPeerHas(call, s.chunks.map(fromHex));
+    const ids = uniqueIds([...s.ids.map(fromHex), ...state.owed(call)]);
+    const has = (h: Uint8Array): boolean => set.chunks.peerHas(call, h);
+    state.setOwed(call, ids.map((id) => ({ id, owed: this.liveRoots(id).some((root) => peerLacksAny(root, has)) })));
   }
 
   /** The live entries `peer` holds, as far as this station knows (what it acknowledged, and its own changes). */
@@ -329,6 +368,14 @@ export class FolderSync {
     const entries = this.peerEntries(call);
     const diffs = set.shares().map((share) => diffFolder(set, share, call, entries));
     return { diffs, text: diffs.map((d) => formatFolderDiff(d)).join('\n') };
+  }
+
+  /**
+   * Retry the rows waiting to be applied (e.g. after a capture recorded the local edit that made
+   * an incoming version wait: it now resolves as a conflict, and the loser becomes a copy).
+   */
+  async retryPending(): Promise<FolderApplyReport> {
+    return this.applyIncoming({ version: 1, from: this.station.callsign, to: [], created: 0, upto: {}, changes: [], chunks: [] });
   }
 
   /** Rows waiting to be applied (missing chunks, local edits in the way, folder not mounted). */

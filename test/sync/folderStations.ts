@@ -12,7 +12,7 @@ import type { Clock } from '../../src/clock/Clock.js';
 import { initFolderMarker } from '../../src/files/Folder.js';
 import { initStation, Station } from '../../src/station/Station.js';
 import { applyIncoming, type IncomingResult } from '../../src/sync/applyIncoming.js';
-import { FolderSync, type FolderApplyReport } from '../../src/sync/FolderSync.js';
+import { FolderSync, type FolderApplyReport, type FolderSyncOptions } from '../../src/sync/FolderSync.js';
 import { openChangeset, sealChangeset } from '../../src/sync/signedChangeset.js';
 
 export const SAMPLE_FOLDER = new URL('../../fixtures/sample-folder/', import.meta.url).pathname;
@@ -26,18 +26,22 @@ export interface FolderNode {
 }
 
 /** Stations with a `docs` folder each; `sample` copies fixtures/sample-folder into the first one. */
-export function makeFolderStations(dir: string, calls: string[], clock: Clock, opts: { sample?: boolean } = {}): FolderNode[] {
+export function makeFolderStations(
+  dir: string, calls: string[], clock: Clock,
+  opts: { sample?: boolean; shares?: string[]; fs?: FolderSyncOptions } = {},
+): FolderNode[] {
   const nodes = calls.map((call, i) => {
+    const share = opts.shares?.[i] ?? SHARE;
     const root = join(dir, `${call}-docs`);
     if (i === 0 && opts.sample) cpSync(SAMPLE_FOLDER, root, { recursive: true });
     else {
       mkdirSync(root, { recursive: true });
-      initFolderMarker({ share: SHARE, root });
+      initFolderMarker({ share, root });
     }
     const home = join(dir, call);
-    initStation({ home, callsign: call, folders: { [SHARE]: root }, clock });
+    initStation({ home, callsign: call, folders: { [share]: root }, clock });
     const station = Station.open(home, { clock, env: {} });
-    return { call, root, station, fs: FolderSync.open(station, { caseInsensitive: false }) };
+    return { call, root, station, fs: FolderSync.open(station, { caseInsensitive: false, ...opts.fs }) };
   });
   for (const a of nodes) for (const b of nodes) if (a !== b) a.station.addPeer(b.call, b.station.publicKey());
   return nodes;

@@ -1,0 +1,127 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ManualClock } from '../../src/clock/ManualClock.js';
+import { CONFLICT_RE } from '../../src/files/conflictName.js';
+import { FolderSync } from '../../src/sync/FolderSync.js';
+import { bytes, snapshot } from '../files/helpers.js';
+import { tempDir } from './stations.js';
+import { acknowledged, build, closeAll, deliver, makeFolderStations, transfer, type FolderNode } from './folderStations.js';
+
+const T0 = Date.UTC(2026, 10, 21, 12, 0, 0);
+
+let mtime = Date.UTC(2025, 5, 1);
+function put(root: string, path: string, data: string | Uint8Array): void {
+  const p = join(root, path);
+  writeFileSync(p, data);
+  mtime += 1000;
+  utimesSync(p, mtime / 1000, mtime / 1000);
+}
+
+test('chunks over the per-changeset cap follow in later changesets; the file lands once all are there', async () => {
+  const { dir, cleanup } = tempDir('radiosync-folders-');
+  const clock = new ManualClock(T0);
+  const nodes = makeFolderStations(dir, ['N0AAA', 'N0BBB'], clock, { fs: { maxChunkBytes: 100_000 } });
+  const [a, b] = nodes as [FolderNode, FolderNode];
+  try {
+    const data = bytes(350_000, 11);
+    put(a.root, 'big.bin', data);
+    put(a.root, 'small.txt', 'small');
+    const sizes: number[] = [];
+    for (let round = 0; round < 10; round++) {
+      const t = await transfer(a, b);
+      if (t.cs.changes.length === 0 && t.cs.chunks.length === 0) break;
+      sizes.push(t.chunkBytes);
+      assert.ok(t.chunkBytes <= 100_000, `round ${round}: ${t.chunkBytes} B of chunks`);
+    }
+    assert.ok(sizes.length >= 4, `split over ${sizes.length} changesets`);
+    assert.deepEqual(readFileSync(join(b.root, 'big.bin')), Buffer.from(data));
+    assert.equal(readFileSync(join(b.root, 'small.txt'), 'utf8'), 'small');
+    assert.equal(b.fs.pendingRows(), 0);
+    // Nothing is owed any more: the next changeset is empty.
+    const next = await build(a, b);
+    assert.deepEqual([next.cs.changes.length, next.cs.chunks.length], [0, 0]);
+  } finally {
+    closeAll(nodes);
+    cleanup();
+  }
+});
+
+test('a crash between the scan and the record store loses nothing: the journal is replayed', async () => {
+  const { dir, cleanup } = tempDir('radiosync-folders-');
+  const clock = new ManualClock(T0);
+  const nodes = makeFolderStations(dir, ['N0AAA', 'N0BBB'], clock, { sample: true });
+  const [a, b] = nodes as [FolderNode, FolderNode];
+  try {
+    // The scan ran (scan state written) but the process died before the changes reached the log.
+    const scan = await a.fs.set!.scan('docs', { journal: (changes, paths) => (a.fs as unknown as { state: { journal: (s: string, c: typeof changes, p: string[]) => void } }).state.journal('docs', changes, paths) });
+    assert.ok(scan.changes.length > 10);
+    assert.equal(a.station.records.rowIds('@files').length, 0);
+    a.fs.close();
+    a.fs = FolderSync.open(a.station, { caseInsensitive: false });
+    const rec = await a.fs.capture(); // the new scan finds nothing new; the journal has it all
+    assert.equal(rec.changes, scan.changes.length);
+    await transfer(a, b);
+    const s = snapshot(a.root);
+    delete s['inbox/empty-until-used/.gitkeep'];
+    assert.deepEqual(snapshot(b.root), s);
+  } finally {
+    closeAll(nodes);
+    cleanup();
+  }
+});
+
+test('a local edit not yet captured is never overwritten: the incoming version becomes a conflict copy', async () => {
+  const { dir, cleanup } = tempDir('radiosync-folders-');
+  const clock = new ManualClock(T0);
+  const nodes = makeFolderStations(dir, ['N0AAA', 'N0BBB'], clock, { sample: true });
+  const [a, b] = nodes as [FolderNode, FolderNode];
+  try {
+    await transfer(a, b);
+    const f = 'README.txt';
+    clock.advance(1000);
+    put(a.root, f, 'A: new readme\n');
+    const { cs, sealed } = await build(a, b);
+    clock.advance(1000);
+    put(b.root, f, 'B: typing right now\n'); // not scanned yet at B
+    const r = await deliver(b, sealed);
+    acknowledged(a, b, cs);
+    assert.equal(r.report.deferred[0]?.code, 'RS_ERR_FILES_TARGET_CHANGED');
+    assert.equal(readFileSync(join(b.root, f), 'utf8'), 'B: typing right now\n');
+    await b.fs.capture(); // B's edit is concurrent with A's (B never wrote A's version)
+    const retry = await b.fs.retryPending();
+    assert.equal(retry.conflictCopies.length, 1);
+    assert.equal(b.fs.pendingRows(), 0);
+    await transfer(b, a);
+    await transfer(a, b);
+    for (const n of [a, b]) {
+      assert.equal(readFileSync(join(n.root, f), 'utf8'), 'B: typing right now\n', `${n.call}: the later edit wins`);
+      const copies = readdirSync(n.root).filter((x) => CONFLICT_RE.test(x));
+      assert.deepEqual(copies.map((c) => readFileSync(join(n.root, c), 'utf8')), ['A: new readme\n'], `${n.call}: A's version kept`);
+    }
+  } finally {
+    closeAll(nodes);
+    cleanup();
+  }
+});
+
+test('a station that does not keep a share relays its entries and chunks (A → B → C)', async () => {
+  const { dir, cleanup } = tempDir('radiosync-folders-');
+  const clock = new ManualClock(T0);
+  const nodes = makeFolderStations(dir, ['N0AAA', 'N0BBB', 'N0CCC'], clock, { sample: true, shares: ['docs', 'other', 'docs'] });
+  const [a, b, c] = nodes as [FolderNode, FolderNode, FolderNode];
+  try {
+    const ab = await transfer(a, b);
+    assert.equal(ab.report.relayedOnly, ab.cs.changes.length);
+    assert.deepEqual(readdirSync(b.root), ['.radiosync-folder']);
+    const bc = await transfer(b, c);
+    assert.equal(bc.chunkBytes, ab.chunkBytes, 'B forwards the chunks from its chunk store');
+    const s = snapshot(a.root);
+    delete s['inbox/empty-until-used/.gitkeep'];
+    assert.deepEqual(snapshot(c.root), s);
+  } finally {
+    closeAll(nodes);
+    cleanup();
+  }
+});

@@ -13,6 +13,8 @@ const LOG = [
   '[0L] N0AAA>N0BBB:(I cmd, n(s)=1, n(r)=0, p=0, pid=0xf0)def',
   'Stream 0: Connected to N0BBB.  (v2.2)',
   'N0AAA audio level = 151(30/33)    _7013____',
+  'N0AAA audio level = 90(+138/-133)    82200022_',
+  'N0AAA audio level = 50(+40/-41)   [NONE]   ___|||||_',
 ];
 
 test('frame lines: transmitted vs decoded, callsigns and info', () => {
@@ -27,6 +29,6 @@ test('summary counts frames and connected-mode frame types', () => {
   assert.equal(s.transmitted, 4);
   assert.equal(s.decoded, 2);
   assert.deepEqual(s.txKinds, { SABME: 1, I: 2 });
-  assert.equal(s.fx25Decodes, 1, 'the FX.25 level line, not the plain one');
+  assert.equal(s.fx25Decodes, 2, 'the FX.25 level lines (1200 and 9600 forms), not the plain ones');
   assert.deepEqual(decodedFrames(LOG).map((f) => f.source), ['N0BBB', 'N0BBB']);
 });

@@ -28,7 +28,8 @@ export interface LogSummary {
   decoded: number;
   /**
    * Frames Dire Wolf decoded through FX.25. Its level line then has no "[NONE]"-style fix-up tag,
-   * and the per-decoder column shows digits instead of "|":  "N0AAA audio level = 151(30/33)    _7013____".
+   * and the per-decoder column shows digits instead of "|":  "N0AAA audio level = 151(30/33)    _7013____"
+   * (1200 AFSK: mark/space levels) or "… = 90(+138/-133)    82200022_" (9600: peak levels).
    */
   fx25Decodes: number;
   /** Transmitted connected-mode frames by type ("I", "RR", "SREJ", "SABME", "XID", …), from "(TYPE cmd|res". */
@@ -36,7 +37,7 @@ export interface LogSummary {
 }
 
 /** The audio-level line of an FX.25 decode (see LogSummary.fx25Decodes). */
-const FX25_LEVEL = /audio level = \d+\(\d+\/\d+\)\s+[_0-9|]*[0-9][_0-9|]*\s*$/;
+const FX25_LEVEL = /audio level = \d+\(\+?\d+\/-?\d+\)\s+[_0-9|]*[0-9][_0-9|]*\s*$/;
 
 /** Connected-mode frame type as Dire Wolf prints it at the start of the info: "(I cmd, n(s)=0, …)". */
 const KIND = /^\(([A-Z]+) (?:cmd|res)/;

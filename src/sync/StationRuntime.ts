@@ -165,6 +165,8 @@ export class StationRuntime {
   outboundInfos(): OutboundInfo[] {
     return this.link
       .pendingOutbound()
+      // a transfer every receiver finished (a kill -9 between its last ack and its removal) is not in flight
+      .filter((p) => p.pending.length > 0)
       .map((p) => this.station.log.getJson<OutboundInfo>(`tx:${p.id}`))
       .filter((i): i is OutboundInfo => i !== undefined && i !== null);
   }

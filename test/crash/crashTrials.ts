@@ -48,7 +48,7 @@ function runChild(mode: 'run' | 'drain', dir: string, seed: number, killAfterMs?
       }
     });
     p.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    const guard = setTimeout(() => p.kill('SIGKILL'), mode === 'drain' ? 900_000 : 120_000);
+    const guard = setTimeout(() => p.kill('SIGKILL'), mode === 'drain' ? 300_000 : 120_000);
     p.on('error', reject);
     p.on('exit', (code, signal) => {
       clearTimeout(guard);

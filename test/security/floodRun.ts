@@ -1,6 +1,7 @@
 /**
  * One flood scenario: station N0BBB's TNC receives junk at full line rate for `durationMs` while a
  * real transfer N0AAA → N0BBB (started `startAfterMs` into the flood) runs on the simulated channel.
+ * (`floodMs` < `durationMs`: the flood stops and the run goes on, to see whether the transfer recovers.)
  * Returns what the victim holds before and after (link buffers, stored blocks, heard list, heap)
  * and whether the real transfer completed.
  */
@@ -46,7 +47,7 @@ export interface Snapshot {
   heard: number;
 }
 
-export async function runFlood(kind: FloodKind, o: { bitrate?: number; durationMs?: number; startAfterMs?: number; rows?: number } = {}): Promise<FloodResult> {
+export async function runFlood(kind: FloodKind, o: { bitrate?: number; durationMs?: number; startAfterMs?: number; rows?: number; floodMs?: number } = {}): Promise<FloodResult> {
   const bitrate = o.bitrate ?? 9600;
   const rig = new AirRig({ bitrate, record: false, noRuntime: ['N0BBB'], runtime: { N0AAA: { acceptInbound: false } } });
   try {
@@ -61,7 +62,7 @@ export async function runFlood(kind: FloodKind, o: { bitrate?: number; durationM
     addPersons(rig.station('N0AAA'), o.rows ?? 200);
     const before = snap();
     const t0 = performance.now();
-    port.start(kind, { bitrate, durationMs: o.durationMs ?? 3_600_000, victim: 'N0BBB', spoof: 'N0AAA' });
+    port.start(kind, { bitrate, durationMs: o.floodMs ?? o.durationMs ?? 3_600_000, victim: 'N0BBB', spoof: 'N0AAA' });
     let done = false;
     rig.runtime('N0AAA').on('acknowledged', () => (done = true));
     await rig.run(() => false, o.startAfterMs ?? 60_000);

@@ -13,7 +13,7 @@ import type { Clock } from '../clock/Clock.js';
 import { sleep } from '../clock/Clock.js';
 import type { LinkStats } from '../link/linkEvents.js';
 import { HelloKind } from './hello.js';
-import type { StationRuntime } from './StationRuntime.js';
+import type { RuntimeCounters, StationRuntime } from './StationRuntime.js';
 
 /** After the last event of a `receive --once`, keep answering for this long (a lost final ack is re-asked by the sender's poll). */
 export const DEFAULT_LINGER_MS = 8_000;
@@ -40,6 +40,8 @@ export interface SessionResult {
   sent: { transfers: number; rows: number; bytes: number; acknowledged: number };
   received: { changesets: number; rows: number; conflicts: number; refused: number };
   link: LinkStats;
+  /** Frames the station dropped or ignored (foreign, untrusted, not addressed here) and what it applied. */
+  counters: RuntimeCounters;
   timedOut: boolean;
 }
 
@@ -92,6 +94,7 @@ function emptyResult(kind: SessionResult['kind'], peers: string[], rt: StationRu
     sent: { transfers: 0, rows: 0, bytes: 0, acknowledged: 0 },
     received: { changesets: 0, rows: 0, conflicts: 0, refused: 0 },
     link: rt.link.stats,
+    counters: { ...rt.counters },
     timedOut: false,
   };
 }
@@ -132,6 +135,7 @@ export async function sendSession(rt: StationRuntime, to: string[], opts: Sessio
   }
   result.durationMs = clock.now() - start;
   result.link = rt.link.stats;
+  result.counters = { ...rt.counters };
   return result;
 }
 
@@ -167,6 +171,7 @@ export async function receiveSession(rt: StationRuntime, opts: SessionOptions & 
   result.peers = [...heardFrom];
   result.durationMs = clock.now() - start;
   result.link = rt.link.stats;
+  result.counters = { ...rt.counters };
   return result;
 }
 
@@ -199,5 +204,6 @@ export async function syncSession(rt: StationRuntime, peer: string, opts: Sessio
   }
   result.durationMs = clock.now() - start;
   result.link = rt.link.stats;
+  result.counters = { ...rt.counters };
   return result;
 }

@@ -7,7 +7,7 @@
  *   2. (b) the operator's alternative: `gzip -9` of the person table's JSON export sent through Dire
  *      Wolf's own AX.25 v2.2 connected mode (AGW port: connect, data, disconnect), clean and at ~10 %
  *      frame loss: wall time, airtime, key-ups, frames, bytes on air;
- *      (a) radiosync `send` over the same channel: SLOT, filled once the CLI exists (see RADIOSYNC_SLOT);
+ *      (a) radiosync `send` → `receive` over the same channel (the real binary, same rows);
  *   3. FX.25 (`-X 16`) off and on at the SNR where plain AX.25 loses ~30 % of UI frames.
  *
  * Scale (environment):
@@ -25,6 +25,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generatePersonRows, personRowsToJson, PERSON_SEED } from '../../fixtures/gen/personTable.js';
+import type { RadiosyncSyncArgs, RadiosyncSyncResult } from '../interop/scenarios/radiosyncSync.js';
 import { checkDirewolf } from '../interop/harness.js';
 import type { HarnessOptions } from '../interop/harness.js';
 import { checkNetnsTools, runInPrivateNetns } from '../interop/netns.js';
@@ -88,11 +89,17 @@ async function connected(harness: HarnessOptions, file: string): Promise<Connect
 }
 
 /**
- * SLOT (a): radiosync `send` A → `receive` B over the same harness (A on KISS TCP, B on the pty).
- * Not run yet: the CLI with --kiss-tcp / --port is being built. Fill this in then; until then the
- * row says so. Do not replace it with an estimate.
+ * (a): radiosync `send` A → `receive` B over the same harness (A on KISS TCP, B on the pty), the
+ * same rows held in an application table, the real binary in both processes.
  */
-const RADIOSYNC_SLOT = 'not run: radiosync send/receive CLI not available yet (next session)';
+const radiosyncScenario = fileURLToPath(new URL('../interop/scenarios/radiosyncSync.ts', import.meta.url));
+
+async function radiosyncSend(harness: HarnessOptions, rows: number): Promise<RadiosyncSyncResult> {
+  const args: RadiosyncSyncArgs = { harness, persons: 0, timeoutS: 900, personTableRows: rows };
+  const r = await runInPrivateNetns<RadiosyncSyncResult & { error?: string }>(radiosyncScenario, [JSON.stringify(args)], 1_000_000);
+  if (!r.result || r.result.error) throw new Error(`radiosync scenario failed: ${r.result?.error ?? ''} ${r.stderr.slice(-2000)}`);
+  return r.result;
+}
 
 function envNum(name: string, fallback: number): number {
   const v = process.env[name];
@@ -172,11 +179,37 @@ export async function run(): Promise<BenchReport> {
       });
     }
     const radiosync: BenchTable = {
-      title: '(a) radiosync send → receive over the same channel, and the ratio (b)/(a)',
-      columns: ['case', 'status'],
-      rows: cases.slice(0, 2).map(([name]) => ({ case: name, status: RADIOSYNC_SLOT })),
-      notes: ['Goal (issue 8): radiosync at least 2× faster than (b) at 10 % loss.'],
+      title: `(a) radiosync send → receive of the same ${rows} rows over the same channel, and the ratio (b)/(a) of wall times`,
+      columns: ['case', 'snr_db', 'ok', 'wall_s', 'payload_B', 'frames', 'keyups', 'turnarounds', 'on_air_B', 'b_wall_s', 'ratio_b_over_a'],
+      rows: [],
+      notes: [
+        'wall = from starting `radiosync send` to its exit after the final acknowledgement (the receiver applied the changeset); payload = the signed, compressed changeset.',
+        'on_air_B = frames radiosync sent × (info + 20) × (1 + 1/62), both stations, from the session results.',
+        'Goal (issue 8): radiosync at least 2× faster than (b) at 10 % loss.',
+      ],
     };
+    for (const [name, snr] of cases.slice(0, 2)) {
+      const r = await radiosyncSend({ modem, seed: 5, ...(snr !== undefined ? { snrDb: snr } : {}) }, rows);
+      raw[`radiosync ${name}`] = r;
+      const s = r.load.send.json as { ok: boolean; sent: { bytes: number }; link: { framesSent: number; keyUps: number; turnarounds: number; bytesOnAirEstimate: number } } | null;
+      const rcv = r.load.receive.json as { link: { framesSent: number; keyUps: number; bytesOnAirEstimate: number } } | null;
+      const b = baseline.rows.find((x) => x.case === name);
+      const bWall = typeof b?.wall_s === 'number' ? b.wall_s : NaN;
+      const wall = r.load.send.wallMs / 1000;
+      radiosync.rows.push({
+        case: name,
+        snr_db: snr === undefined ? 'none' : snr,
+        ok: s?.ok && r.identical ? 'yes' : 'NO',
+        wall_s: wall,
+        payload_B: s?.sent.bytes ?? 0,
+        frames: (s?.link.framesSent ?? 0) + (rcv?.link.framesSent ?? 0),
+        keyups: (s?.link.keyUps ?? 0) + (rcv?.link.keyUps ?? 0),
+        turnarounds: s?.link.turnarounds ?? 0,
+        on_air_B: Math.round((s?.link.bytesOnAirEstimate ?? 0) + (rcv?.link.bytesOnAirEstimate ?? 0)),
+        b_wall_s: bWall,
+        ratio_b_over_a: bWall / wall,
+      });
+    }
 
     // 3. FX.25 off / on where plain AX.25 loses ~30 % of UI frames.
     const fxInfo = 200;

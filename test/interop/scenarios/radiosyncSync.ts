@@ -21,6 +21,7 @@ import { Station } from '../../../src/station/Station.js';
 import { tableFingerprints } from '../../../src/sync/tableFingerprint.js';
 import { decodedFrames, summarizeLog, type LogSummary } from '../direwolfLog.js';
 import { startHarness, type HarnessOptions } from '../harness.js';
+import { generatePersonRows, PERSON_SEED, uuidToString } from '../../../fixtures/gen/personTable.js';
 import { onCleanup, runScenario } from '../scenarioMain.js';
 
 const BIN = fileURLToPath(new URL('../../../dist/cli/main.js', import.meta.url));
@@ -30,6 +31,11 @@ export interface RadiosyncSyncArgs {
   /** Persons kept in A's slice of the sample database (shelters are all kept). */
   persons: number;
   timeoutS: number;
+  /**
+   * Instead of the sample database: the first N rows of the seeded person table
+   * (fixtures/gen/personTable.ts), the data of the interop benchmark's baseline; load only.
+   */
+  personTableRows?: number;
 }
 
 interface Run {
@@ -86,16 +92,35 @@ runScenario(async (): Promise<RadiosyncSyncResult> => {
   const args = JSON.parse(process.argv[2] ?? '{}') as RadiosyncSyncArgs;
   const dir = mkdtempSync(join(tmpdir(), 'radiosync-dw-'));
   onCleanup(async () => rmSync(dir, { recursive: true, force: true }));
-  // A: the sample database cut to a few KB of changes; B: the empty schema
-  copySampleDb(join(dir, 'a.sqlite'));
-  const db = new Database(join(dir, 'a.sqlite'));
-  db.prepare('DELETE FROM supply_request').run();
-  db.prepare('DELETE FROM person WHERE id > ?').run(args.persons);
-  db.close();
-  createEmptySampleDb(join(dir, 'b.sqlite'));
+  let tables = 'shelter,person';
+  if (args.personTableRows !== undefined) {
+    // the benchmark's data: the seeded person table, as an application would hold it
+    tables = 'person';
+    for (const file of ['a.sqlite', 'b.sqlite']) {
+      const d = new Database(join(dir, file));
+      d.exec('CREATE TABLE person (uuid TEXT PRIMARY KEY, given_name TEXT, family_name TEXT, age INTEGER, status TEXT, shelter_id TEXT, lat REAL, lon REAL, phone TEXT, notes TEXT)');
+      if (file === 'a.sqlite') {
+        const ins = d.prepare('INSERT INTO person VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
+        d.transaction(() => {
+          for (const r of generatePersonRows(args.personTableRows, PERSON_SEED)) {
+            ins.run(uuidToString(r.id), r.given_name, r.family_name, r.age, r.status, uuidToString(r.shelter_id), r.lat, r.lon, r.phone, r.notes);
+          }
+        })();
+      }
+      d.close();
+    }
+  } else {
+    // A: the sample database cut to a few KB of changes; B: the empty schema
+    copySampleDb(join(dir, 'a.sqlite'));
+    const db = new Database(join(dir, 'a.sqlite'));
+    db.prepare('DELETE FROM supply_request').run();
+    db.prepare('DELETE FROM person WHERE id > ?').run(args.persons);
+    db.close();
+    createEmptySampleDb(join(dir, 'b.sqlite'));
+  }
   const radio = ['--bitrate', String(args.harness.modem ?? 1200)];
   for (const [home, call, file] of [['A', 'N0AAA', 'a.sqlite'], ['B', 'N0BBB', 'b.sqlite']] as const) {
-    await cli(['init', '--home', join(dir, home), '--callsign', call, '--db', join(dir, file), '--tables', 'shelter,person']);
+    await cli(['init', '--home', join(dir, home), '--callsign', call, '--db', join(dir, file), '--tables', tables]);
   }
   const keyA = ((await cli(['key', '--home', join(dir, 'A')])).json as { key: string }).key;
   const keyB = ((await cli(['key', '--home', join(dir, 'B')])).json as { key: string }).key;
@@ -113,6 +138,28 @@ runScenario(async (): Promise<RadiosyncSyncResult> => {
   await new Promise((r) => setTimeout(r, 1500)); // Dire Wolf polls for new KISS clients once a second
   const send1 = await run(['send', '--home', join(dir, 'A'), '--to', 'N0BBB', ...tcpA, ...radio, '--timeout', String(args.timeoutS)], limit + 20_000);
   const recvDone1 = await recv1;
+
+  if (args.personTableRows !== undefined) {
+    const a = Station.open(join(dir, 'A'), { env: {} });
+    const b = Station.open(join(dir, 'B'), { env: {} });
+    const identical = JSON.stringify(tableFingerprints(a.records)) === JSON.stringify(tableFingerprints(b.records));
+    const rows = Object.fromEntries(tableFingerprints(a.records).map((t) => [t.table, t.rows]));
+    a.close();
+    b.close();
+    const none: Run = { code: 0, json: null, stderr: '', wallMs: 0 };
+    return {
+      load: { send: send1, receive: recvDone1 },
+      sync: { sync: none, receive: none },
+      identical,
+      rows,
+      decodedAtB: 0,
+      decodedAtA: 0,
+      logA: summarizeLog(h.a.lines),
+      logB: summarizeLog(h.b.lines),
+      foreignAtA: 0,
+      channel: h.channelStats(),
+    };
+  }
 
   // 2. edits both ways through plain SQL, then one sync session
   const edit = (file: string, sql: string) => {

@@ -8,7 +8,7 @@ import { dirname } from 'node:path';
 import type { KeyObject } from 'node:crypto';
 import { systemClock, type Clock } from '../clock/Clock.js';
 import { makeError } from '../errors/RadiosyncError.js';
-import { defaultConfig } from '../config/defaultConfig.js';
+import { defaultConfig, type NewStationOptions } from '../config/defaultConfig.js';
 import { loadConfig, type LoadConfigOptions } from '../config/loadConfig.js';
 import { renderConfig } from '../config/renderConfig.js';
 import type { StationConfig } from '../config/schema.js';
@@ -27,17 +27,9 @@ import {
 } from './keys.js';
 import { pairwiseKey } from '../auth/pairwise.js';
 
-export interface InitStationOptions {
+/** What `radiosync init` is told: the config's new-station options, plus where and how. */
+export interface InitStationOptions extends NewStationOptions {
   home?: string;
-  callsign: string;
-  owner?: string;
-  contact?: string;
-  /** Application database to sync (relative paths are kept relative to the home in the config). */
-  db?: string;
-  tables?: string[];
-  folders?: Record<string, string>;
-  profile?: string;
-  overrides?: Record<string, unknown>;
   clock?: Clock;
   /** The database is a copy of another station's initialised database. */
   adoptCopy?: boolean;

@@ -35,6 +35,10 @@ export class InboundTransfer {
   /** The last DATA frame heard, echoed in the ack. */
   lastHeard: { block: number; shard: number } | undefined;
   private lastIndex = new Map<number, number>();
+  /** Bytes of the stored (reassembled) blocks. */
+  private storedBytes = 0;
+  /** Bytes of the buffered shards of partial blocks. */
+  private bufferedBytes = 0;
 
   constructor(
     rec: InboundRecord,
@@ -43,6 +47,13 @@ export class InboundTransfer {
   ) {
     this.rec = rec;
     this.done = queue.inboundBlocks(rec.from, rec.id);
+    // after a restart: blocks of k shards (the last may be smaller: an upper bound)
+    this.storedBytes = this.done.size * (rec.k ?? 1) * (rec.shardSize ?? 0);
+  }
+
+  /** Bytes held for reassembly: stored blocks and buffered shards. */
+  get heldBytes(): number {
+    return this.storedBytes + this.bufferedBytes;
   }
 
   get known(): boolean {
@@ -71,6 +82,8 @@ export class InboundTransfer {
     this.queue.removeInbound(this.rec.from, this.rec.id);
     this.partial.clear();
     this.done.clear();
+    this.storedBytes = 0;
+    this.bufferedBytes = 0;
     this.rec = { from: this.rec.from, id: this.rec.id, updatedAt: this.rec.updatedAt };
     this.queue.putInbound(this.rec);
   }
@@ -108,11 +121,14 @@ export class InboundTransfer {
     if (p.k !== d.k) return this.bad();
     if (p.shards.has(d.shard)) return 'duplicate';
     p.shards.set(d.shard, d.payload.slice());
+    this.bufferedBytes += d.payload.length;
     if (p.shards.size < p.k) return 'new';
     const r = this.codec.reconstruct(p.k, this.rec.shardSize, [...p.shards].map(([index, data]) => ({ index, data })));
     if (!r.ok) return this.bad();
     this.queue.putInboundBlock(this.rec.from, this.rec.id, d.block, r.data);
     this.done.add(d.block);
+    this.storedBytes += r.data.length;
+    this.bufferedBytes -= p.shards.size * this.rec.shardSize;
     this.partial.delete(d.block);
     if (this.rec.updatedAt !== now) {
       this.rec = { ...this.rec, updatedAt: now };

@@ -33,6 +33,7 @@ import { MAX_GROUP_RECEIVERS, MAX_SHARD_BYTES, MAX_STATION_NAME_BYTES } from './
 import { CancelReason, encodeCancelFrame, encodeHelloFrame, MAX_HELLO_BYTES } from './controlFrames.js';
 import { decodeFrame } from './decodeFrame.js';
 import { FrameType, linkError } from './frameHeader.js';
+import { inboundCaps } from './linkOptions.js';
 import { Receiver } from './Receiver.js';
 import { Sender } from './Sender.js';
 export { ACK_COPIES_ON_LOSS, MAX_COMPLETED_OWED, MAX_IGNORED_TRANSFERS } from './Receiver.js';
@@ -124,6 +125,7 @@ export class Link {
       deliver: opts.deliver,
       slotMs: this.slotMs,
       counters: this.counters,
+      caps: inboundCaps(opts),
       onReceived: (d) => {
         this.counters.received++;
         this.emit('received', d);
@@ -185,8 +187,8 @@ export class Link {
     return this.tx.pendingOutbound();
   }
 
-  /** Memory held for reception: partial transfers and buffered shards (for growth checks). */
-  get bufferState(): { inbound: number; shards: number; owed: number; completedOwed: number; ignored: number } {
+  /** Memory held for reception: partial transfers (unannounced among them), buffered shards, bytes held and reserved. */
+  get bufferState(): Receiver['bufferState'] {
     return this.rx.bufferState;
   }
 
@@ -312,8 +314,10 @@ export class Link {
     }
     if (items.length > 0) {
       for (const c of this.tx.takeCancels()) {
-        const frame: Frame = (eob) => encodeCancelFrame({ eob, transferId: c.id, reason: CancelReason.Expired });
-        items.splice(before, 0, { to: c.to, frame, length: 4 });
+        // one tag per receiver, in announce order (each checks its own)
+        const sign = this.auth.enabled ? (b: Uint8Array) => c.receivers.map((r) => this.auth.sign(r, b)) : undefined;
+        const frame: Frame = (eob) => encodeCancelFrame({ eob, transferId: c.id, reason: CancelReason.Expired }, sign);
+        items.splice(before, 0, { to: c.to, frame, length: frame(false).length });
       }
       this.send(items, now);
       this.counters.acksSent += acksOwedSent;

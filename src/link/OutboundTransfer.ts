@@ -11,11 +11,12 @@
 import type { ErasureCodec } from '../fec/ErasureCodec.js';
 import { blockRange, planFromGeometry, type BlockPlan } from '../fec/blockPlan.js';
 import type { AckFrame } from './ackFrame.js';
+import type { AckAuthenticator } from './AckAuthenticator.js';
 import { encodeAnnounceFrame } from './announceFrame.js';
 import { encodeDataFrame } from './frameHeader.js';
 import type { PayloadSource } from './PayloadSource.js';
 import { FINAL_BURST_TARGET, MID_BURST_TARGET, shardsToSend } from './burstSizing.js';
-import { bitmapGet, bitmapSet, emptyBitmap, type OutboundRecord, type ReceiverProgress } from './TransferQueue.js';
+import { bitmapClear, bitmapGet, bitmapSet, emptyBitmap, type OutboundRecord, type ReceiverProgress } from './TransferQueue.js';
 
 /** Blocks in flight per transfer (the window): 64, equal to MAX_ACK_ENTRIES so one ack covers it. */
 export const MAX_WINDOW_BLOCKS = 64;
@@ -102,6 +103,7 @@ export class OutboundTransfer {
     private readonly source: PayloadSource,
     private readonly codec: ErasureCodec,
     private readonly windowBlocks: number = MAX_WINDOW_BLOCKS,
+    private readonly auth?: AckAuthenticator,
   ) {
     this.rec = rec;
     this.plan = planFromGeometry(rec.size, rec.shardSize, rec.k);
@@ -157,7 +159,10 @@ export class OutboundTransfer {
     const base = { transferId: this.rec.id, size: this.rec.size, shardSize: this.rec.shardSize, k: this.rec.k, hash: this.rec.hash };
     const group = this.group ? { receivers: this.rec.to, pending: this.rec.to.map((s) => pend.includes(s)) } : {};
     void pendingOnly;
-    return (eob) => encodeAnnounceFrame({ ...base, ...group, eob });
+    // one tag per listed receiver (group) or for the one receiver (unicast), each bound to FROM>TO
+    const auth = this.auth?.enabled ? this.auth : undefined;
+    const sign = auth ? (b: Uint8Array) => this.rec.to.map((r) => auth.sign(r, b)) : undefined;
+    return (eob) => encodeAnnounceFrame({ ...base, ...group, eob }, sign);
   }
 
   /** A poll: the announce alone with EOB, asking every pending receiver for an ack. */
@@ -342,6 +347,13 @@ export class OutboundTransfer {
       r.needs.clear();
       return 'mismatch';
     }
+    if (fresh && r.progress.known && !ack.known && !ack.complete) {
+      // the receiver lost its state (evicted under its caps, or restarted without a queue): start
+      // over from what this ack reports, announce again
+      r.progress.completeBlocks = emptyBitmap(this.plan.blockCount);
+      r.progress.known = false;
+      r.needs.clear();
+    }
     r.progress.known ||= ack.known;
     if (ack.complete) {
       r.progress.done = true;
@@ -350,12 +362,20 @@ export class OutboundTransfer {
       return 'done';
     }
     for (let b = 0; b < Math.min(ack.base, this.plan.blockCount); b++) bitmapSet(r.progress.completeBlocks, b);
-    if (fresh) r.needs.clear();
+    if (fresh) {
+      r.needs.clear();
+      // the newest ack is the receiver's truth: a block it does not report complete is not (it may
+      // have lost state under its caps); blocks it holds are always within the reported entries
+      for (let b = ack.base + ack.needs.length; b < this.plan.blockCount; b++) bitmapClear(r.progress.completeBlocks, b);
+    }
     ack.needs.forEach((need, i) => {
       const b = ack.base + i;
       if (b >= this.plan.blockCount) return;
       if (need === 0) bitmapSet(r.progress.completeBlocks, b);
-      else if (fresh) r.needs.set(b, need);
+      else if (fresh) {
+        r.needs.set(b, need);
+        bitmapClear(r.progress.completeBlocks, b);
+      }
     });
     return 'progress';
   }

@@ -15,7 +15,8 @@ import type { DeliverHandler, InboundDelivery, LinkStats } from './linkEvents.js
 import type { Frame } from './OutboundTransfer.js';
 import { readAll } from './PayloadSource.js';
 import { hashEqual } from './payloadHash.js';
-import { MAX_INBOUND_TRANSFERS, type TransferQueue } from './TransferQueue.js';
+import { evictionOrder, MAX_UNANNOUNCED_BYTES, MAX_UNANNOUNCED_PER_SENDER, MAX_UNANNOUNCED_TOTAL, reservedBytes, type InboundCaps } from './inboundLimits.js';
+import type { TransferQueue } from './TransferQueue.js';
 
 /** Transfer keys remembered as "not for us" (group announces without this station): 256. */
 export const MAX_IGNORED_TRANSFERS = 256;
@@ -45,6 +46,8 @@ export interface ReceiverContext {
   /** Length of one ack slot (ms). */
   slotMs: number;
   counters: LinkStats;
+  /** Per-sender, total and reassembly-bytes caps on partial inbound transfers (inboundLimits.ts). */
+  caps: InboundCaps;
   /** A transfer was delivered to the application (its final ack is now owed). */
   onReceived(d: InboundDelivery): void;
 }
@@ -61,6 +64,8 @@ export class Receiver {
   private readonly ignored = new Set<string>();
   private readonly completedOwed = new Map<string, { from: string; id: number; heard: number; lossy: boolean }>();
   private readonly pendingReceipt = new Set<string>();
+  /** Transfers refused as too large for the reassembly cap: a REJECTED ack is owed. */
+  private readonly refused = new Map<string, { from: string; id: number }>();
   private readonly owed = new Map<string, Owed>();
   /** When each station last ended a key-up (EOB or quiet timer). */
   readonly lastEobAt = new Map<string, number>();
@@ -71,10 +76,18 @@ export class Receiver {
     for (const rec of ctx.queue.listInbound()) this.inbound.set(keyOf(rec.from, rec.id), new InboundTransfer(rec, ctx.queue, ctx.codec));
   }
 
-  get bufferState(): { inbound: number; shards: number; owed: number; completedOwed: number; ignored: number } {
+  get bufferState(): { inbound: number; unannounced: number; shards: number; heldBytes: number; reservedBytes: number; owed: number; completedOwed: number; ignored: number } {
     let shards = 0;
-    for (const it of this.inbound.values()) shards += it.bufferedShards;
-    return { inbound: this.inbound.size, shards, owed: this.owed.size, completedOwed: this.completedOwed.size, ignored: this.ignored.size };
+    let heldBytes = 0;
+    let reserved = 0;
+    let unannounced = 0;
+    for (const it of this.inbound.values()) {
+      shards += it.bufferedShards;
+      heldBytes += it.heldBytes;
+      reserved += reservedBytes(it);
+      if (!it.known) unannounced++;
+    }
+    return { inbound: this.inbound.size, unannounced, shards, heldBytes, reservedBytes: reserved, owed: this.owed.size, completedOwed: this.completedOwed.size, ignored: this.ignored.size };
   }
 
   /** Earliest due time of an owed ack, if any. */
@@ -107,24 +120,79 @@ export class Receiver {
     return { acks, later };
   }
 
-  private inboundFor(from: string, id: number): InboundTransfer | undefined {
-    const key = keyOf(from, id);
-    if (this.ignored.has(key)) return undefined;
-    let it = this.inbound.get(key);
-    if (it) return it;
-    if (this.inbound.size >= MAX_INBOUND_TRANSFERS) {
-      let oldest: InboundTransfer | undefined;
-      for (const x of this.inbound.values()) if (!oldest || x.rec.updatedAt < oldest.rec.updatedAt) oldest = x;
-      if (oldest) {
-        this.inbound.delete(keyOf(oldest.rec.from, oldest.rec.id));
-        this.ctx.queue.removeInbound(oldest.rec.from, oldest.rec.id);
-      }
-    }
+  private drop(it: InboundTransfer): void {
+    this.inbound.delete(keyOf(it.rec.from, it.rec.id));
+    this.ctx.queue.removeInbound(it.rec.from, it.rec.id);
+  }
+
+  private evict(it: InboundTransfer): void {
+    this.drop(it);
+    this.ctx.counters.partialEvicted++;
+  }
+
+  /** Partial transfers that may be evicted (not the one being admitted, not one awaiting its receipt). */
+  private evictable(except: string, filter: (it: InboundTransfer) => boolean = () => true): InboundTransfer[] {
+    return evictionOrder([...this.inbound.values()].filter((x) => filter(x) && keyOf(x.rec.from, x.rec.id) !== except && !this.pendingReceipt.has(keyOf(x.rec.from, x.rec.id))));
+  }
+
+  private create(from: string, id: number): InboundTransfer {
     const rec = { from, id, updatedAt: this.ctx.clock.now() };
     this.ctx.queue.putInbound(rec);
-    it = new InboundTransfer(rec, this.ctx.queue, this.ctx.codec);
-    this.inbound.set(key, it);
+    const it = new InboundTransfer(rec, this.ctx.queue, this.ctx.codec);
+    this.inbound.set(keyOf(from, id), it);
     return it;
+  }
+
+  /**
+   * State for a transfer whose (verified) ANNOUNCE of `size` bytes arrived: make room within the
+   * per-sender, total and reassembly-bytes caps by evicting unannounced transfers first, then the
+   * least recently active. Undefined (and a REJECTED ack owed) if `size` alone exceeds the bytes cap.
+   */
+  private admitAnnounced(from: string, id: number, size: number): InboundTransfer | undefined {
+    const key = keyOf(from, id);
+    const { maxPartialPerSender, maxPartialTotal, maxReassemblyBytes } = this.ctx.caps;
+    if (size > maxReassemblyBytes) {
+      const it = this.inbound.get(key);
+      if (it) this.drop(it);
+      this.ctx.counters.reassemblyRefused++;
+      if (this.refused.size >= MAX_COMPLETED_OWED) this.refused.delete(this.refused.keys().next().value!);
+      this.refused.set(key, { from, id });
+      return undefined;
+    }
+    const count = (f: (x: InboundTransfer) => boolean) => [...this.inbound.values()].filter((x) => f(x) && keyOf(x.rec.from, x.rec.id) !== key).length;
+    for (const x of this.evictable(key, (x) => x.rec.from === from)) {
+      if (count((y) => y.rec.from === from) < maxPartialPerSender) break;
+      this.evict(x);
+    }
+    for (const x of this.evictable(key)) {
+      if (count(() => true) < maxPartialTotal) break;
+      this.evict(x);
+    }
+    const reserved = () => [...this.inbound.values()].reduce((a, x) => a + (keyOf(x.rec.from, x.rec.id) === key ? 0 : reservedBytes(x)), 0);
+    for (const x of this.evictable(key)) {
+      if (reserved() + size <= maxReassemblyBytes) break;
+      this.evict(x);
+    }
+    return this.inbound.get(key) ?? this.create(from, id);
+  }
+
+  /**
+   * State for DATA of a transfer with no (verified) ANNOUNCE yet: only within the small unannounced
+   * pool (inboundLimits.ts), which never pushes out an announced transfer. Undefined = drop.
+   */
+  private admitUnannounced(from: string, id: number): InboundTransfer | undefined {
+    const key = keyOf(from, id);
+    const unannounced = (x: InboundTransfer) => !x.known;
+    const mine = this.evictable(key, (x) => unannounced(x) && x.rec.from === from);
+    for (let i = 0; i <= mine.length - MAX_UNANNOUNCED_PER_SENDER; i++) this.evict(mine[i]!);
+    const all = this.evictable(key, unannounced);
+    for (let i = 0; i <= all.length - MAX_UNANNOUNCED_TOTAL; i++) this.evict(all[i]!);
+    if (this.inbound.size >= this.ctx.caps.maxPartialTotal) {
+      const oldest = this.evictable(key, unannounced)[0];
+      if (!oldest) return undefined;
+      this.evict(oldest);
+    }
+    return this.create(from, id);
   }
 
   private markCompletedWanted(from: string, id: number, lossy = false): void {
@@ -142,17 +210,37 @@ export class Receiver {
   onData(from: string, f: DataFrame): void {
     const key = keyOf(from, f.transferId);
     if (this.ignored.has(key)) return;
-    if (!this.inbound.has(key) && !this.pendingReceipt.has(key) && this.ctx.queue.getCompleted(from, f.transferId)) {
+    let it = this.inbound.get(key);
+    if (!it && this.ctx.queue.getCompleted(from, f.transferId)) {
+      // DATA carries no payload hash: it may belong to a new transfer reusing the id. Answer
+      // COMPLETE only while that ack is owed anyway (late frames of the burst that completed it);
+      // otherwise stay silent — the sender polls with its ANNOUNCE, whose hash decides.
       this.ctx.counters.duplicateFrames++;
-      this.markCompletedWanted(from, f.transferId);
+      if (this.completedOwed.has(key)) this.markCompletedWanted(from, f.transferId);
       return;
     }
-    const it = this.inboundFor(from, f.transferId);
-    if (!it) return;
+    it ??= this.admitUnannounced(from, f.transferId);
+    if (!it) {
+      this.ctx.counters.unannouncedDropped++;
+      return;
+    }
+    if (!it.known && (it.heldBytes + f.payload.length > MAX_UNANNOUNCED_BYTES || this.bufferState.reservedBytes + f.payload.length > this.ctx.caps.maxReassemblyBytes)) {
+      this.ctx.counters.unannouncedDropped++;
+      return;
+    }
     const outcome = it.onData(f, this.ctx.clock.now());
     if (outcome === 'bad') this.ctx.counters.badFrames++;
     else if (outcome === 'duplicate') this.ctx.counters.duplicateFrames++;
     else if (outcome === 'block-complete') this.tryComplete(it);
+  }
+
+  /** With an authenticator: whether tag `index` of the frame verifies as sent by `from` to us (counted if not). */
+  private verified(from: string, f: { tags?: Uint8Array[]; signed?: Uint8Array }, index: number): boolean {
+    if (!this.ctx.auth.enabled) return true;
+    const tag = f.tags?.[index];
+    if (tag && f.signed && this.ctx.auth.verify(from, f.signed, tag)) return true;
+    this.ctx.counters.authFailures++;
+    return false;
   }
 
   onAnnounce(from: string, a: AnnounceFrame): void {
@@ -160,9 +248,12 @@ export class Receiver {
     if (a.receivers) {
       const i = a.receivers.indexOf(this.ctx.station);
       if (i < 0) {
-        this.ignore(key);
+        // a group transfer for others: not ours (state we hold is left alone; only an announce
+        // authenticated for us may change it)
+        if (!this.inbound.has(key)) this.ignore(key);
         return;
       }
+      if (!this.verified(from, a, i)) return;
       this.ignored.delete(key);
       const pend = a.receivers.map((_, j) => a.pending?.[j] ?? true);
       if (!pend[i]) {
@@ -175,18 +266,22 @@ export class Receiver {
       if (!this.slotOf.has(key) && this.slotOf.size >= MAX_IGNORED_TRANSFERS) this.slotOf.delete(this.slotOf.keys().next().value!);
       this.slotOf.set(key, { slot: pend.slice(0, i).filter(Boolean).length, of: pend.filter(Boolean).length });
     } else {
+      if (!this.verified(from, a, 0)) return;
       this.slotOf.delete(key);
     }
-    if (!this.inbound.has(key)) {
-      if (this.pendingReceipt.has(key)) return;
+    let it = this.inbound.get(key);
+    if (!it) {
       const c = this.ctx.queue.getCompleted(from, a.transferId);
       if (c && hashEqual(c.hash, a.hash)) {
         this.markCompletedWanted(from, a.transferId);
         return;
       }
     }
-    const it = this.inboundFor(from, a.transferId);
-    if (!it) return;
+    if (this.pendingReceipt.has(key)) return;
+    if (!it || !it.known || it.rec.size !== a.size || !hashEqual(it.rec.hash!, a.hash)) {
+      it = this.admitAnnounced(from, a.transferId, a.size);
+      if (!it) return;
+    }
     it.onAnnounce(a, this.ctx.clock.now());
     if (a.eob) it.ackWanted = true;
     this.tryComplete(it);
@@ -205,6 +300,8 @@ export class Receiver {
   onCancel(from: string, c: CancelFrame): void {
     const key = keyOf(from, c.transferId);
     const it = this.inbound.get(key);
+    // group: our tag sits at our position in the announced receiver list
+    if (this.ctx.auth.enabled && !this.verified(from, c, it?.rec.receivers ? it.rec.receivers.indexOf(this.ctx.station) : 0)) return;
     if (it) {
       this.inbound.delete(key);
       this.ctx.queue.removeInbound(from, c.transferId);
@@ -264,12 +361,16 @@ export class Receiver {
     };
     for (const [key, it] of this.inbound) {
       if (it.rec.from !== from || this.pendingReceipt.has(key)) continue;
+      // with an authenticator, a transfer without a verified announce is never answered (a spoofer
+      // cannot make this station transmit); its sender polls with the announce
+      if (this.ctx.auth.enabled && !it.known) continue;
       if (it.heardSinceAck > 0 || it.ackWanted) {
         if (it.rec.receivers && !this.slotOf.has(key)) continue; // group member that missed every announce: no slot yet
         owe(key, it.rec.id);
       }
     }
     for (const [key, c] of this.completedOwed) if (c.from === from) owe(key, c.id);
+    for (const [key, r] of this.refused) if (r.from === from) owe(key, r.id);
     if (groupSlots > 1) this.slotsQuietUntil = Math.max(this.slotsQuietUntil, now + groupSlots * this.ctx.slotMs);
   }
 
@@ -279,7 +380,11 @@ export class Receiver {
     let lossy = false;
     const it = this.inbound.get(key);
     const c = this.completedOwed.get(key);
-    if (c) {
+    const refused = this.refused.get(key);
+    if (refused && !it) {
+      this.refused.delete(key);
+      fields = { eob: false, transferId: o.id, known: true, complete: false, hashMismatch: false, rejected: true, heard: 0, base: 0, needs: [] };
+    } else if (c) {
       this.completedOwed.delete(key);
       lossy = c.lossy;
       const done = this.ctx.queue.getCompleted(o.from, o.id);

@@ -15,6 +15,7 @@ import { dataHeaderLength, linkError } from './frameHeader.js';
 import type { LinkEventMap, LinkStats } from './linkEvents.js';
 import { frameAirMs, SLOT_GUARD_MS, type RadioTiming } from './linkTiming.js';
 import { MAX_PEER_ESTIMATES, MAX_PENDING_CANCELS, type MayTransmit } from './linkOptions.js';
+import { DEFAULT_MAX_PARTIAL_PER_SENDER } from './inboundLimits.js';
 import { LossEstimator } from './LossEstimator.js';
 import { OutboundTransfer, type Burst, type TransferStats } from './OutboundTransfer.js';
 import type { PayloadSource } from './PayloadSource.js';
@@ -73,11 +74,17 @@ export interface PlannedBurst {
 
 /** Fewest burst frames left over for another transfer to the same station to join a key-up: 2. */
 export const MIN_FRAMES_TO_JOIN = 2;
+/**
+ * Most transfers in one key-up: 8, twice the receiver's default per-sender cap on partial transfers
+ * (DEFAULT_MAX_PARTIAL_PER_SENDER = 4). Small ones complete within the key-up and free their slot;
+ * many more unfinished ones would push each other out of the receiver's memory.
+ */
+export const MAX_JOINED_TRANSFERS = 2 * DEFAULT_MAX_PARTIAL_PER_SENDER;
 
 export class Sender {
   private readonly outbound = new Map<number, OutboundTransfer>();
   private readonly loss = new Map<string, LossEstimator>();
-  private cancels: Array<{ to: string; id: number }> = [];
+  private cancels: Array<{ to: string; id: number; receivers: string[] }> = [];
   private awaiting: Awaiting | undefined;
   private backoffUntil = 0;
   private yieldUntil = 0;
@@ -85,8 +92,14 @@ export class Sender {
 
   constructor(private readonly ctx: SenderContext) {
     // Resume whatever the queue holds (after a restart).
+    // A transfer whose receivers are all done (a kill -9 between its last receiver's final ack and
+    // its removal) is retired here: no ack will ever come for it.
     for (const rec of ctx.queue.listOutbound()) {
-      this.outbound.set(rec.id, new OutboundTransfer(rec, ctx.queue.outboundPayload(rec.id), ctx.codec, ctx.windowBlocks));
+      const t = new OutboundTransfer(rec, ctx.queue.outboundPayload(rec.id), ctx.codec, ctx.windowBlocks, ctx.auth);
+      if (t.finished) {
+        ctx.queue.removeOutbound(rec.id);
+        ctx.counters.retiredOnLoad++;
+      } else this.outbound.set(rec.id, t);
     }
   }
 
@@ -128,7 +141,7 @@ export class Sender {
       plan = planBlocks(source.size, shardSize, maxK);
     }
     const rec = this.ctx.queue.addOutbound({ to, priority, expiresAt, createdAt: this.ctx.clock.now(), size: source.size, shardSize, k: plan.k, hash: payloadHash(source) }, source);
-    this.outbound.set(rec.id, new OutboundTransfer(rec, this.ctx.queue.outboundPayload(rec.id), this.ctx.codec, this.ctx.windowBlocks));
+    this.outbound.set(rec.id, new OutboundTransfer(rec, this.ctx.queue.outboundPayload(rec.id), this.ctx.codec, this.ctx.windowBlocks, this.ctx.auth));
     return rec.id;
   }
 
@@ -223,7 +236,7 @@ export class Sender {
       this.retire(t);
       this.ctx.counters.expired++;
       if (t.started) {
-        this.cancels.push({ to: t.group ? this.ctx.groupAddress : t.rec.to[0]!, id: t.rec.id });
+        this.cancels.push({ to: t.group ? this.ctx.groupAddress : t.rec.to[0]!, id: t.rec.id, receivers: [...t.rec.to] });
         if (this.cancels.length > MAX_PENDING_CANCELS) this.cancels.shift();
       }
       this.ctx.emit('expired', { transferId: t.rec.id, undelivered });
@@ -231,7 +244,7 @@ export class Sender {
     }
   }
 
-  takeCancels(): Array<{ to: string; id: number }> {
+  takeCancels(): Array<{ to: string; id: number; receivers: string[] }> {
     return this.cancels.splice(0);
   }
 
@@ -330,7 +343,7 @@ export class Sender {
     // Room left: let other transfers to the same station join this key-up (one turnaround for all).
     if (!t.group) {
       for (const u of ranked.slice(1)) {
-        if (budget < MIN_FRAMES_TO_JOIN) break;
+        if (budget < MIN_FRAMES_TO_JOIN || parts.length >= MAX_JOINED_TRANSFERS) break;
         if (u.group || u.rec.to[0] !== to) continue;
         const b = u.buildBurst(budget, lossOf);
         parts.push({ t: u, burst: b });

@@ -111,6 +111,10 @@ export function bitmapSet(map: Uint8Array, i: number): void {
   map[i >> 3]! |= 1 << (i & 7);
 }
 
+export function bitmapClear(map: Uint8Array, i: number): void {
+  if (i >> 3 < map.length) map[i >> 3]! &= ~(1 << (i & 7));
+}
+
 export function emptyBitmap(bits: number): Uint8Array {
   return new Uint8Array(Math.ceil(bits / 8));
 }

@@ -15,10 +15,19 @@
  *   +11    n receivers (u8, 1..MAX_GROUP_RECEIVERS)
  *          n × [len u8 (1..MAX_STATION_NAME_BYTES), ASCII station name]   — slot i = position i
  *          ceil(n/8) bytes: pending bitmap, bit (i mod 8) of byte (i div 8) set = receiver i must ack
+ *   AUTH only (header bit 1; set whenever the sender has an authenticator):
+ *          unicast: one 8-byte tag (AUTH_TAG_BYTES) for the receiver;
+ *          GROUP:   n × 8-byte tags, tag i for receiver i (slot order), every pending or not
+ *          each tag = the pairwise tag ("FROM>TO" bound in, src/sync/pairwiseAuthenticator.ts) over
+ *          every byte before the first tag; a receiver checks only its own
  * ```
+ * With an authenticator a receiver creates or changes inbound state only on an ANNOUNCE whose tag
+ * for it verifies (docs/_fragments/link.md §2): a station that claims a trusted callsign without the
+ * key cannot open, reset or redirect a transfer. Cost: 8 bytes per unicast announce (one per burst
+ * until the receiver knows it), 8 bytes per receiver per group announce (one per burst).
  */
 import type { RadiosyncError } from '../errors/RadiosyncError.js';
-import { FrameType, headerByte, linkError, type HeaderByte } from './frameHeader.js';
+import { AUTH_TAG_BYTES, FrameType, headerByte, linkError, type HeaderByte } from './frameHeader.js';
 import { readVarint, varintLength, writeVarint } from './varint.js';
 
 /** Truncated SHA-256 length: 64 bits make an undetected corrupt reassembly a 2^-64 event. */
@@ -43,15 +52,27 @@ export interface AnnounceFrame {
   /** Group transfers only: receivers in slot order, and which of them must still ack. */
   receivers?: string[];
   pending?: boolean[];
+  /** Present when the frame carried FLAG_AUTH: one tag (unicast) or one per receiver (group, slot order). */
+  tags?: Uint8Array[];
+  /** The bytes the tags cover (everything before the first tag). */
+  signed?: Uint8Array;
 }
 
-export function encodeAnnounceFrame(f: Omit<AnnounceFrame, 'type'>): Uint8Array {
+export type AnnounceFields = Omit<AnnounceFrame, 'type' | 'tags' | 'signed'>;
+
+/**
+ * Encode an announce; `sign` (if given) returns the tags over the preceding bytes: exactly one for
+ * a unicast announce, one per receiver (in slot order) for a group announce.
+ */
+export function encodeAnnounceFrame(f: AnnounceFields, sign?: (bytes: Uint8Array) => Uint8Array[]): Uint8Array {
   const group = f.receivers !== undefined;
   const names = (f.receivers ?? []).map((r) => new TextEncoder().encode(r));
   let len = 3 + varintLength(f.size) + 3 + PAYLOAD_HASH_BYTES;
   if (group) len += 1 + names.reduce((a, n) => a + 1 + n.length, 0) + Math.ceil(names.length / 8);
-  const out = new Uint8Array(len);
-  out[0] = headerByte(FrameType.Announce, { eob: f.eob, typeFlag: group });
+  const tagCount = sign ? (group ? names.length : 1) : 0;
+  const bodyLen = len;
+  const out = new Uint8Array(len + tagCount * AUTH_TAG_BYTES);
+  out[0] = headerByte(FrameType.Announce, { eob: f.eob, typeFlag: group, auth: sign !== undefined });
   out[1] = f.transferId >> 8;
   out[2] = f.transferId & 0xff;
   let o = writeVarint(out, 3, f.size);
@@ -70,6 +91,11 @@ export function encodeAnnounceFrame(f: Omit<AnnounceFrame, 'type'>): Uint8Array 
     names.forEach((_, i) => {
       if (f.pending?.[i] ?? true) out[o + (i >> 3)]! |= 1 << (i & 7);
     });
+  }
+  if (sign) {
+    const tags = sign(out.subarray(0, bodyLen));
+    if (tags.length !== tagCount) throw linkError('RS_ERR_LINK_BAD_ARGUMENT', `ANNOUNCE needs ${tagCount} tags, got ${tags.length}`);
+    tags.forEach((t, i) => out.set(t.subarray(0, AUTH_TAG_BYTES), bodyLen + i * AUTH_TAG_BYTES));
   }
   return out;
 }
@@ -110,6 +136,14 @@ export function decodeAnnounceFrame(bytes: Uint8Array, h: HeaderByte): { ok: tru
     frame.receivers = receivers;
     frame.pending = receivers.map((_, i) => (bytes[o + (i >> 3)]! & (1 << (i & 7))) !== 0);
     o += mapBytes;
+  }
+  if (h.auth) {
+    const tagCount = frame.receivers ? frame.receivers.length : 1;
+    if (bytes.length - o < tagCount * AUTH_TAG_BYTES) return bad('RS_ERR_LINK_TRUNCATED', `fewer than ${tagCount} tags`);
+    if (bytes.length - o > tagCount * AUTH_TAG_BYTES) return bad('RS_ERR_LINK_FIELD', `${bytes.length - o - tagCount * AUTH_TAG_BYTES} trailing bytes`);
+    frame.signed = bytes.subarray(0, o);
+    frame.tags = Array.from({ length: tagCount }, (_, i) => bytes.slice(o + i * AUTH_TAG_BYTES, o + (i + 1) * AUTH_TAG_BYTES));
+    return { ok: true, frame };
   }
   if (o !== bytes.length) return bad('RS_ERR_LINK_FIELD', `${bytes.length - o} trailing bytes`);
   return { ok: true, frame };

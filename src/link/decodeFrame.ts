@@ -20,7 +20,7 @@ export function decodeFrame(bytes: Uint8Array): DecodeFrameResult {
     case FrameType.Data:
       return decodeDataFrame(bytes, h);
     case FrameType.Announce:
-      return h.auth ? { ok: false, error: linkError('RS_ERR_LINK_FIELD', 'ANNOUNCE: tag not supported') } : decodeAnnounceFrame(bytes, h);
+      return decodeAnnounceFrame(bytes, h);
     case FrameType.Ack:
       return decodeAckFrame(bytes, h);
     case FrameType.Hello:

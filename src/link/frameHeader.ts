@@ -11,7 +11,8 @@
  *   ver  : protocol version, 1 (LINK_VERSION); other versions are dropped (RS_ERR_LINK_VERSION)
  *   type : 0 DATA, 1 ANNOUNCE, 2 ACK, 3 HELLO, 4 CANCEL, 5–7 reserved (RS_ERR_LINK_FRAME_TYPE)
  *   EOB  : end of burst — the sender's last frame of this transmission; the listener may answer
- *   AUTH : an 8-byte authentication tag (AUTH_TAG_BYTES) trails the frame, over every byte before it
+ *   AUTH : 8-byte authentication tag(s) (AUTH_TAG_BYTES) trail the frame, over every byte before them
+ *          (ACK: one; ANNOUNCE and CANCEL: one per receiver; never on DATA or HELLO)
  *   TYP  : type-specific (ANNOUNCE: GROUP); must be 0 otherwise
  * ```
  *

@@ -72,7 +72,16 @@ export interface LinkStats {
   notForUs: number;
   duplicateFrames: number;
   acksReceived: number;
+  /** ACK, ANNOUNCE or CANCEL frames with a missing or bad tag (authenticator enabled): ignored. */
   authFailures: number;
+  /** DATA frames for a transfer without (verified) announce beyond the unannounced pool's bounds: dropped. */
+  unannouncedDropped: number;
+  /** Partial inbound transfers evicted to stay within the per-sender, total or reassembly-bytes caps. */
+  partialEvicted: number;
+  /** Announced transfers refused because their size alone exceeds maxReassemblyBytes (REJECTED ack). */
+  reassemblyRefused: number;
+  /** Outbound transfers found finished in the queue when the Link was built (retired at once). */
+  retiredOnLoad: number;
   delivered: number;
   received: number;
   expired: number;
@@ -97,6 +106,10 @@ export function emptyLinkStats(): LinkStats {
     duplicateFrames: 0,
     acksReceived: 0,
     authFailures: 0,
+    unannouncedDropped: 0,
+    partialEvicted: 0,
+    reassemblyRefused: 0,
+    retiredOnLoad: 0,
     delivered: 0,
     received: 0,
     expired: 0,

@@ -5,7 +5,10 @@
 import type { Clock } from '../clock/Clock.js';
 import type { ErasureCodec } from '../fec/ErasureCodec.js';
 import type { AckAuthenticator } from './AckAuthenticator.js';
+import { DEFAULT_MAX_PARTIAL_PER_SENDER, DEFAULT_MAX_PARTIAL_TOTAL, DEFAULT_MAX_REASSEMBLY_BYTES, type InboundCaps } from './inboundLimits.js';
 import type { DeliverHandler } from './linkEvents.js';
+import { MAX_INBOUND_TRANSFERS } from './TransferQueue.js';
+import { linkError } from './frameHeader.js';
 import type { PayloadSource } from './PayloadSource.js';
 import type { TransferQueue } from './TransferQueue.js';
 
@@ -80,6 +83,25 @@ export interface LinkOptions {
    * exhausted: src/schedule). Default: always true.
    */
   mayTransmit?: MayTransmit;
+  /** Partial inbound transfers held per sending station (config `limits.partial_transfers_per_sender`). Default DEFAULT_MAX_PARTIAL_PER_SENDER = 4. */
+  maxPartialPerSender?: number;
+  /** Partial inbound transfers held in total (config `limits.partial_transfers_total`). Default 32; clamped to MAX_INBOUND_TRANSFERS. */
+  maxPartialTotal?: number;
+  /** Bytes reserved for reassembly across partial transfers (config `limits.reassembly_bytes`). Default 16 MiB. */
+  maxReassemblyBytes?: number;
+}
+
+/** The inbound caps from the options, validated, with their defaults (inboundLimits.ts). */
+export function inboundCaps(opts: Pick<LinkOptions, 'maxPartialPerSender' | 'maxPartialTotal' | 'maxReassemblyBytes'>): InboundCaps {
+  const int = (name: string, v: number, min: number) => {
+    if (!Number.isInteger(v) || v < min) throw linkError('RS_ERR_LINK_BAD_ARGUMENT', `"${name}" must be an integer ≥ ${min}: ${v}`);
+    return v;
+  };
+  return {
+    maxPartialPerSender: int('maxPartialPerSender', opts.maxPartialPerSender ?? DEFAULT_MAX_PARTIAL_PER_SENDER, 1),
+    maxPartialTotal: Math.min(MAX_INBOUND_TRANSFERS, int('maxPartialTotal', opts.maxPartialTotal ?? DEFAULT_MAX_PARTIAL_TOTAL, 1)),
+    maxReassemblyBytes: int('maxReassemblyBytes', opts.maxReassemblyBytes ?? DEFAULT_MAX_REASSEMBLY_BYTES, 1024),
+  };
 }
 
 export interface EnqueueOptions {

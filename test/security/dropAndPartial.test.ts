@@ -19,7 +19,7 @@ function genuineChangeset(rig: AirRig): Uint8Array {
   return sealChangeset(rig.station(A), cs);
 }
 
-test('a forged "complete, hash verified" transfer of a partial or spliced changeset is never applied', async () => {
+test('a forged "complete, hash verified" transfer of a partial or spliced changeset from a spoofer is never opened nor applied', async () => {
   const rig = new AirRig({ noRuntime: [A] });
   try {
     const sealed = genuineChangeset(rig);
@@ -32,15 +32,17 @@ test('a forged "complete, hash verified" transfer of a partial or spliced change
     const spliced = new Uint8Array([...sealed.subarray(0, Math.floor(sealed.length * 0.4)), ...sealed.subarray(Math.floor(sealed.length * 0.6))]);
     const payloads = [sealed.subarray(0, half), spliced, sealed.subarray(0, sealed.length - 1)];
     for (const p of payloads) link.enqueue({ to: [B], payload: p.slice() });
-    await rig.run(() => refused.length === payloads.length, 1_800_000);
+    await rig.run(() => false, 1_800_000);
     close();
-    assert.equal(refused.length, payloads.length, 'every forged transfer was reassembled, hash-verified and then refused');
-    for (const c of refused) assert.match(c, /^RS_ERR_AUTH_(BAD_SIGNATURE|MALFORMED)$/);
+    // Its ANNOUNCEs carry no tag from the pair key: B's link opens no transfer for them (the
+    // signature check behind it is the second line: test/security/replayForgery.test.ts).
+    assert.equal(refused.length, 0);
+    assert.ok(rtB.link.stats.authFailures > 0, 'the untagged announces were counted');
+    assert.equal(rtB.link.bufferState.inbound - rtB.link.bufferState.unannounced, 0, 'no announced transfer was opened');
+    assert.equal(rig.air.filter((f) => f.from === B).length, 0, 'B never answered the spoofer');
     assert.equal(rtB.counters.changesetsApplied, 0);
     assert.equal(rtB.counters.rowsApplied, 0);
     assert.deepEqual(stationState(rig.station(B)), before);
-    const counters = rig.station(B).log.counters();
-    assert.equal((counters['dropped.RS_ERR_AUTH_BAD_SIGNATURE'] ?? 0) + (counters['dropped.RS_ERR_AUTH_MALFORMED'] ?? 0), payloads.length);
   } finally {
     rig.close();
   }

@@ -125,6 +125,7 @@ export class FolderSync {
   private readonly folderSet: FolderSet | undefined;
   private readonly state: RowSyncState | undefined;
   private readonly maxChunkBytes: number;
+  private tail: Promise<unknown> = Promise.resolve();
 
   private constructor(station: Station, set: FolderSet | undefined, opts: FolderSyncOptions = {}) {
     this.station = station;
@@ -172,6 +173,20 @@ export class FolderSync {
     const state = this.state;
     const report: CaptureReport = { changes: 0, scans: {} };
     if (set === undefined || state === undefined) return report;
+    return this.serial(() => this.captureNow(set, state, report));
+  }
+
+  /**
+   * Scans and applies never overlap (a scan must not record a file an apply is half-way through):
+   * they run one after another, in call order.
+   */
+  private serial<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.tail.then(fn, fn);
+    this.tail = run.catch(() => undefined);
+    return run;
+  }
+
+  private async captureNow(set: FolderSet, state: RowSyncState, report: CaptureReport): Promise<CaptureReport> {
     for (const share of set.shares()) assertFolderMarker(set.folder(share));
     for (const share of set.shares()) {
       // The scan journals its changes in the same transactions as its scan state.
@@ -258,15 +273,32 @@ export class FolderSync {
    * held for it. Rows whose resolved state is already on disk are skipped, so a re-delivered or
    * reordered changeset converges to the same files. Never throws for a folder problem: a missing
    * root marker leaves that share's rows pending (reported in `refusedShares`).
+   *
+   * The chunks and the touched rows (as pending) are stored synchronously, before the returned
+   * promise is first awaited, so a caller that cannot wait (a receipt sent from a synchronous
+   * callback) may start this and let it finish later: after a crash, `retryPending()` finishes it.
+   * Applies and captures run one at a time, in call order.
    */
-  async applyIncoming(cs: Changeset, result?: Pick<ApplyResult, 'duplicate'>): Promise<FolderApplyReport> {
+  applyIncoming(cs: Changeset, result?: Pick<ApplyResult, 'duplicate'>): Promise<FolderApplyReport> {
     const set = this.folderSet;
     const state = this.state;
     const report = emptyReport();
-    if (set === undefined || state === undefined) return report;
+    if (set === undefined || state === undefined) return Promise.resolve(report);
     report.chunksStored = set.chunks.putMany(cs.chunks).length;
     const touched = result?.duplicate === true ? [] : cs.changes.filter((c) => c.table === FILES_TABLE).map((c) => c.id);
-    const ids = uniqueIds([...touched, ...state.pending()]);
+    state.markPending(uniqueIds(touched), this.station.clock.now());
+    // The sender holds what it sent and the content of the entries it made: never send those back.
+    const senderHas = cs.chunks.map((c) => c.hash);
+    for (const { change, root } of fileRoots(cs.changes)) {
+      if (change.origin === cs.from) senderHas.push(...allChunkHashes(set.chunks, root));
+    }
+    if (senderHas.length > 0) set.chunks.markPeerHas(cs.from, senderHas);
+    return this.serial(() => this.applyPending(set, state, report));
+  }
+
+  /** Resolve every pending row and write it to disk. */
+  private async applyPending(set: FolderSet, state: RowSyncState, report: FolderApplyReport): Promise<FolderApplyReport> {
+    const ids = state.pending();
     const shares = new Set(set.shares());
     const byShare = new Map<string, Array<{ item: ApplyItem; id: Uint8Array; vv: VersionVector }>>();
     const applied: Array<{ id: Uint8Array; vv: VersionVector }> = [];
@@ -316,12 +348,6 @@ export class FolderSync {
     }
     state.markApplied(applied);
     state.markPending(pending, this.station.clock.now());
-    // The sender holds what it sent and the content of the entries it made: never send those back.
-    const senderHas = cs.chunks.map((c) => c.hash);
-    for (const { change, root } of fileRoots(cs.changes)) {
-      if (change.origin === cs.from) senderHas.push(...allChunkHashes(set.chunks, root));
-    }
-    if (senderHas.length > 0) set.chunks.markPeerHas(cs.from, senderHas);
     report.pending = state.pendingCount();
     return report;
   }

@@ -125,3 +125,35 @@ test('a station that does not keep a share relays its entries and chunks (A → 
     cleanup();
   }
 });
+
+test('applyIncoming records chunks and pending rows before its first await; a restart finishes the job', async () => {
+  const { dir, cleanup } = tempDir('radiosync-folders-');
+  const clock = new ManualClock(T0);
+  const nodes = makeFolderStations(dir, ['N0AAA', 'N0BBB'], clock, { sample: true });
+  const [a, b] = nodes as [FolderNode, FolderNode];
+  try {
+    const { cs, sealed } = await build(a, b);
+    const { applyIncoming } = await import('../../src/sync/applyIncoming.js');
+    const inc = applyIncoming(b.station, sealed); // the store part (synchronous)
+    const started = b.fs.applyIncoming(cs, inc.result); // not awaited, as from a synchronous receipt callback
+    assert.equal(b.fs.pendingRows(), cs.changes.length, 'every touched row is durably pending');
+    await started;
+    assert.equal(b.fs.pendingRows(), 0);
+    // Simulate a crash after the store part: rows pending, nothing written, then a restart.
+    clock.advance(1000);
+    put(a.root, 'README.txt', 'after restart\n');
+    const next = await build(a, b);
+    const inc2 = applyIncoming(b.station, next.sealed);
+    void inc2;
+    (b.fs as unknown as { state: { markPending: (ids: Uint8Array[], now: number) => void } }).state.markPending(next.cs.changes.map((c) => c.id), 0);
+    b.fs.close();
+    b.fs = FolderSync.open(b.station, { caseInsensitive: false });
+    b.fs.set!.chunks.putMany(next.cs.chunks); // chunks were stored before the crash
+    const r = await b.fs.retryPending();
+    assert.deepEqual(r.written, ['docs/README.txt']);
+    assert.equal(readFileSync(join(b.root, 'README.txt'), 'utf8'), 'after restart\n');
+  } finally {
+    closeAll(nodes);
+    cleanup();
+  }
+});

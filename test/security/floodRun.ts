@@ -39,7 +39,11 @@ export interface FloodResult {
 export interface Snapshot {
   heapMB: number;
   inbound: number;
+  /** Partial transfers without a (verified) announce, among `inbound`. */
+  unannounced: number;
   shards: number;
+  /** Bytes held for reassembly (buffered shards + stored blocks of partial transfers). */
+  heldBytes: number;
   storedBlocks: number;
   owed: number;
   completedOwed: number;

@@ -18,3 +18,17 @@ export const noAckAuthenticator: AckAuthenticator = {
   sign: () => new Uint8Array(0),
   verify: () => true,
 };
+
+/**
+ * What an ACK's tag covers: the ack's bytes and, when its KNOWN bit is set, the transfer's 8-byte
+ * payload hash as the receiver knows it (not sent: the sender appends its own). An ack about
+ * another payload under the same transfer id (a reused id, a stale or replayed ack) then does not
+ * verify, at no cost on the air.
+ */
+export function ackTagInput(bytes: Uint8Array, hash: Uint8Array | undefined): Uint8Array {
+  if (!hash) return bytes;
+  const out = new Uint8Array(bytes.length + hash.length);
+  out.set(bytes);
+  out.set(hash, bytes.length);
+  return out;
+}

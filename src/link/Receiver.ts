@@ -6,7 +6,7 @@
 import type { Clock } from '../clock/Clock.js';
 import type { ErasureCodec } from '../fec/ErasureCodec.js';
 import { encodeAckFrame, MAX_RECEIPT_BYTES, type AckFields } from './ackFrame.js';
-import type { AckAuthenticator } from './AckAuthenticator.js';
+import { ackTagInput, type AckAuthenticator } from './AckAuthenticator.js';
 import type { AnnounceFrame } from './announceFrame.js';
 import type { CancelFrame } from './controlFrames.js';
 import type { DataFrame } from './frameHeader.js';
@@ -65,7 +65,7 @@ export class Receiver {
   private readonly completedOwed = new Map<string, { from: string; id: number; heard: number; lossy: boolean }>();
   private readonly pendingReceipt = new Set<string>();
   /** Transfers refused as too large for the reassembly cap: a REJECTED ack is owed. */
-  private readonly refused = new Map<string, { from: string; id: number }>();
+  private readonly refused = new Map<string, { from: string; id: number; hash: Uint8Array }>();
   private readonly owed = new Map<string, Owed>();
   /** When each station last ended a key-up (EOB or quiet timer). */
   readonly lastEobAt = new Map<string, number>();
@@ -148,7 +148,7 @@ export class Receiver {
    * per-sender, total and reassembly-bytes caps by evicting unannounced transfers first, then the
    * least recently active. Undefined (and a REJECTED ack owed) if `size` alone exceeds the bytes cap.
    */
-  private admitAnnounced(from: string, id: number, size: number): InboundTransfer | undefined {
+  private admitAnnounced(from: string, id: number, size: number, hash: Uint8Array): InboundTransfer | undefined {
     const key = keyOf(from, id);
     const { maxPartialPerSender, maxPartialTotal, maxReassemblyBytes } = this.ctx.caps;
     if (size > maxReassemblyBytes) {
@@ -156,7 +156,7 @@ export class Receiver {
       if (it) this.drop(it);
       this.ctx.counters.reassemblyRefused++;
       if (this.refused.size >= MAX_COMPLETED_OWED) this.refused.delete(this.refused.keys().next().value!);
-      this.refused.set(key, { from, id });
+      this.refused.set(key, { from, id, hash });
       return undefined;
     }
     const count = (f: (x: InboundTransfer) => boolean) => [...this.inbound.values()].filter((x) => f(x) && keyOf(x.rec.from, x.rec.id) !== key).length;
@@ -279,7 +279,7 @@ export class Receiver {
     }
     if (this.pendingReceipt.has(key)) return;
     if (!it || !it.known || it.rec.size !== a.size || !hashEqual(it.rec.hash!, a.hash)) {
-      it = this.admitAnnounced(from, a.transferId, a.size);
+      it = this.admitAnnounced(from, a.transferId, a.size, a.hash);
       if (!it) return;
     }
     it.onAnnounce(a, this.ctx.clock.now());
@@ -396,7 +396,9 @@ export class Receiver {
     }
     if (!fields) return undefined;
     const f = fields;
-    const sign = this.ctx.auth.enabled ? (b: Uint8Array) => this.ctx.auth.sign(o.from, b) : undefined;
+    // the tag binds the payload hash we hold when we report KNOWN (AckAuthenticator.ackTagInput)
+    const hash = f.known ? (refused?.hash ?? (c ? this.ctx.queue.getCompleted(o.from, o.id)?.hash : it?.rec.hash)) : undefined;
+    const sign = this.ctx.auth.enabled ? (b: Uint8Array) => this.ctx.auth.sign(o.from, ackTagInput(b, hash)) : undefined;
     return { frame: (eob) => encodeAckFrame({ ...f, eob }, sign), copies: lossy ? ACK_COPIES_ON_LOSS : 1 };
   }
 }

@@ -9,7 +9,7 @@ import type { ErasureCodec } from '../fec/ErasureCodec.js';
 import { planBlocks } from '../fec/blockPlan.js';
 import type { Prng } from '../util/prng.js';
 import type { AckFrame } from './ackFrame.js';
-import type { AckAuthenticator } from './AckAuthenticator.js';
+import { ackTagInput, type AckAuthenticator } from './AckAuthenticator.js';
 import { MAX_TRANSFER_BYTES } from './announceFrame.js';
 import { dataHeaderLength, linkError } from './frameHeader.js';
 import type { LinkEventMap, LinkStats } from './linkEvents.js';
@@ -185,7 +185,7 @@ export class Sender {
     counters.acksReceived++;
     const t = this.outbound.get(ack.transferId);
     if (!t) return;
-    if (auth.enabled && (!ack.tag || !ack.signed || !auth.verify(from, ack.signed, ack.tag))) {
+    if (auth.enabled && (!ack.tag || !ack.signed || !auth.verify(from, ackTagInput(ack.signed, ack.known ? t.rec.hash : undefined), ack.tag))) {
       counters.authFailures++;
       return;
     }

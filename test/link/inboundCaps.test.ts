@@ -11,7 +11,8 @@ import { decodeFrame } from '../../src/link/decodeFrame.js';
 import { encodeDataFrame, FrameType } from '../../src/link/frameHeader.js';
 import { encodeAnnounceFrame, type AnnounceFrame } from '../../src/link/announceFrame.js';
 import { encodeCancelFrame } from '../../src/link/controlFrames.js';
-import type { AckAuthenticator } from '../../src/link/AckAuthenticator.js';
+import { ackTagInput, type AckAuthenticator } from '../../src/link/AckAuthenticator.js';
+import { encodeAckFrame } from '../../src/link/ackFrame.js';
 import { MemoryTransferQueue } from '../../src/link/MemoryTransferQueue.js';
 import { Link } from '../../src/link/Link.js';
 import { ManualClock } from '../../src/clock/ManualClock.js';
@@ -227,4 +228,21 @@ test('DATA of a reused transfer id is not answered from the completed memory: th
   assert.ok(dropped);
   assert.equal(b.received.length, 2);
   assert.deepEqual(b.received[1]!.bytes, second, 'the second payload arrived (not answered from memory)');
+});
+
+test('an ack tag binds the payload hash: a genuine COMPLETE ack for another payload under the same id is refused', async () => {
+  const clock = new ManualClock(0);
+  const a = new Link({ clock, station: 'N0AAA', bitrate: 9600, transmit: () => {}, authenticator: pairAuth('N0AAA') });
+  const delivered: number[] = [];
+  a.on('delivered', (e) => delivered.push(e.transferId));
+  const id = a.enqueue({ to: ['N0BBB'], payload: payloadOf(600, 2) });
+  await clock.run(() => false, 5_000);
+  const b = pairAuth('N0BBB');
+  const ack = (hash: Uint8Array) =>
+    encodeAckFrame({ eob: true, transferId: id, known: true, complete: true, hashMismatch: false, rejected: false, heard: 1, base: 0, needs: [] }, (bytes) => b.sign('N0AAA', ackTagInput(bytes, hash)));
+  a.receive('N0BBB', 'N0AAA', ack(payloadHash(bytesSource(payloadOf(600, 1)))));
+  assert.equal(a.stats.authFailures, 1);
+  assert.deepEqual(delivered, []);
+  a.receive('N0BBB', 'N0AAA', ack(payloadHash(bytesSource(payloadOf(600, 2)))));
+  assert.deepEqual(delivered, [id]);
 });

@@ -25,3 +25,5 @@ export { openAir, transportFromConfig, type Air } from './sync/openAir.js';
 export type { TransportSpec } from './transport/openTransport.js';
 export { Daemon, startDaemon, type DaemonOptions, type DaemonEvent, type DaemonHandle, type KeyUpRecord } from './sync/daemon.js';
 export { openStationQueue } from './sync/stationQueue.js';
+export { FolderSync, type FolderApplyReport, type SentFiles } from './sync/FolderSync.js';
+export { importBundleRecords } from './sync/bundles.js';

@@ -26,6 +26,7 @@ import {
   type StationKeys,
 } from './keys.js';
 import { pairwiseKey } from '../auth/pairwise.js';
+import { initFolderMarker } from '../files/Folder.js';
 
 /** What `radiosync init` is told: the config's new-station options, plus where and how. */
 export interface InitStationOptions extends NewStationOptions {
@@ -83,6 +84,13 @@ export function initStation(opts: InitStationOptions): StationSummary {
   });
   if (dbOpt !== undefined && !existsSync(dbOpt)) {
     throw makeError(STATION_ERRORS, 'RS_ERR_STATION_NOT_FOUND', `no database file at ${dbOpt}`, { db: dbOpt });
+  }
+  // each synced folder gets its root marker: a folder whose marker is missing later (an unmounted
+  // USB stick) is refused rather than synced as "everything deleted"
+  for (const [share, path] of Object.entries(cfg.folders)) {
+    const root = resolveInHome(layout.home, path);
+    mkdirSync(root, { recursive: true });
+    initFolderMarker({ share, root });
   }
   mkdirSync(dirname(layout.keyFile), { recursive: true });
   const keys = generateStationKeys();

@@ -28,6 +28,7 @@ import { pairwiseAuthenticator } from './pairwiseAuthenticator.js';
 import { hashEqual, payloadHash } from '../link/payloadHash.js';
 import { bytesSource } from '../link/PayloadSource.js';
 import { beaconBody, HelloKind, NOTHING_PENDING_BODY, SYNC_REQUEST_BODY } from './hello.js';
+import { FolderSync, type FolderApplyReport, type SentFiles } from './FolderSync.js';
 
 /** AX.25 PID "no layer 3": every radiosync frame uses it. */
 const PID_NO_L3 = 0xf0;
@@ -46,6 +47,8 @@ export interface RuntimeOptions {
   acceptInbound?: boolean;
   /** Answer a peer's sync request by sending it what it lacks. Default true. */
   answerSyncRequests?: boolean;
+  /** Folder sync: file entries and chunks ride in the same changesets. Default: none. */
+  folders?: FolderSync;
   link?: Partial<Omit<LinkOptions, 'clock' | 'station' | 'bitrate' | 'transmit' | 'queue' | 'deliver' | 'authenticator'>>;
 }
 
@@ -58,6 +61,8 @@ export interface OutboundInfo {
   createdAt: number;
   /** Payload hash (hex) of the signed changeset; a receipt must name it (an old ack replayed onto a reused transfer id does not). */
   hash?: string;
+  /** The `@files` rows and chunks it carried (what the peer holds once it acknowledges). */
+  files?: SentFiles;
 }
 
 export interface RuntimeCounters {
@@ -79,6 +84,7 @@ export interface RuntimeCounters {
 type Events = {
   applied: IncomingResult;
   refused: { from: string; code: string; message: string };
+  files: { from: string; report: FolderApplyReport };
   acknowledged: { peer: string; info: OutboundInfo };
   failed: FailedEvent;
   heard: { from: string; radiosync: boolean };
@@ -88,6 +94,7 @@ export class StationRuntime {
   readonly station: Station;
   readonly link: Link;
   readonly clock: Clock;
+  readonly folders: FolderSync | undefined;
   readonly counters: RuntimeCounters = {
     foreignFrames: 0, untrustedFrames: 0, notForUs: 0, inboundRefused: 0,
     changesetsApplied: 0, changesetsRefused: 0, rowsApplied: 0, conflicts: 0, beaconsSent: 0,
@@ -106,6 +113,7 @@ export class StationRuntime {
     this.me = parseCallsign(opts.station.callsign);
     this.acceptInbound = opts.acceptInbound ?? true;
     this.answerSyncRequests = opts.answerSyncRequests ?? true;
+    this.folders = opts.folders?.enabled ? opts.folders : undefined;
     const cfg = opts.station.config.radio;
     this.link = new Link({
       frameBytes: cfg.frame_bytes,
@@ -155,13 +163,28 @@ export class StationRuntime {
     const acked: VersionVector = {};
     const vvs = fresh.map(ackedOf);
     for (const k of new Set(vvs.flatMap((v) => Object.keys(v)))) acked[k] = Math.min(...vvs.map((v) => v[k] ?? 0));
-    const cs = this.station.records.buildChangeset(fresh[0]!, { acked, to: fresh, maxChanges: this.station.config.limits.rows_per_changeset });
+    let cs = this.station.records.buildChangeset(fresh[0]!, { acked, to: fresh, maxChanges: this.station.config.limits.rows_per_changeset });
+    if (this.folders) cs = this.folders.attachChunks(cs, fresh);
     if (cs.changes.length === 0 && cs.chunks.length === 0) return undefined;
     const sealed = sealChangeset(this.station, cs);
     const transferId = this.link.enqueue({ to: fresh, payload: sealed, priority: opts.priority ?? 0, expiresAt: opts.expiresAt ?? null });
-    const info: OutboundInfo = { transferId, to: fresh, upto: cs.upto, rows: cs.changes.length, bytes: sealed.length, createdAt: this.clock.now(), hash: Buffer.from(payloadHash(bytesSource(sealed))).toString('hex') };
+    const info: OutboundInfo = {
+      transferId,
+      to: fresh,
+      upto: cs.upto,
+      rows: cs.changes.length,
+      bytes: sealed.length,
+      createdAt: this.clock.now(),
+      hash: Buffer.from(payloadHash(bytesSource(sealed))).toString('hex'),
+      ...(this.folders ? { files: FolderSync.sentFiles(cs) } : {}),
+    };
     this.station.log.setJson(`tx:${transferId}`, info);
     return info;
+  }
+
+  /** Scan the folders and record what changed (before queueing; a no-op without folders). */
+  async captureFolders(): Promise<number> {
+    return this.folders ? (await this.folders.capture()).changes : 0;
   }
 
   /** Outbound transfers still queued (survives restarts), with what each carries. */
@@ -243,6 +266,14 @@ export class StationRuntime {
       this.counters.changesetsApplied++;
       this.counters.rowsApplied += res.result.applied;
       this.counters.conflicts += res.result.conflicts;
+      if (this.folders) {
+        // chunks and pending rows are stored before the first await; writing files may take longer
+        const from = res.from;
+        this.folders.applyIncoming(res.changeset, res.result).then(
+          (report) => this.emit('files', { from, report }),
+          (err: unknown) => this.station.log.bump(`files.${isRadiosyncError(err) ? err.code : 'error'}`),
+        );
+      }
       this.emit('applied', res);
       return Uint8Array.of(RECEIPT_APPLIED, ...payloadHash(d.source));
     } catch (e) {
@@ -260,6 +291,7 @@ export class StationRuntime {
     // the receipt names the changeset it acknowledges: a replayed ack of an earlier transfer with the same id does not count
     if (e.receipt?.[0] === RECEIPT_APPLIED && info.hash !== undefined && hashEqual(e.receipt.subarray(1), Buffer.from(info.hash, 'hex'))) {
       this.station.records.acknowledge(e.to, info.upto);
+      if (info.files) this.folders?.onAcknowledged(e.to, info.files);
       this.emit('acknowledged', { peer: e.to, info });
     }
     if (this.link.pendingOutbound().every((p) => p.id !== e.transferId)) this.station.log.setJson(`tx:${e.transferId}`, null);
@@ -267,8 +299,15 @@ export class StationRuntime {
 
   private onHello(from: string, body: Uint8Array): void {
     if (body[0] !== HelloKind.SyncRequest || !this.answerSyncRequests || !this.station.isTrusted(from)) return;
-    const queued = this.sendPending([from]) ?? this.outboundInfos().find((i) => i.to.includes(from));
-    if (!queued) this.sendHello(from, NOTHING_PENDING_BODY);
+    const answer = () => {
+      const queued = this.sendPending([from]) ?? this.outboundInfos().find((i) => i.to.includes(from));
+      if (!queued) this.sendHello(from, NOTHING_PENDING_BODY);
+    };
+    if (!this.folders) return answer();
+    this.captureFolders().then(answer, (err: unknown) => {
+      this.station.log.bump(`files.${isRadiosyncError(err) ? err.code : 'error'}`);
+      answer();
+    });
   }
 
   close(): void {

@@ -4,6 +4,7 @@
  * note that its signer holds everything up to `upto` (so nothing is sent back to it needlessly).
  */
 import type { ApplyResult } from '../store/apply.js';
+import type { Changeset } from '../changeset/Changeset.js';
 import { makeError } from '../errors/RadiosyncError.js';
 import { SYNC_ERRORS } from './errors.js';
 import { openChangeset } from './signedChangeset.js';
@@ -13,6 +14,8 @@ export interface IncomingResult {
   from: string;
   rows: number;
   result: ApplyResult;
+  /** The changeset itself (folder sync materialises its `@files` rows and chunks). */
+  changeset: Changeset;
 }
 
 export function applyIncoming(station: Station, bytes: Uint8Array): IncomingResult {
@@ -22,5 +25,5 @@ export function applyIncoming(station: Station, bytes: Uint8Array): IncomingResu
   }
   const result = station.records.applyChangeset(changeset, { hash });
   station.records.acknowledge(signer, changeset.upto);
-  return { from: signer, rows: changeset.changes.length, result };
+  return { from: signer, rows: changeset.changes.length, result, changeset };
 }

@@ -11,8 +11,9 @@ import { SYNC_ERRORS } from './errors.js';
 import { STATION_ERRORS } from '../station/errors.js';
 import { sealChangeset } from './signedChangeset.js';
 import { openReceipt, sealReceipt } from './receipt.js';
-import { applyIncoming } from './applyIncoming.js';
+import { applyIncoming, type IncomingResult } from './applyIncoming.js';
 import type { Station } from '../station/Station.js';
+import type { FolderSync } from './FolderSync.js';
 
 export interface ExportResult {
   bytes: Uint8Array;
@@ -30,14 +31,19 @@ function vvMin(vvs: VersionVector[]): VersionVector {
   return out;
 }
 
-export function exportBundle(station: Station, to: string[]): ExportResult {
+/**
+ * Build the bundle. With folder sync, call `await folders.capture()` first so the latest file
+ * changes are in the log; their chunks are attached here.
+ */
+export function exportBundle(station: Station, to: string[], folders?: FolderSync): ExportResult {
   if (to.length === 0) throw makeError(SYNC_ERRORS, 'RS_ERR_SYNC_NO_PEERS', 'export needs --to CALL[,CALL…]');
   const peers = to.map((c) => c.toUpperCase());
   for (const p of peers) {
     if (!station.isTrusted(p)) throw makeError(STATION_ERRORS, 'RS_ERR_PEER_UNKNOWN', `${p} is not a known peer: add it with \`radiosync peer add ${p} --key KEY\``, { peer: p });
   }
   const acked = vvMin(peers.map((p) => station.records.peer(p)?.acked ?? {}));
-  const cs = station.records.buildChangeset(peers[0]!, { acked, to: peers, maxChanges: station.config.limits.rows_per_changeset });
+  let cs = station.records.buildChangeset(peers[0]!, { acked, to: peers, maxChanges: station.config.limits.rows_per_changeset });
+  if (folders?.enabled) cs = folders.attachChunks(cs, peers);
   const items: BundleItem[] = [];
   let changesetBytes = 0;
   if (cs.changes.length > 0 || cs.chunks.length > 0) {
@@ -58,18 +64,26 @@ export interface ImportResult {
   rowsApplied: number;
   conflicts: number;
   receipts: number;
+  /** File entries written (folder sync). */
+  files?: number;
   /** Items not for this station, or from untrusted stations, with the reason code. */
   skipped: Array<{ kind: string; code: string; message: string }>;
 }
 
-/** Decode the whole bundle first (a truncated or corrupt file applies nothing), then apply. */
-export function importBundle(station: Station, bytes: Uint8Array): ImportResult {
+/**
+ * Decode the whole bundle first (a truncated or corrupt file applies nothing), then apply each
+ * changeset's rows in its own transaction (exactly once) and take the receipts. Synchronous;
+ * returns the applied changesets so folder sync can write their files ({@link importBundle}).
+ */
+export function importBundleRecords(station: Station, bytes: Uint8Array): { result: ImportResult; applied: IncomingResult[] } {
   const bundle = decodeBundle(bytes);
   const r: ImportResult = { from: bundle.from, changesets: 0, duplicates: 0, rowsApplied: 0, conflicts: 0, receipts: 0, skipped: [] };
+  const applied: IncomingResult[] = [];
   for (const item of bundle.items) {
     try {
       if (item.kind === BundleItemKind.Changeset) {
         const inc = applyIncoming(station, item.data);
+        applied.push(inc);
         r.changesets++;
         if (inc.result.duplicate) r.duplicates++;
         r.rowsApplied += inc.result.applied;
@@ -89,5 +103,17 @@ export function importBundle(station: Station, bytes: Uint8Array): ImportResult 
       throw e;
     }
   }
-  return r;
+  return { result: r, applied };
+}
+
+/** Import a bundle: its rows ({@link importBundleRecords}), then, with folder sync, its files. */
+export async function importBundle(station: Station, bytes: Uint8Array, folders?: FolderSync): Promise<ImportResult> {
+  const { result, applied } = importBundleRecords(station, bytes);
+  if (folders?.enabled) {
+    for (const inc of applied) {
+      const f = await folders.applyIncoming(inc.changeset, inc.result);
+      result.files = (result.files ?? 0) + f.written.length + f.deleted.length;
+    }
+  }
+  return result;
 }

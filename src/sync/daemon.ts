@@ -23,6 +23,8 @@ import { peerList } from '../station/peerList.js';
 import type { FramePort } from './FramePort.js';
 import { StationRuntime } from './StationRuntime.js';
 import { AirtimeGovernor, type KeyUpRecord } from './AirtimeGovernor.js';
+import { FolderSync } from './FolderSync.js';
+import { FolderWatcher } from '../files/FolderWatcher.js';
 
 export type { KeyUpRecord } from './AirtimeGovernor.js';
 
@@ -40,6 +42,8 @@ export interface DaemonOptions {
   /** Default priority and lifetime of what the daemon queues. */
   priority?: number;
   ttlMs?: number | null;
+  /** Folder sync: each tick scans the folders before queueing. */
+  folders?: FolderSync;
   onEvent?: (e: DaemonEvent) => void;
 }
 
@@ -74,6 +78,7 @@ export class Daemon {
       clock: this.clock,
       bitrate: opts.bitrate ?? this.station.config.radio.bitrate,
       ...(opts.queue ? { queue: opts.queue } : {}),
+      ...(opts.folders ? { folders: opts.folders } : {}),
       link: { mayTransmit: (to: string, now: number) => this.governor.mayTransmit(to, now) },
     });
     this.runtime.on('acknowledged', (e) => opts.onEvent?.({ kind: 'acknowledged', peer: e.peer, rows: e.info.rows, bytes: e.info.bytes }));
@@ -106,7 +111,25 @@ export class Daemon {
       this.planner.recordBeacon(BEACON_INFO_BYTES, burstAirtimeMs([BEACON_INFO_BYTES], linkFromConfig(this.station.config.radio)), now);
       this.opts.onEvent?.({ kind: 'beacon' });
     }
-    // queue what each peer lacks, when a burst to it could start now
+    // scan the folders, then queue what each peer lacks, when a burst to it could start now
+    this.runtime.captureFolders().then(
+      () => this.queuePending(),
+      (e: unknown) => {
+        this.opts.onEvent?.({ kind: 'failed', detail: e instanceof Error ? e.message : String(e) });
+        this.queuePending();
+      },
+    );
+    this.governor.save(now);
+    const nextWindow = this.planner.windows.nextWindow(now)?.start ?? Infinity;
+    const nextBeacon = this.planner.nextBeaconDueAt(now + 1);
+    const next = Math.min(now + DAEMON_TICK_MS, nextWindow, nextBeacon);
+    this.timer = this.clock.setTimer(Math.max(1000, next - now), () => this.tick());
+  }
+
+  /** Queue, for each peer with pending changes, one changeset if a burst to it could start now. */
+  queuePending(): void {
+    if (this.stopped) return;
+    const now = this.clock.now();
     for (const p of peerList(this.station)) {
       if (p.state === 'out of use' || p.pendingRows === 0) continue;
       if (!this.planner.plan(now, p.callsign).ok) continue;
@@ -116,11 +139,6 @@ export class Daemon {
       });
       if (info) this.opts.onEvent?.({ kind: 'queued', peer: p.callsign, rows: info.rows, bytes: info.bytes });
     }
-    this.governor.save(now);
-    const nextWindow = this.planner.windows.nextWindow(now)?.start ?? Infinity;
-    const nextBeacon = this.planner.nextBeaconDueAt(now + 1);
-    const next = Math.min(now + DAEMON_TICK_MS, nextWindow, nextBeacon);
-    this.timer = this.clock.setTimer(Math.max(1000, next - now), () => this.tick());
   }
 
   /** Stop cleanly: cancel timers, save the planner, close the link (the queue stays in SQLite). */
@@ -150,20 +168,40 @@ export async function startDaemon(
   const { openStationQueue } = await import('./stationQueue.js');
   const air = await openAir(opts.transport ?? transportFromConfig(station.config.radio), station.config.radio);
   const queue = openStationQueue(station);
+  const folders = FolderSync.open(station);
+  await folders.set?.cleanup();
+  await folders.retryPending();
   const daemon = new Daemon({
     station,
     port: air.port,
     queue,
+    folders,
     ...(opts.priority !== undefined ? { priority: opts.priority } : {}),
     ...(opts.ttlMs !== undefined ? { ttlMs: opts.ttlMs } : {}),
     ...(opts.onEvent ? { onEvent: opts.onEvent } : {}),
   });
   daemon.start();
+  // a watcher per folder: a saved file is captured and queued within seconds, not at the next tick
+  const watchers = (folders.set?.shares() ?? []).map((share) => {
+    const w = new FolderWatcher({
+      folder: folders.set!.folder(share),
+      clock: station.clock,
+      onChange: async () => {
+        await daemon.runtime.captureFolders();
+        daemon.queuePending();
+      },
+      onError: (e) => opts.onEvent?.({ kind: 'failed', detail: e instanceof Error ? e.message : String(e) }),
+    });
+    w.start();
+    return w;
+  });
   return {
     daemon,
     transportName: air.name,
     stop: async () => {
+      for (const w of watchers) await w.close();
       daemon.stop();
+      folders.close();
       queue.close();
       await air.close();
     },

@@ -12,14 +12,16 @@
  * Then it checks that the synced tables are identical at both stations and reports rows, bytes,
  * airtime, key-ups, turnarounds and the ratio of the time on air to the erasure-channel bound.
  */
-import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ManualClock } from '../clock/ManualClock.js';
 import { RadioChannel } from '../sim/RadioChannel.js';
 import type { StationAirStats } from '../sim/StationAirStats.js';
 import { airtimeBoundMs } from '../schedule/airtime.js';
 import { initStation, Station } from '../station/Station.js';
-import { copySampleDb, createEmptySampleDb, SAMPLE_SYNC_TABLES, SAMPLE_TABLE_CONFIG } from '../station/sampleData.js';
+import { copySampleDb, createEmptySampleDb, SAMPLE_FOLDER, SAMPLE_SYNC_TABLES, SAMPLE_TABLE_CONFIG } from '../station/sampleData.js';
+import { FolderSync } from './FolderSync.js';
+import { folderFingerprint, type FolderFingerprint } from './folderFingerprint.js';
 import { simRadioPort } from './FramePort.js';
 import { StationRuntime } from './StationRuntime.js';
 import { tableFingerprints } from './tableFingerprint.js';
@@ -56,6 +58,8 @@ export interface DemoSummary {
   conflicts: number;
   identical: boolean;
   tables: Array<{ table: string; rows: number }>;
+  /** The `reports` folder at both stations after the sync. */
+  folders: { hq: FolderFingerprint; field: FolderFingerprint; identical: boolean; conflictCopies: number };
 }
 
 const HQ = 'N0HQ';
@@ -89,25 +93,43 @@ export async function runDemo(opts: DemoOptions): Promise<DemoSummary> {
   const clock = new ManualClock(T0);
   const homes: Record<string, string> = { [HQ]: join(dir, "hq"), [FIELD]: join(dir, "field") };
   const dbs: Record<string, string> = { [HQ]: join(dir, "hq-app.sqlite"), [FIELD]: join(dir, "field-app.sqlite") };
+  const folderDirs: Record<string, string> = { [HQ]: join(dir, 'hq-reports'), [FIELD]: join(dir, 'field-reports') };
   copySampleDb(dbs[HQ]!);
   createEmptySampleDb(dbs[FIELD]!);
+  cpSync(SAMPLE_FOLDER, folderDirs[HQ]!, { recursive: true, verbatimSymlinks: true });
+  // the fixture's .gitkeep only exists so git keeps an empty directory; the folder ignores it anyway
+  rmSync(join(folderDirs[HQ]!, 'inbox', 'empty-until-used', '.gitkeep'), { force: true });
+  mkdirSync(folderDirs[FIELD]!, { recursive: true });
   for (const call of [HQ, FIELD]) {
-    initStation({ home: homes[call]!, callsign: call, db: dbs[call]!, tables: SAMPLE_SYNC_TABLES, overrides: SAMPLE_TABLE_CONFIG, clock, owner: call === HQ ? 'Headquarters' : 'Field team 1' });
+    initStation({
+      home: homes[call]!,
+      callsign: call,
+      db: dbs[call]!,
+      tables: SAMPLE_SYNC_TABLES,
+      folders: { reports: folderDirs[call]! },
+      overrides: SAMPLE_TABLE_CONFIG,
+      clock,
+      owner: call === HQ ? 'Headquarters' : 'Field team 1',
+    });
   }
   const hq = Station.open(homes[HQ], { clock, env: {} });
   const field = Station.open(homes[FIELD], { clock, env: {} });
+  const hqFolders = FolderSync.open(hq);
+  const fieldFolders = FolderSync.open(field);
   hq.addPeer(FIELD, field.publicKey());
   field.addPeer(HQ, hq.publicKey());
   log(`stations: ${HQ} (${homes[HQ]}, sample database) and ${FIELD} (${homes[FIELD]}, empty), keys exchanged`);
 
   const channel = new RadioChannel({ clock, seed: opts.seed ?? 1, bitrate, loss: loss > 0 ? { kind: 'iid', p: loss } : { kind: 'none' } });
-  const rHq = new StationRuntime({ station: hq, port: simRadioPort(channel.attach(HQ)), bitrate });
-  const rField = new StationRuntime({ station: field, port: simRadioPort(channel.attach(FIELD)), bitrate });
+  const rHq = new StationRuntime({ station: hq, port: simRadioPort(channel.attach(HQ)), bitrate, folders: hqFolders });
+  const rField = new StationRuntime({ station: field, port: simRadioPort(channel.attach(FIELD)), bitrate, folders: fieldFolders });
+  let filesDone = 0;
+  for (const r of [rHq, rField]) r.on('files', () => filesDone++);
   log(`channel: ${bitrate} bit/s, ${(loss * 100).toFixed(0)}% frame loss, TXDELAY ${hq.config.radio.txdelay_ms} ms, ${hq.config.radio.frame_bytes}-byte frames (virtual time)`);
   const phases: DemoPhase[] = [];
 
   /** Run one exchange until `expect` transfers are acknowledged, and measure it. */
-  const phase = async (name: string, go: () => void, expect: number) => {
+  const phase = async (name: string, go: () => Promise<void>, expect: number) => {
     const before = sumAir(channel.stats());
     const turnsBefore = rHq.link.stats.turnarounds + rField.link.stats.turnarounds;
     const start = clock.now();
@@ -120,8 +142,11 @@ export async function runDemo(opts: DemoOptions): Promise<DemoSummary> {
       payloadBytes += e.info.bytes;
       log(`  ${r.station.callsign} → ${e.peer}: ${e.info.rows} row changes acknowledged at +${((clock.now() - start) / 1000).toFixed(1)} s`);
     }));
-    go();
+    const filesBefore = filesDone;
+    await go();
     await clock.run(() => acked >= expect, 24 * 3600_000);
+    // the files of what was applied are written asynchronously (real disk I/O): let them land
+    for (let i = 0; i < 200 && filesDone - filesBefore < expect; i++) await new Promise((r) => setTimeout(r, 10));
     for (const off of offs) off();
     const after = sumAir(channel.stats());
     const p: DemoPhase = {
@@ -142,7 +167,10 @@ export async function runDemo(opts: DemoOptions): Promise<DemoSummary> {
 
   // 1. initial load
   log(`1. initial load ${HQ} → ${FIELD}`);
-  const p1 = await phase('initial load', () => void rHq.sendPending([FIELD]), 1);
+  const p1 = await phase('initial load', async () => {
+    await rHq.captureFolders();
+    rHq.sendPending([FIELD]);
+  }, 1);
   p1.boundMs = airtimeBoundMs(p1.payloadBytes, hq.config.radio.frame_bytes, loss, { bitrate });
   p1.ratioToBound = p1.elapsedMs / p1.boundMs;
   phases.push(p1);
@@ -168,10 +196,15 @@ export async function runDemo(opts: DemoOptions): Promise<DemoSummary> {
   fdb.prepare(`UPDATE person SET phone = '+977-9800000000' WHERE uuid = ?`).run(missing[0]!.uuid); // different field from HQ's edit: merged
   clock.advance(5_000);
   fdb.prepare(`UPDATE person SET status = 'hospitalised' WHERE uuid = ?`).run(missing[1]!.uuid); // same field as HQ, later: a conflict, both kept
+  // and the files: HQ appends to the situation report, FIELD files a new form
+  appendFileSync(join(folderDirs[HQ]!, 'latest-sitrep.md'), '\n- 08:01 20 missing persons found at the stadium\n');
+  mkdirSync(join(folderDirs[FIELD]!, 'forms'), { recursive: true });
+  writeFileSync(join(folderDirs[FIELD]!, 'forms', 'arrivals-N0FLD.txt'), 'Arrivals at shelter 2: 8 (Tamang family and others), all sheltered.\n');
 
   // 3. sync both ways: HQ sends and asks; FIELD answers in the same exchange
   log(`3. sync ${HQ} ⇄ ${FIELD}`);
-  const p3 = await phase('sync both ways', () => {
+  const p3 = await phase('sync both ways', async () => {
+    await rHq.captureFolders();
     rHq.requestSync(FIELD);
     rHq.sendPending([FIELD]);
   }, 2);
@@ -183,6 +216,8 @@ export async function runDemo(opts: DemoOptions): Promise<DemoSummary> {
   const fb = tableFingerprints(field.records);
   const identical = JSON.stringify(fa) === JSON.stringify(fb);
   const conflicts = hq.records.conflicts().length + field.records.conflicts().length;
+  const fh = folderFingerprint(folderDirs[HQ]!);
+  const ff = folderFingerprint(folderDirs[FIELD]!);
   const summary: DemoSummary = {
     dir,
     stations: [HQ, FIELD].map((c) => ({ callsign: c, home: homes[c]!, db: dbs[c]! })),
@@ -192,9 +227,12 @@ export async function runDemo(opts: DemoOptions): Promise<DemoSummary> {
     conflicts,
     identical,
     tables: fa.map((t) => ({ table: t.table, rows: t.rows })),
+    folders: { hq: fh, field: ff, identical: fh.sha256 === ff.sha256, conflictCopies: 0 },
   };
   rHq.close();
   rField.close();
+  hqFolders.close();
+  fieldFolders.close();
   hq.close();
   field.close();
   channel.close();

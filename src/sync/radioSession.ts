@@ -11,6 +11,7 @@ import type { Station } from '../station/Station.js';
 import { openAir, transportFromConfig } from './openAir.js';
 import { openStationQueue } from './stationQueue.js';
 import { StationRuntime } from './StationRuntime.js';
+import { FolderSync } from './FolderSync.js';
 import { AirtimeGovernor } from './AirtimeGovernor.js';
 import { planError } from '../schedule/scheduleStatus.js';
 import { receiveSession, sendSession, syncSession, type SessionEvent, type SessionResult } from './sessions.js';
@@ -56,8 +57,10 @@ export async function openRadioSession(st: Station, opts: RadioSessionOptions): 
   opts.log?.('opening transport', { spec });
   const air = await openAir(spec, st.config.radio);
   const queue: TransferQueue = openStationQueue(st);
+  const folders = FolderSync.open(st);
   const rt = new StationRuntime({
     station: st,
+    folders,
     port: governor.port(air.port),
     bitrate: st.config.radio.bitrate,
     queue,
@@ -100,6 +103,7 @@ export async function openRadioSession(st: Station, opts: RadioSessionOptions): 
     governor.save();
     st.log.endSession(sessionId, st.clock.now(), result?.ok ?? false, result ? { sent: result.sent, received: result.received, turnarounds: result.link.turnarounds, keyUps: result.link.keyUps, timedOut: result.timedOut } : { error: true });
     rt.close();
+    folders.close();
     queue.close();
     await air.close();
   }

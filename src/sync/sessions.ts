@@ -104,7 +104,8 @@ function owedTo(rt: StationRuntime, peers: Set<string>): number {
   return rt.link.pendingOutbound().filter((p) => p.pending.some((s) => peers.has(s))).length;
 }
 
-function queueFor(rt: StationRuntime, peers: string[], result: SessionResult, onEvent?: (e: SessionEvent) => void): void {
+async function queueFor(rt: StationRuntime, peers: string[], result: SessionResult, onEvent?: (e: SessionEvent) => void): Promise<void> {
+  await rt.captureFolders();
   const info = rt.sendPending(peers);
   if (info) {
     result.sent.transfers++;
@@ -125,7 +126,7 @@ export async function sendSession(rt: StationRuntime, to: string[], opts: Sessio
     if (e.queued && (e.to === undefined || peers.has(e.to))) gaveUp = true;
   });
   try {
-    queueFor(rt, to, result, opts.onEvent);
+    await queueFor(rt, to, result, opts.onEvent);
     const finished = await waitFor(clock, rt, () => owedTo(rt, peers) === 0 || gaveUp, opts.timeoutMs);
     result.timedOut = !finished;
     result.ok = owedTo(rt, peers) === 0;
@@ -193,7 +194,7 @@ export async function syncSession(rt: StationRuntime, peer: string, opts: Sessio
   });
   try {
     rt.requestSync(peer);
-    queueFor(rt, [peer], result, opts.onEvent);
+    await queueFor(rt, [peer], result, opts.onEvent);
     const finished = await waitFor(clock, rt, () => answered && owedTo(rt, peers) === 0, opts.timeoutMs);
     result.timedOut = !finished;
     result.ok = finished && result.received.refused === 0;

@@ -11,7 +11,7 @@ import { sealEnvelope } from '../../src/auth/envelope.js';
 import { BundleItemKind, encodeBundle } from '../../src/bundle/bundle.js';
 import { sealChangeset } from '../../src/sync/signedChangeset.js';
 import { sealReceipt } from '../../src/sync/receipt.js';
-import { importBundle } from '../../src/sync/bundles.js';
+import { importBundleRecords } from '../../src/sync/bundles.js';
 import type { Station } from '../../src/station/Station.js';
 import { simRadioPort } from '../../src/sync/FramePort.js';
 import { StationRuntime } from '../../src/sync/StationRuntime.js';
@@ -93,7 +93,7 @@ export async function makeCorpus(): Promise<Corpus> {
   const smallBundle = encodeBundle({ from: A, to: [B], created: rig.clock.now(), items: [{ kind: BundleItemKind.Changeset, data: genuineEnvelopes[1]! }, { kind: BundleItemKind.Ack, data: genuineReceipts[1]! }] });
   const forgedBundle = encodeBundle({ from: A, to: [B], created: rig.clock.now(), items: [{ kind: BundleItemKind.Changeset, data: forgedEnvelopes[0]! }, { kind: BundleItemKind.Ack, data: receipts[2]! }] });
   // B takes in the genuine bundles now: replaying them later is a no-op.
-  importBundle(b, smallBundle);
+  importBundleRecords(b, smallBundle);
 
   return {
     rig,

@@ -16,7 +16,7 @@ import { deflateSync } from 'fflate';
 import { decodeBundle } from '../../src/bundle/bundle.js';
 import { openEnvelope } from '../../src/auth/envelope.js';
 import { openReceipt } from '../../src/sync/receipt.js';
-import { importBundle } from '../../src/sync/bundles.js';
+import { importBundleRecords } from '../../src/sync/bundles.js';
 import { StationRuntime } from '../../src/sync/StationRuntime.js';
 import type { FramePort } from '../../src/sync/FramePort.js';
 import { isRadiosyncError } from '../../src/errors/RadiosyncError.js';
@@ -247,7 +247,7 @@ export function makeTargets(corpus: Corpus): FuzzTarget[] {
       gen: (rng) => rehash(nextInput(rng, corpus.bundles)),
       run(input) {
         try {
-          importBundle(corpus.receiver, input);
+          importBundleRecords(corpus.receiver, input);
           tally.imported!++;
         } catch (e) {
           typedOnly('bundleImport', input, e, tally);

@@ -10,19 +10,19 @@ import { encodeBundle, BundleItemKind } from '../../src/bundle/bundle.js';
 import { sealEnvelope } from '../../src/auth/envelope.js';
 import { encodeChangeset } from '../../src/changeset/codec.js';
 
-test('bundle round trip: export, import, import again with no effect; receipts travel back', () => {
+test('bundle round trip: export, import, import again with no effect; receipts travel back', async () => {
   const { dir, cleanup } = tempDir();
   const [a, b] = makeStations(dir, ['N0AAA', 'N0BBB']);
   try {
     const ex = exportBundle(a!, ['N0BBB']);
     assert.ok(ex.rows > 4000, `rows ${ex.rows}`);
-    const r1 = importBundle(b!, ex.bytes);
+    const r1 = await importBundle(b!, ex.bytes);
     assert.equal(r1.changesets, 1);
     assert.equal(r1.duplicates, 0);
     assert.ok(r1.rowsApplied > 4000);
     assert.deepEqual(tableFingerprints(b!.records), tableFingerprints(a!.records));
     const before = tableFingerprints(b!.records);
-    const r2 = importBundle(b!, ex.bytes);
+    const r2 = await importBundle(b!, ex.bytes);
     assert.equal(r2.duplicates, 1);
     assert.equal(r2.rowsApplied, 0);
     assert.deepEqual(tableFingerprints(b!.records), before);
@@ -31,7 +31,7 @@ test('bundle round trip: export, import, import again with no effect; receipts t
     b!.records.db.prepare(`UPDATE person SET status = 'missing' WHERE id = (SELECT min(id) FROM person)`).run();
     const back = exportBundle(b!, ['N0AAA']);
     assert.equal(back.rows, 1, 'only the edit goes back, not A\'s own rows');
-    const r3 = importBundle(a!, back.bytes);
+    const r3 = await importBundle(a!, back.bytes);
     assert.equal(r3.receipts, 1);
     assert.equal(r3.rowsApplied, 1);
     assert.deepEqual(tableFingerprints(a!.records), tableFingerprints(b!.records));
@@ -44,14 +44,14 @@ test('bundle round trip: export, import, import again with no effect; receipts t
   }
 });
 
-test('a truncated bundle is rejected with a clear error and changes nothing', () => {
+test('a truncated bundle is rejected with a clear error and changes nothing', async () => {
   const { dir, cleanup } = tempDir();
   const [a, b] = makeStations(dir, ['N0AAA', 'N0BBB']);
   try {
     const ex = exportBundle(a!, ['N0BBB']);
     const before = tableFingerprints(b!.records);
     for (const cut of [ex.bytes.length - 1, Math.floor(ex.bytes.length / 2), 20]) {
-      assert.throws(() => importBundle(b!, ex.bytes.subarray(0, cut)), (e) => isRadiosyncError(e, 'RS_ERR_BUNDLE_TRUNCATED'));
+      await assert.rejects(() => importBundle(b!, ex.bytes.subarray(0, cut)), (e) => isRadiosyncError(e, 'RS_ERR_BUNDLE_TRUNCATED'));
     }
     assert.deepEqual(tableFingerprints(b!.records), before);
     assert.deepEqual(b!.records.versionVector(), {});
@@ -62,7 +62,7 @@ test('a truncated bundle is rejected with a clear error and changes nothing', ()
   }
 });
 
-test('changesets from untrusted or forged signers are skipped and counted, never applied', () => {
+test('changesets from untrusted or forged signers are skipped and counted, never applied', async () => {
   const { dir, cleanup } = tempDir();
   const [a, b] = makeStations(dir, ['N0AAA', 'N0BBB']);
   try {
@@ -80,14 +80,14 @@ test('changesets from untrusted or forged signers are skipped and counted, never
         { kind: BundleItemKind.Changeset, data: stranger },
       ],
     });
-    const r = importBundle(b!, bundle);
+    const r = await importBundle(b!, bundle);
     assert.equal(r.changesets, 0);
     assert.deepEqual(r.skipped.map((s) => s.code).sort(), ['RS_ERR_AUTH_BAD_SIGNATURE', 'RS_ERR_AUTH_UNKNOWN_SIGNER']);
     assert.deepEqual(b!.records.versionVector(), {});
     assert.equal(b!.log.counters()['dropped.RS_ERR_AUTH_BAD_SIGNATURE'], 1);
     // and the genuine one still applies afterwards
     const ok = encodeBundle({ from: 'N0AAA', to: ['N0BBB'], created: 0, items: [{ kind: BundleItemKind.Changeset, data: sealChangeset(a!, cs) }] });
-    assert.equal(importBundle(b!, ok).changesets, 1);
+    assert.equal((await importBundle(b!, ok)).changesets, 1);
   } finally {
     a!.close();
     b!.close();

@@ -27,10 +27,11 @@ export function registerDemoCommand(program: Command): void {
           '',
           `tables: ${s.tables.map((t) => `${t.table} ${t.rows}`).join(', ')}; conflicts recorded (loser kept): ${s.conflicts}`,
           `synced tables identical at both stations: ${s.identical ? 'yes' : 'NO'}`,
+          `folder "reports": ${s.folders.hq.files} files in ${s.folders.hq.dirs} folders; identical at both stations: ${s.folders.identical ? 'yes' : 'NO'}`,
           `station directories left in ${s.dir}: try \`radiosync status --home ${s.stations[0]!.home}\` or \`radiosync peers --home ${s.stations[1]!.home}\``,
         ],
         s,
       );
-      if (!s.identical) process.exitCode = 1;
+      if (!s.identical || !s.folders.identical) process.exitCode = 1;
     });
 }

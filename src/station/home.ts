@@ -5,8 +5,8 @@
  *   keys/station.key    Ed25519 + X25519 private keys, PKCS#8 PEM, mode 0600
  *   station.sqlite      station state: transfer queue, heard list, sessions, budgets; also the
  *                       record store when no application database is configured
- *   versions/           overwritten and deleted files (folder sync), kept for a configurable time
- *   inbox/              bundles received, outbox/ bundles written (optional)
+ *   files/              folder sync: chunks.sqlite (the chunk store) and versions/ (overwritten and
+ *                       deleted files, kept for a configurable time)
  */
 import { isAbsolute, join, resolve } from 'node:path';
 
@@ -17,7 +17,6 @@ export interface HomeLayout {
   config: string;
   keyFile: string;
   stationDb: string;
-  versions: string;
 }
 
 export function homeLayout(home: string = DEFAULT_HOME): HomeLayout {
@@ -27,7 +26,6 @@ export function homeLayout(home: string = DEFAULT_HOME): HomeLayout {
     config: join(h, 'radiosync.toml'),
     keyFile: join(h, 'keys', 'station.key'),
     stationDb: join(h, 'station.sqlite'),
-    versions: join(h, 'versions'),
   };
 }
 

@@ -246,3 +246,36 @@ test('an ack tag binds the payload hash: a genuine COMPLETE ack for another payl
   a.receive('N0BBB', 'N0AAA', ack(payloadHash(bytesSource(payloadOf(600, 2)))));
   assert.deepEqual(delivered, [id]);
 });
+
+test('a CANCEL frees a transfer only with the receiver\'s own tag; a group CANCEL carries one tag per receiver', () => {
+  const v = victim();
+  const real = pairAuth('N0AAA');
+  const groupAnnounce = (id: number) =>
+    encodeAnnounceFrame({ eob: false, transferId: id, size: 1000, shardSize: 250, k: 4, hash: H, receivers: ['N0CCC', 'N0BBB'], pending: [true, true] }, (b) => ['N0CCC', 'N0BBB'].map((r) => real.sign(r, b)));
+  v.link.receive('N0AAA', 'RSYNC', groupAnnounce(5));
+  v.link.receive('N0AAA', 'N0BBB', encodeAnnounceFrame({ eob: false, transferId: 6, size: 1000, shardSize: 250, k: 4, hash: H }, (b) => [real.sign('N0BBB', b)]));
+  assert.equal(v.link.bufferState.inbound, 2);
+  // the group cancel with N0BBB's tag in N0CCC's place (position 0) does not free it; the right order does
+  v.link.receive('N0AAA', 'RSYNC', encodeCancelFrame({ eob: true, transferId: 5, reason: 1 }, (b) => [real.sign('N0BBB', b), real.sign('N0CCC', b)]));
+  assert.equal(v.link.bufferState.inbound, 2);
+  v.link.receive('N0AAA', 'RSYNC', encodeCancelFrame({ eob: true, transferId: 5, reason: 1 }, (b) => [real.sign('N0CCC', b), real.sign('N0BBB', b)]));
+  assert.equal(v.link.bufferState.inbound, 1);
+  v.link.receive('N0AAA', 'N0BBB', encodeCancelFrame({ eob: true, transferId: 6, reason: 1 }, (b) => [real.sign('N0BBB', b)]));
+  assert.equal(v.link.bufferState.inbound, 0);
+  assert.equal(v.link.stats.authFailures, 1);
+});
+
+test('a group transfer between keyed stations completes: each receiver verifies its own tag of the group ANNOUNCE', async () => {
+  const net = makeNet({ bitrate: 1200, loss: 0.1, seed: 31 });
+  const a = net.add('N0AAA', { authenticator: pairAuth('N0AAA') });
+  const rx = ['N0BBB', 'N0CCC', 'N0DDD'].map((n) => net.add(n, { authenticator: pairAuth(n) }));
+  const payload = payloadOf(6000, 31);
+  a.link.enqueue({ to: rx.map((r) => r.name), payload });
+  await net.run(() => a.delivered.length === 3);
+  for (const r of rx) {
+    assert.deepEqual(r.received[0]!.bytes, payload);
+    assert.equal(r.link.stats.authFailures, 0);
+  }
+  const announces = net.channel.log.filter((e) => e.from === 'N0AAA' && (e.frame[0]! & 0x38) === 0x08);
+  assert.ok(announces.length > 0 && announces.every((e) => (e.frame[0]! & 0x02) !== 0), 'every announce carries AUTH');
+});

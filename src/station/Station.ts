@@ -155,7 +155,7 @@ export class Station {
     const keys = parsePrivateKeys(pem);
     const clock = opts.clock ?? systemClock;
     const records = RecordStore.open(recordsFile(layout, config), { clock });
-    const log = new StationLog(layout.stationDb);
+    const log = new StationLog(layout.stationDb, config.limits.heard_list);
     return new Station(layout, config, keys, records, log, clock);
   }
 

@@ -43,8 +43,11 @@ export interface SessionRecord {
 
 export class StationLog {
   readonly db: Database.Database;
+  private readonly maxHeard: number;
 
-  constructor(file: string | Database.Database) {
+  /** `maxHeard`: heard-list rows kept (config `limits.heard_list`; default {@link MAX_HEARD}). */
+  constructor(file: string | Database.Database, maxHeard: number = MAX_HEARD) {
+    this.maxHeard = maxHeard;
     this.db = typeof file === 'string' ? new Database(file) : file;
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('busy_timeout = 5000');
@@ -61,7 +64,7 @@ export class StationLog {
       .run(callsign, now, now, radiosync ? 1 : 0, info ?? null);
     this.db
       .prepare(`DELETE FROM station_heard WHERE callsign NOT IN (SELECT callsign FROM station_heard ORDER BY last_heard DESC LIMIT ?)`)
-      .run(MAX_HEARD);
+      .run(this.maxHeard);
   }
 
   heardList(): HeardEntry[] {

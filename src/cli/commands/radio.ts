@@ -35,8 +35,8 @@ function specOf(o: TransportFlags): TransportSpec | undefined {
 }
 
 async function run(kind: RadioSessionKind, o: TransportFlags & { home: string; json?: boolean; verbose?: boolean; timeout: number; once?: boolean; to?: string[]; with?: string[] }): Promise<void> {
-  const logger = createLogger(o.verbose === true);
   const st = Station.open(o.home, { overrides: { ...(o.bitrate !== undefined ? { 'radio.bitrate': o.bitrate } : {}) } });
+  const logger = createLogger(o.verbose === true, st.config.limits.log_bytes_per_hour);
   const progress = o.json ? undefined : createProgress();
   try {
     const r = await openRadioSession(st, {
@@ -86,8 +86,8 @@ export function registerDaemonCommand(program: Command): void {
     .option('--priority <N>', 'priority of what the daemon queues', intArg('priority', -1000, 1000), 0)
     .option('--ttl <SECONDS>', 'drop queued transfers not delivered within this time', numberArg('ttl', 1, 365 * 86400))
     .action(async (o: TransportFlags & { home: string; json?: boolean; verbose?: boolean; priority: number; ttl?: number }) => {
-      const logger = createLogger(o.verbose === true);
       const st = Station.open(o.home, { overrides: { ...(o.bitrate !== undefined ? { 'radio.bitrate': o.bitrate } : {}) } });
+      const logger = createLogger(o.verbose === true, st.config.limits.log_bytes_per_hour);
       const handle = await startDaemon(st, {
         transport: specOf(o),
         priority: o.priority,

@@ -166,7 +166,7 @@ export async function startDaemon(
 ): Promise<DaemonHandle> {
   const { openAir, transportFromConfig } = await import('./openAir.js');
   const { openStationQueue } = await import('./stationQueue.js');
-  const air = await openAir(opts.transport ?? transportFromConfig(station.config.radio), station.config.radio);
+  const air = await openAir(opts.transport ?? transportFromConfig(station.config.radio), station.config.radio, station.config.limits);
   const queue = openStationQueue(station);
   const folders = FolderSync.open(station);
   await folders.set?.cleanup();

@@ -25,7 +25,7 @@ export function transportFromConfig(radio: StationConfig['radio']): TransportSpe
     : { kind: 'kiss-tcp', host: radio.host, port: radio.kiss_port };
 }
 
-export async function openAir(spec: TransportSpec, radio: StationConfig['radio']): Promise<Air> {
+export async function openAir(spec: TransportSpec, radio: StationConfig['radio'], limits?: StationConfig['limits']): Promise<Air> {
   const transport = await openTransport(spec);
   const errors: unknown[] = [];
   const compact = (s: string) => s.replace(/\s+/g, '').toLowerCase();
@@ -34,6 +34,7 @@ export async function openAir(spec: TransportSpec, radio: StationConfig['radio']
     exitStrings: radio.exit.filter((s) => !HEX.test(s)),
     exitKiss: radio.exit.some((s) => compact(s) === 'hex:c0ffc0'),
     initDelayMs: radio.init_delay_ms,
+    ...(limits ? { maxFrameBytes: limits.max_frame_bytes } : {}),
     ...(radio.set_kiss_params
       ? { parameters: { txDelayMs: radio.txdelay_ms, persistence: radio.persistence, slotTimeMs: radio.slot_ms, txTailMs: radio.txtail_ms } }
       : {}),

@@ -55,7 +55,7 @@ export async function openRadioSession(st: Station, opts: RadioSessionOptions): 
   }
   const spec = opts.transport ?? transportFromConfig(st.config.radio);
   opts.log?.('opening transport', { spec });
-  const air = await openAir(spec, st.config.radio);
+  const air = await openAir(spec, st.config.radio, st.config.limits);
   const queue: TransferQueue = openStationQueue(st);
   const folders = FolderSync.open(st);
   const rt = new StationRuntime({

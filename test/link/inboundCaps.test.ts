@@ -279,3 +279,33 @@ test('a group transfer between keyed stations completes: each receiver verifies 
   const announces = net.channel.log.filter((e) => e.from === 'N0AAA' && (e.frame[0]! & 0x38) === 0x08);
   assert.ok(announces.length > 0 && announces.every((e) => (e.frame[0]! & 0x02) !== 0), 'every announce carries AUTH');
 });
+
+test('evictions do not stall: with one partial transfer allowed per sender, three joined transfers all complete, with and without the authenticator', async () => {
+  for (const authenticated of [false, true]) {
+    const net = makeNet({ bitrate: 9600, loss: 0.2, seed: 41 });
+    const a = net.add('N0AAA', authenticated ? { authenticator: pairAuth('N0AAA') } : {});
+    const b = net.add('N0BBB', { maxPartialPerSender: 1, ...(authenticated ? { authenticator: pairAuth('N0BBB') } : {}) });
+    const payloads = [1, 2, 3].map((i) => payloadOf(12_000 + i * 700, 40 + i));
+    for (const payload of payloads) a.link.enqueue({ to: ['N0BBB'], payload });
+    await net.run(() => a.delivered.length === 3, 4 * 3_600_000);
+    assert.equal(a.delivered.length, 3, `all delivered (authenticated: ${authenticated})`);
+    assert.deepEqual(new Set(b.received.map((r) => Buffer.from(r.bytes).toString('hex'))), new Set(payloads.map((p) => Buffer.from(p).toString('hex'))));
+    assert.ok(b.link.stats.partialEvicted > 0, 'the cap was hit');
+    assert.ok(b.link.bufferState.inbound <= 1);
+  }
+});
+
+test('a receiver that lost its partial state (restarted without a queue) still gets the whole transfer: the sender resyncs from its newest ack', async () => {
+  const net = makeNet({ bitrate: 9600, loss: 0.05, seed: 43 });
+  const a = net.add('N0AAA');
+  net.add('N0BBB');
+  const payload = payloadOf(200_000, 43);
+  a.link.enqueue({ to: ['N0BBB'], payload });
+  await net.run(() => (a.link.pendingOutbound()[0]?.blocksAcked ?? 0) >= 2, 3_600_000);
+  assert.ok(a.link.pendingOutbound()[0]!.blocksAcked >= 2);
+  net.kill('N0BBB');
+  const b2 = net.add('N0BBB');
+  await net.run(() => a.delivered.length === 1, 4 * 3_600_000);
+  assert.equal(a.delivered.length, 1);
+  assert.deepEqual(b2.received[0]!.bytes, payload);
+});

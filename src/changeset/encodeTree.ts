@@ -1,5 +1,5 @@
 /**
- * Changeset → CBOR tree (the v1 schema; docs/_fragments/changeset.md is the full spec).
+ * Changeset → CBOR tree (the v1 schema; docs/protocol.md §4 is the full spec).
  *
  *   changeset := [
  *     0 stations   [tstr …]            every station id used; stations[0] is `from`

@@ -15,7 +15,7 @@
  *
  * Library defect worked around here: `reconstruct` on a long-lived instance corrupts the module's
  * wee_alloc heap — after a few hundred calls it returns wrong data, then traps with "memory access
- * out of bounds" (reproduced with v0.2.5, see docs/_fragments/link.md). `encode` on a shared
+ * out of bounds" (reproduced with v0.2.5, see docs/protocol.md §2). `encode` on a shared
  * instance was checked bit-exact against fresh instances over 5,000 random geometries. So encoding
  * uses one shared instance, and each reconstruct runs in a fresh instance of the already compiled
  * module (about 0.3 ms; only needed when a data shard is missing).

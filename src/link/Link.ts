@@ -5,7 +5,7 @@
  * key-up), frames come in through {@link Link.receive}, and every wait is a timer on the injected
  * {@link Clock}, so tests and the simulator run it on virtual time.
  *
- * Protocol (docs/_fragments/link.md has the state machines):
+ * Protocol (docs/protocol.md §2 has the state machines):
  * - A *turn* is one key-up. In a turn the station sends the acks it owes (slot due), then — if it is
  *   not waiting for acks itself and no other station's ack slot is pending — one burst of the
  *   highest-priority outbound transfer: ANNOUNCE (until known; always for a group), then new shards

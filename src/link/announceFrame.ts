@@ -22,7 +22,7 @@
  *          every byte before the first tag; a receiver checks only its own
  * ```
  * With an authenticator a receiver creates or changes inbound state only on an ANNOUNCE whose tag
- * for it verifies (docs/_fragments/link.md §2): a station that claims a trusted callsign without the
+ * for it verifies (docs/protocol.md §2): a station that claims a trusted callsign without the
  * key cannot open, reset or redirect a transfer. Cost: 8 bytes per unicast announce (one per burst
  * until the receiver knows it), 8 bytes per receiver per group announce (one per burst).
  */

@@ -5,7 +5,7 @@
  * second of CPU); with systemClock it runs in real time (the `radiosync sim` hub). For a given seed,
  * options and sequence of calls it replays exactly.
  *
- * Model, per event (see docs/_fragments/sim.md):
+ * Model, per event (see docs/simulator.md):
  * 1. Access. A station with queued frames checks the channel at once and then once per slot: if it
  *    senses a carrier (another key-up that began at least `carrierDetectMs` ago and is still on)
  *    it waits a slot; otherwise it draws r ∈ [0,255] and keys up if r ≤ persistence (probability

@@ -1,5 +1,5 @@
 /**
- * The byte-level example of docs/_fragments/changeset.md: this changeset's CBOR tree must be
+ * The byte-level example of docs/protocol.md §4: this changeset's CBOR tree must be
  * exactly these bytes (the v1 schema is frozen; a change here is a wire-format change).
  */
 import { test } from 'node:test';

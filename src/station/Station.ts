@@ -127,7 +127,8 @@ export class Station {
   readonly records: RecordStore;
   readonly log: StationLog;
   readonly clock: Clock;
-  private readonly pairKeys = new Map<string, Uint8Array>();
+  /** Parsed peer keys by "CALL key-text" (bounded by the peers table). */
+  private readonly parsedKeys = new Map<string, { sign: KeyObject; pair: Uint8Array }>();
 
   private constructor(layout: HomeLayout, config: StationConfig, keys: StationKeys, records: RecordStore, log: StationLog, clock: Clock) {
     this.layout = layout;
@@ -180,24 +181,33 @@ export class Station {
     });
   }
 
+  /**
+   * A trusted peer's public keys, parsed once per key text (trust is checked on every frame heard;
+   * the peers table is read each time, so a key changed by `peer add` takes effect at once).
+   */
+  private peerKeys(callsign: string): { sign: KeyObject; pair: Uint8Array } | undefined {
+    const p = this.records.peer(callsign);
+    if (!p?.publicKey) return undefined;
+    const text = new TextDecoder().decode(p.publicKey);
+    const cacheKey = `${callsign} ${text}`;
+    let k = this.parsedKeys.get(cacheKey);
+    if (!k) {
+      const pk = parsePublicKey(text);
+      k = { sign: pk.signPublic, pair: pairwiseKey(this.callsign, this.keys.dhPrivate, callsign, pk.dhPublic) };
+      this.parsedKeys.set(cacheKey, k);
+    }
+    return k;
+  }
+
   /** The Ed25519 key of a trusted peer, or undefined. */
   peerSignKey(callsign: string): KeyObject | undefined {
     if (callsign === this.callsign) return this.keys.signPublic;
-    const p = this.records.peer(callsign);
-    if (!p?.publicKey) return undefined;
-    return parsePublicKey(new TextDecoder().decode(p.publicKey)).signPublic;
+    return this.peerKeys(callsign)?.sign;
   }
 
   /** The pairwise MAC key shared with a trusted peer, or undefined. */
   pairKey(callsign: string): Uint8Array | undefined {
-    const cached = this.pairKeys.get(callsign);
-    if (cached) return cached;
-    const p = this.records.peer(callsign);
-    if (!p?.publicKey) return undefined;
-    const pk = parsePublicKey(new TextDecoder().decode(p.publicKey));
-    const k = pairwiseKey(this.callsign, this.keys.dhPrivate, callsign, pk.dhPublic);
-    this.pairKeys.set(callsign, k);
-    return k;
+    return this.peerKeys(callsign)?.pair;
   }
 
   isTrusted(callsign: string): boolean {

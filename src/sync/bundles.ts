@@ -4,12 +4,12 @@
  * least any of them acknowledged) plus a receipt for each addressee saying what this station holds.
  * Import applies what is addressed here, idempotently, and takes receipts addressed here.
  */
-import type { VersionVector } from '../changeset/Changeset.js';
 import { decodeBundle, encodeBundle, BundleItemKind, type BundleItem } from '../bundle/bundle.js';
 import { isRadiosyncError, makeError } from '../errors/RadiosyncError.js';
 import { SYNC_ERRORS } from './errors.js';
 import { STATION_ERRORS } from '../station/errors.js';
 import { sealChangeset } from './signedChangeset.js';
+import { buildGroupChangeset } from './groupChangeset.js';
 import { openReceipt, sealReceipt } from './receipt.js';
 import { applyIncoming, type IncomingResult } from './applyIncoming.js';
 import type { Station } from '../station/Station.js';
@@ -23,14 +23,6 @@ export interface ExportResult {
   receipts: number;
 }
 
-function vvMin(vvs: VersionVector[]): VersionVector {
-  if (vvs.length === 0) return {};
-  const out: VersionVector = {};
-  const keys = new Set(vvs.flatMap((v) => Object.keys(v)));
-  for (const k of keys) out[k] = Math.min(...vvs.map((v) => v[k] ?? 0));
-  return out;
-}
-
 /**
  * Build the bundle. With folder sync, call `await folders.capture()` first so the latest file
  * changes are in the log; their chunks are attached here.
@@ -41,9 +33,7 @@ export function exportBundle(station: Station, to: string[], folders?: FolderSyn
   for (const p of peers) {
     if (!station.isTrusted(p)) throw makeError(STATION_ERRORS, 'RS_ERR_PEER_UNKNOWN', `${p} is not a known peer: add it with \`radiosync peer add ${p} --key KEY\``, { peer: p });
   }
-  const acked = vvMin(peers.map((p) => station.records.peer(p)?.acked ?? {}));
-  let cs = station.records.buildChangeset(peers[0]!, { acked, to: peers, maxChanges: station.config.limits.rows_per_changeset });
-  if (folders?.enabled) cs = folders.attachChunks(cs, peers);
+  const cs = buildGroupChangeset(station, peers, folders);
   const items: BundleItem[] = [];
   let changesetBytes = 0;
   if (cs.changes.length > 0 || cs.chunks.length > 0) {

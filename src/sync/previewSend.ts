@@ -1,7 +1,7 @@
 /** What a `send` would carry to the given peers, without sending: for `radiosync diff`. */
 import { sealChangeset } from './signedChangeset.js';
+import { buildGroupChangeset } from './groupChangeset.js';
 import { frameAirtimeMs } from '../schedule/airtime.js';
-import type { VersionVector } from '../changeset/Changeset.js';
 import type { Station } from '../station/Station.js';
 
 /** Bytes of radiosync frame header per data frame (see docs/protocol.md), for the estimate. */
@@ -19,10 +19,7 @@ export interface SendPreview {
 }
 
 export function previewSend(st: Station, to: string[]): SendPreview {
-  const vvs: VersionVector[] = to.map((p) => st.records.peer(p)?.acked ?? {});
-  const acked: VersionVector = {};
-  for (const k of new Set(vvs.flatMap((v) => Object.keys(v)))) acked[k] = Math.min(...vvs.map((v) => v[k] ?? 0));
-  const cs = st.records.buildChangeset(to[0]!, { acked, to, maxChanges: st.config.limits.rows_per_changeset });
+  const cs = buildGroupChangeset(st, to);
   const payloadBytes = cs.changes.length === 0 ? 0 : sealChangeset(st, cs).length;
   const P = st.config.radio.frame_bytes;
   const shard = P - HEADER_ESTIMATE;

@@ -6,6 +6,8 @@ import Database from 'better-sqlite3';
 
 /** Heard-list rows kept (oldest heard dropped first). */
 export const MAX_HEARD = 256;
+/** Heard-list updates between trims back to the bound. */
+export const HEARD_TRIM_EVERY = 32;
 /** Session-log rows kept. */
 export const MAX_SESSIONS = 1000;
 
@@ -44,6 +46,7 @@ export interface SessionRecord {
 export class StationLog {
   readonly db: Database.Database;
   private readonly maxHeard: number;
+  private heardSinceTrim = 0;
 
   /** `maxHeard`: heard-list rows kept (config `limits.heard_list`; default {@link MAX_HEARD}). */
   constructor(file: string | Database.Database, maxHeard: number = MAX_HEARD) {
@@ -62,13 +65,18 @@ export class StationLog {
            radiosync = radiosync + excluded.radiosync, last_info = COALESCE(excluded.last_info, last_info)`,
       )
       .run(callsign, now, now, radiosync ? 1 : 0, info ?? null);
-    this.db
-      .prepare(`DELETE FROM station_heard WHERE callsign NOT IN (SELECT callsign FROM station_heard ORDER BY last_heard DESC LIMIT ?)`)
-      .run(this.maxHeard);
+    // trim to the bound now and then, not on every frame (a flood of fake callsigns overshoots it
+    // by at most HEARD_TRIM_EVERY rows between trims)
+    if (++this.heardSinceTrim >= HEARD_TRIM_EVERY) {
+      this.heardSinceTrim = 0;
+      this.db
+        .prepare(`DELETE FROM station_heard WHERE callsign NOT IN (SELECT callsign FROM station_heard ORDER BY last_heard DESC LIMIT ?)`)
+        .run(this.maxHeard);
+    }
   }
 
   heardList(): HeardEntry[] {
-    return (this.db.prepare('SELECT * FROM station_heard ORDER BY last_heard DESC').all() as Array<Record<string, unknown>>).map((r) => ({
+    return (this.db.prepare('SELECT * FROM station_heard ORDER BY last_heard DESC LIMIT ?').all(this.maxHeard) as Array<Record<string, unknown>>).map((r) => ({
       callsign: r.callsign as string,
       firstHeard: r.first_heard as number,
       lastHeard: r.last_heard as number,

@@ -13,7 +13,7 @@
 import type { Clock } from '../clock/Clock.js';
 import { decodeAx25, encodeUiFrame } from '../framing/ax25.js';
 import { formatCallsign, parseCallsign } from '../framing/callsign.js';
-import { Link, type LinkOptions } from '../link/Link.js';
+import { DEFAULT_GROUP_ADDRESS, Link, type LinkOptions } from '../link/Link.js';
 import { decodeFrame } from '../link/decodeFrame.js';
 import { FrameType } from '../link/frameHeader.js';
 import type { TransferQueue } from '../link/TransferQueue.js';
@@ -103,6 +103,8 @@ export class StationRuntime {
   private readonly port: FramePort;
   private readonly me: ReturnType<typeof parseCallsign>;
   private readonly acceptInbound: boolean;
+  /** AX.25 destination of group transfers and beacons (the link's, so both agree). */
+  private readonly groupAddress: string;
   private readonly answerSyncRequests: boolean;
   private readonly listeners = new Map<keyof Events, Set<(e: never) => void>>();
   private readonly unsubscribe: Array<() => void> = [];
@@ -116,6 +118,7 @@ export class StationRuntime {
     this.answerSyncRequests = opts.answerSyncRequests ?? true;
     this.folders = opts.folders?.enabled ? opts.folders : undefined;
     const cfg = opts.station.config.radio;
+    this.groupAddress = opts.link?.groupAddress ?? DEFAULT_GROUP_ADDRESS;
     this.link = new Link({
       frameBytes: cfg.frame_bytes,
       txDelayMs: cfg.txdelay_ms,
@@ -125,6 +128,7 @@ export class StationRuntime {
       maxPartialTotal: opts.station.config.limits.partial_transfers_total,
       maxReassemblyBytes: opts.station.config.limits.reassembly_bytes,
       ...opts.link,
+      groupAddress: this.groupAddress,
       clock: this.clock,
       station: opts.station.callsign,
       bitrate: opts.bitrate,
@@ -200,12 +204,8 @@ export class StationRuntime {
 
   /** A beacon: a tiny UI frame that identifies the station. */
   beacon(): void {
-    this.sendHello(this.link_groupAddress(), beaconBody(this.station.callsign));
+    this.sendHello(this.groupAddress, beaconBody(this.station.callsign));
     this.counters.beaconsSent++;
-  }
-
-  private link_groupAddress(): string {
-    return 'RSYNC';
   }
 
   /** HELLOs go through the link, so they take their turn on the channel like everything else. */
@@ -230,14 +230,15 @@ export class StationRuntime {
     const from = formatCallsign(r.frame.source);
     const to = formatCallsign(r.frame.destination);
     const now = this.clock.now();
-    const isOurs = r.frame.pid === PID_NO_L3 && decodeFrame(r.frame.info).ok;
+    const frame = r.frame.pid === PID_NO_L3 ? decodeFrame(r.frame.info) : undefined;
+    const isOurs = frame?.ok === true;
     this.station.log.heard(from, now, isOurs);
     this.emit('heard', { from, radiosync: isOurs });
     if (!isOurs) {
       this.counters.foreignFrames++;
       return;
     }
-    if (to !== this.station.callsign && to !== this.link_groupAddress()) {
+    if (to !== this.station.callsign && to !== this.groupAddress) {
       this.counters.notForUs++;
       return;
     }
@@ -246,9 +247,8 @@ export class StationRuntime {
       this.station.log.bump('dropped.untrusted');
       return;
     }
-    if (!this.acceptInbound) {
-      const f = decodeFrame(r.frame.info);
-      if (f.ok && (f.frame.type === FrameType.Data || f.frame.type === FrameType.Announce)) {
+    if (!this.acceptInbound && frame?.ok) {
+      if (frame.frame.type === FrameType.Data || frame.frame.type === FrameType.Announce) {
         this.counters.inboundRefused++;
         return;
       }

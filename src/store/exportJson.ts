@@ -16,7 +16,7 @@
 import type { Changeset, FieldValue, RowChange, StationId, VersionVector } from '../changeset/Changeset.js';
 import { makeError } from '../errors/RadiosyncError.js';
 import { STORE_ERRORS } from './errors.js';
-import { stmt, heldFromLog, type StoreContext } from './StoreContext.js';
+import { heldFromLog, type StoreContext } from './StoreContext.js';
 import { hlcPack, hlcWallMs } from './hlc.js';
 import { bytesToUuid, isUuidBytes, uuidToBytes } from './uuid.js';
 import { fromJsonValue, toJsonValue, type JsonValue } from './values.js';

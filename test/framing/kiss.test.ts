@@ -8,7 +8,6 @@ import { isRadiosyncError } from '../../src/errors/RadiosyncError.js';
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 const bytes = (h: string) => new Uint8Array(Buffer.from(h.replace(/\s+/g, ''), 'hex'));
 
-const commandArb = fc.constantFrom(0, 1, 2, 3, 4, 5, 6);
 const frameArb: fc.Arbitrary<KissFrame> = fc.oneof(
   fc.record({ port: fc.integer({ min: 0, max: 15 }), command: fc.constant(0), data: fc.uint8Array({ maxLength: 300 }) }),
   fc.record({ port: fc.integer({ min: 0, max: 15 }), command: fc.constantFrom(1, 2, 3, 4, 5), data: fc.uint8Array({ minLength: 1, maxLength: 1 }) }),

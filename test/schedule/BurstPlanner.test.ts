@@ -7,21 +7,11 @@ import { DutyCycle } from '../../src/schedule/DutyCycle.js';
 import { TransmitWindows } from '../../src/schedule/TransmitWindows.js';
 import { burstAirtimeMs, splitIntoFrames } from '../../src/schedule/airtime.js';
 import { orderQueue, partitionExpired, selectForBurst, type QueueItem } from '../../src/schedule/queuePlan.js';
+import { Prng } from '../../src/util/prng.js';
 
 const T0 = Date.UTC(2026, 0, 1);
 const MIN = 60_000;
 
-/** Small seeded PRNG (mulberry32) for the synthetic queue. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 test('plan: blocked outside a window with retryAt = next window start; inside, sized by the window end', () => {
   const p = new BurstPlanner({
@@ -109,7 +99,8 @@ test('24 simulated hours: the queue drains in priority order within windows, bud
     maxBurstMs: 20_000,
     beaconIntervalMs: 30 * MIN,
   });
-  const rnd = prng(7);
+  const prng = new Prng(7);
+  const rnd = () => prng.next();
   const peers = ['N0CALL-1', 'N0CALL-2', 'N0CALL-3'];
   const queue: Item[] = [];
   for (let i = 0; i < 40; i++) {

@@ -5,7 +5,7 @@
  * FolderSync.applyIncoming, then the sender's cursor and chunk knowledge move (acknowledge,
  * onAcknowledged).
  */
-import { cpSync, mkdirSync } from 'node:fs';
+import { cpSync, mkdirSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Changeset } from '../../src/changeset/Changeset.js';
 import type { Clock } from '../../src/clock/Clock.js';
@@ -89,4 +89,13 @@ export async function transfer(a: FolderNode, b: FolderNode): Promise<Transfer> 
   const { inc, report } = await deliver(b, sealed);
   acknowledged(a, b, cs);
   return { cs, sealed, inc, report, chunkBytes: cs.chunks.reduce((s, c) => s + c.data.length, 0) };
+}
+
+/** Write a file with a given mtime (distinct per write, so size+mtime change detection sees it). */
+let putMtime = Date.UTC(2025, 5, 1);
+export function put(root: string, path: string, data: string | Uint8Array): void {
+  const p = join(root, path);
+  writeFileSync(p, data);
+  putMtime += 1000;
+  utimesSync(p, putMtime / 1000, putMtime / 1000);
 }

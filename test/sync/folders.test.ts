@@ -1,13 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, renameSync, rmSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, renameSync, rmSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { ManualClock } from '../../src/clock/ManualClock.js';
 import { isRadiosyncError } from '../../src/errors/RadiosyncError.js';
 import { CONFLICT_RE } from '../../src/files/conflictName.js';
 import { bytes, snapshot } from '../files/helpers.js';
 import { tempDir } from './stations.js';
-import { acknowledged, build, closeAll, deliver, makeFolderStations, transfer, type FolderNode } from './folderStations.js';
+import { acknowledged, build, closeAll, deliver, makeFolderStations, transfer, type FolderNode, put } from './folderStations.js';
 
 const T0 = Date.UTC(2026, 10, 21, 12, 0, 0);
 const MB = 1024 * 1024;
@@ -26,14 +26,6 @@ function tree(root: string): Record<string, string> {
   return s;
 }
 
-/** Write a file with a given mtime (distinct per write, so size+mtime change detection sees it). */
-let mtime = Date.UTC(2025, 5, 1);
-function put(root: string, path: string, data: string | Uint8Array): void {
-  const p = join(root, path);
-  writeFileSync(p, data);
-  mtime += 1000;
-  utimesSync(p, mtime / 1000, mtime / 1000);
-}
 
 test('the sample folder round-trips through records, changesets and chunks; a re-delivered changeset is a no-op', async () => {
   const { nodes, done } = setup(['N0AAA', 'N0BBB']);

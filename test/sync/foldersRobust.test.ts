@@ -1,23 +1,16 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ManualClock } from '../../src/clock/ManualClock.js';
 import { CONFLICT_RE } from '../../src/files/conflictName.js';
 import { FolderSync } from '../../src/sync/FolderSync.js';
 import { bytes, snapshot } from '../files/helpers.js';
 import { tempDir } from './stations.js';
-import { acknowledged, build, closeAll, deliver, makeFolderStations, transfer, type FolderNode } from './folderStations.js';
+import { acknowledged, build, closeAll, deliver, makeFolderStations, transfer, type FolderNode, put } from './folderStations.js';
 
 const T0 = Date.UTC(2026, 10, 21, 12, 0, 0);
 
-let mtime = Date.UTC(2025, 5, 1);
-function put(root: string, path: string, data: string | Uint8Array): void {
-  const p = join(root, path);
-  writeFileSync(p, data);
-  mtime += 1000;
-  utimesSync(p, mtime / 1000, mtime / 1000);
-}
 
 test('chunks over the per-changeset cap follow in later changesets; the file lands once all are there', async () => {
   const { dir, cleanup } = tempDir('radiosync-folders-');

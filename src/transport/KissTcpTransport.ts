@@ -11,7 +11,7 @@ import { systemClock, type Clock } from '../clock/Clock.js';
 import { makeError, type RadiosyncError } from '../errors/RadiosyncError.js';
 import { TRANSPORT_ERRORS, type TransportErrorCode } from './errors.js';
 import type { Transport } from './Transport.js';
-import { TransportEvents } from './TransportEvents.js';
+import { TransportEvents, writeCopied } from './TransportEvents.js';
 
 /** Dire Wolf's default KISS TCP port (KISSPORT in direwolf.conf). */
 export const DEFAULT_KISS_TCP_PORT = 8001;
@@ -100,13 +100,7 @@ export class KissTcpTransport implements Transport {
 
   write(data: Uint8Array): Promise<void> {
     if (this.events.closed || this.socket.destroyed || !this.socket.writable) return Promise.reject(this.events.closedError());
-    return new Promise((resolve, reject) => {
-      // Copied: the caller may reuse its buffer as soon as write() returns.
-      this.socket.write(Buffer.from(data), (err) => {
-        if (err) reject(makeError(TRANSPORT_ERRORS, 'RS_ERR_TRANSPORT_WRITE_FAILED', `${this.name}: ${err.message}`, { transport: this.name }, err));
-        else resolve();
-      });
-    });
+    return writeCopied(this.name, (b, done) => this.socket.write(b, done), data);
   }
 
   onData(listener: (chunk: Uint8Array) => void): () => void {

@@ -15,7 +15,7 @@ import { SerialPort } from 'serialport';
 import { makeError, type RadiosyncError } from '../errors/RadiosyncError.js';
 import { TRANSPORT_ERRORS, type TransportErrorCode } from './errors.js';
 import type { Transport } from './Transport.js';
-import { TransportEvents } from './TransportEvents.js';
+import { TransportEvents, writeCopied } from './TransportEvents.js';
 
 /** Serial speeds a KISS TNC commonly uses; others are allowed but must be a positive integer. */
 export const COMMON_BAUD_RATES = [1200, 4800, 9600, 19200, 38400, 57600, 115200] as const;
@@ -91,13 +91,7 @@ export class SerialTransport implements Transport {
 
   write(data: Uint8Array): Promise<void> {
     if (this.closing || this.events.closed || !this.port.isOpen) return Promise.reject(this.events.closedError());
-    return new Promise((resolve, reject) => {
-      // Copied: the caller may reuse its buffer as soon as write() returns.
-      this.port.write(Buffer.from(data), (err) => {
-        if (err) reject(makeError(TRANSPORT_ERRORS, 'RS_ERR_TRANSPORT_WRITE_FAILED', `${this.name}: ${err.message}`, { transport: this.name }, err));
-        else resolve();
-      });
-    });
+    return writeCopied(this.name, (b, done) => this.port.write(b, done), data);
   }
 
   onData(listener: (chunk: Uint8Array) => void): () => void {

@@ -69,3 +69,21 @@ export class TransportEvents {
     return makeError(TRANSPORT_ERRORS, 'RS_ERR_TRANSPORT_CLOSED', `${this.name} is closed`, { transport: this.name });
   }
 }
+
+/**
+ * Write through a Node stream-style `write(buffer, callback)`: the bytes are copied first (the
+ * caller may reuse its buffer as soon as `write()` returns), and a failure becomes
+ * RS_ERR_TRANSPORT_WRITE_FAILED naming the transport.
+ */
+export function writeCopied(
+  name: string,
+  write: (data: Buffer, done: (err?: Error | null) => void) => unknown,
+  data: Uint8Array,
+): Promise<void> {
+  return new Promise((resolve, reject) => {
+    write(Buffer.from(data), (err) => {
+      if (err) reject(makeError(TRANSPORT_ERRORS, 'RS_ERR_TRANSPORT_WRITE_FAILED', `${name}: ${err.message}`, { transport: name }, err));
+      else resolve();
+    });
+  });
+}

@@ -18,6 +18,8 @@
  *   RADIOSYNC_INTEROP_SNR10  SNR in dB for the ~10 % loss case (default calibrated, see SNR_FOR_10PCT).
  *   RADIOSYNC_INTEROP_SNR30  SNR in dB for the ~30 % loss case (default calibrated, see SNR_FOR_30PCT).
  *   RADIOSYNC_INTEROP_UI     UI frames per loss measurement (default 40).
+ *   RADIOSYNC_INTEROP_FX25   0 leaves out the FX.25 measurements and the PACLEN 200 rows (default 1).
+ * The JSON goes to bench-results/interop-<modem>-<rows>rows.json, so runs of different shapes sit side by side.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -114,6 +116,7 @@ export async function run(): Promise<BenchReport> {
   const snr10 = envNum('RADIOSYNC_INTEROP_SNR10', SNR_FOR_10PCT[modem]);
   const snr30 = envNum('RADIOSYNC_INTEROP_SNR30', SNR_FOR_30PCT[modem]);
   const uiCount = envNum('RADIOSYNC_INTEROP_UI', 40);
+  const withFx25 = envNum('RADIOSYNC_INTEROP_FX25', 1) !== 0;
 
   // The data: gzip -9 (the real tool, as an operator would run it) of the table's JSON export.
   const json = personRowsToJson(generatePersonRows(rows, PERSON_SEED));
@@ -143,12 +146,13 @@ export async function run(): Promise<BenchReport> {
     // FX.25 can only wrap a frame whose bit-stuffed HDLC form fits its Reed-Solomon block (239
     // bytes with -X 16): a PACLEN 256 I frame (277 bytes) goes out as plain AX.25 even with -X 16.
     // So the FX.25 rows use PACLEN FX25_PACLEN, with a plain row at the same PACLEN beside them.
-    const cases: Array<[string, number | undefined, number | null, boolean, number]> = [
+    const allCases: Array<[string, number | undefined, number | null, boolean, number]> = [
       ['clean', undefined, 0, false, PACLEN],
       ['~10% loss', snr10, cal10.lossRatio, false, PACLEN],
       [`~10% loss, PACLEN ${FX25_PACLEN}`, snr10, cal10.lossRatio, false, FX25_PACLEN],
       [`~10% loss, PACLEN ${FX25_PACLEN}, FX.25 -X 16`, snr10, cal10.lossRatio, true, FX25_PACLEN],
     ];
+    const cases = allCases.slice(0, withFx25 ? 4 : 2);
     const raw: Record<string, unknown> = { cal10 };
     for (const [name, snr, loss, fx25, paclen] of cases) {
       const r = await connected(
@@ -211,6 +215,9 @@ export async function run(): Promise<BenchReport> {
       });
     }
 
+    const variant = `${modem}-${rows}rows`;
+    if (!withFx25) return { tables: [baseline, radiosync], extra: { modem, rows, payload, jsonBytes: json.length, snr10, raw }, variant };
+
     // 3. FX.25 off / on where plain AX.25 loses ~30 % of UI frames.
     const fxInfo = 200;
     const off = await uiLoss({ modem, snrDb: snr30, seed: 21 }, uiCount, fxInfo);
@@ -243,7 +250,7 @@ export async function run(): Promise<BenchReport> {
         'fx25_decodes: frames B decoded through FX.25 (its level line shows corrected-symbol digits instead of "[NONE]").',
       ],
     };
-    return { tables: [baseline, radiosync, fx], extra: { modem, rows, payload, jsonBytes: json.length, snr10, snr30, raw } };
+    return { tables: [baseline, radiosync, fx], extra: { modem, rows, payload, jsonBytes: json.length, snr10, snr30, raw }, variant };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -10,6 +10,8 @@ export interface BenchReport {
   tables: BenchTable[];
   /** Anything else worth keeping in the JSON. */
   extra?: Record<string, unknown>;
+  /** Set when one benchmark has runs of several shapes: the JSON goes to `<name>-<variant>.json`. */
+  variant?: string;
 }
 
 function fmt(v: string | number | undefined): string {

@@ -27,7 +27,7 @@ for (const name of chosen) {
   const mod = (await import(join(dir, `${name}.bench.ts`))) as { run: () => Promise<BenchReport> };
   const report = await mod.run();
   printReport(name, report);
-  const file = join(outDir, `${name}.json`);
+  const file = join(outDir, `${report.variant === undefined ? name : `${name}-${report.variant}`}.json`);
   writeFileSync(file, JSON.stringify(report, (_k, v) => (typeof v === 'bigint' ? v.toString() : v), 2));
   console.log(`wrote ${file}\n`);
 }

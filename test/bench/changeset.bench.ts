@@ -10,7 +10,7 @@ import type { BenchReport, BenchTable } from './report.js';
 import type { Changeset } from '../../src/changeset/Changeset.js';
 import { decodeChangeset, encodeChangeset, encodeChangesetCbor } from '../../src/changeset/codec.js';
 import {
-  generatePersonRows, personChangeset, personRowsToJson, uuidToString, SPREAD_GAP_MS, PERSON_ROWS, PERSON_SEED, type PersonRow,
+  generatePersonRows, personChangeset, personRowsToJson, personRowsFloorBytes, personVocabularyBytes, uuidToString, SPREAD_GAP_MS, PERSON_ROWS, PERSON_SEED, type PersonRow,
 } from '../../fixtures/gen/personTable.js';
 import { personDeletesChangeset, personEditsChangeset } from '../../fixtures/gen/personEdits.js';
 
@@ -105,6 +105,7 @@ export async function run(): Promise<BenchReport> {
     rows: [
       line('JSON array (uncompressed)', json.length),
       line('floor: the 2,000 random 16-byte ids alone', rows.length * 16),
+      line('floor: entropy of the rows (generator distributions)', personRowsFloorBytes(rows.length)),
       line('gzip -9 JSON', gz),
       line('xz -9e JSON', xz),
       line('reference: quick columnar CBOR + deflate-9', ref),
@@ -115,6 +116,7 @@ export async function run(): Promise<BenchReport> {
     notes: [
       'the changeset also carries what the JSON does not: origin, seq, HLC per row, from/to/upto',
       'bulk entry = HLCs 0–3 ms apart (trigger capture of an import); 5–120 s apart adds ~17 bits of clock per row',
+      `entropy floor: computed from the generator's distributions (personRowEntropyBits), not measured; the name, phrase and shelter lists (${personVocabularyBytes()} B as plain text) come on top for a receiver that does not know them`,
       `reference quick columnar is ${(ref / gz).toFixed(3)}× gzip and ${(ref / xz).toFixed(3)}× xz on this data; radiosync is ${(ours / ref).toFixed(3)}× the reference`,
     ],
   };

@@ -6,13 +6,15 @@
  *            | [2, …]                                 tokenised (textPattern.ts): digit runs as integers
  *            | [3, sep:tstr, tstr]                    raw, joined with `sep` (one code unit)
  *            | [4, sep:tstr, tstr, intStream(m)]      dictionary entries joined with `sep` + indexes
+ *            | [5, …]                                 delimited lists of phrases (textList.ts)
  *
  * Joined forms are used whenever one of SEPARATORS occurs in no value: one long string without
  * per-value CBOR headers deflates ~17 % smaller (notes: 4.3 KB joined vs 5.2 KB as an array).
  *
  * The encoder estimates both sizes and picks the smaller; statuses, names and other repeated
  * values become one-byte indexes, which deflate then entropy-codes. Mostly distinct strings of one
- * shape with digit runs (phone numbers, dates, codes) are tokenised instead of stored raw.
+ * shape with digit runs (phone numbers, dates, codes) are tokenised instead of stored raw, and
+ * strings that are lists of repeated phrases ("needs insulin; arrived alone") are tried as lists.
  */
 import { encodeIntStream, decodeIntStream } from './intStream.js';
 import { corrupt } from './fail.js';
@@ -20,6 +22,7 @@ import { asArray, asInt, asString, type Cbor } from './tree.js';
 import { deflateSync } from 'fflate';
 import { cborEncoder } from './cbor.js';
 import { TEXT_PATTERN, decodePattern, encodePattern, tokenise } from './textPattern.js';
+import { TEXT_LIST, decodeList, encodeList, splitLists } from './textList.js';
 
 export const TEXT_RAW = 0;
 export const TEXT_DICT = 1;
@@ -69,7 +72,15 @@ function rawForm(values: readonly string[]): Cbor {
   return sep === undefined ? [TEXT_RAW, [...values]] : [TEXT_JOINED, sep, values.join(sep)];
 }
 
-export function encodeStrings(values: readonly string[]): Cbor {
+export function encodeStrings(values: readonly string[], allowLists = true): Cbor {
+  const best = encodeWithoutLists(values);
+  const lists = allowLists ? splitLists(values) : undefined;
+  if (lists === undefined) return best;
+  const listForm = encodeList(lists, (pieces) => encodeStrings(pieces, false));
+  return deflatedSize(listForm) < deflatedSize(best) ? listForm : best;
+}
+
+function encodeWithoutLists(values: readonly string[]): Cbor {
   const { entries, index } = dictionary(values);
   if (entries.length === values.length) return rawForm(values);
   const sep = separatorFor(entries);
@@ -85,9 +96,14 @@ export function encodeStrings(values: readonly string[]): Cbor {
   return deflatedSize(other) < deflatedSize(dictForm) ? other : dictForm;
 }
 
-export function decodeStrings(x: Cbor, m: number, what: string, maxLength: number, spendCells: (n: number) => void): string[] {
+export function decodeStrings(x: Cbor, m: number, what: string, maxLength: number, spendCells: (n: number) => void, inList = false): string[] {
   const a = asArray(x, what);
-  const mode = asInt(a[0], `${what} mode`, TEXT_RAW, TEXT_DICT_JOINED);
+  const mode = asInt(a[0], `${what} mode`, TEXT_RAW, inList ? TEXT_DICT_JOINED : TEXT_LIST);
+  if (mode === TEXT_LIST) {
+    const out = decodeList(a, m, what, (y, mm) => decodeStrings(y, mm, what, maxLength, spendCells, true), spendCells);
+    for (const s of out) if (s.length > maxLength) asString(s, what, maxLength);
+    return out;
+  }
   if (mode === TEXT_PATTERN) {
     const out = decodePattern(a, m, what, (y, mm) => decodeStrings(y, mm, what, maxLength, spendCells), spendCells);
     for (const s of out) if (s.length > maxLength) asString(s, what, maxLength);

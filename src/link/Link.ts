@@ -110,6 +110,8 @@ export class Link {
     const maxK = opts.maxDataShards ?? DEFAULT_MAX_DATA_SHARDS;
     if (!Number.isInteger(maxK) || maxK < 1 || maxK > 128) badArg(`"maxDataShards" must be an integer in [1, 128]: ${maxK}`);
     const maxBurstMs = opts.maxBurstMs ?? DEFAULT_MAX_BURST_MS;
+    const maxBurstFrames = opts.maxBurstFrames ?? MAX_BURST_FRAMES;
+    if (!Number.isInteger(maxBurstFrames) || maxBurstFrames < 2) badArg(`"maxBurstFrames" must be an integer ≥ 2: ${maxBurstFrames}`);
     const perFrame = frameAirMs(this.frameBytes, opts.bitrate);
     this.groupAddress = opts.groupAddress ?? DEFAULT_GROUP_ADDRESS;
     this.txDoneWired = opts.txDoneSignal ?? false;
@@ -145,7 +147,7 @@ export class Link {
       frameBytes: this.frameBytes,
       maxK,
       windowBlocks: Math.min(MAX_WINDOW_BLOCKS, Math.max(1, opts.windowBlocks ?? MAX_WINDOW_BLOCKS)),
-      burstFrames: Math.max(2, Math.min(MAX_BURST_FRAMES, Math.floor((maxBurstMs - this.timing.txDelayMs - this.timing.txTailMs) / perFrame))),
+      burstFrames: Math.max(2, Math.min(MAX_BURST_FRAMES, maxBurstFrames, Math.floor((maxBurstMs - this.timing.txDelayMs - this.timing.txTailMs) / perFrame))),
       slotMs: this.slotMs,
       maxRetries: opts.maxRetries ?? DEFAULT_MAX_RETRIES,
       backoffBaseMs: opts.backoffBaseMs ?? DEFAULT_BACKOFF_BASE_MS,

@@ -61,6 +61,12 @@ export interface LinkOptions {
   maxDataShards?: number;
   windowBlocks?: number;
   maxBurstMs?: number;
+  /**
+   * Most frames in one key-up, whatever the airtime allows: the TNC's transmit queue (Dire Wolf
+   * 1.6 discards frames beyond 100 queued; a hardware TNC's buffer holds a few kB). Default
+   * MAX_BURST_FRAMES.
+   */
+  maxBurstFrames?: number;
   txDelayMs?: number;
   txTailMs?: number;
   groupAddress?: string;

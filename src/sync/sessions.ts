@@ -15,7 +15,11 @@ import type { LinkStats } from '../link/linkEvents.js';
 import { HelloKind } from './hello.js';
 import type { RuntimeCounters, StationRuntime } from './StationRuntime.js';
 
-/** After the last event of a `receive --once`, keep answering for this long (a lost final ack is re-asked by the sender's poll). */
+/**
+ * After a `receive --once` has applied and acknowledged, keep answering until the peers have been
+ * silent this long (a lost final ack is re-asked by the sender's poll, which follows the end of
+ * whatever the sender still had queued at its TNC: every frame heard from a peer restarts it).
+ */
 export const DEFAULT_LINGER_MS = 8_000;
 
 export interface SessionEvent {
@@ -60,6 +64,26 @@ function waitFor(clock: Clock, rt: StationRuntime, done: () => boolean, timeoutM
     const timer = clock.setTimer(timeoutMs, () => finish(false));
     offs.push(rt.on('acknowledged', check), rt.on('applied', check), rt.on('failed', check), rt.on('refused', check), rt.on('heard', check));
     offs.push(rt.link.on('hello', check), rt.link.on('expired', check));
+  });
+}
+
+/** Resolve once none of `peers` has been heard for `quietMs`, or after `limitMs` in all. */
+function quiet(rt: StationRuntime, peers: ReadonlySet<string>, quietMs: number, limitMs: number): Promise<void> {
+  const clock = rt.clock;
+  return new Promise((resolve) => {
+    let timer = clock.setTimer(quietMs, () => done());
+    const limit = clock.setTimer(Math.max(quietMs, limitMs), () => done());
+    const off = rt.on('heard', (e) => {
+      if (!peers.has(e.from)) return;
+      timer.cancel();
+      timer = clock.setTimer(quietMs, () => done());
+    });
+    function done(): void {
+      off();
+      timer.cancel();
+      limit.cancel();
+      resolve();
+    }
   });
 }
 
@@ -157,7 +181,7 @@ export async function receiveSession(rt: StationRuntime, opts: SessionOptions & 
         const peers = new Set(heardFrom);
         const left = Math.max(0, opts.timeoutMs - (clock.now() - start));
         await waitFor(clock, rt, () => owedTo(rt, peers) === 0, left);
-        await sleep(clock, opts.lingerMs ?? DEFAULT_LINGER_MS);
+        await quiet(rt, peers, opts.lingerMs ?? DEFAULT_LINGER_MS, Math.max(0, opts.timeoutMs - (clock.now() - start)));
       }
       result.ok = got && result.received.refused === 0;
     } else {

@@ -268,3 +268,21 @@ test('mayTransmit can cap a burst with { maxFrames } (an airtime budget’s rema
   assert.ok(c.maxFramesPerKeyUp <= 5, `a key-up carried ${c.maxFramesPerKeyUp} frames`);
   assert.ok(c.keyUps >= 5);
 });
+
+test('maxBurstFrames bounds every key-up by the TNC queue even where the airtime would allow more', async () => {
+  const cap = 24;
+  const run = async (maxBurstFrames?: number) => {
+    const net = makeNet({ bitrate: 9600, loss: 0.05, seed: 19 });
+    const a = net.add('N0AAA', { maxBurstMs: 60_000, ...(maxBurstFrames ? { maxBurstFrames } : {}) });
+    const b = net.add('N0BBB');
+    const payload = payloadOf(60_000, 19);
+    a.link.enqueue({ to: ['N0BBB'], payload });
+    await net.run(() => a.delivered.length > 0);
+    assert.deepEqual(b.received[0]!.bytes, payload);
+    return net.channel.counters.get('N0AAA')!.maxFramesPerKeyUp;
+  };
+  const capped = await run(cap);
+  assert.ok(capped <= cap, `a key-up carried ${capped} frames`);
+  const free = await run();
+  assert.ok(free > cap, `without the cap the airtime allows ${free} frames in a key-up`);
+});

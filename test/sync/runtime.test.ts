@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { ManualClock } from '../../src/clock/ManualClock.js';
 import { RadioChannel } from '../../src/sim/RadioChannel.js';
 import { StationRuntime } from '../../src/sync/StationRuntime.js';
-import { simRadioPort } from '../../src/sync/FramePort.js';
+import { simRadioPort, type FramePort } from '../../src/sync/FramePort.js';
+import type { Station } from '../../src/station/Station.js';
 import { tableFingerprints } from '../../src/sync/tableFingerprint.js';
 import { makeStations, tempDir } from './stations.js';
 import { receiveSession } from '../../src/sync/sessions.js';
@@ -12,26 +13,27 @@ import { parseCallsign } from '../../src/framing/callsign.js';
 
 const T0 = Date.UTC(2026, 10, 21, 12, 0, 0);
 
-test('two stations sync the sample database over the simulator at 1200 bit/s with 10% loss (virtual time)', async () => {
+interface Pair {
+  clock: ManualClock;
+  channel: RadioChannel;
+  a: Station;
+  b: Station;
+  portA: FramePort;
+  ra: StationRuntime;
+  rb: StationRuntime;
+}
+
+/** Stations A (sends only) and B on one simulated channel at 1200 bit/s; everything closed after `body`. */
+async function withPair(loss: number, seed: number, body: (p: Pair) => Promise<void>): Promise<void> {
   const { dir, cleanup } = tempDir();
   const clock = new ManualClock(T0);
   const [a, b] = makeStations(dir, ['N0AAA', 'N0BBB'], { clock });
-  const channel = new RadioChannel({ clock, seed: 1, bitrate: 1200, loss: { kind: 'iid', p: 0.1 } });
-  const ra = new StationRuntime({ station: a!, port: simRadioPort(channel.attach('N0AAA')), bitrate: 1200, acceptInbound: false });
+  const channel = new RadioChannel({ clock, seed, bitrate: 1200, loss: { kind: 'iid', p: loss } });
+  const portA = simRadioPort(channel.attach('N0AAA'));
+  const ra = new StationRuntime({ station: a!, port: portA, bitrate: 1200, acceptInbound: false });
   const rb = new StationRuntime({ station: b!, port: simRadioPort(channel.attach('N0BBB')), bitrate: 1200 });
   try {
-    const info = ra.sendPending(['N0BBB']);
-    assert.ok(info && info.rows > 4000);
-    let acked = false;
-    ra.on('acknowledged', () => (acked = true));
-    const elapsed = await clock.run(() => acked, 6 * 3600_000);
-    assert.ok(acked, `not acknowledged after ${elapsed} ms virtual`);
-    assert.deepEqual(tableFingerprints(b!.records), tableFingerprints(a!.records));
-    assert.equal(rb.counters.changesetsApplied, 1);
-    // A's cursor for B moved: nothing more to send.
-    assert.equal(ra.sendPending(['N0BBB']), undefined);
-    const st = channel.stats();
-    assert.ok(st['N0AAA']!.framesSent > 0 && st['N0BBB']!.framesSent > 0);
+    await body({ clock, channel, a: a!, b: b!, portA, ra, rb });
   } finally {
     ra.close();
     rb.close();
@@ -39,17 +41,26 @@ test('two stations sync the sample database over the simulator at 1200 bit/s wit
     b!.close();
     cleanup();
   }
-});
+}
 
-test('receive --once keeps answering while the sender is still on air, and leaves after the linger of silence', async () => {
-  const { dir, cleanup } = tempDir();
-  const clock = new ManualClock(T0);
-  const [a, b] = makeStations(dir, ['N0AAA', 'N0BBB'], { clock });
-  const channel = new RadioChannel({ clock, seed: 2, bitrate: 1200, loss: { kind: 'iid', p: 0 } });
-  const portA = simRadioPort(channel.attach('N0AAA'));
-  const ra = new StationRuntime({ station: a!, port: portA, bitrate: 1200, acceptInbound: false });
-  const rb = new StationRuntime({ station: b!, port: simRadioPort(channel.attach('N0BBB')), bitrate: 1200 });
-  try {
+test('two stations sync the sample database over the simulator at 1200 bit/s with 10% loss (virtual time)', () =>
+  withPair(0.1, 1, async ({ clock, channel, a, b, ra, rb }) => {
+    const info = ra.sendPending(['N0BBB']);
+    assert.ok(info && info.rows > 4000);
+    let acked = false;
+    ra.on('acknowledged', () => (acked = true));
+    const elapsed = await clock.run(() => acked, 6 * 3600_000);
+    assert.ok(acked, `not acknowledged after ${elapsed} ms virtual`);
+    assert.deepEqual(tableFingerprints(b.records), tableFingerprints(a.records));
+    assert.equal(rb.counters.changesetsApplied, 1);
+    // A's cursor for B moved: nothing more to send.
+    assert.equal(ra.sendPending(['N0BBB']), undefined);
+    const st = channel.stats();
+    assert.ok(st['N0AAA']!.framesSent > 0 && st['N0BBB']!.framesSent > 0);
+  }));
+
+test('receive --once keeps answering while the sender is still on air, and leaves after the linger of silence', () =>
+  withPair(0, 2, async ({ clock, portA, ra, rb }) => {
     const lingerMs = 8_000;
     let ended = -1;
     const session = receiveSession(rb, { once: true, timeoutMs: 3_600_000, lingerMs }).then((r) => {
@@ -78,11 +89,4 @@ test('receive --once keeps answering while the sender is still on air, and leave
     assert.ok(lastFromA - appliedAt >= 30_000, `A was heard for ${lastFromA - appliedAt} ms after the apply`);
     assert.ok(ended - lastFromA >= lingerMs, `left ${ended - lastFromA} ms after A's last frame`);
     assert.ok(ended - lastFromA < lingerMs + 5_000, `but not much later: ${ended - lastFromA} ms`);
-  } finally {
-    ra.close();
-    rb.close();
-    a!.close();
-    b!.close();
-    cleanup();
-  }
-});
+  }));

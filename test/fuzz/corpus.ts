@@ -6,6 +6,7 @@
  * and any state change during fuzzing is a failure.
  */
 import { encodeChangeset, encodeChangesetCbor } from '../../src/changeset/codec.js';
+import { generatePersonRows, personChangeset } from '../../fixtures/gen/personTable.js';
 import { encodeKiss, KissCommand } from '../../src/framing/kiss.js';
 import { sealEnvelope } from '../../src/auth/envelope.js';
 import { BundleItemKind, encodeBundle } from '../../src/bundle/bundle.js';
@@ -56,8 +57,10 @@ export async function makeCorpus(): Promise<Corpus> {
   const all = a.records.buildChangeset(B, { acked: {}, to: [B], maxChanges: 120 });
   const parts = [all.changes.slice(0, 40), all.changes.slice(40, 80), all.changes.slice(80, 120)];
   const css = parts.map((changes) => ({ ...all, changes, chunks: [] }));
-  const changesets = css.map((cs) => encodeChangeset(cs));
-  const changesetCbor = css.map((cs) => encodeChangesetCbor(cs));
+  // plus 300 generated person rows, whose columns take the packed-UUID and delimited-list forms
+  const person = personChangeset(generatePersonRows(300, 5));
+  const changesets = [...css, person].map((cs) => encodeChangeset(cs));
+  const changesetCbor = [...css, person].map((cs) => encodeChangesetCbor(cs));
   const genuineEnvelopes = css.slice(0, 2).map((cs) => sealChangeset(a, cs));
   const forgedEnvelopes = [sealEnvelope(changesets[2]!, A, impostor.keys.signPrivate), sealEnvelope(changesets[0]!, A, impostor.keys.signPrivate)];
 

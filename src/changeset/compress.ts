@@ -34,6 +34,17 @@ export function deflate(data: Uint8Array): Uint8Array {
   return deflateSync(data, { level: DEFLATE_LEVEL });
 }
 
+/**
+ * Level of the encoder's trials (which of two layouts of a column deflates smaller): 6, which
+ * ranks layouts the same way as 9, faster.
+ */
+export const TRIAL_DEFLATE_LEVEL = 6;
+
+/** Deflated length of `data` at the trial level: how the encoder compares candidate layouts. */
+export function trialDeflatedLength(data: Uint8Array): number {
+  return deflateSync(data, { level: TRIAL_DEFLATE_LEVEL }).length;
+}
+
 /** Inflate `data`, failing with RS_ERR_CHANGESET_TOO_LARGE once the output passes `maxBytes`. */
 export function boundedInflate(data: Uint8Array, maxBytes: number): Uint8Array {
   const parts: Uint8Array[] = [];

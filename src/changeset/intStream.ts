@@ -23,7 +23,7 @@ import { ByteReader } from './ByteReader.js';
 import { ByteWriter, svarintSize, uvarintSize } from './ByteWriter.js';
 import { corrupt } from './fail.js';
 import type { Cbor } from './tree.js';
-import { deflateSync } from 'fflate';
+import { trialDeflatedLength } from './compress.js';
 
 export const INT_PLAIN = 0;
 export const INT_DELTA = 1;
@@ -35,8 +35,6 @@ export const INT_FOR = 4;
 const TRIAL_MIN_VALUES = 32;
 /** Layouts up to this factor larger than the smallest before deflate take part in the trial. */
 const TRIAL_SLACK = 1.5;
-/** Deflate level of the trial (the changeset itself uses 9; 6 ranks the same way, faster). */
-const TRIAL_LEVEL = 6;
 
 /** Widest frame-of-reference offset, in bytes (7 × 8 = 56 ≥ 53 bits). */
 const MAX_FOR_WIDTH = 7;
@@ -129,11 +127,11 @@ export function encodeIntStream(values: readonly number[]): Cbor {
   const write = (kind: number, bytes: number): Uint8Array => writeLayout(kind, bytes, values, d, fr);
   if (n < TRIAL_MIN_VALUES) return write(smallest, size);
   let best = write(smallest, size);
-  let bestDeflated = deflateSync(best, { level: TRIAL_LEVEL }).length;
+  let bestDeflated = trialDeflatedLength(best);
   for (const [kind, bytes] of candidates.slice(1)) {
     if (bytes > size * TRIAL_SLACK) break;
     const out = write(kind, bytes);
-    const deflated = deflateSync(out, { level: TRIAL_LEVEL }).length;
+    const deflated = trialDeflatedLength(out);
     if (deflated < bestDeflated) [best, bestDeflated] = [out, deflated];
   }
   return best;

@@ -19,7 +19,7 @@
 import { encodeIntStream, decodeIntStream } from './intStream.js';
 import { corrupt } from './fail.js';
 import { asArray, asInt, asString, type Cbor } from './tree.js';
-import { deflateSync } from 'fflate';
+import { trialDeflatedLength } from './compress.js';
 import { cborEncoder } from './cbor.js';
 import { TEXT_PATTERN, decodePattern, encodePattern, tokenise } from './textPattern.js';
 import { TEXT_LIST, decodeList, encodeList, splitLists } from './textList.js';
@@ -61,9 +61,8 @@ const CLEAR_DICTIONARY_RATIO = 8;
 const TRIAL_MIN_BYTES = 256;
 
 function deflatedSize(x: Cbor): number {
-  return deflateSync(cborEncoder.encode(x), { level: TRIAL_DEFLATE_LEVEL }).length;
+  return trialDeflatedLength(cborEncoder.encode(x));
 }
-const TRIAL_DEFLATE_LEVEL = 6;
 
 function rawForm(values: readonly string[]): Cbor {
   const tokens = tokenise(values);
@@ -99,13 +98,12 @@ function encodeWithoutLists(values: readonly string[]): Cbor {
 export function decodeStrings(x: Cbor, m: number, what: string, maxLength: number, spendCells: (n: number) => void, inList = false): string[] {
   const a = asArray(x, what);
   const mode = asInt(a[0], `${what} mode`, TEXT_RAW, inList ? TEXT_DICT_JOINED : TEXT_LIST);
-  if (mode === TEXT_LIST) {
-    const out = decodeList(a, m, what, (y, mm) => decodeStrings(y, mm, what, maxLength, spendCells, true), spendCells);
-    for (const s of out) if (s.length > maxLength) asString(s, what, maxLength);
-    return out;
-  }
-  if (mode === TEXT_PATTERN) {
-    const out = decodePattern(a, m, what, (y, mm) => decodeStrings(y, mm, what, maxLength, spendCells), spendCells);
+  if (mode === TEXT_LIST || mode === TEXT_PATTERN) {
+    // composite forms: the parts were checked, the joined strings still must fit
+    const out =
+      mode === TEXT_LIST
+        ? decodeList(a, m, what, (y, mm) => decodeStrings(y, mm, what, maxLength, spendCells, true), spendCells)
+        : decodePattern(a, m, what, (y, mm) => decodeStrings(y, mm, what, maxLength, spendCells), spendCells);
     for (const s of out) if (s.length > maxLength) asString(s, what, maxLength);
     return out;
   }

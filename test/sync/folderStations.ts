@@ -9,11 +9,14 @@ import { cpSync, mkdirSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Changeset } from '../../src/changeset/Changeset.js';
 import type { Clock } from '../../src/clock/Clock.js';
+import { ManualClock } from '../../src/clock/ManualClock.js';
 import { initFolderMarker } from '../../src/files/Folder.js';
 import { initStation, Station } from '../../src/station/Station.js';
 import { applyIncoming, type IncomingResult } from '../../src/sync/applyIncoming.js';
 import { FolderSync, type FolderApplyReport, type FolderSyncOptions } from '../../src/sync/FolderSync.js';
 import { openChangeset, sealChangeset } from '../../src/sync/signedChangeset.js';
+import { snapshot } from '../files/helpers.js';
+import { tempDir } from './stations.js';
 
 export const SAMPLE_FOLDER = new URL('../../fixtures/sample-folder/', import.meta.url).pathname;
 export const SHARE = 'docs';
@@ -52,6 +55,27 @@ export function closeAll(nodes: FolderNode[]): void {
     n.fs.close();
     n.station.close();
   }
+}
+
+/** Start of the folder tests' virtual clock. */
+export const FOLDER_T0 = Date.UTC(2026, 10, 21, 12, 0, 0);
+
+/** Folder stations in a fresh temp directory on a virtual clock; `done` closes them and removes it. */
+export function folderSetup(
+  calls: string[],
+  opts: Parameters<typeof makeFolderStations>[3] = {},
+): { nodes: FolderNode[]; clock: ManualClock; done: () => void } {
+  const { dir, cleanup } = tempDir('radiosync-folders-');
+  const clock = new ManualClock(FOLDER_T0);
+  const nodes = makeFolderStations(dir, calls, clock, opts);
+  return { nodes, clock, done: () => (closeAll(nodes), cleanup()) };
+}
+
+/** A synced folder's tree without the files its ignore rules keep local (.gitkeep in the fixture). */
+export function syncedTree(root: string): Record<string, string> {
+  const s = snapshot(root);
+  delete s['inbox/empty-until-used/.gitkeep'];
+  return s;
 }
 
 export interface Transfer {

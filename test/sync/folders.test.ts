@@ -5,27 +5,15 @@ import { join } from 'node:path';
 import { ManualClock } from '../../src/clock/ManualClock.js';
 import { isRadiosyncError } from '../../src/errors/RadiosyncError.js';
 import { CONFLICT_RE } from '../../src/files/conflictName.js';
-import { bytes, snapshot } from '../files/helpers.js';
+import { bytes } from '../files/helpers.js';
 import { tempDir } from './stations.js';
-import { acknowledged, build, closeAll, deliver, makeFolderStations, transfer, type FolderNode, put } from './folderStations.js';
+import { acknowledged, build, deliver, folderSetup, FOLDER_T0, syncedTree, transfer, type FolderNode, put } from './folderStations.js';
 
-const T0 = Date.UTC(2026, 10, 21, 12, 0, 0);
 const MB = 1024 * 1024;
 
-function setup(calls: string[], sample = true): { nodes: FolderNode[]; clock: ManualClock; done: () => void } {
-  const { dir, cleanup } = tempDir('radiosync-folders-');
-  const clock = new ManualClock(T0);
-  const nodes = makeFolderStations(dir, calls, clock, { sample });
-  return { nodes, clock, done: () => (closeAll(nodes), cleanup()) };
+function setup(calls: string[], sample = true): ReturnType<typeof folderSetup> {
+  return folderSetup(calls, { sample });
 }
-
-/** The tree without files the ignore rules keep local (.gitkeep in the fixture). */
-function tree(root: string): Record<string, string> {
-  const s = snapshot(root);
-  delete s['inbox/empty-until-used/.gitkeep'];
-  return s;
-}
-
 
 test('the sample folder round-trips through records, changesets and chunks; a re-delivered changeset is a no-op', async () => {
   const { nodes, done } = setup(['N0AAA', 'N0BBB']);
@@ -36,14 +24,14 @@ test('the sample folder round-trips through records, changesets and chunks; a re
     assert.ok(t.cs.chunks.length > 0);
     assert.equal(t.inc.result.ignored, t.cs.changes.length); // held by the store, left to folder sync
     assert.deepEqual(t.report.deferred, []);
-    assert.deepEqual(tree(b.root), tree(a.root));
+    assert.deepEqual(syncedTree(b.root), syncedTree(a.root));
     assert.ok(b.station.records.versionVector()['N0AAA']! >= t.cs.changes.length);
 
     // The same bytes again: the store skips it, and no file is touched.
     const again = await deliver(b, t.sealed);
     assert.equal(again.inc.result.duplicate, true);
     assert.deepEqual([again.report.written, again.report.deleted, again.report.rows], [[], [], 0]);
-    assert.deepEqual(tree(b.root), tree(a.root));
+    assert.deepEqual(syncedTree(b.root), syncedTree(a.root));
     // Nothing echoes back: B's scan records nothing, and A has nothing new for B.
     assert.equal((await b.fs.capture()).changes, 0);
     assert.equal((await build(a, b)).cs.changes.length, 0);
@@ -77,7 +65,7 @@ test('a 1 KB edit in the middle of a 1 MB file sends about one chunk; a rename s
     assert.deepEqual(rename.cs.changes.map((c) => c.kind).sort(), ['delete', 'upsert']);
     assert.equal(rename.cs.chunks.length, 0, 'a rename sends no content');
     assert.deepEqual(readFileSync(join(b.root, 'renamed.bin')), Buffer.from(edited));
-    assert.deepEqual(tree(b.root), tree(a.root));
+    assert.deepEqual(syncedTree(b.root), syncedTree(a.root));
   } finally {
     done();
   }
@@ -110,7 +98,7 @@ test('concurrent edits at two stations leave one conflict copy at both, and the 
     await transfer(a, b);
     await transfer(b, a);
     await transfer(a, b);
-    assert.deepEqual(tree(a.root), tree(b.root));
+    assert.deepEqual(syncedTree(a.root), syncedTree(b.root));
     assert.equal(readdirSync(join(a.root, 'forms/blank')).filter((x) => CONFLICT_RE.test(x)).length, 1);
   } finally {
     done();
@@ -132,7 +120,7 @@ test('an edit concurrent with a delete keeps the file at both stations', async (
     await transfer(a, b);
     await transfer(b, a);
     for (const n of [a, b]) assert.equal(readFileSync(join(n.root, f), 'utf8'), 'B edited the sitrep\n', n.call);
-    assert.deepEqual(tree(a.root), tree(b.root));
+    assert.deepEqual(syncedTree(a.root), syncedTree(b.root));
     // A delete made after seeing the edit does apply.
     clock.advance(1000);
     unlinkSync(join(a.root, f));
@@ -150,14 +138,14 @@ test('three stations converge through a relay (A → B → C and back; C never t
     await transfer(a, b);
     const bc = await transfer(b, c);
     assert.ok(bc.cs.changes.some((ch) => ch.origin === 'N0AAA'), 'B relays A\'s entries');
-    assert.deepEqual(tree(c.root), tree(a.root));
+    assert.deepEqual(syncedTree(c.root), syncedTree(a.root));
     clock.advance(1000);
     put(c.root, 'README.txt', 'C rewrote the readme\n');
     put(c.root, 'maps/new-from-c.txt', 'grid 4');
     await transfer(c, b);
     const ba = await transfer(b, a);
     assert.ok(ba.cs.changes.some((ch) => ch.origin === 'N0CCC'));
-    for (const n of [a, b]) assert.deepEqual(tree(n.root), tree(c.root), n.call);
+    for (const n of [a, b]) assert.deepEqual(syncedTree(n.root), syncedTree(c.root), n.call);
     // Quiet: nothing left to send anywhere.
     for (const [x, y] of [[a, b], [b, c], [c, b], [b, a]] as const) assert.equal((await build(x, y)).cs.changes.length, 0);
   } finally {
@@ -231,7 +219,7 @@ test('diff lists what a peer lacks with bytes on air, and nothing once it is ack
 
 test('a station without folders gets a no-op FolderSync', async () => {
   const { dir, cleanup } = tempDir('radiosync-folders-');
-  const clock = new ManualClock(T0);
+  const clock = new ManualClock(FOLDER_T0);
   const [x] = (await import('./stations.js')).makeStations(dir, ['N0XXX'], { clock });
   const { FolderSync } = await import('../../src/sync/FolderSync.js');
   const fs = FolderSync.open(x!);

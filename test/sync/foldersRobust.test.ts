@@ -2,20 +2,13 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ManualClock } from '../../src/clock/ManualClock.js';
 import { CONFLICT_RE } from '../../src/files/conflictName.js';
 import { FolderSync } from '../../src/sync/FolderSync.js';
 import { bytes, snapshot } from '../files/helpers.js';
-import { tempDir } from './stations.js';
-import { acknowledged, build, closeAll, deliver, makeFolderStations, transfer, type FolderNode, put } from './folderStations.js';
-
-const T0 = Date.UTC(2026, 10, 21, 12, 0, 0);
-
+import { acknowledged, build, deliver, folderSetup, syncedTree, transfer, type FolderNode, put } from './folderStations.js';
 
 test('chunks over the per-changeset cap follow in later changesets; the file lands once all are there', async () => {
-  const { dir, cleanup } = tempDir('radiosync-folders-');
-  const clock = new ManualClock(T0);
-  const nodes = makeFolderStations(dir, ['N0AAA', 'N0BBB'], clock, { fs: { maxChunkBytes: 100_000 } });
+  const { nodes, done } = folderSetup(['N0AAA', 'N0BBB'], { fs: { maxChunkBytes: 100_000 } });
   const [a, b] = nodes as [FolderNode, FolderNode];
   try {
     const data = bytes(350_000, 11);
@@ -36,15 +29,12 @@ test('chunks over the per-changeset cap follow in later changesets; the file lan
     const next = await build(a, b);
     assert.deepEqual([next.cs.changes.length, next.cs.chunks.length], [0, 0]);
   } finally {
-    closeAll(nodes);
-    cleanup();
+    done();
   }
 });
 
 test('a crash between the scan and the record store loses nothing: the journal is replayed', async () => {
-  const { dir, cleanup } = tempDir('radiosync-folders-');
-  const clock = new ManualClock(T0);
-  const nodes = makeFolderStations(dir, ['N0AAA', 'N0BBB'], clock, { sample: true });
+  const { nodes, done } = folderSetup(['N0AAA', 'N0BBB'], { sample: true });
   const [a, b] = nodes as [FolderNode, FolderNode];
   try {
     // The scan ran (scan state written) but the process died before the changes reached the log.
@@ -56,19 +46,14 @@ test('a crash between the scan and the record store loses nothing: the journal i
     const rec = await a.fs.capture(); // the new scan finds nothing new; the journal has it all
     assert.equal(rec.changes, scan.changes.length);
     await transfer(a, b);
-    const s = snapshot(a.root);
-    delete s['inbox/empty-until-used/.gitkeep'];
-    assert.deepEqual(snapshot(b.root), s);
+    assert.deepEqual(snapshot(b.root), syncedTree(a.root));
   } finally {
-    closeAll(nodes);
-    cleanup();
+    done();
   }
 });
 
 test('a local edit not yet captured is never overwritten: the incoming version becomes a conflict copy', async () => {
-  const { dir, cleanup } = tempDir('radiosync-folders-');
-  const clock = new ManualClock(T0);
-  const nodes = makeFolderStations(dir, ['N0AAA', 'N0BBB'], clock, { sample: true });
+  const { nodes, clock, done } = folderSetup(['N0AAA', 'N0BBB'], { sample: true });
   const [a, b] = nodes as [FolderNode, FolderNode];
   try {
     await transfer(a, b);
@@ -94,15 +79,12 @@ test('a local edit not yet captured is never overwritten: the incoming version b
       assert.deepEqual(copies.map((c) => readFileSync(join(n.root, c), 'utf8')), ['A: new readme\n'], `${n.call}: A's version kept`);
     }
   } finally {
-    closeAll(nodes);
-    cleanup();
+    done();
   }
 });
 
 test('a station that does not keep a share relays its entries and chunks (A → B → C)', async () => {
-  const { dir, cleanup } = tempDir('radiosync-folders-');
-  const clock = new ManualClock(T0);
-  const nodes = makeFolderStations(dir, ['N0AAA', 'N0BBB', 'N0CCC'], clock, { sample: true, shares: ['docs', 'other', 'docs'] });
+  const { nodes, done } = folderSetup(['N0AAA', 'N0BBB', 'N0CCC'], { sample: true, shares: ['docs', 'other', 'docs'] });
   const [a, b, c] = nodes as [FolderNode, FolderNode, FolderNode];
   try {
     const ab = await transfer(a, b);
@@ -110,19 +92,14 @@ test('a station that does not keep a share relays its entries and chunks (A → 
     assert.deepEqual(readdirSync(b.root), ['.radiosync-folder']);
     const bc = await transfer(b, c);
     assert.equal(bc.chunkBytes, ab.chunkBytes, 'B forwards the chunks from its chunk store');
-    const s = snapshot(a.root);
-    delete s['inbox/empty-until-used/.gitkeep'];
-    assert.deepEqual(snapshot(c.root), s);
+    assert.deepEqual(snapshot(c.root), syncedTree(a.root));
   } finally {
-    closeAll(nodes);
-    cleanup();
+    done();
   }
 });
 
 test('applyIncoming records chunks and pending rows before its first await; a restart finishes the job', async () => {
-  const { dir, cleanup } = tempDir('radiosync-folders-');
-  const clock = new ManualClock(T0);
-  const nodes = makeFolderStations(dir, ['N0AAA', 'N0BBB'], clock, { sample: true });
+  const { nodes, clock, done } = folderSetup(['N0AAA', 'N0BBB'], { sample: true });
   const [a, b] = nodes as [FolderNode, FolderNode];
   try {
     const { cs, sealed } = await build(a, b);
@@ -146,7 +123,6 @@ test('applyIncoming records chunks and pending rows before its first await; a re
     assert.deepEqual(r.written, ['docs/README.txt']);
     assert.equal(readFileSync(join(b.root, 'README.txt'), 'utf8'), 'after restart\n');
   } finally {
-    closeAll(nodes);
-    cleanup();
+    done();
   }
 });

@@ -19,6 +19,17 @@ import type { InboundRecord, TransferQueue } from './TransferQueue.js';
 /** Blocks ahead of the first incomplete one that a receiver buffers: 128 (twice the sender window). */
 export const RECEIVE_WINDOW_BLOCKS = 128;
 
+/**
+ * The highest burst number heard, after a DATA frame carrying the low 8 bits `low8`: the 16-bit
+ * number nearest to `current` with those low bits (DATA of bursts more than 127 behind or ahead of
+ * the announce is not expected). Older frames (held back and released late) never lower it.
+ */
+export function extendBurst(current: number | undefined, low8: number): number {
+  if (current === undefined) return low8 & 0xff;
+  const diff = ((((low8 - current) & 0xff) + 128) & 0xff) - 128;
+  return diff > 0 ? (current + diff) & 0xffff : current;
+}
+
 export type DataOutcome = 'new' | 'duplicate' | 'bad' | 'out-of-window' | 'block-complete';
 
 export class InboundTransfer {
@@ -32,8 +43,10 @@ export class InboundTransfer {
   badFrames = 0;
   /** A gap in a block's shard indices was seen: frames get lost on this path, so acks go out twice. */
   lossSeen = false;
-  /** The last DATA frame heard, echoed in the ack. */
-  lastHeard: { block: number; shard: number } | undefined;
+  /** The highest burst number heard for this transfer (16 bits), echoed in every ack. */
+  burst: number | undefined;
+  /** `burst` came from an ANNOUNCE (all 16 bits known), not only from DATA (low 8 bits). */
+  private burstAnnounced = false;
   private lastIndex = new Map<number, number>();
   /** Bytes of the stored (reassembled) blocks. */
   private storedBytes = 0;
@@ -67,6 +80,9 @@ export class InboundTransfer {
   /** Apply an announce. Returns false if it contradicts what we hold (then state is reset). */
   onAnnounce(a: AnnounceFrame, now: number): void {
     this.heardSinceAck++;
+    // the announce carries the whole number and is authoritative (a restarted sender counts anew)
+    this.burst = a.burst;
+    this.burstAnnounced = true;
     const changed =
       (this.rec.shardSize !== undefined && this.rec.shardSize !== a.shardSize) ||
       (this.rec.hash !== undefined && !hashEqual(this.rec.hash, a.hash)) ||
@@ -96,7 +112,7 @@ export class InboundTransfer {
 
   onData(d: DataFrame, now: number): DataOutcome {
     this.heardSinceAck++;
-    this.lastHeard = { block: d.block, shard: d.shard };
+    this.burst = extendBurst(this.burst, d.burst);
     if (this.rec.shardSize === undefined) {
       this.rec = { ...this.rec, shardSize: d.payload.length, updatedAt: now };
       this.queue.putInbound(this.rec);
@@ -174,8 +190,7 @@ export class InboundTransfer {
     this.ackWanted = false;
     const mismatch = this.hashMismatch;
     this.hashMismatch = false;
-    const lastFrame = this.lastHeard ? { last: { ...this.lastHeard } } : {};
-    return { eob: false, transferId: this.rec.id, known: this.known, complete: false, hashMismatch: mismatch, rejected: false, heard, ...lastFrame, base, needs };
+    return { eob: false, transferId: this.rec.id, known: this.known, complete: false, hashMismatch: mismatch, rejected: false, heard, burst: this.burst ?? 0, ...(this.burstAnnounced ? {} : { burst8: true }), base, needs };
   }
 
   /** Shards held in memory (for the no-unbounded-growth checks). */

@@ -32,7 +32,8 @@ import { noAckAuthenticator, type AckAuthenticator } from './AckAuthenticator.js
 import { MAX_GROUP_RECEIVERS, MAX_SHARD_BYTES, MAX_STATION_NAME_BYTES } from './announceFrame.js';
 import { CancelReason, encodeCancelFrame, encodeHelloFrame, MAX_HELLO_BYTES } from './controlFrames.js';
 import { decodeFrame } from './decodeFrame.js';
-import { FrameType, linkError } from './frameHeader.js';
+import { FrameType } from './frameHeader.js';
+import { linkError } from './errors.js';
 import { inboundCaps } from './linkOptions.js';
 import { Receiver } from './Receiver.js';
 import { Sender } from './Sender.js';
@@ -44,6 +45,7 @@ import {
   DEFAULT_GROUP_ADDRESS,
   DEFAULT_MAX_BACKOFF_MS,
   DEFAULT_MAX_BURST_MS,
+  DEFAULT_MAX_KEYUP_FRAMES,
   DEFAULT_MAX_RETRIES,
   DEFAULT_STALLED_RETRY_MS,
   MAX_BURST_FRAMES,
@@ -110,7 +112,7 @@ export class Link {
     const maxK = opts.maxDataShards ?? DEFAULT_MAX_DATA_SHARDS;
     if (!Number.isInteger(maxK) || maxK < 1 || maxK > 128) badArg(`"maxDataShards" must be an integer in [1, 128]: ${maxK}`);
     const maxBurstMs = opts.maxBurstMs ?? DEFAULT_MAX_BURST_MS;
-    const maxBurstFrames = opts.maxBurstFrames ?? MAX_BURST_FRAMES;
+    const maxBurstFrames = opts.maxBurstFrames ?? DEFAULT_MAX_KEYUP_FRAMES;
     if (!Number.isInteger(maxBurstFrames) || maxBurstFrames < 2) badArg(`"maxBurstFrames" must be an integer ≥ 2: ${maxBurstFrames}`);
     const perFrame = frameAirMs(this.frameBytes, opts.bitrate);
     this.groupAddress = opts.groupAddress ?? DEFAULT_GROUP_ADDRESS;
@@ -209,7 +211,7 @@ export class Link {
   /** Tell the link its last key-up has ended (e.g. from SimRadio.onIdle); sharpens the ack deadline. */
   transmitDone(): void {
     const now = this.clock.now();
-    this.onAir();
+    this.txPending = false;
     this.txEndAt = Math.min(this.txEndAt, now);
     this.tx.transmitted(now);
     this.wake(now);
@@ -291,7 +293,7 @@ export class Link {
     // With a "sent" signal, never add frames behind a key-up still waiting for the channel: its
     // EOB is already on the last frame, so what follows would go out after a false end of burst.
     if (this.txPending && this.txDoneWired) return this.schedule(now);
-    if (!this.txDoneWired) this.onAir();
+    this.txPending = false;
     this.tx.sweepExpired(now);
     this.tx.maybeFinishRound(now);
 
@@ -358,12 +360,6 @@ export class Link {
     this.txEndAt = now + air;
     this.txPending = true;
     for (const r of runs) this.transmit(r);
-  }
-
-  private onAir(): void {
-    if (!this.txPending) return;
-    this.txPending = false;
-    this.tx.onAir();
   }
 
   private schedule(now: number): void {

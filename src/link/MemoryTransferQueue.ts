@@ -3,7 +3,7 @@
  * Same contract and bounds as the SQLite queue, except that nothing survives the process.
  */
 import { bytesSource, type PayloadSource } from './PayloadSource.js';
-import { linkError } from './frameHeader.js';
+import { linkError } from './errors.js';
 import {
   MAX_COMPLETED_MEMORY,
   MAX_INBOUND_TRANSFERS,

@@ -40,7 +40,7 @@ export interface ReceiverState {
   progress: ReceiverProgress;
   /** Needs from the last ack (block → shards); blocks not listed need k_b. */
   needs: Map<number, number>;
-  /** Sequence number of the latest burst that receiver's latest ack has seen (−1: none). */
+  /** The latest burst (internal sequence number) that receiver's acks have named (−1: none). */
   coveredSeq: number;
   /** Latest burst whose frames went into the loss estimate for this receiver. */
   observedSeq: number;
@@ -53,8 +53,16 @@ export interface ReceiverState {
 
 export type Frame = (eob: boolean) => Uint8Array;
 
-/** Bursts remembered per transfer to place acks in time: 32 (an ack older than that is ignored for counting). */
+/**
+ * Bursts remembered per transfer: 32. An ack naming an older burst is stale: only its COMPLETE and
+ * REJECTED bits are taken (they stay true); its needs are ignored.
+ */
 export const MAX_BURST_HISTORY = 32;
+/** Half the 16-bit burst-number space: an ack naming a number up to this far *ahead* names a burst never sent. */
+const BURST_HALF_SPACE = 0x8000;
+
+/** What an ack's burst number names, from the sender's history. */
+export type AckPlace = { kind: 'burst'; seq: number } | { kind: 'stale' } | { kind: 'unsent' };
 /**
  * Wrong-hash reassemblies tolerated per receiver: 2. One can be a corrupted frame that passed the
  * FCS; a second means the payload source changed under us or a bug: the receiver is dropped.
@@ -65,6 +73,10 @@ interface BurstRecord {
   seq: number;
   frames: number;
   shards: Map<number, { start: number; n: number }>;
+  /** Estimated end of the key-up that carried it. */
+  txEndAt: number;
+  /** Receivers whose first answer naming this burst has been timed. */
+  timed: Set<string>;
 }
 
 export interface Burst {
@@ -94,9 +106,12 @@ export class OutboundTransfer {
   private burstShards = new Map<number, { start: number; n: number }>();
   /** The last MAX_BURST_HISTORY bursts sent, newest last. */
   private history: BurstRecord[] = [];
-  private seq = 0;
-  /** The latest burst has not been reported on air yet (an ack without LAST predates it). */
-  private latestInFlight = false;
+  /**
+   * Internal number of the next burst; on air as `seq mod 2^16` (ANNOUNCE, ACK) and `seq mod 2^8`
+   * (DATA). It starts at `firstBurst`, drawn at random by the Sender, so that numbers after a
+   * restart do not collide with acks still on their way from before it.
+   */
+  private seq: number;
 
   constructor(
     rec: OutboundRecord,
@@ -104,7 +119,9 @@ export class OutboundTransfer {
     private readonly codec: ErasureCodec,
     private readonly windowBlocks: number = MAX_WINDOW_BLOCKS,
     private readonly auth?: AckAuthenticator,
+    firstBurst = 0,
   ) {
+    this.seq = firstBurst & 0xffff;
     this.rec = rec;
     this.plan = planFromGeometry(rec.size, rec.shardSize, rec.k);
     this.nextShard = new Map(rec.nextShard);
@@ -156,7 +173,7 @@ export class OutboundTransfer {
 
   private announce(pendingOnly: boolean): Frame {
     const pend = this.pending().map((r) => r.progress.station);
-    const base = { transferId: this.rec.id, size: this.rec.size, shardSize: this.rec.shardSize, k: this.rec.k, hash: this.rec.hash };
+    const base = { transferId: this.rec.id, burst: this.seq & 0xffff, size: this.rec.size, shardSize: this.rec.shardSize, k: this.rec.k, hash: this.rec.hash };
     const group = this.group ? { receivers: this.rec.to, pending: this.rec.to.map((s) => pend.includes(s)) } : {};
     void pendingOnly;
     // one tag per listed receiver (group) or for the one receiver (unicast), each bound to FROM>TO
@@ -256,57 +273,50 @@ export class OutboundTransfer {
       const payload = idx < k ? data.subarray(idx * s, (idx + 1) * s) : parity.get(idx)!;
       if (idx < k) this.stats.dataShardsSent++;
       else this.stats.parityShardsSent++;
-      const frame: Frame = (eob) => encodeDataFrame({ eob, transferId: this.rec.id, block: b, shard: idx, k, payload });
+      const burst = this.seq & 0xff;
+      const frame: Frame = (eob) => encodeDataFrame({ eob, transferId: this.rec.id, burst, block: b, shard: idx, k, payload });
       return { frame, length: frame(false).length };
     });
   }
 
   /** Count a burst that went out (it joins the history acks are placed against). */
-  sent(burst: Burst): void {
+  sent(burst: Burst, txEndAt: number): void {
     this.stats.bursts++;
     this.stats.rounds++;
     this.stats.framesSent += burst.frames.length;
     this.stats.bytesSent += burst.lengths.reduce((a, n) => a + n, 0);
-    this.history.push({ seq: this.seq++, frames: burst.frames.length, shards: new Map(this.burstShards) });
+    this.history.push({ seq: this.seq++, frames: burst.frames.length, shards: new Map(this.burstShards), txEndAt, timed: new Set() });
     // blocks every receiver has are never sent again: forget their shard counters (bounded state)
     const live = [...this.receivers.values()].filter((r) => !r.rejected);
     for (const b of this.nextShard.keys()) if (live.every((r) => bitmapGet(r.progress.completeBlocks, b))) this.nextShard.delete(b);
     if (this.history.length > MAX_BURST_HISTORY) this.history.shift();
     this.burstShards.clear();
-    this.latestInFlight = true;
   }
 
-  /** Our key-up ended: the latest burst is on air. */
-  onAir(): void {
-    this.latestInFlight = false;
-  }
-
-  /** The burst an ack has seen: the one holding its last-heard DATA frame, or (no such field) the latest on air. */
-  private coveredBy(ack: AckFrame): number {
+  /** The burst an ack names, placed by its burst number alone (never by when it arrived). */
+  place(ack: AckFrame): AckPlace {
+    const first = this.history[0];
+    if (!first) return { kind: 'unsent' };
     const latest = this.seq - 1;
-    // The answer to a poll has had the chance to hear everything we sent: whatever it lacks was lost.
-    const latestIsPoll = this.history.length > 0 && this.history[this.history.length - 1]!.shards.size === 0;
-    if (latestIsPoll && !this.latestInFlight) return latest;
-    if (ack.last) {
-      const space = Math.min(SHARD_INDEX_SPACE, this.codec.maxShards);
-      for (let i = this.history.length - 1; i >= 0; i--) {
-        const x = this.history[i]!.shards.get(ack.last.block);
-        if (!x) continue;
-        for (let j = 0; j < x.n; j++) {
-          if ((x.start + j) % space !== ack.last.shard) continue;
-          // later bursts without DATA (polls) add nothing the ack could have missed
-          let seq = this.history[i]!.seq;
-          for (let m = i + 1; m < this.history.length && this.history[m]!.shards.size === 0; m++) seq = this.history[m]!.seq;
-          if (seq === latest && this.latestInFlight) seq--;
-          return seq;
-        }
-      }
-      return -1;
-    }
-    return this.latestInFlight ? latest - 1 : latest;
+    // BURST8: the receiver knows only the low 8 bits (it has not heard our announce)
+    const behind = ack.burst8 ? (latest - ack.burst) & 0xff : (latest - ack.burst) & 0xffff;
+    if (behind >= (ack.burst8 ? 0x80 : BURST_HALF_SPACE)) return { kind: 'unsent' };
+    const seq = latest - behind;
+    return seq < first.seq ? { kind: 'stale' } : { kind: 'burst', seq };
   }
 
-  /** Whether an ack's coverage reaches the latest burst (so it answers the current round). */
+  /**
+   * The first time `station` answers burst `seq`: the estimated end of that burst's key-up, for
+   * learning how late answers come (undefined for later answers to the same burst).
+   */
+  firstAnswer(station: string, seq: number): number | undefined {
+    const b = this.history.find((x) => x.seq === seq);
+    if (!b || b.timed.has(station)) return undefined;
+    b.timed.add(station);
+    return b.txEndAt;
+  }
+
+  /** Whether an ack naming burst `seq` answers the latest burst (the current round). */
   isCurrent(seq: number): boolean {
     return seq === this.seq - 1;
   }
@@ -322,25 +332,33 @@ export class OutboundTransfer {
    * Apply an ack from `station`: returns what changed for that receiver, the burst it has seen,
    * and the frames it accounts for (`sent`, against its `heard`, for the loss estimate).
    */
-  onAck(station: string, ack: AckFrame): { result: 'ignored' | 'progress' | 'done' | 'rejected' | 'mismatch'; covered: number; sent: number } {
+  onAck(station: string, ack: AckFrame): { result: 'ignored' | 'unsent' | 'stale' | 'progress' | 'done' | 'rejected' | 'mismatch'; covered: number; sent: number } {
     const r = this.receivers.get(station);
     if (!r || r.progress.done || r.rejected) return { result: 'ignored', covered: -1, sent: 0 };
-    const covered = this.coveredBy(ack);
+    const place = this.place(ack);
+    // an ack for a burst never sent (forged, replayed from before a restart, or corrupt) changes nothing
+    if (place.kind === 'unsent') return { result: 'unsent', covered: -1, sent: 0 };
+    if (place.kind === 'stale') {
+      // older than every burst we remember: only what stays true is taken
+      if (ack.complete || ack.rejected) return { result: this.apply(r, ack, -1), covered: -1, sent: 0 };
+      return { result: 'stale', covered: -1, sent: 0 };
+    }
+    const covered = place.seq;
     const sent = this.framesUpTo(r, covered);
-    if (covered >= r.observedSeq) r.observedSeq = covered;
+    if (covered > r.observedSeq) r.observedSeq = covered;
     return { result: this.apply(r, ack, covered), covered, sent };
   }
 
   private apply(r: ReceiverState, ack: AckFrame, covered: number): 'progress' | 'done' | 'rejected' | 'mismatch' {
     r.misses = 0;
     // an ack older than what we already know says nothing new about needs
-    const fresh = covered >= r.coveredSeq;
+    const fresh = covered >= 0 && covered >= r.coveredSeq;
     if (fresh) r.coveredSeq = covered;
     if (ack.rejected) {
       r.rejected = true;
       return 'rejected';
     }
-    if (ack.hashMismatch) {
+    if (ack.hashMismatch && fresh) {
       if (++r.mismatches >= MAX_HASH_MISMATCHES) r.rejected = true;
       r.progress.completeBlocks = emptyBitmap(this.plan.blockCount);
       r.progress.known = false;

@@ -10,7 +10,7 @@ import { ackTagInput, type AckAuthenticator } from './AckAuthenticator.js';
 import type { AnnounceFrame } from './announceFrame.js';
 import type { CancelFrame } from './controlFrames.js';
 import type { DataFrame } from './frameHeader.js';
-import { InboundTransfer } from './InboundTransfer.js';
+import { extendBurst, InboundTransfer } from './InboundTransfer.js';
 import type { DeliverHandler, InboundDelivery, LinkStats } from './linkEvents.js';
 import type { Frame } from './OutboundTransfer.js';
 import { readAll } from './PayloadSource.js';
@@ -62,10 +62,12 @@ export class Receiver {
   readonly inbound = new Map<string, InboundTransfer>();
   private readonly slotOf = new Map<string, { slot: number; of: number }>();
   private readonly ignored = new Set<string>();
-  private readonly completedOwed = new Map<string, { from: string; id: number; heard: number; lossy: boolean }>();
+  private readonly completedOwed = new Map<string, { from: string; id: number; heard: number; lossy: boolean; burst: number }>();
   private readonly pendingReceipt = new Set<string>();
   /** Transfers refused as too large for the reassembly cap: a REJECTED ack is owed. */
-  private readonly refused = new Map<string, { from: string; id: number; hash: Uint8Array }>();
+  private readonly refused = new Map<string, { from: string; id: number; hash: Uint8Array; burst: number }>();
+  /** The burst number heard last for each completed transfer (an ack from completed memory echoes it). */
+  private readonly completedBurst = new Map<string, number>();
   private readonly owed = new Map<string, Owed>();
   /** When each station last ended a key-up (EOB or quiet timer). */
   readonly lastEobAt = new Map<string, number>();
@@ -148,7 +150,7 @@ export class Receiver {
    * per-sender, total and reassembly-bytes caps by evicting unannounced transfers first, then the
    * least recently active. Undefined (and a REJECTED ack owed) if `size` alone exceeds the bytes cap.
    */
-  private admitAnnounced(from: string, id: number, size: number, hash: Uint8Array): InboundTransfer | undefined {
+  private admitAnnounced(from: string, id: number, size: number, hash: Uint8Array, burst: number): InboundTransfer | undefined {
     const key = keyOf(from, id);
     const { maxPartialPerSender, maxPartialTotal, maxReassemblyBytes } = this.ctx.caps;
     if (size > maxReassemblyBytes) {
@@ -156,7 +158,7 @@ export class Receiver {
       if (it) this.drop(it);
       this.ctx.counters.reassemblyRefused++;
       if (this.refused.size >= MAX_COMPLETED_OWED) this.refused.delete(this.refused.keys().next().value!);
-      this.refused.set(key, { from, id, hash });
+      this.refused.set(key, { from, id, hash, burst });
       return undefined;
     }
     const count = (f: (x: InboundTransfer) => boolean) => [...this.inbound.values()].filter((x) => f(x) && keyOf(x.rec.from, x.rec.id) !== key).length;
@@ -195,15 +197,20 @@ export class Receiver {
     return this.create(from, id);
   }
 
-  private markCompletedWanted(from: string, id: number, lossy = false): void {
+  /** A frame of a completed transfer (burst number `burst`, 16 bits) was heard: its final ack is owed. */
+  private markCompletedWanted(from: string, id: number, burst: number, lossy = false): void {
     const key = keyOf(from, id);
+    this.completedBurst.delete(key);
+    if (this.completedBurst.size >= MAX_COMPLETED_OWED) this.completedBurst.delete(this.completedBurst.keys().next().value!);
+    this.completedBurst.set(key, burst);
     const c = this.completedOwed.get(key);
     if (c) {
       c.heard++;
       c.lossy ||= lossy;
+      c.burst = burst;
     } else {
       if (this.completedOwed.size >= MAX_COMPLETED_OWED) this.completedOwed.delete(this.completedOwed.keys().next().value!);
-      this.completedOwed.set(key, { from, id, heard: 1, lossy });
+      this.completedOwed.set(key, { from, id, heard: 1, lossy, burst });
     }
   }
 
@@ -216,7 +223,7 @@ export class Receiver {
       // COMPLETE only while that ack is owed anyway (late frames of the burst that completed it);
       // otherwise stay silent — the sender polls with its ANNOUNCE, whose hash decides.
       this.ctx.counters.duplicateFrames++;
-      if (this.completedOwed.has(key)) this.markCompletedWanted(from, f.transferId);
+      if (this.completedOwed.has(key)) this.markCompletedWanted(from, f.transferId, extendBurst(this.completedBurst.get(key), f.burst));
       return;
     }
     it ??= this.admitUnannounced(from, f.transferId);
@@ -273,13 +280,13 @@ export class Receiver {
     if (!it) {
       const c = this.ctx.queue.getCompleted(from, a.transferId);
       if (c && hashEqual(c.hash, a.hash)) {
-        this.markCompletedWanted(from, a.transferId);
+        this.markCompletedWanted(from, a.transferId, a.burst);
         return;
       }
     }
     if (this.pendingReceipt.has(key)) return;
     if (!it || !it.known || it.rec.size !== a.size || !hashEqual(it.rec.hash!, a.hash)) {
-      it = this.admitAnnounced(from, a.transferId, a.size, a.hash);
+      it = this.admitAnnounced(from, a.transferId, a.size, a.hash, a.burst);
       if (!it) return;
     }
     it.onAnnounce(a, this.ctx.clock.now());
@@ -329,7 +336,7 @@ export class Receiver {
       this.ctx.queue.removeInbound(it.rec.from, it.rec.id);
       this.inbound.delete(key);
       this.pendingReceipt.delete(key);
-      this.markCompletedWanted(it.rec.from, it.rec.id, it.lossSeen);
+      this.markCompletedWanted(it.rec.from, it.rec.id, it.burst ?? 0, it.lossSeen);
       const c = this.completedOwed.get(key);
       if (c) c.heard += heard;
       this.ctx.counters.received++;
@@ -383,13 +390,13 @@ export class Receiver {
     const refused = this.refused.get(key);
     if (refused && !it) {
       this.refused.delete(key);
-      fields = { eob: false, transferId: o.id, known: true, complete: false, hashMismatch: false, rejected: true, heard: 0, base: 0, needs: [] };
+      fields = { eob: false, transferId: o.id, known: true, complete: false, hashMismatch: false, rejected: true, heard: 0, burst: refused.burst, base: 0, needs: [] };
     } else if (c) {
       this.completedOwed.delete(key);
       lossy = c.lossy;
       const done = this.ctx.queue.getCompleted(o.from, o.id);
       if (!done) return undefined;
-      fields = { eob: false, transferId: o.id, known: true, complete: true, hashMismatch: false, rejected: false, heard: c.heard, base: 0, needs: [], ...(done.receipt ? { receipt: done.receipt } : {}) };
+      fields = { eob: false, transferId: o.id, known: true, complete: true, hashMismatch: false, rejected: false, heard: c.heard, burst: c.burst, base: 0, needs: [], ...(done.receipt ? { receipt: done.receipt } : {}) };
     } else if (it) {
       fields = it.buildAck();
       lossy = it.lossSeen;

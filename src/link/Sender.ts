@@ -11,12 +11,14 @@ import type { Prng } from '../util/prng.js';
 import type { AckFrame } from './ackFrame.js';
 import { ackTagInput, type AckAuthenticator } from './AckAuthenticator.js';
 import { MAX_TRANSFER_BYTES } from './announceFrame.js';
-import { dataHeaderLength, linkError } from './frameHeader.js';
+import { dataHeaderLength } from './frameHeader.js';
+import { linkError } from './errors.js';
 import type { LinkEventMap, LinkStats } from './linkEvents.js';
 import { frameAirMs, SLOT_GUARD_MS, type RadioTiming } from './linkTiming.js';
 import { MAX_PEER_ESTIMATES, MAX_PENDING_CANCELS, type MayTransmit } from './linkOptions.js';
 import { DEFAULT_MAX_PARTIAL_PER_SENDER } from './inboundLimits.js';
 import { LossEstimator } from './LossEstimator.js';
+import { AckDelayEstimator } from './AckDelayEstimator.js';
 import { OutboundTransfer, type Burst, type TransferStats } from './OutboundTransfer.js';
 import type { PayloadSource } from './PayloadSource.js';
 import { payloadHash } from './payloadHash.js';
@@ -64,7 +66,19 @@ interface Awaiting {
   parts: RoundPart[];
   slots: number;
   deadline: number;
+  /** Our estimate of when the key-up that opened the round ends. */
+  txEndAt: number;
+  /** The deadline was pushed back once already for an ack that named an older burst. */
+  extended: boolean;
 }
+
+/**
+ * Most consecutive rounds answered only by acks for older bursts that are polled again at once,
+ * without back-off: 2. An answer for an older burst means the receiver is alive and ours is probably
+ * still on its way, so asking again at once is right — but a stream of replayed old acks must not
+ * keep us polling without back-off.
+ */
+export const MAX_IMMEDIATE_POLLS = 2;
 
 export interface PlannedBurst {
   /** The transfers in this key-up: the picked one first, then smaller ones to the same station. */
@@ -84,6 +98,7 @@ export const MAX_JOINED_TRANSFERS = 2 * DEFAULT_MAX_PARTIAL_PER_SENDER;
 export class Sender {
   private readonly outbound = new Map<number, OutboundTransfer>();
   private readonly loss = new Map<string, LossEstimator>();
+  private readonly ackDelay = new Map<string, AckDelayEstimator>();
   private cancels: Array<{ to: string; id: number; receivers: string[] }> = [];
   private awaiting: Awaiting | undefined;
   private backoffUntil = 0;
@@ -95,7 +110,7 @@ export class Sender {
     // A transfer whose receivers are all done (a kill -9 between its last receiver's final ack and
     // its removal) is retired here: no ack will ever come for it.
     for (const rec of ctx.queue.listOutbound()) {
-      const t = new OutboundTransfer(rec, ctx.queue.outboundPayload(rec.id), ctx.codec, ctx.windowBlocks, ctx.auth);
+      const t = new OutboundTransfer(rec, ctx.queue.outboundPayload(rec.id), ctx.codec, ctx.windowBlocks, ctx.auth, ctx.rng.int(0x10000));
       if (t.finished) {
         ctx.queue.removeOutbound(rec.id);
         ctx.counters.retiredOnLoad++;
@@ -141,7 +156,7 @@ export class Sender {
       plan = planBlocks(source.size, shardSize, maxK);
     }
     const rec = this.ctx.queue.addOutbound({ to, priority, expiresAt, createdAt: this.ctx.clock.now(), size: source.size, shardSize, k: plan.k, hash: payloadHash(source) }, source);
-    this.outbound.set(rec.id, new OutboundTransfer(rec, this.ctx.queue.outboundPayload(rec.id), this.ctx.codec, this.ctx.windowBlocks, this.ctx.auth));
+    this.outbound.set(rec.id, new OutboundTransfer(rec, this.ctx.queue.outboundPayload(rec.id), this.ctx.codec, this.ctx.windowBlocks, this.ctx.auth, this.ctx.rng.int(0x10000)));
     return rec.id;
   }
 
@@ -160,20 +175,39 @@ export class Sender {
     for (const t of this.outbound.values()) if (t.stalledUntil > now && t.rec.to.includes(from)) t.stalledUntil = 0;
   }
 
+  private delayOf(station: string): AckDelayEstimator {
+    let d = this.ackDelay.get(station);
+    if (!d) {
+      d = new AckDelayEstimator();
+      if (this.ackDelay.size >= MAX_PEER_ESTIMATES) this.ackDelay.delete(this.ackDelay.keys().next().value!);
+      this.ackDelay.set(station, d);
+    }
+    return d;
+  }
+
+  /**
+   * How long after the estimated end of our key-up we wait for the answers: the receivers' ack
+   * slots, plus what the answers have been seen to lag behind our estimate (a TNC that keys up
+   * later than we assume, a slower TXDELAY, a busy channel), learned from earlier answers.
+   */
+  private ackWait(receivers: Iterable<string>, slots: number): number {
+    let lag = 0;
+    for (const r of receivers) lag = Math.max(lag, this.delayOf(r).allowance);
+    return slots * this.ctx.slotMs + SLOT_GUARD_MS + lag;
+  }
+
   /** `from` ended a key-up of its own without answering us: give it a slot after it before calling the round silent. */
   peerKeyUpEnded(from: string, now: number): void {
     const a = this.awaiting;
     if (a && a.parts.some((p) => p.waiting.has(from))) a.deadline = Math.max(a.deadline, now + a.slots * this.ctx.slotMs + SLOT_GUARD_MS);
   }
 
-  /** Our key-up ended at `now`. */
+  /** Our key-up ended at `now` (a transmit-done signal, where the TNC gives one). */
   transmitted(now: number): void {
-    if (this.awaiting) this.awaiting.deadline = now + this.awaiting.slots * this.ctx.slotMs + SLOT_GUARD_MS;
-  }
-
-  /** Our latest burst is on air (acks from now on may have seen it). */
-  onAir(): void {
-    for (const p of this.awaiting?.parts ?? []) p.t.onAir();
+    const a = this.awaiting;
+    if (!a) return;
+    a.txEndAt = now;
+    a.deadline = now + a.slots * this.ctx.slotMs + SLOT_GUARD_MS;
   }
 
   private partOf(t: OutboundTransfer): RoundPart | undefined {
@@ -193,16 +227,43 @@ export class Sender {
     if (!r) return;
     const { result, covered, sent } = t.onAck(from, ack);
     if (result === 'ignored') return;
+    if (result === 'unsent') {
+      // names a burst we never sent: forged, replayed, or from before a restart; changes nothing
+      counters.acksUnsentBurst++;
+      return;
+    }
+    if (result === 'stale') {
+      counters.acksStale++;
+      return;
+    }
     this.lossOf(from).observe(sent, ack.heard);
+    // learn how late answers come against our estimate, from the first answer to each unicast burst
+    // (late ones included: an answer after the deadline is the best sample of all)
+    if (!t.group && covered >= 0) {
+      const end = t.firstAnswer(from, covered);
+      if (end !== undefined) this.delayOf(from).observe(this.ctx.clock.now() - end - this.ctx.slotMs);
+    }
     const a = this.partOf(t);
-    // only an ack that has seen our latest burst answers the current round (an older one may have
-    // waited in the receiver's TNC while that burst was on air)
+    // only an ack naming our latest burst answers the current round; one naming an older burst
+    // (it waited in the receiver's TNC while ours was on air, or came twice) is information only
     if (a) {
+      const round = this.awaiting!;
       if (t.isCurrent(covered) || result !== 'progress') {
         if (a.acked.size === 0) t.stats.turnarounds++;
+        // learn how late answers come against our estimate (unicast rounds: one slot, no ordering)
+        if (a.waiting.has(from) && round.slots === 1) this.delayOf(from).observe(this.ctx.clock.now() - round.txEndAt - this.ctx.slotMs);
         a.acked.add(from);
         a.waiting.delete(from);
-      } else a.heardOlder = true;
+      } else {
+        a.heardOlder = true;
+        counters.acksOlder++;
+        // the receiver is alive and its answer to the latest burst is probably behind ours: wait
+        // one more ack slot for it, once per round
+        if (!round.extended) {
+          round.extended = true;
+          round.deadline = Math.max(round.deadline, this.ctx.clock.now() + round.slots * this.ctx.slotMs + SLOT_GUARD_MS);
+        }
+      }
     }
     queue.updateReceiver(t.rec.id, r.progress);
     if (result === 'done') {
@@ -267,8 +328,10 @@ export class Sender {
       return;
     }
     t.needPoll = true;
-    if (a.heardOlder) return; // alive but its answer to this burst is missing: ask at once, no back-off
     t.retries++;
+    // alive (it answered an older burst) but its answer to this one is missing: ask again at once,
+    // a bounded number of times
+    if (a.heardOlder && t.retries <= MAX_IMMEDIATE_POLLS) return;
     const { maxRetries } = this.ctx;
     if (t.retries > maxRetries) {
       t.retries = 0;
@@ -359,14 +422,15 @@ export class Sender {
     const parts: RoundPart[] = [];
     for (const { t, burst } of p.parts) {
       if (t.stats.bursts > 0) t.stats.turnarounds++;
-      t.sent(burst);
+      t.sent(burst, txEndAt);
       if (burst.poll) this.ctx.counters.pollsSent++;
       else this.ctx.counters.dataFramesSent += burst.dataFrames;
       this.ctx.queue.saveNextShard(t.rec.id, t.nextShard);
       slots = Math.max(slots, burst.slots.length);
       parts.push({ t, waiting: new Set(burst.slots), acked: new Set(), heardOlder: false });
     }
-    this.awaiting = { parts, slots, deadline: txEndAt + slots * this.ctx.slotMs + SLOT_GUARD_MS };
+    const receivers = parts.flatMap((x) => [...x.waiting]);
+    this.awaiting = { parts, slots, txEndAt, deadline: txEndAt + this.ackWait(receivers, slots), extended: false };
   }
 
   /** Offer every time at which the sender wants a turn. */

@@ -7,7 +7,8 @@
  * ```
  *   0      header byte (type 1; TYP flag = GROUP)
  *   1–2    transfer id (u16 BE)
- *   3..    payload size in bytes, LEB128 (1–4 bytes, ≤ MAX_TRANSFER_BYTES)
+ *   3–4    burst number (u16 BE): the burst this announce opens, or the poll's own number
+ *   5..    payload size in bytes, LEB128 (1–4 bytes, ≤ MAX_TRANSFER_BYTES)
  *   +0–1   shard size (u16 BE, 1..MAX_SHARD_BYTES)
  *   +2     k: data shards per block (u8, 1..255; the last block may have fewer)
  *   +3–10  payload hash: SHA-256 of the whole payload, first 8 bytes (PAYLOAD_HASH_BYTES)
@@ -27,7 +28,8 @@
  * until the receiver knows it), 8 bytes per receiver per group announce (one per burst).
  */
 import type { RadiosyncError } from '../errors/RadiosyncError.js';
-import { AUTH_TAG_BYTES, FrameType, headerByte, linkError, type HeaderByte } from './frameHeader.js';
+import { AUTH_TAG_BYTES, FrameType, headerByte, type HeaderByte } from './frameHeader.js';
+import { linkError } from './errors.js';
 import { readVarint, varintLength, writeVarint } from './varint.js';
 
 /** Truncated SHA-256 length: 64 bits make an undetected corrupt reassembly a 2^-64 event. */
@@ -45,6 +47,8 @@ export interface AnnounceFrame {
   type: typeof FrameType.Announce;
   eob: boolean;
   transferId: number;
+  /** The burst number (16 bits) of the burst this announce opens or is (a poll). */
+  burst: number;
   size: number;
   shardSize: number;
   k: number;
@@ -67,7 +71,7 @@ export type AnnounceFields = Omit<AnnounceFrame, 'type' | 'tags' | 'signed'>;
 export function encodeAnnounceFrame(f: AnnounceFields, sign?: (bytes: Uint8Array) => Uint8Array[]): Uint8Array {
   const group = f.receivers !== undefined;
   const names = (f.receivers ?? []).map((r) => new TextEncoder().encode(r));
-  let len = 3 + varintLength(f.size) + 3 + PAYLOAD_HASH_BYTES;
+  let len = 5 + varintLength(f.size) + 3 + PAYLOAD_HASH_BYTES;
   if (group) len += 1 + names.reduce((a, n) => a + 1 + n.length, 0) + Math.ceil(names.length / 8);
   const tagCount = sign ? (group ? names.length : 1) : 0;
   const bodyLen = len;
@@ -75,7 +79,9 @@ export function encodeAnnounceFrame(f: AnnounceFields, sign?: (bytes: Uint8Array
   out[0] = headerByte(FrameType.Announce, { eob: f.eob, typeFlag: group, auth: sign !== undefined });
   out[1] = f.transferId >> 8;
   out[2] = f.transferId & 0xff;
-  let o = writeVarint(out, 3, f.size);
+  out[3] = (f.burst >> 8) & 0xff;
+  out[4] = f.burst & 0xff;
+  let o = writeVarint(out, 5, f.size);
   out[o++] = f.shardSize >> 8;
   out[o++] = f.shardSize & 0xff;
   out[o++] = f.k;
@@ -102,9 +108,10 @@ export function encodeAnnounceFrame(f: AnnounceFields, sign?: (bytes: Uint8Array
 
 export function decodeAnnounceFrame(bytes: Uint8Array, h: HeaderByte): { ok: true; frame: AnnounceFrame } | { ok: false; error: RadiosyncError } {
   const bad = (code: 'RS_ERR_LINK_TRUNCATED' | 'RS_ERR_LINK_FIELD', msg: string) => ({ ok: false as const, error: linkError(code, `ANNOUNCE: ${msg}`) });
-  if (bytes.length < 3) return bad('RS_ERR_LINK_TRUNCATED', 'no transfer id');
+  if (bytes.length < 5) return bad('RS_ERR_LINK_TRUNCATED', 'no transfer id and burst number');
   const transferId = (bytes[1]! << 8) | bytes[2]!;
-  const v = readVarint(bytes, 3, 4);
+  const burst = (bytes[3]! << 8) | bytes[4]!;
+  const v = readVarint(bytes, 5, 4);
   if (!v) return bad('RS_ERR_LINK_FIELD', 'bad size varint');
   if (v.value > MAX_TRANSFER_BYTES) return bad('RS_ERR_LINK_FIELD', `size ${v.value} above MAX_TRANSFER_BYTES`);
   let o = v.next;
@@ -116,7 +123,7 @@ export function decodeAnnounceFrame(bytes: Uint8Array, h: HeaderByte): { ok: tru
   o += 3;
   const hash = bytes.slice(o, o + PAYLOAD_HASH_BYTES);
   o += PAYLOAD_HASH_BYTES;
-  const frame: AnnounceFrame = { type: FrameType.Announce, eob: h.eob, transferId, size: v.value, shardSize, k, hash };
+  const frame: AnnounceFrame = { type: FrameType.Announce, eob: h.eob, transferId, burst, size: v.value, shardSize, k, hash };
   if (h.typeFlag) {
     const n = bytes[o++];
     if (n === undefined) return bad('RS_ERR_LINK_TRUNCATED', 'no receiver count');

@@ -18,7 +18,8 @@
  */
 import type { RadiosyncError } from '../errors/RadiosyncError.js';
 import { MAX_GROUP_RECEIVERS } from './announceFrame.js';
-import { AUTH_TAG_BYTES, FrameType, headerByte, linkError, type HeaderByte } from './frameHeader.js';
+import { AUTH_TAG_BYTES, FrameType, headerByte, type HeaderByte } from './frameHeader.js';
+import { linkError } from './errors.js';
 
 /** Largest HELLO body: one short frame's worth. */
 export const MAX_HELLO_BYTES = 64;

@@ -7,7 +7,8 @@ import type { RadiosyncError } from '../errors/RadiosyncError.js';
 import { decodeAckFrame, type AckFrame } from './ackFrame.js';
 import { decodeAnnounceFrame, type AnnounceFrame } from './announceFrame.js';
 import { decodeCancelFrame, decodeHelloFrame, type CancelFrame, type HelloFrame } from './controlFrames.js';
-import { FrameType, LINK_VERSION, decodeDataFrame, linkError, parseHeaderByte, type DataFrame } from './frameHeader.js';
+import { FrameType, LINK_VERSION, decodeDataFrame, parseHeaderByte, type DataFrame } from './frameHeader.js';
+import { linkError } from './errors.js';
 
 export type LinkFrame = DataFrame | AnnounceFrame | AckFrame | HelloFrame | CancelFrame;
 export type DecodeFrameResult = { ok: true; frame: LinkFrame } | { ok: false; error: RadiosyncError };

@@ -1,5 +1,5 @@
 /** Error codes of the link layer (src/link): frame decoding and transfer outcomes. */
-import { EXIT, type ErrorCatalog } from '../errors/RadiosyncError.js';
+import { EXIT, makeError, type ErrorCatalog, type RadiosyncError } from '../errors/RadiosyncError.js';
 
 export const LINK_ERRORS = {
   RS_ERR_LINK_TRUNCATED: { exit: EXIT.DATA, description: 'A radiosync frame ended before its fixed fields did; the frame is dropped and counted.' },
@@ -17,3 +17,8 @@ export const LINK_ERRORS = {
 } as const satisfies ErrorCatalog;
 
 export type LinkErrorCode = keyof typeof LINK_ERRORS;
+
+/** A link-layer error with its stable code. */
+export function linkError(code: LinkErrorCode, message: string, data: Record<string, unknown> = {}): RadiosyncError {
+  return makeError(LINK_ERRORS, code, message, data);
+}

@@ -72,6 +72,12 @@ export interface LinkStats {
   notForUs: number;
   duplicateFrames: number;
   acksReceived: number;
+  /** Acks naming a burst number this station never sent (forged, replayed, or from before a restart): ignored. */
+  acksUnsentBurst: number;
+  /** Acks naming a burst older than the remembered history (MAX_BURST_HISTORY): needs ignored. */
+  acksStale: number;
+  /** Acks naming an older burst than the latest (late, duplicated, or queued behind our burst): information only. */
+  acksOlder: number;
   /** ACK, ANNOUNCE or CANCEL frames with a missing or bad tag (authenticator enabled): ignored. */
   authFailures: number;
   /** DATA frames for a transfer without (verified) announce beyond the unannounced pool's bounds: dropped. */
@@ -105,6 +111,9 @@ export function emptyLinkStats(): LinkStats {
     notForUs: 0,
     duplicateFrames: 0,
     acksReceived: 0,
+    acksUnsentBurst: 0,
+    acksStale: 0,
+    acksOlder: 0,
     authFailures: 0,
     unannouncedDropped: 0,
     partialEvicted: 0,

@@ -8,7 +8,7 @@ import type { AckAuthenticator } from './AckAuthenticator.js';
 import { DEFAULT_MAX_PARTIAL_PER_SENDER, DEFAULT_MAX_PARTIAL_TOTAL, DEFAULT_MAX_REASSEMBLY_BYTES, type InboundCaps } from './inboundLimits.js';
 import type { DeliverHandler } from './linkEvents.js';
 import { MAX_INBOUND_TRANSFERS } from './TransferQueue.js';
-import { linkError } from './frameHeader.js';
+import { linkError } from './errors.js';
 import type { PayloadSource } from './PayloadSource.js';
 import type { TransferQueue } from './TransferQueue.js';
 
@@ -16,6 +16,12 @@ import type { TransferQueue } from './TransferQueue.js';
 export const DEFAULT_FRAME_BYTES = 256;
 /** Most frames in one burst: 255 (the ack's "heard" counter is one byte). */
 export const MAX_BURST_FRAMES = 255;
+/**
+ * Default most frames handed to the TNC for one key-up: 64. A TNC's transmit queue is bounded (Dire
+ * Wolf 1.6 discards beyond 100 queued frames; hardware TNCs buffer a few kB), and what it discards
+ * is lost as surely as on air. Config `radio.tnc_queue_frames` sets it.
+ */
+export const DEFAULT_MAX_KEYUP_FRAMES = 64;
 /**
  * Default longest burst: 60 s of airtime (≈ 30 frames of 256 bytes at 1200 bit/s, 255 at 9600).
  * Longer bursts save turnarounds but hold the channel and delay every ack and the other direction.
@@ -64,7 +70,7 @@ export interface LinkOptions {
   /**
    * Most frames in one key-up, whatever the airtime allows: the TNC's transmit queue (Dire Wolf
    * 1.6 discards frames beyond 100 queued; a hardware TNC's buffer holds a few kB). Default
-   * MAX_BURST_FRAMES.
+   * DEFAULT_MAX_KEYUP_FRAMES (64), at most MAX_BURST_FRAMES.
    */
   maxBurstFrames?: number;
   txDelayMs?: number;

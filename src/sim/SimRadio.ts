@@ -15,11 +15,15 @@ export const DEFAULT_PERSISTENCE = 63;
 /** Default slot time: 100 ms (the KISS and Dire Wolf default). */
 export const DEFAULT_SLOT_TIME_MS = 100;
 /**
- * Bound on one station's transmit queue, in frames. 1000 frames of 256 bytes is ~30 minutes of
- * airtime at 1200 bit/s: far more than a TNC buffers, so a well-behaved link layer never meets it,
- * while a runaway sender cannot grow memory without end. Frames beyond it are dropped and counted.
+ * Largest transmit queue a simulated TNC may be given, in frames: 1000 (~30 minutes of airtime at
+ * 1200 bit/s), so a runaway sender cannot grow memory without end.
  */
 export const MAX_SIM_QUEUED_FRAMES = 1000;
+/**
+ * Default transmit queue of a simulated TNC: 100 frames, as Dire Wolf 1.6 (it discards beyond 100
+ * queued frames). Frames beyond it are discarded and counted (`framesDropped`), as a real TNC does.
+ */
+export const DEFAULT_TNC_QUEUE_FRAMES = 100;
 /**
  * Largest frame the simulated radio accepts: 2120 bytes (AX.25 header with 8 digipeaters, 72 bytes,
  * plus 2048 bytes of info, a generous N1), matching the framing layer's largest AX.25 frame.
@@ -42,6 +46,8 @@ export interface RadioParams {
 
 /** Options of {@link RadioChannel.attach}: radio parameters, plus this receiver's own loss model. */
 export interface StationOptions extends Partial<RadioParams> {
+  /** Frames the TNC queues before it discards (1..MAX_SIM_QUEUED_FRAMES). Default {@link DEFAULT_TNC_QUEUE_FRAMES}. */
+  tncQueueFrames?: number;
   /** Loss model for frames this station receives (overrides the channel's). */
   loss?: LossSpec;
   /** Bit error rate for frames this station receives (overrides the channel's). */
@@ -118,6 +124,7 @@ export class SimRadio {
   private readonly idleListeners = new Set<() => void>();
   private kissPort: SimKissPort | undefined;
   private closed = false;
+  private readonly queueFrames: number;
 
   /** @internal */
   constructor(
@@ -129,6 +136,8 @@ export class SimRadio {
     this.params = resolveRadioParams(opts);
     this.rxLossSpec = opts.loss;
     this.rxBer = opts.ber;
+    this.queueFrames = opts.tncQueueFrames ?? DEFAULT_TNC_QUEUE_FRAMES;
+    checkParam('tncQueueFrames', this.queueFrames, 1, MAX_SIM_QUEUED_FRAMES);
   }
 
   /**
@@ -144,7 +153,7 @@ export class SimRadio {
         length: frame.length,
       });
     }
-    if (this.queue.length >= MAX_SIM_QUEUED_FRAMES) {
+    if (this.queue.length >= this.queueFrames) {
       this.counters.framesDropped++;
       return;
     }

@@ -19,7 +19,7 @@
  */
 import Database from 'better-sqlite3';
 import { planFromGeometry } from '../fec/blockPlan.js';
-import { linkError } from '../link/frameHeader.js';
+import { linkError } from '../link/errors.js';
 import type { PayloadSource } from '../link/PayloadSource.js';
 import {
   MAX_COMPLETED_MEMORY,

@@ -10,7 +10,10 @@ export interface FramePort {
   /** Queue one AX.25 frame for transmission. Frames queued together go out in one key-up. */
   send(ax25: Uint8Array): void;
   onFrame(listener: (ax25: Uint8Array) => void): () => void;
-  /** Fires when the transmitter has finished (simulator only; real KISS has no such signal). */
+  /**
+   * Fires when the transmitter has finished. Plain KISS has no such signal, so a port offers it
+   * only when the TNC really reports it (the simulator, when asked to model such a TNC).
+   */
   onIdle?(listener: () => void): () => void;
 }
 
@@ -21,10 +24,14 @@ export function kissTncPort(tnc: KissTnc, onError: (e: unknown) => void = () => 
   };
 }
 
-export function simRadioPort(radio: SimRadio): FramePort {
+/**
+ * A simulated radio as a TNC. By default it behaves like a plain KISS TNC and never says when a
+ * frame has left; `{ txDoneSignal: true }` models a TNC that reports it (G8BPQ's ACKMODE).
+ */
+export function simRadioPort(radio: SimRadio, opts: { txDoneSignal?: boolean } = {}): FramePort {
   return {
     send: (ax25) => radio.send(ax25),
     onFrame: (l) => radio.onFrame((f) => l(f)),
-    onIdle: (l) => radio.onIdle(l),
+    ...(opts.txDoneSignal ? { onIdle: (l: () => void) => radio.onIdle(l) } : {}),
   };
 }

@@ -64,13 +64,13 @@ function encodeAll(payload: Uint8Array, sink: (kiss: Uint8Array) => void, peak: 
   const plan = planBlocks(payload.length, shardSize, K);
   const hash = payloadHash(bytesSource(payload));
   const wrap = (info: Uint8Array) => sink(encodeKiss({ port: 0, command: 0, data: encodeUiFrame({ destination: DST, source: SRC, digipeaters: [], command: true, pid: PID_NO_LAYER3, info }) }));
-  wrap(encodeAnnounceFrame({ eob: false, transferId: 1, size: payload.length, shardSize, k: plan.k, hash }));
+  wrap(encodeAnnounceFrame({ burst: 0, eob: false, transferId: 1, size: payload.length, shardSize, k: plan.k, hash }));
   for (let b = 0; b < plan.blockCount; b++) {
     const r = blockRange(plan, b);
     const data = new Uint8Array(r.k * shardSize);
     data.set(payload.subarray(r.offset, r.offset + r.length));
-    for (let i = 0; i < r.k; i++) wrap(encodeDataFrame({ eob: false, transferId: 1, block: b, shard: i, k: r.k, payload: data.subarray(i * shardSize, (i + 1) * shardSize) }));
-    codec.encodeParity(data, r.k, shardSize, 0, PARITY).forEach((p, j) => wrap(encodeDataFrame({ eob: false, transferId: 1, block: b, shard: r.k + j, k: r.k, payload: p })));
+    for (let i = 0; i < r.k; i++) wrap(encodeDataFrame({ burst: 0, eob: false, transferId: 1, block: b, shard: i, k: r.k, payload: data.subarray(i * shardSize, (i + 1) * shardSize) }));
+    codec.encodeParity(data, r.k, shardSize, 0, PARITY).forEach((p, j) => wrap(encodeDataFrame({ burst: 0, eob: false, transferId: 1, block: b, shard: r.k + j, k: r.k, payload: p })));
     if (b % 16 === 0) peak.sample();
   }
 }

@@ -33,22 +33,22 @@ function pairAuth(self: string, key = KEY): AckAuthenticator {
 test('golden vectors: authenticated unicast and group ANNOUNCE, authenticated CANCEL; tag counts are checked', () => {
   const hash = Uint8Array.from([1, 2, 3, 4, 5, 6, 7, 8]);
   const t = (n: number) => new Uint8Array(8).fill(n);
-  const uni = encodeAnnounceFrame({ eob: true, transferId: 9, size: 51200, shardSize: 250, k: 64, hash }, () => [t(0x77)]);
-  assert.equal(hex(uni), '4b0009' + '809003' + '00fa' + '40' + '0102030405060708' + '77'.repeat(8));
-  const group = encodeAnnounceFrame({ eob: false, transferId: 9, size: 100, shardSize: 250, k: 1, hash, receivers: ['AB1C', 'DE2F-3'], pending: [false, true] }, () => [t(0x11), t(0x22)]);
-  assert.equal(hex(group), '4e0009' + '64' + '00fa' + '01' + '0102030405060708' + '02' + '04' + hex(new TextEncoder().encode('AB1C')) + '06' + hex(new TextEncoder().encode('DE2F-3')) + '02' + '11'.repeat(8) + '22'.repeat(8));
+  const uni = encodeAnnounceFrame({ burst: 0, eob: true, transferId: 9, size: 51200, shardSize: 250, k: 64, hash }, () => [t(0x77)]);
+  assert.equal(hex(uni), '8b0009' + '0000' + '809003' + '00fa' + '40' + '0102030405060708' + '77'.repeat(8));
+  const group = encodeAnnounceFrame({ burst: 0, eob: false, transferId: 9, size: 100, shardSize: 250, k: 1, hash, receivers: ['AB1C', 'DE2F-3'], pending: [false, true] }, () => [t(0x11), t(0x22)]);
+  assert.equal(hex(group), '8e0009' + '0000' + '64' + '00fa' + '01' + '0102030405060708' + '02' + '04' + hex(new TextEncoder().encode('AB1C')) + '06' + hex(new TextEncoder().encode('DE2F-3')) + '02' + '11'.repeat(8) + '22'.repeat(8));
   const g = decodeFrame(group);
   assert.ok(g.ok && g.frame.type === FrameType.Announce);
   assert.deepEqual((g.frame as AnnounceFrame).tags!.map(hex), ['11'.repeat(8), '22'.repeat(8)]);
   assert.equal((g.frame as AnnounceFrame).signed!.length, group.length - 16);
-  assert.equal(hex(encodeCancelFrame({ eob: true, transferId: 0xbeef, reason: 1 }, () => [t(0x33)])), '63beef01' + '33'.repeat(8));
+  assert.equal(hex(encodeCancelFrame({ eob: true, transferId: 0xbeef, reason: 1 }, () => [t(0x33)])), 'a3beef01' + '33'.repeat(8));
   const c = decodeFrame(encodeCancelFrame({ eob: true, transferId: 1, reason: 1 }, () => [t(1), t(2), t(3)]));
   assert.ok(c.ok && c.frame.type === FrameType.Cancel && c.frame.tags!.length === 3);
   // a group announce with one tag too few or too many, a cancel with a partial tag: rejected
   assert.equal(decodeFrame(group.subarray(0, group.length - 8)).ok, false);
   assert.equal(decodeFrame(Uint8Array.of(...group, 0)).ok, false);
-  assert.equal(decodeFrame(Uint8Array.of(0x63, 0, 1, 1, 9, 9, 9)).ok, false);
-  assert.throws(() => encodeAnnounceFrame({ eob: true, transferId: 1, size: 1, shardSize: 1, k: 1, hash }, () => []));
+  assert.equal(decodeFrame(Uint8Array.of(0xa3, 0, 1, 1, 9, 9, 9)).ok, false);
+  assert.throws(() => encodeAnnounceFrame({ burst: 0, eob: true, transferId: 1, size: 1, shardSize: 1, k: 1, hash }, () => []));
 });
 
 /** A receiver N0BBB with an authenticator, fed frames directly; records what it transmits. */
@@ -77,15 +77,15 @@ test('a spoofer of a trusted callsign without the key opens no state, resets and
   // a genuine announce opens the real transfer; its first block arrives
   const payload = payloadOf(2000, 3);
   const hash = payloadHash(bytesSource(payload));
-  v.link.receive('N0AAA', 'N0BBB', encodeAnnounceFrame({ eob: false, transferId: 7, size: 2000, shardSize: 250, k: 8, hash }, (b) => [real.sign('N0BBB', b)]));
-  v.link.receive('N0AAA', 'N0BBB', encodeDataFrame({ eob: false, transferId: 7, block: 0, shard: 0, k: 8, payload: payload.subarray(0, 250) }));
+  v.link.receive('N0AAA', 'N0BBB', encodeAnnounceFrame({ burst: 0, eob: false, transferId: 7, size: 2000, shardSize: 250, k: 8, hash }, (b) => [real.sign('N0BBB', b)]));
+  v.link.receive('N0AAA', 'N0BBB', encodeDataFrame({ burst: 0, eob: false, transferId: 7, block: 0, shard: 0, k: 8, payload: payload.subarray(0, 250) }));
   assert.equal(v.link.bufferState.inbound, 1);
   // forged announces (no tag, wrong key) for new ids and for the real id with another hash; forged cancels
   for (let id = 100; id < 200; id++) {
-    v.link.receive('N0AAA', 'N0BBB', encodeAnnounceFrame({ eob: true, transferId: id, size: 5000, shardSize: 250, k: 4, hash: H }));
-    v.link.receive('N0AAA', 'N0BBB', encodeAnnounceFrame({ eob: true, transferId: id, size: 5000, shardSize: 250, k: 4, hash: H }, (b) => [evil.sign('N0BBB', b)]));
+    v.link.receive('N0AAA', 'N0BBB', encodeAnnounceFrame({ burst: 0, eob: true, transferId: id, size: 5000, shardSize: 250, k: 4, hash: H }));
+    v.link.receive('N0AAA', 'N0BBB', encodeAnnounceFrame({ burst: 0, eob: true, transferId: id, size: 5000, shardSize: 250, k: 4, hash: H }, (b) => [evil.sign('N0BBB', b)]));
   }
-  v.link.receive('N0AAA', 'N0BBB', encodeAnnounceFrame({ eob: true, transferId: 7, size: 2000, shardSize: 250, k: 8, hash: H }, (b) => [evil.sign('N0BBB', b)]));
+  v.link.receive('N0AAA', 'N0BBB', encodeAnnounceFrame({ burst: 0, eob: true, transferId: 7, size: 2000, shardSize: 250, k: 8, hash: H }, (b) => [evil.sign('N0BBB', b)]));
   v.link.receive('N0AAA', 'N0BBB', encodeCancelFrame({ eob: true, transferId: 7, reason: 1 }));
   v.link.receive('N0AAA', 'N0BBB', encodeCancelFrame({ eob: true, transferId: 7, reason: 1 }, (b) => [evil.sign('N0BBB', b)]));
   assert.equal(v.link.stats.authFailures, 203);
@@ -93,8 +93,8 @@ test('a spoofer of a trusted callsign without the key opens no state, resets and
   assert.equal(bs.inbound, 1, 'only the real transfer');
   assert.equal(bs.shards, 1, 'its shard was not reset');
   // a k = 1 DATA stream and an id churn: only the small unannounced pool, never answered
-  for (let i = 0; i < 2000; i++) v.link.receive('N0AAA', 'N0BBB', encodeDataFrame({ eob: i % 50 === 49, transferId: 0x7777, block: i, shard: 0, k: 1, payload: new Uint8Array(230) }));
-  for (let i = 0; i < 2000; i++) v.link.receive('N0AAA', 'N0BBB', encodeDataFrame({ eob: i % 50 === 49, transferId: 1000 + i, block: 0, shard: 0, k: 2, payload: new Uint8Array(230) }));
+  for (let i = 0; i < 2000; i++) v.link.receive('N0AAA', 'N0BBB', encodeDataFrame({ burst: 0, eob: i % 50 === 49, transferId: 0x7777, block: i, shard: 0, k: 1, payload: new Uint8Array(230) }));
+  for (let i = 0; i < 2000; i++) v.link.receive('N0AAA', 'N0BBB', encodeDataFrame({ burst: 0, eob: i % 50 === 49, transferId: 1000 + i, block: 0, shard: 0, k: 2, payload: new Uint8Array(230) }));
   await v.clock.run(() => false, 60_000);
   const after = v.link.bufferState;
   assert.ok(after.unannounced <= MAX_UNANNOUNCED_TOTAL, `${after.unannounced} unannounced`);
@@ -107,7 +107,7 @@ test('a spoofer of a trusted callsign without the key opens no state, resets and
     assert.ok(r.ok && r.frame.type === FrameType.Ack && r.frame.transferId === 7, 'only the real transfer is ever acked');
   }
   // the real transfer still completes
-  for (let s = 1; s < 8; s++) v.link.receive('N0AAA', 'N0BBB', encodeDataFrame({ eob: s === 7, transferId: 7, block: 0, shard: s, k: 8, payload: payload.subarray(s * 250, (s + 1) * 250) }));
+  for (let s = 1; s < 8; s++) v.link.receive('N0AAA', 'N0BBB', encodeDataFrame({ burst: 0, eob: s === 7, transferId: 7, block: 0, shard: s, k: 8, payload: payload.subarray(s * 250, (s + 1) * 250) }));
   assert.deepEqual(v.received, [7]);
 });
 
@@ -121,9 +121,9 @@ test('a real transfer between keyed stations completes while a spoofer floods th
     // ~9600 bit/s of bogus frames claiming N0AAA: churned ids, forged announces and cancels, a k = 1 stream
     for (let i = 0; i < 4; i++) {
       const id = seq++ & 0xffff;
-      b.link.receive('N0AAA', 'N0BBB', encodeDataFrame({ eob: false, transferId: id, block: 0, shard: 0, k: 2, payload: new Uint8Array(230) }));
-      b.link.receive('N0AAA', 'N0BBB', encodeDataFrame({ eob: false, transferId: 0x7777, block: seq, shard: 0, k: 1, payload: new Uint8Array(230) }));
-      b.link.receive('N0AAA', 'N0BBB', encodeAnnounceFrame({ eob: false, transferId: 1, size: 9000, shardSize: 250, k: 4, hash: H }));
+      b.link.receive('N0AAA', 'N0BBB', encodeDataFrame({ burst: 0, eob: false, transferId: id, block: 0, shard: 0, k: 2, payload: new Uint8Array(230) }));
+      b.link.receive('N0AAA', 'N0BBB', encodeDataFrame({ burst: 0, eob: false, transferId: 0x7777, block: seq, shard: 0, k: 1, payload: new Uint8Array(230) }));
+      b.link.receive('N0AAA', 'N0BBB', encodeAnnounceFrame({ burst: 0, eob: false, transferId: 1, size: 9000, shardSize: 250, k: 4, hash: H }));
       b.link.receive('N0AAA', 'N0BBB', encodeCancelFrame({ eob: i === 3, transferId: 1, reason: 1 }));
     }
     maxHeld = Math.max(maxHeld, b.link.bufferState.heldBytes);
@@ -140,7 +140,7 @@ test('a real transfer between keyed stations completes while a spoofer floods th
 });
 
 const announce = (v: ReturnType<typeof victim>, from: string, id: number, size: number) =>
-  v.link.receive(from, 'N0BBB', encodeAnnounceFrame({ eob: false, transferId: id, size, shardSize: 250, k: 4, hash: H }, (b) => [pairAuth(from).sign('N0BBB', b)]));
+  v.link.receive(from, 'N0BBB', encodeAnnounceFrame({ burst: 0, eob: false, transferId: id, size, shardSize: 250, k: 4, hash: H }, (b) => [pairAuth(from).sign('N0BBB', b)]));
 
 test('per-sender cap: a sender holds at most maxPartialPerSender partial transfers (its least recently active evicted)', () => {
   const v = victim({ maxPartialPerSender: 3 });
@@ -155,7 +155,7 @@ test('per-sender cap: a sender holds at most maxPartialPerSender partial transfe
 
 test('total cap: at most maxPartialTotal partial transfers, unannounced ones evicted first', () => {
   const v = victim({ maxPartialTotal: 6 });
-  v.link.receive('N0ZZZ', 'N0BBB', encodeDataFrame({ eob: false, transferId: 1, block: 0, shard: 0, k: 2, payload: new Uint8Array(10) }));
+  v.link.receive('N0ZZZ', 'N0BBB', encodeDataFrame({ burst: 0, eob: false, transferId: 1, block: 0, shard: 0, k: 2, payload: new Uint8Array(10) }));
   assert.equal(v.link.bufferState.unannounced, 1);
   for (let i = 0; i < 10; i++) {
     v.clock.advance(1000);
@@ -166,7 +166,7 @@ test('total cap: at most maxPartialTotal partial transfers, unannounced ones evi
   assert.equal(bs.unannounced, 0, 'the unannounced transfer went first');
   assert.equal(v.link.stats.partialEvicted, 5);
   // unannounced DATA never pushes out an announced transfer
-  v.link.receive('N0ZZZ', 'N0BBB', encodeDataFrame({ eob: false, transferId: 2, block: 0, shard: 0, k: 2, payload: new Uint8Array(10) }));
+  v.link.receive('N0ZZZ', 'N0BBB', encodeDataFrame({ burst: 0, eob: false, transferId: 2, block: 0, shard: 0, k: 2, payload: new Uint8Array(10) }));
   assert.equal(v.link.bufferState.unannounced, 0);
   assert.equal(v.link.stats.unannouncedDropped, 1);
 });
@@ -180,7 +180,7 @@ test('reassembly-bytes cap: announced sizes are reserved within maxReassemblyByt
   assert.ok(v.link.bufferState.reservedBytes <= 100_000);
   assert.equal(v.link.bufferState.inbound, 2);
   assert.equal(v.link.stats.partialEvicted, 1);
-  v.link.receive('N0AAA', 'N0BBB', encodeAnnounceFrame({ eob: true, transferId: 9, size: 200_000, shardSize: 250, k: 4, hash: H }, (b) => [pairAuth('N0AAA').sign('N0BBB', b)]));
+  v.link.receive('N0AAA', 'N0BBB', encodeAnnounceFrame({ burst: 0, eob: true, transferId: 9, size: 200_000, shardSize: 250, k: 4, hash: H }, (b) => [pairAuth('N0AAA').sign('N0BBB', b)]));
   assert.equal(v.link.stats.reassemblyRefused, 1);
   await v.clock.run(() => v.sent.length > 0, 10_000);
   const r = decodeFrame(v.sent[0]!);
@@ -239,7 +239,7 @@ test('an ack tag binds the payload hash: a genuine COMPLETE ack for another payl
   await clock.run(() => false, 5_000);
   const b = pairAuth('N0BBB');
   const ack = (hash: Uint8Array) =>
-    encodeAckFrame({ eob: true, transferId: id, known: true, complete: true, hashMismatch: false, rejected: false, heard: 1, base: 0, needs: [] }, (bytes) => b.sign('N0AAA', ackTagInput(bytes, hash)));
+    encodeAckFrame({ burst: 0, eob: true, transferId: id, known: true, complete: true, hashMismatch: false, rejected: false, heard: 1, base: 0, needs: [] }, (bytes) => b.sign('N0AAA', ackTagInput(bytes, hash)));
   a.receive('N0BBB', 'N0AAA', ack(payloadHash(bytesSource(payloadOf(600, 1)))));
   assert.equal(a.stats.authFailures, 1);
   assert.deepEqual(delivered, []);
@@ -251,9 +251,9 @@ test('a CANCEL frees a transfer only with the receiver\'s own tag; a group CANCE
   const v = victim();
   const real = pairAuth('N0AAA');
   const groupAnnounce = (id: number) =>
-    encodeAnnounceFrame({ eob: false, transferId: id, size: 1000, shardSize: 250, k: 4, hash: H, receivers: ['N0CCC', 'N0BBB'], pending: [true, true] }, (b) => ['N0CCC', 'N0BBB'].map((r) => real.sign(r, b)));
+    encodeAnnounceFrame({ burst: 0, eob: false, transferId: id, size: 1000, shardSize: 250, k: 4, hash: H, receivers: ['N0CCC', 'N0BBB'], pending: [true, true] }, (b) => ['N0CCC', 'N0BBB'].map((r) => real.sign(r, b)));
   v.link.receive('N0AAA', 'RSYNC', groupAnnounce(5));
-  v.link.receive('N0AAA', 'N0BBB', encodeAnnounceFrame({ eob: false, transferId: 6, size: 1000, shardSize: 250, k: 4, hash: H }, (b) => [real.sign('N0BBB', b)]));
+  v.link.receive('N0AAA', 'N0BBB', encodeAnnounceFrame({ burst: 0, eob: false, transferId: 6, size: 1000, shardSize: 250, k: 4, hash: H }, (b) => [real.sign('N0BBB', b)]));
   assert.equal(v.link.bufferState.inbound, 2);
   // the group cancel with N0BBB's tag in N0CCC's place (position 0) does not free it; the right order does
   v.link.receive('N0AAA', 'RSYNC', encodeCancelFrame({ eob: true, transferId: 5, reason: 1 }, (b) => [real.sign('N0BBB', b), real.sign('N0CCC', b)]));

@@ -51,9 +51,9 @@ test('pipeline round-trip: identical payload, or "not enough shards" for exactly
           data.set(payload.subarray(r.offset, r.offset + r.length));
           const p = Math.min(parity, codec.maxShards - r.k);
           const shards = [...Array.from({ length: r.k }, (_, i) => data.subarray(i * shardSize, (i + 1) * shardSize)), ...codec.encodeParity(data, r.k, shardSize, 0, p)];
-          shards.forEach((s, i) => frames.push(encodeDataFrame({ eob: false, transferId: 77, block: b, shard: i, k: r.k, payload: s })));
+          shards.forEach((s, i) => frames.push(encodeDataFrame({ burst: 0, eob: false, transferId: 77, block: b, shard: i, k: r.k, payload: s })));
         }
-        frames.push(encodeAnnounceFrame({ eob: true, transferId: 77, size, shardSize, k: plan.k, hash }));
+        frames.push(encodeAnnounceFrame({ burst: 0, eob: true, transferId: 77, size, shardSize, k: plan.k, hash }));
         // air: AX.25 UI + KISS; drop frames at random (never the announce, which the link repeats)
         const kept: Uint8Array[] = [];
         frames.forEach((f, i) => {

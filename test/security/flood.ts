@@ -45,12 +45,12 @@ function bogusLinkFrame(rng: Prng): Uint8Array {
     case 0:
     case 1: {
       const k = 1 + rng.int(rng.chance(0.5) ? 4 : 64);
-      return encodeDataFrame({ eob: rng.chance(0.1), transferId: id, block: rng.chance(0.5) ? rng.int(8) : rng.int(1 << 20), shard: rng.int(256), k, payload: bytes(rng, 32 + rng.int(200)) });
+      return encodeDataFrame({ burst: 0, eob: rng.chance(0.1), transferId: id, block: rng.chance(0.5) ? rng.int(8) : rng.int(1 << 20), shard: rng.int(256), k, payload: bytes(rng, 32 + rng.int(200)) });
     }
     case 2:
-      return encodeAnnounceFrame({ eob: rng.chance(0.3), transferId: id, size: 1 + rng.int(128 * 1024 * 1024), shardSize: 1 + rng.int(2048), k: 1 + rng.int(255), hash: bytes(rng, 8) });
+      return encodeAnnounceFrame({ burst: 0, eob: rng.chance(0.3), transferId: id, size: 1 + rng.int(128 * 1024 * 1024), shardSize: 1 + rng.int(2048), k: 1 + rng.int(255), hash: bytes(rng, 8) });
     case 3:
-      return encodeAckFrame({ eob: true, transferId: id, known: true, complete: rng.chance(0.5), hashMismatch: false, rejected: rng.chance(0.2), heard: rng.int(256), base: rng.int(100), needs: [rng.int(5)], receipt: Uint8Array.of(1, ...bytes(rng, 8)) }, () => bytes(rng, 8));
+      return encodeAckFrame({ burst: 0, eob: true, transferId: id, known: true, complete: rng.chance(0.5), hashMismatch: false, rejected: rng.chance(0.2), heard: rng.int(256), base: rng.int(100), needs: [rng.int(5)], receipt: Uint8Array.of(1, ...bytes(rng, 8)) }, () => bytes(rng, 8));
     case 4:
       return encodeHelloFrame({ eob: true, body: bytes(rng, 1 + rng.int(30)) });
     default:
@@ -85,8 +85,8 @@ export function floodPort(inner: FramePort, clock: Clock): FloodPort {
         while (spent < budget) {
           let f: Uint8Array;
           if (kind === 'random') f = bytes(rng, 16 + rng.int(300));
-          else if (kind === 'spoofed-stream') f = uiFrame(o.spoof!, o.victim, encodeDataFrame({ eob: false, transferId: 0x7777, block: seq++, shard: 0, k: 1, payload: bytes(rng, 230) }));
-          else if (kind === 'spoofed-churn') f = uiFrame(o.spoof!, o.victim, encodeDataFrame({ eob: false, transferId: seq++ & 0xffff, block: 0, shard: 0, k: 2, payload: bytes(rng, 230) }));
+          else if (kind === 'spoofed-stream') f = uiFrame(o.spoof!, o.victim, encodeDataFrame({ burst: 0, eob: false, transferId: 0x7777, block: seq++, shard: 0, k: 1, payload: bytes(rng, 230) }));
+          else if (kind === 'spoofed-churn') f = uiFrame(o.spoof!, o.victim, encodeDataFrame({ burst: 0, eob: false, transferId: seq++ & 0xffff, block: 0, shard: 0, k: 2, payload: bytes(rng, 230) }));
           else {
             const from = kind === 'bogus-spoofed' ? o.spoof! : fakes[rng.int(fakes.length)]!;
             f = uiFrame(from, rng.chance(0.9) ? o.victim : 'RSYNC', bogusLinkFrame(rng));

@@ -108,7 +108,7 @@ test('a forged ack (no pair key) cannot make the sender drop data the receiver n
     await rig.run(() => rig.air.some((f) => f.at > t0 && f.from === A), 60_000);
     const impostor = rig.impostor(B, [A]);
     const wrongKey = impostor.pairKey(A)!;
-    const complete = { eob: true, transferId: info.transferId, known: true, complete: true, hashMismatch: false, rejected: false, heard: 3, base: 0, needs: [] as number[], receipt: Uint8Array.of(RECEIPT_APPLIED) };
+    const complete = { eob: true, transferId: info.transferId, burst: 0, known: true, complete: true, hashMismatch: false, rejected: false, heard: 3, base: 0, needs: [] as number[], receipt: Uint8Array.of(RECEIPT_APPLIED) };
     const forged = [
       encodeAckFrame(complete), // no tag at all
       encodeAckFrame(complete, (b) => macTag(wrongKey, b)), // tagged with a key derived without B's private key

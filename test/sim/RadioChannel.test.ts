@@ -4,6 +4,8 @@ import { frameAirtimeMs } from '../../src/sim/airtime.js';
 import { isRadiosyncError } from '../../src/errors/RadiosyncError.js';
 import { Prng } from '../../src/util/prng.js';
 import { drain, frameOf, makeChannel } from './helpers.js';
+import { DEFAULT_TNC_QUEUE_FRAMES } from '../../src/sim/SimRadio.js';
+import { simRadioPort } from '../../src/sync/FramePort.js';
 
 const always = { persistence: 255 }; // key up in the first free slot, so times are exact
 
@@ -206,4 +208,29 @@ test('hidden stations: carrier sense cannot stop collisions between stations tha
   assert.equal(hidden.C!.lostBy.range, hidden.A!.framesSent);
   assert.equal(open.C!.lostBy.range, 0);
   assert.ok(hidden.B!.lostBy.collision > 3 * Math.max(1, open.B!.lostBy.collision), `B collisions: hidden ${hidden.B!.lostBy.collision}, open ${open.B!.lostBy.collision}`);
+});
+
+test('a TNC queues at most DEFAULT_TNC_QUEUE_FRAMES (100, as Dire Wolf): the rest is discarded and counted', () => {
+  const { clock, channel } = makeChannel();
+  const a = channel.attach('A', always);
+  const b = channel.attach('B');
+  let heard = 0;
+  b.onFrame(() => heard++);
+  for (let i = 0; i < 120; i++) a.send(frameOf(40, i));
+  drain(clock, channel);
+  assert.equal(heard, DEFAULT_TNC_QUEUE_FRAMES);
+  assert.equal(channel.stats().A!.framesDropped, 120 - DEFAULT_TNC_QUEUE_FRAMES);
+  assert.throws(() => channel.attach('C', { tncQueueFrames: 0 }), (e) => isRadiosyncError(e, 'RS_ERR_SIM_BAD_OPTION'));
+});
+
+test('the simulator as a TNC port says nothing when a key-up ends, unless asked to model a TNC that reports it', () => {
+  const { clock, channel } = makeChannel();
+  const plain = simRadioPort(channel.attach('A', always));
+  const reporting = simRadioPort(channel.attach('B', always), { txDoneSignal: true });
+  assert.equal(plain.onIdle, undefined);
+  let idle = 0;
+  reporting.onIdle!(() => idle++);
+  reporting.send(frameOf(40, 1));
+  drain(clock, channel);
+  assert.equal(idle, 1);
 });

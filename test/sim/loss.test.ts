@@ -6,7 +6,8 @@ import type { RadioChannelOptions } from '../../src/sim/RadioChannel.js';
 import { isRadiosyncError } from '../../src/errors/RadiosyncError.js';
 import { drain, frameOf, makeChannel, seqOf } from './helpers.js';
 
-const always = { persistence: 255, txDelayMs: 0, txTailMs: 0 };
+// a TNC that never waits and queues everything it is given (these tests measure loss, not queueing)
+const always = { persistence: 255, txDelayMs: 0, txTailMs: 0, tncQueueFrames: 1000 };
 
 /** A sends `n` frames of `len` bytes to B and C; returns which sequence numbers B and C heard. */
 function transfer(n: number, len: number, opts: Partial<RadioChannelOptions>) {

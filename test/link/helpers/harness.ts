@@ -53,7 +53,7 @@ export function makeNet(channel: Omit<TestChannelOptions, 'clock'> & { bitrate: 
         bitrate: channel.bitrate,
         transmit: ch.transmitFor(name),
         seed: name,
-        txDoneSignal: true,
+        txDoneSignal: channel.txDone ?? false,
         ...opts,
         deliver: (d: InboundDelivery) => {
           st.received.push({ from: d.from, id: d.transferId, bytes: d.bytes() });

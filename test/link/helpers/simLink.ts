@@ -1,6 +1,7 @@
 /**
  * Wire a {@link Link} to a simulated radio (src/sim): radiosync frames ride in AX.25 UI frames
- * (src/framing), key-ups end with SimRadio.onIdle → Link.transmitDone.
+ * (src/framing). Like a plain KISS TNC, the radio never says when a key-up ended, unless
+ * `txDoneSignal: true` (then SimRadio.onIdle → Link.transmitDone, as with a TNC that reports it).
  */
 import { decodeAx25, encodeUiFrame, PID_NO_LAYER3 } from '../../../src/framing/ax25.js';
 import { formatCallsign, parseCallsign } from '../../../src/framing/callsign.js';
@@ -21,7 +22,6 @@ export function simStation(channel: RadioChannel, name: string, opts: { clock: L
   void _r;
   const link = new Link({
     station: name,
-    txDoneSignal: true,
     seed: name,
     ...linkOpts,
     transmit: (b) => {
@@ -34,6 +34,6 @@ export function simStation(channel: RadioChannel, name: string, opts: { clock: L
     if (!ax.ok || ax.frame.pid !== PID_NO_LAYER3) return;
     link.receive(formatCallsign(ax.frame.source), formatCallsign(ax.frame.destination), ax.frame.info);
   });
-  radio.onIdle(() => link.transmitDone());
+  if (opts.txDoneSignal) radio.onIdle(() => link.transmitDone());
   return { name, link, radio };
 }

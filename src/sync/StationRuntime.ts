@@ -310,5 +310,15 @@ export class StationRuntime {
   close(): void {
     for (const u of this.unsubscribe) u();
     this.link.close();
+    // what the link refused this session goes to the station log, for `status`
+    const st = this.link.stats;
+    for (const [name, n] of [
+      ['dropped.ack_for_unsent_burst', st.acksUnsentBurst],
+      ['dropped.ack_stale', st.acksStale],
+      ['dropped.bad_tag', st.authFailures],
+      ['dropped.bad_frame', st.badFrames],
+    ] as const) {
+      if (n > 0) this.station.log.bump(name, n);
+    }
   }
 }

@@ -5,6 +5,7 @@ import { SIM_ERRORS } from './errors.js';
 import type { LossSpec, LossProcess } from './lossModels.js';
 import { cloneStats, emptyStats, type StationAirStats } from './StationAirStats.js';
 import { SimKissPort } from './SimKissPort.js';
+import { MAX_SIM_FRAME_BYTES } from './simFrameLimit.js';
 
 /** Default TXDELAY: 300 ms (RADIO-FACTS.md: usual value; Dire Wolf's author found 200 ms too short). */
 export const DEFAULT_TXDELAY_MS = 300;
@@ -20,11 +21,7 @@ export const DEFAULT_SLOT_TIME_MS = 100;
  * while a runaway sender cannot grow memory without end. Frames beyond it are dropped and counted.
  */
 export const MAX_SIM_QUEUED_FRAMES = 1000;
-/**
- * Largest frame the simulated radio accepts: 2120 bytes (AX.25 header with 8 digipeaters, 72 bytes,
- * plus 2048 bytes of info, a generous N1), matching the framing layer's largest AX.25 frame.
- */
-export const MAX_SIM_FRAME_BYTES = 2120;
+export { MAX_SIM_FRAME_BYTES };
 
 /** Channel-access parameters of one station (what KISS commands 1–5 set on a real TNC). */
 export interface RadioParams {

@@ -7,9 +7,9 @@ import { cloneStats, emptyStats, type StationAirStats } from './StationAirStats.
 import { SimKissPort } from './SimKissPort.js';
 import { MAX_SIM_FRAME_BYTES } from './simFrameLimit.js';
 
-/** Default TXDELAY: 300 ms (RADIO-FACTS.md: usual value; Dire Wolf's author found 200 ms too short). */
+/** Default TXDELAY: 300 ms (docs/radio-facts.md, Channel: the usual value; Dire Wolf's author found 200 ms too short). */
 export const DEFAULT_TXDELAY_MS = 300;
-/** Default TXTAIL: 50 ms (RADIO-FACTS.md). */
+/** Default TXTAIL: 50 ms (docs/radio-facts.md, Channel). */
 export const DEFAULT_TXTAIL_MS = 50;
 /** Default p-persistence: 63, i.e. transmit with probability (63+1)/256 = 0.25 per slot (KISS spec). */
 export const DEFAULT_PERSISTENCE = 63;

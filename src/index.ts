@@ -1,7 +1,8 @@
 /**
  * radiosync public API. The CLI (src/cli/) imports only from here.
- * Layers, in pipeline order: framing → fec → changeset → link → transport → store → files →
- * schedule → sync. See docs/architecture.md.
+ * Layers, lowest first: errors → clock → util → framing → fec → changeset → link → transport →
+ * tnc → sim → store → files → auth → bundle → config → schedule → station → sync → demo.
+ * The cli sits on top and imports only this file. See docs/architecture.md.
  */
 export * from './errors/RadiosyncError.js';
 export * from './clock/Clock.js';
@@ -12,7 +13,7 @@ export { initStation, Station, type InitStationOptions, type StationSummary } fr
 export { peerList, type PeerStatus, type PeerState } from './station/peerList.js';
 export { exportBundle, importBundle, type ExportResult, type ImportResult } from './sync/bundles.js';
 export { tableFingerprints, type TableFingerprint } from './sync/tableFingerprint.js';
-export { runDemo, type DemoOptions, type DemoSummary, type DemoPhase } from './sync/demo.js';
+export { runDemo, type DemoOptions, type DemoSummary, type DemoPhase } from './demo/runDemo.js';
 export { StationRuntime, type RuntimeOptions, type OutboundInfo, type RuntimeCounters } from './sync/StationRuntime.js';
 export { kissTncPort, simRadioPort, type FramePort } from './sync/FramePort.js';
 export { simMain, type SimCliOptions } from './sim/simEntry.js';

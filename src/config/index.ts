@@ -1,4 +1,4 @@
-// Public surface of the config layer (re-exported by src/index.ts at the lead's discretion).
+// The config layer's exports in one place. The public API (src/index.ts) re-exports none of them.
 export { CONFIG_ERRORS, type ConfigErrorCode } from './errors.js';
 export {
   CONFIG_FILE_NAME,

@@ -60,10 +60,14 @@ export class RadiosyncError extends Error {
   }
 }
 
-/** Build a typed error from a layer's catalog, so the exit code always comes from one place. */
-export function makeError(
-  catalog: ErrorCatalog,
-  code: string,
+/**
+ * Build a typed error from a layer's catalog, so the exit code always comes from one place. The
+ * catalogs are declared `as const satisfies ErrorCatalog`, so a code that is not in the catalog is
+ * a compile error.
+ */
+export function makeError<C extends ErrorCatalog>(
+  catalog: C,
+  code: Extract<keyof C, string>,
   message: string,
   data: Record<string, unknown> = {},
   cause?: unknown,

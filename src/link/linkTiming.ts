@@ -1,6 +1,6 @@
 /**
  * Airtime arithmetic the link uses to size bursts and set its timers (pure). Figures from
- * RADIO-FACTS.md: 20 bytes of AX.25 overhead per UI frame, bit stuffing ≈ 1/62, TXDELAY ~300 ms,
+ * docs/radio-facts.md: 20 bytes of AX.25 overhead per UI frame, bit stuffing ≈ 1/62, TXDELAY ~300 ms,
  * TXTAIL ~50 ms, p-persistence access ≈ 0.25 s on average.
  */
 

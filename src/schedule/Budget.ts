@@ -9,6 +9,8 @@
  *
  * Pure: every method takes `now` (ms since the epoch); nothing reads the wall clock.
  */
+import { makeError } from '../errors/RadiosyncError.js';
+import { SCHEDULE_ERRORS } from './errors.js';
 
 /** One hour in ms. */
 export const HOUR_MS = 3_600_000;
@@ -111,7 +113,12 @@ export class Budget {
 
   /** Rebuild a budget from persisted state (buckets of another width are rejected). */
   static fromState(cfg: BudgetConfig, state: BudgetState): Budget {
-    if (state.version !== BUDGET_STATE_VERSION) throw new RangeError(`unsupported budget state version ${state.version}`);
+    if (state.version !== BUDGET_STATE_VERSION) {
+      throw makeError(SCHEDULE_ERRORS, 'RS_ERR_BUDGET_STATE_UNSUPPORTED', `the saved budget state is version ${state.version}; this radiosync reads version ${BUDGET_STATE_VERSION}`, {
+        version: state.version,
+        supported: BUDGET_STATE_VERSION,
+      });
+    }
     const b = new Budget(cfg, { bucketMs: state.bucketMs });
     b.global = state.global.map((x) => [x[0], x[1], x[2]]);
     for (const [peer, list] of Object.entries(state.peers)) b.peers.set(peer, list.map((x) => [x[0], x[1], x[2]]));

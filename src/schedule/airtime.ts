@@ -1,6 +1,6 @@
 /**
  * Airtime arithmetic for AX.25 UI frames over a half-duplex packet channel. Pure functions of
- * sizes and link parameters; every figure is from docs/RADIO-FACTS (AX.25 v2.2 spec, Dire Wolf's
+ * sizes and link parameters; every figure is from docs/radio-facts.md (AX.25 v2.2 spec, Dire Wolf's
  * "Why is 9600 only twice as fast as 1200").
  *
  * One frame on air (no digipeaters):
@@ -88,7 +88,7 @@ export function expectedAccessMs(link: LinkParams): number {
 
 /**
  * Cost in ms of one transmit/receive turnaround: channel access + TXDELAY + TXTAIL (≈ 0.6–0.65 s with
- * the defaults; RADIO-FACTS quotes about 0.6 s).
+ * the defaults; docs/radio-facts.md quotes about 0.6 s).
  */
 export function turnaroundMs(link: LinkParams): number {
   return expectedAccessMs(link) + (link.txDelayMs ?? DEFAULT_TXDELAY_MS) + (link.txTailMs ?? DEFAULT_TXTAIL_MS);

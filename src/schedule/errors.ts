@@ -17,6 +17,11 @@ export const SCHEDULE_ERRORS = {
     description:
       'The duty-cycle cap (schedule.duty_cycle_pct over schedule.duty_cycle_window_s) would be exceeded; data.retryAt says when transmitting may resume.',
   },
+  RS_ERR_BUDGET_STATE_UNSUPPORTED: {
+    exit: EXIT.DATA,
+    description:
+      'The budget state saved in the station log (what was sent in the last day, for the byte and airtime budgets) has a version this radiosync does not read, so it cannot tell how much budget is left; data.version names it. Nothing was sent. Run the radiosync that wrote it (a newer one).',
+  },
   RS_ERR_SCHEDULE_INVALID: {
     exit: EXIT.CONFIG,
     description: 'A schedule argument is invalid (bad cron expression, timezone, negative duration or cap); data.key names it.',

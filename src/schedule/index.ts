@@ -1,4 +1,4 @@
-// Public surface of the schedule layer (re-exported by src/index.ts at the lead's discretion).
+// The schedule layer's exports in one place. The public API (src/index.ts) re-exports none of them.
 export * from './airtime.js';
 export * from './Budget.js';
 export * from './BurstPlanner.js';

@@ -20,10 +20,27 @@ import { KissCommand, KissDecoder, encodeKiss, type KissFrame } from '../framing
 import { KISS_TIME_UNIT_MS } from '../framing/kissParameters.js';
 import type { Transport } from '../transport/Transport.js';
 import { TransportEvents } from '../transport/TransportEvents.js';
-import { MAX_SIM_FRAME_BYTES, type SimRadio } from './SimRadio.js';
+import { MAX_SIM_FRAME_BYTES } from './simFrameLimit.js';
 
 /** The SetHardware query (ASCII) a host sends to learn how many bytes are still queued for transmission. */
 export const TXBUF_QUERY = 'TXBUF:';
+
+/**
+ * What the KISS port needs from a radio (SimRadio fits): declared here, where it is used, so that
+ * SimRadio can open KISS sessions without an import cycle.
+ */
+export interface KissRadio {
+  readonly name: string;
+  readonly isClosed: boolean;
+  /** Bytes waiting to go on air (answered to the TXBUF query). */
+  readonly queuedBytes: number;
+  /** Called once when the radio closes; the port closes with it. */
+  readonly closeHooks: Set<() => void>;
+  send(frame: Uint8Array): void;
+  onFrame(listener: (frame: Uint8Array) => void): () => void;
+  /** KISS commands 1–5. */
+  configure(params: { txDelayMs?: number; txTailMs?: number; persistence?: number; slotTimeMs?: number; fullDuplex?: boolean }): void;
+}
 
 const ascii = new TextEncoder();
 const unascii = new TextDecoder('latin1');
@@ -48,7 +65,7 @@ export class SimKissPort implements Transport {
   private readonly unsubscribe: Array<() => void> = [];
 
   constructor(
-    private readonly radio: SimRadio,
+    private readonly radio: KissRadio,
     name?: string,
   ) {
     this.name = name ?? `sim:${radio.name}`;

@@ -5,10 +5,11 @@ import { SIM_ERRORS } from './errors.js';
 import type { LossSpec, LossProcess } from './lossModels.js';
 import { cloneStats, emptyStats, type StationAirStats } from './StationAirStats.js';
 import { SimKissPort } from './SimKissPort.js';
+import { MAX_SIM_FRAME_BYTES } from './simFrameLimit.js';
 
-/** Default TXDELAY: 300 ms (RADIO-FACTS.md: usual value; Dire Wolf's author found 200 ms too short). */
+/** Default TXDELAY: 300 ms (docs/radio-facts.md, Channel: the usual value; Dire Wolf's author found 200 ms too short). */
 export const DEFAULT_TXDELAY_MS = 300;
-/** Default TXTAIL: 50 ms (RADIO-FACTS.md). */
+/** Default TXTAIL: 50 ms (docs/radio-facts.md, Channel). */
 export const DEFAULT_TXTAIL_MS = 50;
 /** Default p-persistence: 63, i.e. transmit with probability (63+1)/256 = 0.25 per slot (KISS spec). */
 export const DEFAULT_PERSISTENCE = 63;
@@ -24,11 +25,7 @@ export const MAX_SIM_QUEUED_FRAMES = 1000;
  * queued frames). Frames beyond it are discarded and counted (`framesDropped`), as a real TNC does.
  */
 export const DEFAULT_TNC_QUEUE_FRAMES = 100;
-/**
- * Largest frame the simulated radio accepts: 2120 bytes (AX.25 header with 8 digipeaters, 72 bytes,
- * plus 2048 bytes of info, a generous N1), matching the framing layer's largest AX.25 frame.
- */
-export const MAX_SIM_FRAME_BYTES = 2120;
+export { MAX_SIM_FRAME_BYTES };
 
 /** Channel-access parameters of one station (what KISS commands 1–5 set on a real TNC). */
 export interface RadioParams {

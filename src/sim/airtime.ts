@@ -15,7 +15,7 @@
  * - Bits are sent least-significant first; the FCS low byte first (AX.25 v2.2 §3.8, ISO 3309).
  * - Bit stuffing: after five consecutive 1 bits in the frame+FCS the sender inserts a 0. Flags are
  *   not stuffed. {@link stuffedBitCount} counts this exactly; `'average'` mode uses the figure of
- *   RADIO-FACTS.md (one bit in 62 on random or compressed data), which is what the bound T* uses.
+ *   docs/radio-facts.md (one bit in 62 on random or compressed data), which is what the bound T* uses.
  * - The overhead for a UI frame without digipeaters is 20 bytes: 16 address/control/PID bytes (in
  *   the frame we are given) + 2 FCS + 2 flags (added here).
  *
@@ -30,7 +30,7 @@ import { appendFcs } from '../framing/fcs.js';
 export const AX25_FCS_BYTES = 2;
 /** HDLC flag bytes counted per frame (an opening and a closing 0x7E). */
 export const HDLC_FLAG_BYTES = 2;
-/** Average bit-stuffing overhead on random or compressed data: one stuffed bit in 62 (RADIO-FACTS.md). */
+/** Average bit-stuffing overhead on random or compressed data: one stuffed bit in 62 (docs/radio-facts.md, Channel). */
 export const AVERAGE_STUFFING = 1 / 62;
 
 /** `'exact'` counts stuffed bits of the actual frame and FCS; `'average'` applies 1 + 1/62. */

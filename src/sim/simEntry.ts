@@ -3,22 +3,7 @@
  * run the hub until SIGINT/SIGTERM, and return the exit code. All validation happens here or in
  * the hub, with RS_ERR_SIM_BAD_OPTION naming the bad value.
  *
- * Suggested commander wiring (the lead owns src/cli/):
- *   program.command('sim')
- *     .option('--stations <names>', 'comma-separated station names', 'A,B')
- *     .option('--bitrate <bps>', 'bit rate on air', '1200')
- *     .option('--loss <model>', 'none | <p> | iid:<p> | ge:<g>,<b>[,<lossGood>,<lossBad>]', 'none')
- *     .option('--ber <rate>', 'bit error rate', '0')
- *     .option('--latency <ms>', 'delivery latency', '0')
- *     .option('--seed <seed>', 'random seed', '1')
- *     .option('--hidden <pairs>', 'stations that cannot hear each other, e.g. A:C,B:D')
- *     .option('--base-port <port>', 'first KISS TCP port (0 = any free)', '8001')
- *     .option('--pty-dir <dir>', 'directory for the pty links')
- *     .option('--no-pty', 'no pseudo-terminals, TCP only')
- *     .option('--txdelay <ms>').option('--txtail <ms>').option('--persist <0-255>').option('--slottime <ms>')
- *     .option('--report-interval <s>', 'seconds between reports (0 = only at exit)', '10')
- *     .option('--json', 'JSON lines')
- *     .action(async (o) => { process.exitCode = await simMain(o); });
+ * src/cli/commands/sim.ts declares the options (docs/cli.md lists them) and calls {@link simMain}.
  */
 import { makeError } from '../errors/RadiosyncError.js';
 import { SIM_ERRORS } from './errors.js';

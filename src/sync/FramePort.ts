@@ -1,10 +1,10 @@
 /**
  * The sync layer's view of a TNC: AX.25 frames (no FCS) out and in. A KISS TNC over serial or TCP
  * (src/tnc/KissTnc.ts) and a simulated radio (src/sim/SimRadio.ts) both fit, through the small
- * adapters below.
+ * adapters below. The simulated radio is described by the shape this file needs
+ * ({@link BroadcastRadio}), so sync does not import the simulator.
  */
 import type { KissTnc } from '../tnc/KissTnc.js';
-import type { SimRadio } from '../sim/SimRadio.js';
 
 export interface FramePort {
   /** Queue one AX.25 frame for transmission. Frames queued together go out in one key-up. */
@@ -24,11 +24,18 @@ export function kissTncPort(tnc: KissTnc, onError: (e: unknown) => void = () => 
   };
 }
 
+/** What {@link simRadioPort} needs from a simulated radio; src/sim/SimRadio.ts fits. */
+export interface BroadcastRadio {
+  send(ax25: Uint8Array): void;
+  onFrame(listener: (ax25: Uint8Array) => void): () => void;
+  onIdle(listener: () => void): () => void;
+}
+
 /**
  * A simulated radio as a TNC. By default it behaves like a plain KISS TNC and never says when a
  * frame has left; `{ txDoneSignal: true }` models a TNC that reports it (G8BPQ's ACKMODE).
  */
-export function simRadioPort(radio: SimRadio, opts: { txDoneSignal?: boolean } = {}): FramePort {
+export function simRadioPort(radio: BroadcastRadio, opts: { txDoneSignal?: boolean } = {}): FramePort {
   return {
     send: (ax25) => radio.send(ax25),
     onFrame: (l) => radio.onFrame((f) => l(f)),

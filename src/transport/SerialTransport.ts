@@ -10,8 +10,12 @@
  *   anything else             -> RS_ERR_PORT_OPEN_FAILED
  * `write` resolves once serialport has handed the bytes to the OS. Unplugging the device closes the
  * transport with RS_ERR_TRANSPORT_DISCONNECTED.
+ *
+ * The serialport class is injected: `SerialPort` (the OS binding) by default, `SerialPortMock`
+ * (serialport's MockBinding) in the unit tests, so both run the same serialport stream code and
+ * differ only in the binding underneath, as serialport's own tests do.
  */
-import { SerialPort } from 'serialport';
+import { SerialPort, type SerialPortMock } from 'serialport';
 import { makeError, type RadiosyncError } from '../errors/RadiosyncError.js';
 import { TRANSPORT_ERRORS, type TransportErrorCode } from './errors.js';
 import type { Transport } from './Transport.js';
@@ -27,16 +31,21 @@ export interface SerialOptions {
   baudRate?: number;
 }
 
+/** A serialport class: `SerialPort` (the OS) or `SerialPortMock` (MockBinding, for tests). */
+export type SerialPortClass = typeof SerialPort | typeof SerialPortMock;
+type Port = InstanceType<SerialPortClass>;
+
 /** Map a serialport open error (its message carries strerror text) to a typed error. */
 export function serialOpenError(err: Error, path: string): RadiosyncError {
   const m = err.message;
   const data = { path, cause: m };
   let code: TransportErrorCode = 'RS_ERR_PORT_OPEN_FAILED';
   let msg = `cannot open serial port ${path}: ${m}`;
-  if (/No such file or directory|No such device|ENOENT|ENXIO/i.test(m)) {
+  // The last alternative of each pattern is MockBinding's wording for the same case.
+  if (/No such file or directory|No such device|ENOENT|ENXIO|Port does not exist/i.test(m)) {
     code = 'RS_ERR_PORT_NOT_FOUND';
     msg = `no such serial port ${path}: check the path (ls /dev/serial/by-id/), that the TNC is plugged in, and --port`;
-  } else if (/Cannot lock port|Resource temporarily unavailable|resource busy|EBUSY|EAGAIN/i.test(m)) {
+  } else if (/Cannot lock port|Resource temporarily unavailable|resource busy|EBUSY|EAGAIN|Port is locked/i.test(m)) {
     code = 'RS_ERR_PORT_BUSY';
     msg = `serial port ${path} is in use by another program: close it (fuser ${path} names it) and try again`;
   } else if (/Permission denied|EACCES/i.test(m)) {
@@ -52,7 +61,7 @@ export class SerialTransport implements Transport {
   private closing = false;
 
   private constructor(
-    private readonly port: SerialPort,
+    private readonly port: Port,
     name: string,
   ) {
     this.name = name;
@@ -70,8 +79,11 @@ export class SerialTransport implements Transport {
     });
   }
 
-  /** Open `path` at `baudRate` (default 9600). Rejects with RS_ERR_PORT_NOT_FOUND, _BUSY, _PERMISSION or _OPEN_FAILED. */
-  static open(opts: SerialOptions): Promise<SerialTransport> {
+  /**
+   * Open `path` at `baudRate` (default 9600) with `portClass` (default the OS's `SerialPort`).
+   * Rejects with RS_ERR_PORT_NOT_FOUND, _BUSY, _PERMISSION or _OPEN_FAILED.
+   */
+  static open(opts: SerialOptions, portClass: SerialPortClass = SerialPort): Promise<SerialTransport> {
     const path = opts.path;
     const baudRate = opts.baudRate ?? DEFAULT_BAUD_RATE;
     if (typeof path !== 'string' || path.length === 0) {
@@ -81,7 +93,7 @@ export class SerialTransport implements Transport {
       return Promise.reject(makeError(TRANSPORT_ERRORS, 'RS_ERR_TRANSPORT_SPEC_INVALID', `"baudRate" must be a positive integer: ${baudRate}`, { baudRate }));
     }
     return new Promise((resolve, reject) => {
-      const port = new SerialPort({ path, baudRate, dataBits: 8, stopBits: 1, parity: 'none', rtscts: false, xon: false, xoff: false, lock: true, autoOpen: false });
+      const port = new portClass({ path, baudRate, dataBits: 8, stopBits: 1, parity: 'none', rtscts: false, xon: false, xoff: false, lock: true, autoOpen: false });
       port.open((err) => {
         if (err) reject(serialOpenError(err, path));
         else resolve(new SerialTransport(port, `serial:${path}@${baudRate}`));

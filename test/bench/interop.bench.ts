@@ -45,7 +45,7 @@ const PACLEN = 256;
 const FX25_PACLEN = 200;
 /** Bound on one connected-mode transfer, so a dead link cannot hang the bench. */
 const TRANSFER_TIMEOUT_MS = 40 * 60_000;
-/** Stuffing on compressed data: one bit in 62 (RADIO-FACTS). */
+/** Stuffing on compressed data: one bit in 62 (docs/radio-facts.md). */
 const STUFFING = 1 + 1 / 62;
 
 const interopDir = fileURLToPath(new URL('../interop/', import.meta.url));

@@ -183,7 +183,7 @@ export async function runBench(): Promise<BenchReport> {
         notes: [
           'T* = 8·S·(P+20)·(1+1/62)/(P·(1−p)·R) + 0.3 s; time = enqueue → delivered, on the simulator (virtual time)',
           'airtime / bytes on air / key-ups: all stations (sender and acks); turnarounds: key-ups that followed reception',
-          'Dire Wolf AX.25 v2.2 connected mode at 10% loss: 91 B/s (RADIO-FACTS.md); 50 kB would take ≈ 549 s',
+          'Dire Wolf AX.25 v2.2 connected mode at 10% loss: 91 B/s (docs/radio-facts.md); 50 kB would take ≈ 549 s',
         ],
       },
       {

@@ -45,7 +45,7 @@ function linkTable(): BenchTable {
 }
 
 function direwolfTable(): BenchTable {
-  // RADIO-FACTS, Dire Wolf "Why is 9600 only twice as fast as 1200" (measured AX.25 goodput)
+  // docs/radio-facts.md, Dire Wolf "Why is 9600 only twice as fast as 1200" (measured AX.25 goodput)
   const measured = [
     { case: '1200, 128 B frames, window 2', bitrate: 1200, P: 128, loss: 0, goodput: 57 },
     { case: '1200, 256 B frames, window 7', bitrate: 1200, P: 256, loss: 0, goodput: 117 },

@@ -4,7 +4,7 @@ import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { radiosync, startSim } from './cliHarness.js';
-import { copySampleDb, createEmptySampleDb } from '../../src/station/sampleData.js';
+import { copySampleDb, createEmptySampleDb } from '../../src/demo/sampleData.js';
 
 function twoStations(dir: string): void {
   copySampleDb(join(dir, 'a.sqlite'));

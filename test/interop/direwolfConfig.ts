@@ -8,7 +8,7 @@ import { SAMPLE_RATE } from './audioChannel.js';
 
 /** Channel-access and timing settings, in Dire Wolf's own units (10 ms for times, 0–255 for PERSIST). */
 export interface ChannelAccess {
-  /** TXDELAY in 10 ms units. 30 = 300 ms, the usual value (RADIO-FACTS). */
+  /** TXDELAY in 10 ms units. 30 = 300 ms, the usual value (docs/radio-facts.md). */
   txDelay: number;
   /** TXTAIL in 10 ms units. 5 = 50 ms. */
   txTail: number;

@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { Budget, DAY_MS, HOUR_MS, type BudgetState } from '../../src/schedule/Budget.js';
+import { isRadiosyncError } from '../../src/errors/RadiosyncError.js';
 
 const T0 = Date.UTC(2026, 0, 1);
 
@@ -51,6 +52,11 @@ test('state survives a JSON round trip and old buckets are pruned', () => {
   const later = b2.toState(T0 + DAY_MS + 60_000);
   assert.deepEqual(later.global, []);
   assert.deepEqual(later.peers, {});
+});
+
+test('a saved state of another version is a typed error naming the version, not a RangeError', () => {
+  const s = { ...new Budget().toState(T0), version: 99 } as unknown as BudgetState;
+  assert.throws(() => Budget.fromState({}, s), (e) => isRadiosyncError(e, 'RS_ERR_BUDGET_STATE_UNSUPPORTED') && e.exit === 65 && e.data.version === 99);
 });
 
 test('property: spending only what canSpend allows never exceeds any exact rolling window', () => {

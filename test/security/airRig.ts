@@ -13,7 +13,7 @@ import { StationRuntime, type RuntimeOptions } from '../../src/sync/StationRunti
 import { simRadioPort, type FramePort } from '../../src/sync/FramePort.js';
 import { tableFingerprints } from '../../src/sync/tableFingerprint.js';
 import { initStation, Station } from '../../src/station/Station.js';
-import { createEmptySampleDb, SAMPLE_SYNC_TABLES, SAMPLE_TABLE_CONFIG } from '../../src/station/sampleData.js';
+import { createEmptySampleDb, SAMPLE_SYNC_TABLES, SAMPLE_TABLE_CONFIG } from '../../src/demo/sampleData.js';
 import { decodeAx25, encodeUiFrame } from '../../src/framing/ax25.js';
 import { formatCallsign, parseCallsign } from '../../src/framing/callsign.js';
 import { makeStations, tempDir } from '../sync/stations.js';

@@ -87,7 +87,7 @@ test('bit errors lose long frames more often: 1 - (1 - ber)^bits', () => {
     return rate;
   });
   assert.ok(rates[0]! < rates[1]! && rates[1]! < rates[2]!, String(rates));
-  // RADIO-FACTS: about half of 80-byte frames are lost at 1e-3
+  // docs/radio-facts.md (Dire Wolf's FX.25 paper): about half of 80-byte frames are lost at 1e-3
   assert.ok(rates[1]! > 0.4 && rates[1]! < 0.55);
 });
 

@@ -1,12 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { simHubOptionsFromCli } from '../../src/sim/simEntry.js';
 import { isRadiosyncError } from '../../src/errors/RadiosyncError.js';
+import { simStopsOnSigterm } from './simSigterm.js';
 
 test('CLI options map to hub options', () => {
   const o = simHubOptionsFromCli({
@@ -37,44 +33,4 @@ test('CLI options map to hub options', () => {
   assert.throws(() => simHubOptionsFromCli({ bitrate: '12k' }), (e) => isRadiosyncError(e, 'RS_ERR_SIM_BAD_OPTION') && /bitrate/.test(e.message));
 });
 
-test('radiosync sim stops gracefully on SIGTERM: final JSON report, pty gone', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'rs-simentry-'));
-  const entry = fileURLToPath(new URL('../../src/sim/simEntry.ts', import.meta.url));
-  const script = `import { simMain } from ${JSON.stringify(entry)};
-process.exitCode = await simMain({ stations: 'A,B', basePort: '0', ptyDir: ${JSON.stringify(dir)}, json: true, reportInterval: '0' });`;
-  const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'pipe'] });
-  const lines: string[] = [];
-  let buf = '';
-  const ready = new Promise<void>((resolve) =>
-    child.stdout.on('data', (c: Buffer) => {
-      buf += c.toString();
-      let i: number;
-      while ((i = buf.indexOf('\n')) >= 0) {
-        lines.push(buf.slice(0, i));
-        buf = buf.slice(i + 1);
-        if (lines.length === 1) resolve();
-      }
-    }),
-  );
-  const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
-  const killer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-  try {
-    await ready;
-    const r = JSON.parse(lines[0]!);
-    assert.equal(r.event, 'ready');
-    assert.ok(existsSync(join(dir, 'A')) && existsSync(join(dir, 'B')));
-    child.kill('SIGTERM');
-    assert.equal(await exited, 0);
-    const last = JSON.parse(lines.at(-1)!);
-    assert.equal(last.event, 'exit');
-    assert.deepEqual(
-      last.stations.map((s: { name: string }) => s.name),
-      ['A', 'B'],
-    );
-    assert.ok(!existsSync(join(dir, 'A')) && !existsSync(join(dir, 'B')));
-  } finally {
-    clearTimeout(killer);
-    if (child.exitCode === null) child.kill('SIGKILL');
-    rmSync(dir, { recursive: true, force: true });
-  }
-});
+test('radiosync sim stops gracefully on SIGTERM: final JSON report (no ptys; with ptys: test/interop/simEntryPty.test.ts)', () => simStopsOnSigterm(false));

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { initStation, Station } from '../../src/station/Station.js';
-import { copySampleDb, createEmptySampleDb, SAMPLE_SYNC_TABLES, SAMPLE_TABLE_CONFIG } from '../../src/station/sampleData.js';
+import { copySampleDb, createEmptySampleDb, SAMPLE_SYNC_TABLES, SAMPLE_TABLE_CONFIG } from '../../src/demo/sampleData.js';
 import type { Clock } from '../../src/clock/Clock.js';
 
 export function tempDir(prefix = 'radiosync-sync-'): { dir: string; cleanup: () => void } {

@@ -16,7 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
-import { copySampleDb, createEmptySampleDb } from '../../../src/station/sampleData.js';
+import { copySampleDb, createEmptySampleDb } from '../../../src/demo/sampleData.js';
 import { Station } from '../../../src/station/Station.js';
 import { tableFingerprints } from '../../../src/sync/tableFingerprint.js';
 import { decodedFrames, summarizeLog, type LogSummary } from '../direwolfLog.js';

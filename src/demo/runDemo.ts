@@ -15,16 +15,18 @@
 import { appendFileSync, cpSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ManualClock } from '../clock/ManualClock.js';
+import { makeError } from '../errors/RadiosyncError.js';
 import { RadioChannel } from '../sim/RadioChannel.js';
 import type { StationAirStats } from '../sim/StationAirStats.js';
 import { airtimeBoundMs } from '../schedule/airtime.js';
 import { initStation, Station } from '../station/Station.js';
-import { copySampleDb, createEmptySampleDb, SAMPLE_FOLDER, SAMPLE_SYNC_TABLES, SAMPLE_TABLE_CONFIG } from '../station/sampleData.js';
-import { FolderSync } from './FolderSync.js';
-import { folderFingerprint, type FolderFingerprint } from './folderFingerprint.js';
-import { simRadioPort } from './FramePort.js';
-import { StationRuntime } from './StationRuntime.js';
-import { tableFingerprints } from './tableFingerprint.js';
+import { FolderSync } from '../sync/FolderSync.js';
+import { folderFingerprint, type FolderFingerprint } from '../sync/folderFingerprint.js';
+import { simRadioPort } from '../sync/FramePort.js';
+import { StationRuntime } from '../sync/StationRuntime.js';
+import { tableFingerprints } from '../sync/tableFingerprint.js';
+import { DEMO_ERRORS } from './errors.js';
+import { copySampleDb, createEmptySampleDb, SAMPLE_FOLDER, SAMPLE_SYNC_TABLES, SAMPLE_TABLE_CONFIG } from './sampleData.js';
 
 export interface DemoOptions {
   dir: string;
@@ -66,6 +68,11 @@ const HQ = 'N0HQ';
 const FIELD = 'N0FLD';
 const MARKER = '.radiosync-demo';
 const T0 = Date.UTC(2026, 10, 21, 8, 0, 0);
+/** Bit rates the demo runs at: 300 (HF) to 9600 (fast VHF/UHF packet), as `radiosync demo --bitrate` allows. */
+export const MIN_DEMO_BITRATE = 300;
+export const MAX_DEMO_BITRATE = 9600;
+/** Highest frame loss the demo accepts: 0.9, as `radiosync demo --loss` allows. */
+export const MAX_DEMO_LOSS = 0.9;
 
 function sumAir(s: Record<string, StationAirStats>): { airtimeMs: number; bytesOnAir: number; framesSent: number; keyUps: number } {
   let airtimeMs = 0, bytesOnAir = 0, framesSent = 0, keyUps = 0;
@@ -82,9 +89,17 @@ export async function runDemo(opts: DemoOptions): Promise<DemoSummary> {
   const log = opts.log ?? (() => {});
   const bitrate = opts.bitrate ?? 1200;
   const loss = opts.loss ?? 0.1;
+  if (!Number.isInteger(bitrate) || bitrate < MIN_DEMO_BITRATE || bitrate > MAX_DEMO_BITRATE) {
+    throw makeError(DEMO_ERRORS, 'RS_ERR_DEMO_BAD_OPTION', `"bitrate" must be an integer from ${MIN_DEMO_BITRATE} to ${MAX_DEMO_BITRATE}: ${bitrate}`, { option: 'bitrate', value: bitrate });
+  }
+  if (!(loss >= 0 && loss <= MAX_DEMO_LOSS)) {
+    throw makeError(DEMO_ERRORS, 'RS_ERR_DEMO_BAD_OPTION', `"loss" must be a probability from 0 to ${MAX_DEMO_LOSS}: ${loss}`, { option: 'loss', value: loss });
+  }
   const dir = resolve(opts.dir);
   if (existsSync(dir)) {
-    if (!existsSync(join(dir, MARKER))) throw new Error(`${dir} exists and is not a radiosync demo directory; choose another --dir`);
+    if (!existsSync(join(dir, MARKER))) {
+      throw makeError(DEMO_ERRORS, 'RS_ERR_DEMO_DIR_TAKEN', `${dir} exists and is not a radiosync demo directory; choose another --dir`, { dir });
+    }
     rmSync(dir, { recursive: true, force: true });
   }
   mkdirSync(dir, { recursive: true });

@@ -6,7 +6,7 @@ import { copyFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 
-/** Package root: this file is src/station/*.ts or dist/station/*.js. */
+/** Package root: this file is src/demo/*.ts or dist/demo/*.js. */
 export const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const SAMPLE_DB = fileURLToPath(new URL('../../fixtures/sample-app.sqlite', import.meta.url));
 export const SAMPLE_FOLDER = fileURLToPath(new URL('../../fixtures/sample-folder', import.meta.url));

@@ -337,6 +337,7 @@ export class StationRuntime {
     // the receipt names the changeset it acknowledges: a replayed ack of an earlier transfer with the same id does not count
     if (e.receipt?.[0] === RECEIPT_APPLIED && info.hash !== undefined && hashEqual(e.receipt.subarray(1, 9), Buffer.from(info.hash, 'hex'))) {
       this.station.records.acknowledge(e.to, info.upto);
+      this.station.records.countSync(e.to);
       if (info.files) this.folders?.onAcknowledged(e.to, info.files);
       this.emit('acknowledged', { peer: e.to, info });
       if (e.receipt.length === 1 + 8 + DIGEST_SUMMARY_BYTES) this.onPeerSummary(e.to, e.receipt.subarray(9), true);

@@ -62,6 +62,43 @@ export function exportBundle(station: Station, to: string[], folders?: FolderSyn
     if (!station.isTrusted(p)) throw makeError(STATION_ERRORS, 'RS_ERR_PEER_UNKNOWN', `${p} is not a known peer: add it with \`radiosync peer add ${p} --key KEY\``, { peer: p });
   }
   const fs = folders?.enabled ? folders : undefined;
+  const { sealed, acked, rows, chunks, chunkBytes } = buildChangesets(station, peers, fs, maxBytes);
+  const summary = summaryBytes(station, fs);
+  const content = { vv: station.records.versionVector(), summary, chunks: fs?.heldChunks() ?? [] };
+  const receipts = peers.map((p) => sealReceipt(station, p, content));
+  const parts = pack(station, peers, sealed, receipts, maxBytes);
+  const remainingRows = rowsBeyond(station.records.db, acked, 'rows');
+  return {
+    bytes: parts[0]!,
+    parts,
+    to: peers,
+    rows,
+    chunks,
+    chunkBytes,
+    changesets: sealed.length,
+    changesetBytes: sealed.reduce((n, b) => n + b.length, 0),
+    receipts: receipts.length,
+    remaining: { rows: remainingRows, files: rowsBeyond(station.records.db, acked, 'files') },
+  };
+}
+
+export interface BuiltChangesets {
+  sealed: Uint8Array[];
+  /** The addressees' vector once every changeset is applied. */
+  acked: VersionVector;
+  rows: number;
+  chunks: number;
+  chunkBytes: number;
+  /** Per table: upserts and deletes carried. */
+  byTable: Map<string, { upserts: number; deletes: number }>;
+}
+
+/**
+ * Every changeset the addressees need, in order, each sealed and at most `maxBytes` (less the
+ * framing): caps continue into the next changeset, never truncate.
+ */
+export function buildChangesets(station: Station, peers: string[], fs: FolderSync | undefined, maxBytes: number): BuiltChangesets {
+  const byTable = new Map<string, { upserts: number; deletes: number }>();
   const sealed: Uint8Array[] = [];
   let acked: VersionVector = ackedByAll(station, peers);
   const carried = new Set<string>();
@@ -94,25 +131,15 @@ export function exportBundle(station: Station, to: string[], folders?: FolderSyn
       carried.add(toHex(c.hash));
       chunkBytes += c.data.length;
     }
+    for (const c of cs.changes) {
+      let t = byTable.get(c.table);
+      if (!t) byTable.set(c.table, (t = { upserts: 0, deletes: 0 }));
+      if (c.kind === 'delete') t.deletes++;
+      else t.upserts++;
+    }
     carryIds = [...carryIds, ...cs.changes.filter((c) => c.table === FILES_TABLE && c.kind === 'upsert').map((c) => c.id)];
   }
-  const summary = summaryBytes(station, fs);
-  const content = { vv: station.records.versionVector(), summary, chunks: fs?.heldChunks() ?? [] };
-  const receipts = peers.map((p) => sealReceipt(station, p, content));
-  const parts = pack(station, peers, sealed, receipts, maxBytes);
-  const remainingRows = Math.min(...peers.map(() => rowsBeyond(station.records.db, acked, 'rows')));
-  return {
-    bytes: parts[0]!,
-    parts,
-    to: peers,
-    rows,
-    chunks,
-    chunkBytes,
-    changesets: sealed.length,
-    changesetBytes: sealed.reduce((n, b) => n + b.length, 0),
-    receipts: receipts.length,
-    remaining: { rows: remainingRows, files: rowsBeyond(station.records.db, acked, 'files') },
-  };
+  return { sealed, acked, rows, chunks, chunkBytes, byTable };
 }
 
 /** Pack changesets in order into parts of at most `maxBytes`; the receipts go in the first part (or lead their own). */

@@ -4,14 +4,18 @@
  *
  *   offset  size  field
  *   0       8     magic "RSBUNDLE" (0x52 0x53 0x42 0x55 0x4E 0x44 0x4C 0x45)
- *   8       1     format version = 1
+ *   8       1     format version = 2
  *   9       4     body length L, unsigned big-endian
  *   13      L     body: CBOR map { "from": text, "to": [text…], "created": uint (ms),
+ *                                  "export": bstr (8 bytes, the same in every part of one export),
+ *                                  "part": uint (1-based), "parts": uint (parts of this export),
  *                                  "items": [ [kind: uint, data: bstr], … ] }
  *   13+L    32    SHA-256 of bytes 0 … 13+L−1
  *
- * Item kinds: 1 = changeset envelope (signed changeset, as sent on air), 2 = acknowledgement
- * (signed receipt: what the writer durably applied), others are rejected.
+ * Item kinds: 1 = changeset envelope (signed changeset, as sent on air; a bundle holds as many as
+ * the export needed, in order), 2 = receipt (signed: what the writer holds, src/sync/receipt.ts),
+ * others are rejected. Each part of a split export is a whole bundle and may be imported alone,
+ * in any order (rows that wait for a parent or for chunks are applied when they arrive).
  * A file cut short fails the length check (RS_ERR_BUNDLE_TRUNCATED) and a changed byte fails the
  * hash (RS_ERR_BUNDLE_CORRUPT): either way nothing is applied.
  */
@@ -21,7 +25,7 @@ import { makeError } from '../errors/RadiosyncError.js';
 import { BUNDLE_ERRORS } from './errors.js';
 
 export const BUNDLE_MAGIC = new Uint8Array([0x52, 0x53, 0x42, 0x55, 0x4e, 0x44, 0x4c, 0x45]);
-export const BUNDLE_VERSION = 1;
+export const BUNDLE_VERSION = 2;
 const HEADER_BYTES = 13;
 const HASH_BYTES = 32;
 /** Largest bundle accepted: 256 MiB (a USB stick carries a lot, but a bundle is read whole). */
@@ -41,6 +45,10 @@ export interface Bundle {
   from: string;
   to: string[];
   created: number;
+  /** 8 bytes naming the export this part belongs to. */
+  exportId: Uint8Array;
+  part: number;
+  parts: number;
   items: BundleItem[];
 }
 
@@ -52,6 +60,9 @@ export function encodeBundle(b: Bundle): Uint8Array {
     from: b.from,
     to: b.to,
     created: b.created,
+    export: b.exportId,
+    part: b.part,
+    parts: b.parts,
     items: b.items.map((i) => [i.kind, i.data]),
   }) as Uint8Array;
   const total = HEADER_BYTES + body.length + HASH_BYTES;
@@ -109,6 +120,8 @@ function validateBody(body: unknown): Bundle {
   if (typeof o.from !== 'string') throw bad('"from" is not text');
   if (!Array.isArray(o.to) || !o.to.every((t) => typeof t === 'string')) throw bad('"to" is not a list of text');
   if (typeof o.created !== 'number') throw bad('"created" is not a number');
+  if (!(o.export instanceof Uint8Array) || o.export.length !== 8) throw bad('"export" is not 8 bytes');
+  if (!Number.isSafeInteger(o.parts) || !Number.isSafeInteger(o.part) || (o.part as number) < 1 || (o.part as number) > (o.parts as number)) throw bad('"part" is not 1 … "parts"');
   if (!Array.isArray(o.items)) throw bad('"items" is not a list');
   if (o.items.length > MAX_BUNDLE_ITEMS) throw makeError(BUNDLE_ERRORS, 'RS_ERR_BUNDLE_TOO_LARGE', `bundle has ${o.items.length} items`);
   const items: BundleItem[] = o.items.map((it, i) => {
@@ -118,7 +131,7 @@ function validateBody(body: unknown): Bundle {
     if (!(data instanceof Uint8Array)) throw bad(`item ${i} data is not bytes`);
     return { kind, data: new Uint8Array(data) };
   });
-  return { from: o.from, to: o.to as string[], created: o.created, items };
+  return { from: o.from, to: o.to as string[], created: o.created, exportId: new Uint8Array(o.export), part: o.part as number, parts: o.parts as number, items };
 }
 
 function sha256(b: Uint8Array): Uint8Array {

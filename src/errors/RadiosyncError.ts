@@ -17,8 +17,10 @@ export type ErrorCatalog = Readonly<Record<string, ErrorSpec>>;
 /** Exit codes shared by every command (sysexits.h where one fits). */
 export const EXIT = {
   OK: 0,
-  /** Ran, but not everything was delivered or acknowledged. */
+  /** Ran, but not everything was delivered and applied, or the two digests still differ. */
   INCOMPLETE: 1,
+  /** Nothing was applied: every item was for another station, or from an unknown signer. */
+  NOTHING_APPLIED: 3,
   /** Bad command-line arguments. */
   USAGE: 64,
   /** Bad input data: a corrupt frame, bundle or changeset. */

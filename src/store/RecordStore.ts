@@ -20,7 +20,7 @@ import { getMeta, setMeta, localVv, stmt, type StoreContext } from './StoreConte
 import { ingestCaptures, type CaptureStats } from './capture.js';
 import { buildChangeset, type BuildOptions } from './build.js';
 import { applyChangeset, type ApplyResult } from './apply.js';
-import { acknowledge, getPeer, listPeers, upsertPeer, type PeerInfo, type PeerRecord } from './peers.js';
+import { acknowledge, getPeer, listPeers, resetAcked, touchPeer, upsertPeer, type PeerInfo, type PeerRecord } from './peers.js';
 import { exportChanges, type ChangesExport, type ExportRange } from './exportJson.js';
 import { bytesToUuid } from './uuid.js';
 import { appendLocalChanges, type LocalChange } from './localChanges.js';
@@ -234,6 +234,16 @@ export class RecordStore {
   /** Record the peer's acknowledgement (call only with what it reported as durably applied). */
   acknowledge(peer: StationId, vv: VersionVector): VersionVector {
     return acknowledge(this.ctx, peer, vv);
+  }
+
+  /** Set the peer's cursor to what it says it holds (a newer receipt): see {@link resetAcked}. */
+  resetAcked(peer: StationId, vv: VersionVector): void {
+    resetAcked(this.ctx, peer, vv);
+  }
+
+  /** Count a sync with a peer (both ends count: the sender when its data is acknowledged). */
+  countSync(peer: StationId): void {
+    touchPeer(this.ctx, peer, this.ctx.clock.now());
   }
 
   /** This station's version vector: per origin, the highest seq held contiguously. */

@@ -46,7 +46,9 @@ export function buildChangeset(ctx: StoreContext, peer: StationId, opts: BuildOp
     );
     let rows: LogRow[] = [];
     for (const o of origins) {
-      if (o === peer) continue; // a station holds all of its own changes
+      // a station holds all of its own changes, unless it told us otherwise (a receipt from a station
+      // restored from an old backup names its own origin: what it lost goes back to it)
+      if (o === peer && acked[o] === undefined) continue;
       rows.push(...(q.all(o, acked[o] ?? 0, max) as LogRow[]));
     }
     rows.sort((a, b) => (a.n < b.n ? -1 : a.n > b.n ? 1 : 0));
@@ -76,7 +78,7 @@ export function buildChangeset(ctx: StoreContext, peer: StationId, opts: BuildOp
     const mine = localVv(ctx);
     const upto: VersionVector = {};
     for (const o of Object.keys(mine)) {
-      if (o === peer) continue;
+      if (o === peer && acked[o] === undefined) continue;
       let u = acked[o] ?? 0;
       for (const s of (sent.get(o) ?? []).sort((a, b) => a - b)) if (s === u + 1) u = s;
       if (u > 0) upto[o] = u;

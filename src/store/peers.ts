@@ -108,6 +108,18 @@ export function acknowledge(ctx: StoreContext, station: StationId, vv: VersionVe
   })();
 }
 
+/**
+ * Replace what a peer holds by what it says it holds (its own version vector, from a receipt newer
+ * than any before): the one case where the cursor may move back, for a station restored from an
+ * old backup or that lost its state. The caller orders receipts by time.
+ */
+export function resetAcked(ctx: StoreContext, station: StationId, vv: VersionVector): void {
+  ctx.db.transaction(() => {
+    ensure(ctx, station);
+    stmt(ctx, 'UPDATE radiosync_peer SET acked = ?, last_sync = ? WHERE station = ?').run(JSON.stringify(vv), ctx.clock.now(), station);
+  })();
+}
+
 /** A changeset from this station was applied: count the sync. */
 export function touchPeer(ctx: StoreContext, station: StationId, now: number): void {
   ensure(ctx, station);

@@ -57,6 +57,16 @@ export interface SentFiles {
   chunks: string[];
 }
 
+/** For a changeset that continues earlier ones of the same session or bundle (attachChunks). */
+export interface AttachMore {
+  /** `@files` rows whose chunks are still to go (carried by an earlier changeset of the batch). */
+  ids?: Uint8Array[];
+  /** Chunks an earlier changeset of the batch already carries. */
+  has?: (hash: Uint8Array) => boolean;
+  /** Chunk bytes for this changeset (default: the FolderSync's cap). */
+  maxBytes?: number;
+}
+
 export interface CaptureReport {
   /** `@files` changes recorded in the log. */
   changes: number;
@@ -241,7 +251,7 @@ export class FolderSync {
    * A rename or copy adds nothing; a mid-file edit adds the changed data chunks plus one or two
    * list chunks. At most `maxChunkBytes` of chunks; the rest follows in later changesets.
    */
-  attachChunks(cs: Changeset, peers: StationId[]): Changeset {
+  attachChunks(cs: Changeset, peers: StationId[], more: AttachMore = {}): Changeset {
     const set = this.folderSet;
     const state = this.state;
     if (set === undefined || state === undefined) return cs;
@@ -249,12 +259,13 @@ export class FolderSync {
     const ids = uniqueIds([
       ...cs.changes.filter((c) => c.table === FILES_TABLE && c.kind === 'upsert').map((c) => c.id),
       ...calls.flatMap((p) => state.owed(p)),
+      ...(more.ids ?? []),
     ]);
     if (ids.length === 0) return cs;
     const roots = ids.flatMap((id) => this.liveRoots(id));
     const already = new Set(cs.chunks.map((c) => toHex(c.hash)));
     const budget = Math.max(0, this.maxChunkBytes - cs.chunks.reduce((n, c) => n + c.data.length, 0));
-    const plan = planChunks(set.chunks, roots, (h) => already.has(toHex(h)) || calls.every((p) => set.chunks.peerHas(p, h)), { maxBytes: budget });
+    const plan = planChunks(set.chunks, roots, (h) => already.has(toHex(h)) || more.has?.(h) === true || calls.every((p) => set.chunks.peerHas(p, h)), { maxBytes: more.maxBytes ?? budget });
     if (plan.chunks.length === 0) return cs;
     return { ...cs, chunks: [...cs.chunks, ...plan.chunks] };
   }
@@ -368,6 +379,41 @@ export class FolderSync {
     const ids = uniqueIds([...s.ids.map(fromHex), ...state.owed(call)]);
     const has = (h: Uint8Array): boolean => set.chunks.peerHas(call, h);
     state.setOwed(call, ids.map((id) => ({ id, owed: this.liveRoots(id).some((root) => peerLacksAny(root, has)) })));
+  }
+
+  /**
+   * A receipt from `peer` listed the chunks it holds: that replaces what this station believed
+   * (chunks marked as held but not listed — "you thought I had this chunk" — are unmarked), and
+   * every `@files` row whose chunks it lacks becomes owed, so the next changeset sends just those.
+   */
+  onReceipt(peer: StationId, held: Uint8Array[]): void {
+    const set = this.folderSet;
+    const state = this.state;
+    if (set === undefined || state === undefined) return;
+    const call = peer.toUpperCase();
+    const heldSet = new Set(held.map(toHex));
+    const ids = this.station.records.rowIds(FILES_TABLE);
+    const stale: Uint8Array[] = [];
+    for (const id of ids) {
+      for (const root of this.liveRoots(id)) {
+        for (const h of allChunkHashes(set.chunks, root)) if (!heldSet.has(toHex(h)) && set.chunks.peerHas(call, h)) stale.push(h);
+      }
+    }
+    if (stale.length > 0) set.chunks.unmarkPeerHas(call, stale);
+    if (held.length > 0) set.chunks.markPeerHas(call, held);
+    const has = (h: Uint8Array): boolean => set.chunks.peerHas(call, h);
+    state.setOwed(call, ids.map((id) => ({ id, owed: this.liveRoots(id).some((root) => peerLacksAny(root, has)) })));
+  }
+
+  /** The chunks this station holds for the live versions of its `@files` rows (for receipts). */
+  heldChunks(): Uint8Array[] {
+    const set = this.folderSet;
+    if (set === undefined) return [];
+    const out = new Map<string, Uint8Array>();
+    for (const id of this.station.records.rowIds(FILES_TABLE)) {
+      for (const root of this.liveRoots(id)) for (const h of allChunkHashes(set.chunks, root)) if (set.chunks.has(h)) out.set(toHex(h), h);
+    }
+    return [...out.values()];
   }
 
   /** The live entries `peer` holds, as far as this station knows (what it acknowledged, and its own changes). */

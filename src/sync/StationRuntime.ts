@@ -5,10 +5,12 @@
  *   store ◀─apply── changeset ◀─open─── Link ◀──────────────────────AX.25 UI── FramePort
  *
  * Frames from stations that are not trusted peers are counted and dropped before the link sees
- * them (they never reach the store or move a cursor). A changeset's final ack carries a 9-byte
+ * them (they never reach the store or move a cursor). A changeset's final ack carries a 43-byte
  * receipt ("durably applied" + the changeset's 8-byte payload hash, so an old ack replayed onto a
- * reused transfer id does not count), authenticated with the pair's MAC; only then does the sender move
- * that peer's acknowledged version vector to the changeset's `upto`.
+ * reused transfer id does not count, + the receiver's 34-byte state digest summary), authenticated
+ * with the pair's MAC; only then does the sender move that peer's acknowledged version vector to
+ * the changeset's `upto`. The sender then compares the two digests and answers with HELLO 'Q'
+ * (they agree) or 'D' (its own summary): both ends know whether they are in sync (docs/protocol.md §6).
  */
 import type { Clock } from '../clock/Clock.js';
 import { decodeAx25, encodeUiFrame } from '../framing/ax25.js';
@@ -28,7 +30,10 @@ import { buildGroupChangeset } from './groupChangeset.js';
 import { pairwiseAuthenticator } from './pairwiseAuthenticator.js';
 import { hashEqual, payloadHash } from '../link/payloadHash.js';
 import { bytesSource } from '../link/PayloadSource.js';
-import { beaconBody, HelloKind, NOTHING_PENDING_BODY, SYNC_REQUEST_BODY } from './hello.js';
+import { agreeBody, agreeHash, beaconBody, digestBody, nothingPendingBody, parseHello, SYNC_REQUEST_BODY } from './hello.js';
+import { summaryBytes, recordPeerDigest } from './stateDigest.js';
+import { compareSummaries, decodeSummary, DIGEST_SUMMARY_BYTES } from '../store/digest.js';
+import { SyncRequester, type SyncRequestOptions } from './syncRequest.js';
 import { FolderSync, type FolderApplyReport, type SentFiles } from './FolderSync.js';
 
 /** AX.25 PID "no layer 3": every radiosync frame uses it. */
@@ -50,6 +55,8 @@ export interface RuntimeOptions {
   answerSyncRequests?: boolean;
   /** Folder sync: file entries and chunks ride in the same changesets. Default: none. */
   folders?: FolderSync;
+  /** Back-off of repeated sync requests (src/sync/syncRequest.ts). */
+  syncRequest?: Partial<SyncRequestOptions>;
   link?: Partial<Omit<LinkOptions, 'clock' | 'station' | 'bitrate' | 'transmit' | 'queue' | 'deliver' | 'authenticator'>>;
 }
 
@@ -89,6 +96,10 @@ type Events = {
   acknowledged: { peer: string; info: OutboundInfo };
   failed: FailedEvent;
   heard: { from: string; radiosync: boolean };
+  /** A peer's state digest summary arrived (receipt, HELLO N or D) or a peer agreed with ours (Q). */
+  digest: { from: string; inSync: boolean };
+  /** A peer answered a sync request (HELLO N, or a changeset from it). */
+  answered: { from: string };
 };
 
 export class StationRuntime {
@@ -108,6 +119,10 @@ export class StationRuntime {
   private readonly answerSyncRequests: boolean;
   private readonly listeners = new Map<keyof Events, Set<(e: never) => void>>();
   private readonly unsubscribe: Array<() => void> = [];
+  private readonly requester: SyncRequester;
+  private readonly digestAsker: SyncRequester;
+  /** The summary this station last put in a receipt or an 'N', by peer (what a 'Q' must name). */
+  private readonly lastSent = new Map<string, Uint8Array>();
 
   constructor(opts: RuntimeOptions) {
     this.station = opts.station;
@@ -143,6 +158,11 @@ export class StationRuntime {
     this.unsubscribe.push(this.link.on('delivered', (e) => this.onDelivered(e)));
     this.unsubscribe.push(this.link.on('failed', (e) => this.emit('failed', e)));
     this.unsubscribe.push(this.link.on('hello', (h) => this.onHello(h.from, h.body)));
+    this.requester = new SyncRequester(this.clock, (peer) => this.sendHello(peer, SYNC_REQUEST_BODY), opts.syncRequest);
+    this.unsubscribe.push(this.on('applied', (e) => this.answeredBy(e.from)), this.on('refused', (e) => this.answeredBy(e.from)));
+    this.digestAsker = new SyncRequester(this.clock, (peer) => this.sendHello(peer, digestBody(this.summaryFor(peer), true)), opts.syncRequest);
+    this.unsubscribe.push(this.on('digest', (e) => void this.digestAsker.answered(e.from)));
+    this.unsubscribe.push(() => this.requester.close(), () => this.digestAsker.close());
   }
 
   on<K extends keyof Events>(event: K, listener: (e: Events[K]) => void): () => void {
@@ -198,9 +218,38 @@ export class StationRuntime {
       .filter((i): i is OutboundInfo => i !== undefined && i !== null);
   }
 
-  /** Ask a peer to send what this station lacks (in the same key-up as whatever goes next). */
-  requestSync(peer: string): void {
-    this.sendHello(peer, SYNC_REQUEST_BODY);
+  /**
+   * Ask a peer to send what this station lacks (in the same key-up as whatever goes next), and ask
+   * again with back-off until it answers (HELLO N, or a changeset from it) or `until` passes.
+   */
+  requestSync(peer: string, until = Number.POSITIVE_INFINITY): void {
+    this.requester.request(peer.toUpperCase(), until);
+  }
+
+  /** Ask a peer for its verdict on our digest (HELLO D, ask = 1), again with back-off until it answers. */
+  askDigest(peer: string, until = Number.POSITIVE_INFINITY): void {
+    this.digestAsker.request(peer.toUpperCase(), until);
+  }
+
+  private answeredBy(peer: string): void {
+    if (this.requester.answered(peer)) this.emit('answered', { from: peer });
+  }
+
+  /** This station's digest summary now (34 bytes), remembered as sent to `peer`. */
+  private summaryFor(peer: string): Uint8Array {
+    const s = summaryBytes(this.station, this.folders);
+    this.lastSent.set(peer, s);
+    return s;
+  }
+
+  /** A peer's summary arrived: keep it, compare, and tell the peer what we found (Q, or D with ask = 0). */
+  private onPeerSummary(from: string, summary: Uint8Array, reply: boolean): void {
+    const theirs = decodeSummary(summary);
+    if (!theirs || !recordPeerDigest(this.station, from, summary)) return;
+    const mine = this.summaryFor(from);
+    const inSync = compareSummaries(decodeSummary(mine)!, theirs).inSync;
+    if (reply) this.sendHello(from, inSync ? agreeBody(summary) : digestBody(mine, false));
+    this.emit('digest', { from, inSync });
   }
 
   /** A beacon: a tiny UI frame that identifies the station. */
@@ -272,7 +321,7 @@ export class StationRuntime {
         );
       }
       this.emit('applied', res);
-      return Uint8Array.of(RECEIPT_APPLIED, ...payloadHash(d.source));
+      return Uint8Array.of(RECEIPT_APPLIED, ...payloadHash(d.source), ...this.summaryFor(d.from));
     } catch (e) {
       if (!isRadiosyncError(e)) throw e;
       this.counters.changesetsRefused++;
@@ -286,19 +335,34 @@ export class StationRuntime {
     const info = this.station.log.getJson<OutboundInfo>(`tx:${e.transferId}`);
     if (!info) return;
     // the receipt names the changeset it acknowledges: a replayed ack of an earlier transfer with the same id does not count
-    if (e.receipt?.[0] === RECEIPT_APPLIED && info.hash !== undefined && hashEqual(e.receipt.subarray(1), Buffer.from(info.hash, 'hex'))) {
+    if (e.receipt?.[0] === RECEIPT_APPLIED && info.hash !== undefined && hashEqual(e.receipt.subarray(1, 9), Buffer.from(info.hash, 'hex'))) {
       this.station.records.acknowledge(e.to, info.upto);
+      this.station.records.countSync(e.to);
       if (info.files) this.folders?.onAcknowledged(e.to, info.files);
       this.emit('acknowledged', { peer: e.to, info });
+      if (e.receipt.length === 1 + 8 + DIGEST_SUMMARY_BYTES) this.onPeerSummary(e.to, e.receipt.subarray(9), true);
     }
     if (this.link.pendingOutbound().every((p) => p.id !== e.transferId)) this.station.log.setJson(`tx:${e.transferId}`, null);
   }
 
   private onHello(from: string, body: Uint8Array): void {
-    if (body[0] !== HelloKind.SyncRequest || !this.answerSyncRequests || !this.station.isTrusted(from)) return;
+    if (!this.station.isTrusted(from)) return;
+    const h = parseHello(body);
+    if (h.kind === 'nothing-pending') {
+      this.answeredBy(from);
+      if (h.summary) this.onPeerSummary(from, h.summary, true);
+      return;
+    }
+    if (h.kind === 'digest') return this.onPeerSummary(from, h.summary, h.ask);
+    if (h.kind === 'agree') {
+      const sent = this.lastSent.get(from);
+      if (sent && agreeHash(sent).every((b, i) => b === h.hash[i]) && recordPeerDigest(this.station, from, sent)) this.emit('digest', { from, inSync: true });
+      return;
+    }
+    if (h.kind !== 'sync-request' || !this.answerSyncRequests) return;
     const answer = () => {
       const queued = this.sendPending([from]) ?? this.outboundInfos().find((i) => i.to.includes(from));
-      if (!queued) this.sendHello(from, NOTHING_PENDING_BODY);
+      if (!queued) this.sendHello(from, nothingPendingBody(this.summaryFor(from)));
     };
     if (!this.folders) return answer();
     this.captureFolders().then(answer, (err: unknown) => {

@@ -13,6 +13,7 @@
  *
  * Runs on any clock: the tests drive 24 simulated hours on virtual time.
  */
+import { DroppedInput } from './droppedInput.js';
 import type { Clock, Timer } from '../clock/Clock.js';
 import type { BurstPlanner } from '../schedule/BurstPlanner.js';
 import { linkFromConfig } from '../schedule/fromConfig.js';
@@ -64,6 +65,7 @@ export class Daemon {
   private readonly opts: DaemonOptions;
   private timer: Timer | undefined;
   private stopped = false;
+  private readonly dropped: DroppedInput;
 
   constructor(opts: DaemonOptions) {
     this.opts = opts;
@@ -81,6 +83,7 @@ export class Daemon {
       ...(opts.folders ? { folders: opts.folders } : {}),
       link: { mayTransmit: (to: string, now: number) => this.governor.mayTransmit(to, now) },
     });
+    this.dropped = new DroppedInput(this.runtime);
     this.runtime.on('acknowledged', (e) => opts.onEvent?.({ kind: 'acknowledged', peer: e.peer, rows: e.info.rows, bytes: e.info.bytes }));
     this.runtime.on('applied', (e) => opts.onEvent?.({ kind: 'applied', peer: e.from, rows: e.result.applied }));
     this.runtime.on('failed', (e) => opts.onEvent?.({ kind: 'failed', ...(e.to ? { peer: e.to } : {}), detail: e.error.code }));
@@ -120,6 +123,7 @@ export class Daemon {
       },
     );
     this.governor.save(now);
+    this.dropped.flush();
     const nextWindow = this.planner.windows.nextWindow(now)?.start ?? Infinity;
     const nextBeacon = this.planner.nextBeaconDueAt(now + 1);
     const next = Math.min(now + DAEMON_TICK_MS, nextWindow, nextBeacon);
@@ -148,6 +152,7 @@ export class Daemon {
     this.timer?.cancel();
     this.governor.flush();
     this.governor.save();
+    this.dropped.flush();
     this.runtime.close();
     this.opts.onEvent?.({ kind: 'stopped' });
   }

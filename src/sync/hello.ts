@@ -1,17 +1,71 @@
 /**
- * HELLO bodies (the link carries them opaquely; src/link/controlFrames.ts):
+ * HELLO bodies (the link carries them opaquely, at most 64 bytes; src/link/controlFrames.ts):
  *
  *   0x42 'B' ‖ ASCII text      beacon: "radiosync/1 <CALL>", readable in any AX.25 monitor; the
  *                              AX.25 source address is the station identification
  *   0x53 'S'                   sync request: "send me what I have not acknowledged" (the `sync`
- *                              command's second half, as in the blueprint: A sends, then B sends)
- *   0x4E 'N'                   answer to a sync request: "I have nothing you lack"
+ *                              command's second half, as in the blueprint: A sends, then B sends).
+ *                              Repeated with back-off until answered (src/sync/syncRequest.ts).
+ *   0x4E 'N' ‖ summary (34 B)  answer to a sync request: "I have nothing you lack", and the
+ *                              answerer's state digest summary (src/store/digest.ts)
+ *   0x44 'D' ‖ summary (34 B) ‖ ask (1 B)
+ *                              "this is my state digest": sent after comparing a peer's digest
+ *                              (from an 'N' or a final-ack receipt) and finding that they differ
+ *                              (ask = 0), or to ask for the peer's verdict (ask = 1: the peer
+ *                              answers 'Q' if they agree, else 'D' with ask = 0; repeated with
+ *                              back-off until answered)
+ *   0x51 'Q' ‖ h (8 B)         "your digest equals mine": h = SHA-256(your 34-byte summary)[0..8];
+ *                              sent instead of 'D' when the two agree (the in-sync exchange costs
+ *                              34 + 9 bytes of digest)
+ *
+ * A body that does not parse is ignored (counted by the caller), never an exception.
  */
-export const HelloKind = { Beacon: 0x42, SyncRequest: 0x53, NothingPending: 0x4e } as const;
-export const NOTHING_PENDING_BODY = Uint8Array.of(HelloKind.NothingPending);
+import { createHash } from 'node:crypto';
+import { DIGEST_SUMMARY_BYTES } from '../store/digest.js';
+
+export const HelloKind = { Beacon: 0x42, SyncRequest: 0x53, NothingPending: 0x4e, Digest: 0x44, Agree: 0x51 } as const;
+export const AGREE_HASH_BYTES = 8;
 
 export function beaconBody(callsign: string): Uint8Array {
   return new TextEncoder().encode(`Bradiosync/1 ${callsign}`);
 }
 
 export const SYNC_REQUEST_BODY = Uint8Array.of(HelloKind.SyncRequest);
+
+export function nothingPendingBody(summary: Uint8Array): Uint8Array {
+  return Uint8Array.of(HelloKind.NothingPending, ...summary);
+}
+
+export function digestBody(summary: Uint8Array, ask = false): Uint8Array {
+  return Uint8Array.of(HelloKind.Digest, ...summary, ask ? 1 : 0);
+}
+
+export function agreeHash(summary: Uint8Array): Uint8Array {
+  return new Uint8Array(createHash('sha256').update(summary).digest().subarray(0, AGREE_HASH_BYTES));
+}
+
+export function agreeBody(theirSummary: Uint8Array): Uint8Array {
+  return Uint8Array.of(HelloKind.Agree, ...agreeHash(theirSummary));
+}
+
+export type ParsedHello =
+  | { kind: 'beacon'; text: string }
+  | { kind: 'sync-request' }
+  | { kind: 'nothing-pending'; summary: Uint8Array | undefined }
+  | { kind: 'digest'; summary: Uint8Array; ask: boolean }
+  | { kind: 'agree'; hash: Uint8Array }
+  | { kind: 'unknown' };
+
+export function parseHello(body: Uint8Array): ParsedHello {
+  const k = body[0];
+  if (k === HelloKind.Beacon) return { kind: 'beacon', text: new TextDecoder().decode(body.subarray(1)) };
+  if (k === HelloKind.SyncRequest && body.length === 1) return { kind: 'sync-request' };
+  if (k === HelloKind.NothingPending) {
+    return { kind: 'nothing-pending', summary: body.length === 1 + DIGEST_SUMMARY_BYTES ? body.slice(1) : undefined };
+  }
+  if (k === HelloKind.Digest && body.length === 2 + DIGEST_SUMMARY_BYTES && body[body.length - 1]! <= 1) {
+    return { kind: 'digest', summary: body.slice(1, 1 + DIGEST_SUMMARY_BYTES), ask: body[body.length - 1] === 1 };
+  }
+  if (k === HelloKind.Agree && body.length === 1 + AGREE_HASH_BYTES) return { kind: 'agree', hash: body.slice(1) };
+  return { kind: 'unknown' };
+}

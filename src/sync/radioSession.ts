@@ -13,6 +13,7 @@ import { openStationQueue } from './stationQueue.js';
 import { StationRuntime } from './StationRuntime.js';
 import { FolderSync } from './FolderSync.js';
 import { AirtimeGovernor } from './AirtimeGovernor.js';
+import { DroppedInput } from './droppedInput.js';
 import { planError } from '../schedule/scheduleStatus.js';
 import { receiveSession, sendSession, syncSession, type SessionEvent, type SessionResult } from './sessions.js';
 
@@ -68,6 +69,7 @@ export async function openRadioSession(st: Station, opts: RadioSessionOptions): 
     acceptInbound: opts.kind !== 'send',
     answerSyncRequests: opts.kind !== 'send',
   });
+  const dropped = new DroppedInput(rt);
   const sessionId = st.log.startSession(opts.kind, opts.peers, st.clock.now());
   const progressTimer = opts.onProgress
     ? setInterval(() => {
@@ -101,7 +103,15 @@ export async function openRadioSession(st: Station, opts: RadioSessionOptions): 
     if (progressTimer) clearInterval(progressTimer);
     governor.flush();
     governor.save();
-    st.log.endSession(sessionId, st.clock.now(), result?.ok ?? false, result ? { sent: result.sent, received: result.received, turnarounds: result.link.turnarounds, keyUps: result.link.keyUps, timedOut: result.timedOut } : { error: true });
+    dropped.flush();
+    st.log.endSession(
+      sessionId,
+      st.clock.now(),
+      result?.ok ?? false,
+      result
+        ? { sent: result.sent, received: result.received, failed: result.failed, verdicts: result.verdicts, turnarounds: result.link.turnarounds, keyUps: result.link.keyUps, timedOut: result.timedOut }
+        : { error: true },
+    );
     rt.close();
     folders.close();
     queue.close();

@@ -12,8 +12,8 @@
 import type { Clock } from '../clock/Clock.js';
 import { sleep } from '../clock/Clock.js';
 import type { LinkStats } from '../link/linkEvents.js';
-import { HelloKind } from './hello.js';
 import type { RuntimeCounters, StationRuntime } from './StationRuntime.js';
+import { stateDigest, verdictFor, type Verdict } from './stateDigest.js';
 
 /**
  * After a `receive --once` has applied and acknowledged, keep answering until the peers have been
@@ -23,7 +23,7 @@ import type { RuntimeCounters, StationRuntime } from './StationRuntime.js';
 export const DEFAULT_LINGER_MS = 8_000;
 
 export interface SessionEvent {
-  kind: 'queued' | 'acknowledged' | 'applied' | 'refused' | 'failed' | 'nothing' | 'heard';
+  kind: 'queued' | 'acknowledged' | 'applied' | 'refused' | 'failed' | 'nothing' | 'heard' | 'digest';
   peer: string;
   rows?: number;
   bytes?: number;
@@ -42,7 +42,13 @@ export interface SessionResult {
   peers: string[];
   durationMs: number;
   sent: { transfers: number; rows: number; bytes: number; acknowledged: number };
-  received: { changesets: number; rows: number; conflicts: number; refused: number };
+  received: { changesets: number; rows: number; conflicts: number; refused: number; files: number; conflictCopies: number };
+  /** Transfers the link gave up on (parked) during the session. */
+  failed: number;
+  /** Per peer: in sync, or differs (rows, files), from this station's digest and the peer's (src/sync/stateDigest.ts). */
+  verdicts: Record<string, Verdict>;
+  /** Peers heard on air during the session. */
+  heard: string[];
   link: LinkStats;
   /** Frames the station dropped or ignored (foreign, untrusted, not addressed here) and what it applied. */
   counters: RuntimeCounters;
@@ -63,6 +69,7 @@ function waitFor(clock: Clock, rt: StationRuntime, done: () => boolean, timeoutM
     };
     const timer = clock.setTimer(timeoutMs, () => finish(false));
     offs.push(rt.on('acknowledged', check), rt.on('applied', check), rt.on('failed', check), rt.on('refused', check), rt.on('heard', check));
+    offs.push(rt.on('digest', check), rt.on('answered', check), rt.on('files', check));
     offs.push(rt.link.on('hello', check), rt.link.on('expired', check));
   });
 }
@@ -104,7 +111,19 @@ function collect(rt: StationRuntime, result: SessionResult, peers: Set<string>, 
       result.received.refused++;
       onEvent?.({ kind: 'refused', peer: e.from, detail: `${e.code}: ${e.message}` });
     }),
-    rt.on('failed', (e) => onEvent?.({ kind: 'failed', peer: e.to ?? '', detail: `${e.error.code}: ${e.error.message}` })),
+    rt.on('failed', (e) => {
+      if (e.to !== undefined && !peers.has('*') && !peers.has(e.to)) return;
+      result.failed++;
+      onEvent?.({ kind: 'failed', peer: e.to ?? '', detail: `${e.error.code}: ${e.error.message}` });
+    }),
+    rt.on('files', (e) => {
+      result.received.files += e.report.written.length + e.report.deleted.length;
+      result.received.conflictCopies += e.report.conflictCopies.length;
+    }),
+    rt.on('heard', (e) => {
+      if (e.radiosync && !result.heard.includes(e.from) && (peers.has('*') || peers.has(e.from))) result.heard.push(e.from);
+    }),
+    rt.on('digest', (e) => onEvent?.({ kind: 'digest', peer: e.from, detail: e.inSync ? 'in sync' : 'differs' })),
   ];
   return () => offs.forEach((o) => o());
 }
@@ -116,7 +135,10 @@ function emptyResult(kind: SessionResult['kind'], peers: string[], rt: StationRu
     peers,
     durationMs: 0,
     sent: { transfers: 0, rows: 0, bytes: 0, acknowledged: 0 },
-    received: { changesets: 0, rows: 0, conflicts: 0, refused: 0 },
+    received: { changesets: 0, rows: 0, conflicts: 0, refused: 0, files: 0, conflictCopies: 0 },
+    failed: 0,
+    verdicts: {},
+    heard: [],
     link: rt.link.stats,
     counters: { ...rt.counters },
     timedOut: false,
@@ -139,12 +161,47 @@ async function queueFor(rt: StationRuntime, peers: string[], result: SessionResu
   }
 }
 
+/** Fill in the verdict for each peer from this station's digest now and the peer's last digest. */
+function settle(rt: StationRuntime, result: SessionResult, peers: Iterable<string>): void {
+  const mine = stateDigest(rt.station, rt.folders);
+  for (const p of peers) result.verdicts[p] = verdictFor(rt.station, p, mine);
+  result.link = rt.link.stats;
+  result.counters = { ...rt.counters };
+}
+
+const allInSync = (r: SessionResult, peers: Iterable<string>): boolean => [...peers].every((p) => r.verdicts[p]?.state === 'in sync');
+
+/**
+ * Wait until each peer has sent a digest since `since` (receipts carry one; otherwise ask with
+ * HELLO D, repeated with back-off), within `left` ms.
+ */
+async function awaitDigests(rt: StationRuntime, peers: string[], heardDigest: Set<string>, left: number): Promise<void> {
+  const missing = peers.filter((p) => !heardDigest.has(p));
+  if (missing.length === 0 || left <= 0) return;
+  const until = rt.clock.now() + left;
+  for (const p of missing) rt.askDigest(p, until);
+  await waitFor(rt.clock, rt, () => peers.every((p) => heardDigest.has(p)), left);
+}
+
+function digestTracker(rt: StationRuntime, peers: Set<string>): { heard: Set<string>; off: () => void } {
+  const heard = new Set<string>();
+  const offs = [
+    rt.on('digest', (e) => {
+      if (peers.has('*') || peers.has(e.from)) heard.add(e.from);
+    }),
+    // a changeset applied from a peer changes our state: its digest must be taken again
+    rt.on('applied', (e) => heard.delete(e.from)),
+  ];
+  return { heard, off: () => offs.forEach((o) => o()) };
+}
+
 export async function sendSession(rt: StationRuntime, to: string[], opts: SessionOptions): Promise<SessionResult> {
   const clock = rt.clock;
   const start = clock.now();
   const peers = new Set(to);
   const result = emptyResult('send', to, rt);
   const stop = collect(rt, result, peers, opts.onEvent);
+  const digests = digestTracker(rt, peers);
   let gaveUp = false;
   const offFail = rt.on('failed', (e) => {
     if (e.queued && (e.to === undefined || peers.has(e.to))) gaveUp = true;
@@ -152,15 +209,16 @@ export async function sendSession(rt: StationRuntime, to: string[], opts: Sessio
   try {
     await queueFor(rt, to, result, opts.onEvent);
     const finished = await waitFor(clock, rt, () => owedTo(rt, peers) === 0 || gaveUp, opts.timeoutMs);
+    if (owedTo(rt, peers) === 0) await awaitDigests(rt, to, digests.heard, opts.timeoutMs - (clock.now() - start));
     result.timedOut = !finished;
-    result.ok = owedTo(rt, peers) === 0;
+    settle(rt, result, to);
+    result.ok = owedTo(rt, peers) === 0 && allInSync(result, to);
   } finally {
     stop();
     offFail();
+    digests.off();
   }
   result.durationMs = clock.now() - start;
-  result.link = rt.link.stats;
-  result.counters = { ...rt.counters };
   return result;
 }
 
@@ -170,6 +228,7 @@ export async function receiveSession(rt: StationRuntime, opts: SessionOptions & 
   const result = emptyResult('receive', [], rt);
   const heardFrom = new Set<string>();
   const stop = collect(rt, result, new Set(['*']), opts.onEvent);
+  const digests = digestTracker(rt, new Set(['*']));
   const offA = rt.on('applied', (e) => heardFrom.add(e.from));
   const offR = rt.on('refused', (e) => heardFrom.add(e.from));
   try {
@@ -179,24 +238,27 @@ export async function receiveSession(rt: StationRuntime, opts: SessionOptions & 
       result.timedOut = !got;
       if (got) {
         const peers = new Set(heardFrom);
-        const left = Math.max(0, opts.timeoutMs - (clock.now() - start));
-        await waitFor(clock, rt, () => owedTo(rt, peers) === 0, left);
-        await quiet(rt, peers, opts.lingerMs ?? DEFAULT_LINGER_MS, Math.max(0, opts.timeoutMs - (clock.now() - start)));
+        const left = () => Math.max(0, opts.timeoutMs - (clock.now() - start));
+        await waitFor(clock, rt, () => owedTo(rt, peers) === 0, left());
+        await awaitDigests(rt, [...peers], digests.heard, left());
+        await quiet(rt, peers, opts.lingerMs ?? DEFAULT_LINGER_MS, left());
       }
-      result.ok = got && result.received.refused === 0;
+      result.peers = [...heardFrom];
+      settle(rt, result, heardFrom);
+      result.ok = got && result.received.refused === 0 && result.failed === 0 && allInSync(result, heardFrom);
     } else {
       await sleep(clock, opts.timeoutMs);
-      result.ok = result.received.refused === 0;
+      result.peers = [...heardFrom];
+      settle(rt, result, heardFrom);
+      result.ok = result.received.refused === 0 && result.failed === 0 && allInSync(result, heardFrom);
     }
   } finally {
     stop();
+    digests.off();
     offA();
     offR();
   }
-  result.peers = [...heardFrom];
   result.durationMs = clock.now() - start;
-  result.link = rt.link.stats;
-  result.counters = { ...rt.counters };
   return result;
 }
 
@@ -206,29 +268,26 @@ export async function syncSession(rt: StationRuntime, peer: string, opts: Sessio
   const peers = new Set([peer]);
   const result = emptyResult('sync', [peer], rt);
   const stop = collect(rt, result, peers, opts.onEvent);
+  const digests = digestTracker(rt, peers);
   let answered = false;
-  const offApplied = rt.on('applied', (e) => {
-    if (e.from === peer) answered = true;
-  });
-  const offHello = rt.link.on('hello', (h) => {
-    if (h.from === peer && h.body[0] === HelloKind.NothingPending) {
-      answered = true;
-      opts.onEvent?.({ kind: 'nothing', peer });
-    }
+  const offAnswered = rt.on('answered', (e) => {
+    if (e.from !== peer) return;
+    answered = true;
+    if (result.received.changesets === 0) opts.onEvent?.({ kind: 'nothing', peer });
   });
   try {
-    rt.requestSync(peer);
+    rt.requestSync(peer, start + opts.timeoutMs);
     await queueFor(rt, [peer], result, opts.onEvent);
     const finished = await waitFor(clock, rt, () => answered && owedTo(rt, peers) === 0, opts.timeoutMs);
+    if (finished) await awaitDigests(rt, [peer], digests.heard, opts.timeoutMs - (clock.now() - start));
     result.timedOut = !finished;
-    result.ok = finished && result.received.refused === 0;
+    settle(rt, result, [peer]);
+    result.ok = finished && result.received.refused === 0 && result.failed === 0 && allInSync(result, [peer]);
   } finally {
     stop();
-    offApplied();
-    offHello();
+    digests.off();
+    offAnswered();
   }
   result.durationMs = clock.now() - start;
-  result.link = rt.link.stats;
-  result.counters = { ...rt.counters };
   return result;
 }

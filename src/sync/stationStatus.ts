@@ -10,6 +10,8 @@ import { peerList, type PeerStatus } from '../station/peerList.js';
 import type { SessionRecord } from '../store/StationLog.js';
 import type { Station } from '../station/Station.js';
 import type { OutboundInfo } from './StationRuntime.js';
+import type { FolderSync } from './FolderSync.js';
+import { stateDigest, verdictFor, type Verdict } from './stateDigest.js';
 
 export const PLANNER_STATE_KEY = 'planner';
 
@@ -18,7 +20,12 @@ export interface QueueEntry {
   to: string[];
   bytes: number;
   rows: number | null;
+  /** Share of the payload acknowledged in complete blocks (a block counts only once complete). */
   percentAcked: number;
+  blocksAcked: number;
+  blocks: number;
+  /** Share of the payload's shards sent at least once (with repairs, sending can pass 100 % before acks). */
+  percentSent: number;
   priority: number;
   ageMs: number;
   /** Time on air to finish at the link's loss-free goodput bound. */
@@ -37,9 +44,11 @@ export interface StationStatus {
   dropped: Record<string, number>;
   counters: Record<string, number>;
   sessions: SessionRecord[];
+  /** Per peer: in sync or differs, from this station's digest now and the peer's last (src/sync/stateDigest.ts). */
+  verdicts: Record<string, Verdict>;
 }
 
-export function stationStatus(st: Station, queue?: TransferQueue): StationStatus {
+export function stationStatus(st: Station, queue?: TransferQueue, folders?: FolderSync): StationStatus {
   const now = st.clock.now();
   const cfg = st.config;
   const planner = plannerFromConfig(cfg, st.log.getJson<PlannerState>(PLANNER_STATE_KEY));
@@ -59,6 +68,8 @@ export function stationStatus(st: Station, queue?: TransferQueue): StationStatus
       else for (let b = 0; b < blocks; b++) if (bitmapGet(rc.completeBlocks, b)) done++;
     }
     const frac = done / (blocks * Math.max(1, r.receivers.length));
+    let sent = 0;
+    for (let b = 0; b < blocks; b++) sent += Math.min(1, (r.nextShard.get(b) ?? 0) / r.k);
     const info = st.log.getJson<OutboundInfo | null>(`tx:${r.id}`);
     return {
       transferId: r.id,
@@ -66,6 +77,9 @@ export function stationStatus(st: Station, queue?: TransferQueue): StationStatus
       bytes: r.size,
       rows: info?.rows ?? null,
       percentAcked: 100 * frac,
+      blocksAcked: Math.round(done / Math.max(1, r.receivers.length)),
+      blocks,
+      percentSent: (100 * sent) / blocks,
       priority: r.priority,
       ageMs: now - r.createdAt,
       etaMs: etaMs(r.size * (1 - frac), rate),
@@ -74,6 +88,8 @@ export function stationStatus(st: Station, queue?: TransferQueue): StationStatus
   });
   const counters = st.log.counters();
   const dropped = Object.fromEntries(Object.entries(counters).filter(([k]) => k.startsWith('dropped.')).map(([k, v]) => [k.slice(8), v]));
+  const peers = peerList(st);
+  const mine = stateDigest(st, folders);
   return {
     callsign: st.callsign,
     home: st.layout.home,
@@ -81,9 +97,10 @@ export function stationStatus(st: Station, queue?: TransferQueue): StationStatus
     queue: queueEntries,
     budget: planner.budget.remaining(now),
     window: noWindows ? { open: true, until: null, next: null } : { open: cur !== undefined, until: cur?.end ?? null, next: next?.start ?? null },
-    peers: peerList(st),
+    peers,
     dropped,
     counters,
     sessions: st.log.sessions(10),
+    verdicts: Object.fromEntries(peers.map((p) => [p.callsign, verdictFor(st, p.callsign, mine)])),
   };
 }

@@ -8,6 +8,9 @@ const sample: Bundle = {
   from: 'N0CALL-1',
   to: ['EA4XYZ', 'HQ-2'],
   created: 1_700_000_000_000,
+  exportId: new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8]),
+  part: 1,
+  parts: 1,
   items: [
     { kind: BundleItemKind.Changeset, data: new Uint8Array([1, 2, 3]) },
     { kind: BundleItemKind.Ack, data: new Uint8Array([9]) },

@@ -90,11 +90,12 @@ export async function makeCorpus(): Promise<Corpus> {
   const linkFrames = rig.air.map((f) => f.info);
   const kiss = ax25.map((data) => encodeKiss({ port: 0, command: KissCommand.Data, data }));
 
-  const genuineReceipts = [sealReceipt(a, B, a.records.versionVector()), sealReceipt(a, B, {})];
-  const receipts = [...genuineReceipts, sealReceipt(impostor, B, { [A]: 999 })];
+  const rc = (vv: Record<string, number>) => ({ vv, summary: new Uint8Array(34).fill(1, 0, 1), chunks: [] });
+  const genuineReceipts = [sealReceipt(a, B, rc(a.records.versionVector())), sealReceipt(a, B, rc({}))];
+  const receipts = [...genuineReceipts, sealReceipt(impostor, B, rc({ [A]: 999 }))];
 
-  const smallBundle = encodeBundle({ from: A, to: [B], created: rig.clock.now(), items: [{ kind: BundleItemKind.Changeset, data: genuineEnvelopes[1]! }, { kind: BundleItemKind.Ack, data: genuineReceipts[1]! }] });
-  const forgedBundle = encodeBundle({ from: A, to: [B], created: rig.clock.now(), items: [{ kind: BundleItemKind.Changeset, data: forgedEnvelopes[0]! }, { kind: BundleItemKind.Ack, data: receipts[2]! }] });
+  const smallBundle = encodeBundle({ from: A, to: [B], created: rig.clock.now(), exportId: new Uint8Array(8), part: 1, parts: 1, items: [{ kind: BundleItemKind.Changeset, data: genuineEnvelopes[1]! }, { kind: BundleItemKind.Ack, data: genuineReceipts[1]! }] });
+  const forgedBundle = encodeBundle({ from: A, to: [B], created: rig.clock.now(), exportId: new Uint8Array(8), part: 1, parts: 1, items: [{ kind: BundleItemKind.Changeset, data: forgedEnvelopes[0]! }, { kind: BundleItemKind.Ack, data: receipts[2]! }] });
   // B takes in the genuine bundles now: replaying them later is a no-op.
   importBundleRecords(b, smallBundle);
 

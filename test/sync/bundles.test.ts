@@ -75,6 +75,9 @@ test('changesets from untrusted or forged signers are skipped and counted, never
       from: 'N0AAA',
       to: ['N0BBB'],
       created: 0,
+      exportId: new Uint8Array(8),
+      part: 1,
+      parts: 1,
       items: [
         { kind: BundleItemKind.Changeset, data: forged },
         { kind: BundleItemKind.Changeset, data: stranger },
@@ -86,7 +89,7 @@ test('changesets from untrusted or forged signers are skipped and counted, never
     assert.deepEqual(b!.records.versionVector(), {});
     assert.equal(b!.log.counters()['dropped.RS_ERR_AUTH_BAD_SIGNATURE'], 1);
     // and the genuine one still applies afterwards
-    const ok = encodeBundle({ from: 'N0AAA', to: ['N0BBB'], created: 0, items: [{ kind: BundleItemKind.Changeset, data: sealChangeset(a!, cs) }] });
+    const ok = encodeBundle({ from: 'N0AAA', to: ['N0BBB'], created: 0, exportId: new Uint8Array(8), part: 1, parts: 1, items: [{ kind: BundleItemKind.Changeset, data: sealChangeset(a!, cs) }] });
     assert.equal((await importBundle(b!, ok)).changesets, 1);
   } finally {
     a!.close();

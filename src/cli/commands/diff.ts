@@ -1,6 +1,6 @@
 /** `diff`: what would be sent to a peer, and what it would cost on air. */
 import type { Command } from 'commander';
-import { Station, previewSend, FolderSync } from '../../index.js';
+import { Station, previewSend, FolderSync, stateDigest, verdictFor, formatVerdict } from '../../index.js';
 import { printResult } from '../output.js';
 import { callList, defaultHome, HOME_HELP } from '../options.js';
 
@@ -16,15 +16,18 @@ export function registerDiffCommand(program: Command): void {
       const folders = FolderSync.open(st);
       try {
         const files = folders.enabled ? await folders.diff(o.to[0]!) : undefined;
-        const p = previewSend(st, o.to);
+        const p = previewSend(st, o.to, folders);
+        const mine = stateDigest(st, folders);
+        const verdicts = o.to.map((c) => `${c}: ${formatVerdict(verdictFor(st, c, mine))}`);
         printResult(
           o,
           [
-            `to ${p.to.join(',')}: ${p.rows} row changes, ${p.payloadBytes} bytes signed and compressed, ≈${p.onAirBytes} bytes on air (≈${(p.airtimeMs / 1000).toFixed(1)} s at ${p.bitrate} bit/s, no loss)`,
+            `to ${p.to.join(',')}: ${p.rows} row changes and ${p.chunkBytes} bytes of file content in ${p.changesets} changeset(s), ${p.payloadBytes} bytes signed and compressed, ≈${p.onAirBytes} bytes on air (≈${(p.airtimeMs / 1000).toFixed(1)} s at ${p.bitrate} bit/s, no loss)`,
+            ...verdicts,
             ...p.byTable.map((t) => `  ${t.table.padEnd(20)} ${String(t.upserts).padStart(6)} upserts ${String(t.deletes).padStart(6)} deletes`),
             ...(files ? ['', files.text] : []),
           ],
-          { ...p, files: files?.diffs ?? [] },
+          { ...p, files: files?.diffs ?? [], verdicts: Object.fromEntries(o.to.map((c) => [c, verdictFor(st, c, mine)])) },
         );
       } finally {
         folders.close();

@@ -1,11 +1,11 @@
 /** `send`, `receive`, `sync`, `daemon`: sessions on the air through a TNC. */
 import type { Command } from 'commander';
 import { Option } from 'commander';
-import { Station, openRadioSession, startDaemon, type RadioSessionKind, type TransportSpec } from '../../index.js';
-import { printResult } from '../output.js';
+import { Station, openRadioSession, startDaemon, sessionOutcome, formatVerdict, type RadioSessionKind, type TransportSpec } from '../../index.js';
+import { printResult, reportOutcome } from '../output.js';
 import { callList, defaultHome, HOME_HELP, intArg, numberArg } from '../options.js';
 import { createProgress } from '../progress.js';
-import { createLogger } from '../logger.js';
+import { createDaemonLogger, createLogger } from '../logger.js';
 
 interface TransportFlags {
   port?: string;
@@ -54,12 +54,17 @@ async function run(kind: RadioSessionKind, o: TransportFlags & { home: string; j
     });
     progress?.stop();
     const l = r.link;
+    const outcome = sessionOutcome(r);
+    const verdicts = Object.entries(r.verdicts).map(([p, v]) => `${p}: ${formatVerdict(v)}`);
     printResult(
       o,
-      `${r.kind} ${r.ok ? 'complete' : r.timedOut ? 'timed out' : 'incomplete'}: sent ${r.sent.rows} rows in ${r.sent.transfers} transfer(s), ${r.sent.acknowledged} acknowledged; received ${r.received.changesets} changeset(s), ${r.received.rows} rows applied, ${r.received.conflicts} conflicts; ${l.framesSent} frames, ≈${Math.round(l.bytesOnAirEstimate)} B on air, ${l.keyUps} key-ups, ${l.turnarounds} turnarounds, ${(r.durationMs / 1000).toFixed(1)} s`,
-      r,
+      [
+        `${r.kind} ${r.ok ? 'complete' : r.timedOut ? 'timed out' : 'incomplete'}: sent ${r.sent.rows} rows in ${r.sent.transfers} transfer(s), ${r.sent.acknowledged} acknowledged; received ${r.received.changesets} changeset(s), ${r.received.rows} row changes applied, ${r.received.files} files written or removed, ${r.received.conflicts} field conflicts, ${r.received.conflictCopies} conflict copies${r.failed ? `, ${r.failed} transfer(s) given up` : ''}; ${l.framesSent} frames, ≈${Math.round(l.bytesOnAirEstimate)} B on air, ${l.keyUps} key-ups, ${l.turnarounds} turnarounds, ${(r.durationMs / 1000).toFixed(1)} s`,
+        ...(verdicts.length ? verdicts : ['no peer digest heard: in sync or not is unknown']),
+      ],
+      { ...r, exit: outcome.exit, outcome: outcome.code ?? null },
     );
-    process.exitCode = r.ok ? 0 : 1;
+    reportOutcome(outcome, o.json === true);
   } finally {
     progress?.stop();
     st.close();
@@ -87,7 +92,9 @@ export function registerDaemonCommand(program: Command): void {
     .option('--ttl <SECONDS>', 'drop queued transfers not delivered within this time', numberArg('ttl', 1, 365 * 86400))
     .action(async (o: TransportFlags & { home: string; json?: boolean; verbose?: boolean; priority: number; ttl?: number }) => {
       const st = Station.open(o.home, { overrides: { ...(o.bitrate !== undefined ? { 'radio.bitrate': o.bitrate } : {}) } });
-      const logger = createLogger(o.verbose === true, st.config.limits.log_bytes_per_hour);
+      const log = await createDaemonLogger(st.layout.home, o.verbose === true, st.config.limits.log_bytes_per_hour);
+      const logger = log.logger;
+      logger.info({ callsign: st.callsign }, 'daemon starting');
       const handle = await startDaemon(st, {
         transport: specOf(o),
         priority: o.priority,
@@ -98,13 +105,15 @@ export function registerDaemonCommand(program: Command): void {
           else if (e.kind !== 'blocked') process.stderr.write(`${new Date().toISOString()} ${e.kind}${e.peer ? ` ${e.peer}` : ''}${e.rows !== undefined ? ` ${e.rows} rows` : ''}${e.detail ? ` ${e.detail}` : ''}\n`);
         },
       });
-      if (!o.json) process.stderr.write(`daemon ${st.callsign} on ${handle.transportName}; SIGTERM or Ctrl-C stops it\n`);
+      if (!o.json) process.stderr.write(`daemon ${st.callsign} on ${handle.transportName}; log in ${log.file.replace(/radiosync\.log$/, '')}; SIGTERM or Ctrl-C stops it\n`);
       await new Promise<void>((resolve) => {
         const stop = () => resolve();
         process.once('SIGTERM', stop);
         process.once('SIGINT', stop);
       });
       await handle.stop();
+      logger.info('daemon stopped');
+      await log.close();
       st.close();
     });
 }

@@ -1,6 +1,6 @@
 /** `init`, `key`, `peer add`, `peers`: the station directory and who it trusts. */
 import type { Command } from 'commander';
-import { initStation, Station, peerList } from '../../index.js';
+import { initStation, Station, peerList, FolderSync, stateDigest, verdictFor, formatVerdict } from '../../index.js';
 import { printResult } from '../output.js';
 import { callList, collectPairs, defaultHome, HOME_HELP } from '../options.js';
 
@@ -92,24 +92,28 @@ export function registerStationCommands(program: Command): void {
     .description('list known stations: state, last heard, pending, last sync')
     .option('--home <DIR>', HOME_HELP, defaultHome())
     .option('--json', 'print JSON')
-    .action((o: { home: string; json?: boolean }) => {
+    .action(async (o: { home: string; json?: boolean }) => {
       const st = Station.open(o.home);
+      const folders = FolderSync.open(st);
       try {
-        const list = peerList(st);
+        await folders.capture();
+        const mine = stateDigest(st, folders);
+        const list = peerList(st).map((p) => ({ ...p, verdict: verdictFor(st, p.callsign, mine) }));
         const fmt = (t: number | null) => (t === null ? '-' : new Date(t).toISOString().replace('T', ' ').slice(0, 19) + 'Z');
         printResult(
           o,
           list.length === 0
             ? 'no peers yet: add one with `radiosync peer add CALL --key KEY`'
             : [
-                'CALLSIGN   STATE       LAST HEARD            PENDING  LAST SYNC             SYNCS  CLOCK',
+                'CALLSIGN   STATE       LAST HEARD            PENDING  LAST SYNC             SYNCS  CLOCK  DATA',
                 ...list.map((p) =>
-                  `${p.callsign.padEnd(10)} ${p.state.padEnd(11)} ${fmt(p.lastHeard).padEnd(21)} ${String(p.pendingRows).padStart(7)}  ${fmt(p.lastSync).padEnd(21)} ${String(p.syncCount).padStart(5)}  ${p.clockFlag ?? 'ok'}`,
+                  `${p.callsign.padEnd(10)} ${p.state.padEnd(11)} ${fmt(p.lastHeard).padEnd(21)} ${String(p.pendingRows).padStart(7)}  ${fmt(p.lastSync).padEnd(21)} ${String(p.syncCount).padStart(5)}  ${(p.clockFlag ?? 'ok').padEnd(5)}  ${formatVerdict(p.verdict)}`,
                 ),
               ],
           list,
         );
       } finally {
+        folders.close();
         st.close();
       }
     });

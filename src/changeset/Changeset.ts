@@ -45,6 +45,22 @@ export interface RowChange {
   ctx?: VersionVector;
 }
 
+/**
+ * Ranges every decoder enforces on values from a peer (docs/protocol.md §4, "Value ranges").
+ *
+ * - seq: 1 … {@link MAX_SEQ} (2^48 − 1: a million changes a day for 770,000 years), so that
+ *   `seq + 1` and sums of seqs stay exact doubles.
+ * - hlc wall part: 0 … {@link MAX_HLC_WALL_MS} (2^47 − 2 ms, the year 6429), so that the packed
+ *   HLC and the next tick after it (`hlc + 1`) stay below 2^63 − 1, SQLite's INTEGER maximum.
+ */
+export const MAX_SEQ = 2 ** 48 - 1;
+export const MAX_HLC_WALL_MS = 2 ** 47 - 2;
+/** Largest HLC value: {@link MAX_HLC_WALL_MS} with a full counter. */
+export const MAX_HLC: Hlc = (BigInt(MAX_HLC_WALL_MS) << 16n) | 0xffffn;
+
+/** Bytes of one origin signature (Ed25519). */
+export const ORIGIN_SIGNATURE_BYTES = 64;
+
 /** A content-addressed piece of a file (folder sync). */
 export interface Chunk {
   /** Hash of `data` (see docs/folders.md for the hash). */
@@ -66,4 +82,11 @@ export interface Changeset {
   upto: VersionVector;
   changes: RowChange[];
   chunks: Chunk[];
+  /**
+   * Origin signatures (changeset format 2): for each origin with rows here, that origin's
+   * Ed25519 signature over its hash chain at the highest seq of its rows in this changeset
+   * (docs/protocol.md §3.4). Relays forward them unchanged. Absent: format 1, no origin
+   * signatures (stores without keys, e.g. library tests).
+   */
+  sigs?: Record<StationId, Uint8Array>;
 }

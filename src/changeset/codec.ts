@@ -24,8 +24,10 @@ import { boundedInflate, deflate } from './compress.js';
 import { corrupt, tooLarge } from './fail.js';
 import { cborDecoder as decoder, cborEncoder as encoder } from './cbor.js';
 
-/** Wire format version carried in the header's high nibble. */
+/** Wire format version carried in the header's high nibble: 1 without origin signatures. */
 export const CHANGESET_FORMAT_VERSION = 1;
+/** Format 2: the tree has a tenth element, the origin signatures (docs/protocol.md §3.4). */
+export const CHANGESET_FORMAT_SIGNED = 2;
 export const BODY_DEFLATE = 0;
 export const BODY_STORED = 1;
 const HEADER_BYTES = 1;
@@ -42,7 +44,8 @@ export function encodeChangeset(cs: Changeset): Uint8Array {
   const stored = packed.length >= cbor.length;
   const body = stored ? cbor : packed;
   const out = new Uint8Array(HEADER_BYTES + body.length);
-  out[0] = (CHANGESET_FORMAT_VERSION << 4) | (stored ? BODY_STORED : BODY_DEFLATE);
+  const format = cs.sigs === undefined ? CHANGESET_FORMAT_VERSION : CHANGESET_FORMAT_SIGNED;
+  out[0] = (format << 4) | (stored ? BODY_STORED : BODY_DEFLATE);
   out.set(body, HEADER_BYTES);
   return out;
 }
@@ -53,7 +56,7 @@ export function decodeChangeset(bytes: Uint8Array, limits: Partial<ChangesetLimi
     if (!(bytes instanceof Uint8Array) || bytes.length < HEADER_BYTES + 1) throw corrupt('too short');
     const version = bytes[0]! >> 4;
     const method = bytes[0]! & 0x0f;
-    if (version !== CHANGESET_FORMAT_VERSION || (method !== BODY_DEFLATE && method !== BODY_STORED)) {
+    if ((version !== CHANGESET_FORMAT_VERSION && version !== CHANGESET_FORMAT_SIGNED) || (method !== BODY_DEFLATE && method !== BODY_STORED)) {
       throw makeError(
         CHANGESET_ERRORS,
         'RS_ERR_CHANGESET_VERSION',
@@ -73,7 +76,7 @@ export function decodeChangeset(bytes: Uint8Array, limits: Partial<ChangesetLimi
     } catch (e) {
       throw corrupt(`bad CBOR: ${e instanceof Error ? e.message : String(e)}`);
     }
-    return treeToChangeset(tree, lim);
+    return treeToChangeset(tree, lim, version === CHANGESET_FORMAT_SIGNED);
   } catch (e) {
     if (isRadiosyncError(e)) throw e;
     throw corrupt(`unexpected: ${e instanceof Error ? e.message : String(e)}`);

@@ -2,22 +2,24 @@
  * CBOR tree → Changeset, checking every shape and limit (schema in encodeTree.ts). Throws
  * RS_ERR_CHANGESET_CORRUPT or RS_ERR_CHANGESET_TOO_LARGE; never returns a partial changeset.
  */
-import type { Changeset, Chunk, FieldValue, RowChange, VersionVector } from './Changeset.js';
+import { MAX_HLC_WALL_MS, MAX_SEQ, ORIGIN_SIGNATURE_BYTES, type Changeset, type Chunk, type FieldValue, type RowChange, type VersionVector } from './Changeset.js';
 import type { ChangesetLimits } from './limits.js';
 import { decodeIntStream } from './intStream.js';
 import { decodeBytesColumn } from './bytesColumn.js';
 import { decodeColumn } from './valueColumn.js';
 import { KIND_DELETE, KIND_UPSERT } from './encodeTree.js';
 import { corrupt, tooLarge } from './fail.js';
-import { asArray, asInt, asString, setOwn, type Cbor } from './tree.js';
+import { asArray, asBytes, asInt, asString, setOwn, type Cbor } from './tree.js';
 
 const TOP_LEVEL_ITEMS = 9;
+/** Format 2 adds element 9, the origin signatures. */
+const TOP_LEVEL_ITEMS_SIGNED = 10;
 const ROW_STREAMS = 9;
 const FIELD_BLOCK_ITEMS = 4;
 const HLC_COUNTER_BITS = 16n;
 const HLC_COUNTER_MAX = 0xffff;
-/** hlc >> 16 must fit 48 bits, so that the HLC fits 64. */
-const HLC_MS_MAX = 2 ** 48 - 1;
+/** hlc >> 16 is bounded so that hlc + 1 stays below 2^63 − 1 (Changeset.ts, MAX_HLC_WALL_MS). */
+const HLC_MS_MAX = MAX_HLC_WALL_MS;
 
 function decodeVv(x: Cbor, stations: string[], what: string): VersionVector {
   const a = asArray(x, what);
@@ -26,7 +28,7 @@ function decodeVv(x: Cbor, stations: string[], what: string): VersionVector {
   for (let i = 0; i < a.length; i += 2) {
     const name = stations[asInt(a[i], what, 0, stations.length - 1)]!;
     if (Object.prototype.hasOwnProperty.call(vv, name)) throw corrupt(`${what}: duplicate station`);
-    setOwn(vv, name, asInt(a[i + 1], what, 0));
+    setOwn(vv, name, asInt(a[i + 1], what, 0, MAX_SEQ));
   }
   return vv;
 }
@@ -42,7 +44,7 @@ function decodeCtxs(x: Cbor, c: number, stations: string[], limits: ChangesetLim
   const total = counts.reduce((p, q) => p + q, 0);
   if (total > limits.maxCells) throw tooLarge('maxCells', limits.maxCells, total);
   const st = decodeIntStream(a[1], total, 'ctx stations', 0, stations.length - 1);
-  const seqs = decodeIntStream(a[2], total, 'ctx seqs', 0);
+  const seqs = decodeIntStream(a[2], total, 'ctx seqs', 0, MAX_SEQ);
   const out: VersionVector[] = [];
   let k = 0;
   for (const count of counts) {
@@ -61,8 +63,9 @@ function checkDistinct(names: string[], what: string): void {
   if (new Set(names).size !== names.length) throw corrupt(`${what}: duplicate names`);
 }
 
-export function treeToChangeset(x: Cbor, limits: ChangesetLimits): Changeset {
-  const top = asArray(x, 'changeset', TOP_LEVEL_ITEMS);
+/** `signed`: format 2, whose tree has the origin signatures as element 9. */
+export function treeToChangeset(x: Cbor, limits: ChangesetLimits, signed = false): Changeset {
+  const top = asArray(x, 'changeset', signed ? TOP_LEVEL_ITEMS_SIGNED : TOP_LEVEL_ITEMS);
   const stationsRaw = asArray(top[0], 'stations');
   if (stationsRaw.length === 0) throw corrupt('no stations');
   if (stationsRaw.length > limits.maxStations) throw tooLarge('maxStations', limits.maxStations, stationsRaw.length);
@@ -97,13 +100,13 @@ export function treeToChangeset(x: Cbor, limits: ChangesetLimits): Changeset {
   for (let i = 0; i < n; i++) {
     const o = origin[i]!;
     const seq = (lastSeq.get(o) ?? 0) + seqDelta[i]!;
-    if (!Number.isSafeInteger(seq) || seq < 0) throw corrupt('seq out of range');
+    if (!Number.isSafeInteger(seq) || seq < 1 || seq > MAX_SEQ) throw corrupt(`seq out of range (1 … ${MAX_SEQ})`);
     lastSeq.set(o, seq);
     const r: RowChange = {
       table: tables[tableIdx[i]!]!,
       id: ids[i]!,
       origin: station(o),
-      seq: seq === 0 ? 0 : seq,
+      seq,
       hlc: (BigInt(hlcMs[i]!) << HLC_COUNTER_BITS) | BigInt(hlcCount[i]!),
       kind: kind[i] === KIND_DELETE ? 'delete' : 'upsert',
       fields: {},
@@ -172,5 +175,17 @@ export function treeToChangeset(x: Cbor, limits: ChangesetLimits): Changeset {
   } else created = decodeColumn(top[2], 1, 'created', limits.maxStringLength)[0];
   if (typeof created !== 'number') throw corrupt('created: expected a number');
 
-  return { version: 1, from: station(0), to, created, upto, changes, chunks };
+  const cs: Changeset = { version: 1, from: station(0), to, created, upto, changes, chunks };
+  if (signed) cs.sigs = decodeSigs(top[9], origin, stations);
+  return cs;
+}
+
+/** Element 9: 64 bytes per origin with rows, in station-index order. */
+function decodeSigs(x: Cbor, origin: number[], stations: string[]): Record<string, Uint8Array> {
+  const present = [...new Set(origin)].sort((a, b) => a - b);
+  const b = asBytes(x, 'origin signatures');
+  if (b.length !== present.length * ORIGIN_SIGNATURE_BYTES) throw corrupt(`origin signatures: ${b.length} bytes for ${present.length} origins`);
+  const out: Record<string, Uint8Array> = {};
+  present.forEach((o, k) => setOwn(out, stations[o]!, b.slice(k * ORIGIN_SIGNATURE_BYTES, (k + 1) * ORIGIN_SIGNATURE_BYTES)));
+  return out;
 }

@@ -30,7 +30,7 @@
  *     8 chunks     [] | [uint count, bytes column hashes, bytes column data]
  *   ]
  */
-import type { Changeset, FieldValue, RowChange, VersionVector } from './Changeset.js';
+import { MAX_HLC, MAX_SEQ, ORIGIN_SIGNATURE_BYTES, type Changeset, type FieldValue, type RowChange, type VersionVector } from './Changeset.js';
 import { encodeIntStream } from './intStream.js';
 import { encodeBytesColumn } from './bytesColumn.js';
 import { encodeColumn } from './valueColumn.js';
@@ -39,7 +39,6 @@ import { isWellFormed, type Cbor } from './tree.js';
 
 const HLC_COUNTER_BITS = 16n;
 const HLC_COUNTER_MASK = 0xffffn;
-const HLC_LIMIT = 1n << 64n;
 
 export const KIND_UPSERT = 0;
 export const KIND_DELETE = 1;
@@ -61,8 +60,8 @@ class StationTable {
 }
 
 function seqOf(v: unknown, what: string): number {
-  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0 || Object.is(v, -0)) {
-    throw invalid(`${what}: expected a non-negative safe integer`, { value: String(v) });
+  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0 || v > MAX_SEQ || Object.is(v, -0)) {
+    throw invalid(`${what}: expected an integer in 0 … 2^48 − 1`, { value: String(v) });
   }
   return v;
 }
@@ -164,10 +163,11 @@ export function changesetToTree(cs: Changeset): Cbor {
     const o = stations.id(r.origin, `${what}.origin`);
     origin.push(o);
     const seq = seqOf(r.seq, `${what}.seq`);
+    if (seq === 0) throw invalid(`${what}.seq: seqs start at 1`);
     const d = seq - (lastSeq.get(o) ?? 0);
     seqDelta.push(d === 0 ? 0 : d);
     lastSeq.set(o, seq);
-    if (typeof r.hlc !== 'bigint' || r.hlc < 0n || r.hlc >= HLC_LIMIT) throw invalid(`${what}.hlc: expected a bigint in 0..2^64-1`);
+    if (typeof r.hlc !== 'bigint' || r.hlc < 0n || r.hlc > MAX_HLC) throw invalid(`${what}.hlc: expected a bigint in 0 … MAX_HLC`);
     hlcMs.push(Number(r.hlc >> HLC_COUNTER_BITS));
     hlcCount.push(Number(r.hlc & HLC_COUNTER_MASK));
     if (r.kind !== 'upsert' && r.kind !== 'delete') throw invalid(`${what}.kind: expected upsert or delete`);
@@ -191,7 +191,7 @@ export function changesetToTree(cs: Changeset): Cbor {
     Number.isSafeInteger(cs.created) && !Object.is(cs.created, -0) && Number.isSafeInteger(createdOffset)
       ? createdOffset === 0 ? 0 : createdOffset
       : encodeColumn([cs.created], 'created');
-  return [
+  const tree: Cbor[] = [
     stations.names,
     to,
     created,
@@ -220,4 +220,18 @@ export function changesetToTree(cs: Changeset): Cbor {
     fieldBlocks,
     chunks,
   ];
+  if (cs.sigs !== undefined) tree.push(encodeSigs(cs.sigs, origin, stations.names));
+  return tree;
+}
+
+/** Format 2's element 9: one 64-byte signature per origin with rows, in station-index order. */
+function encodeSigs(sigs: Record<string, Uint8Array>, origin: number[], names: string[]): Uint8Array {
+  const present = [...new Set(origin)].sort((a, b) => a - b);
+  const out = new Uint8Array(present.length * ORIGIN_SIGNATURE_BYTES);
+  present.forEach((o, k) => {
+    const s = Object.prototype.hasOwnProperty.call(sigs, names[o]!) ? sigs[names[o]!] : undefined;
+    if (!(s instanceof Uint8Array) || s.length !== ORIGIN_SIGNATURE_BYTES) throw invalid(`sigs: no 64-byte signature for origin ${names[o]!}`);
+    out.set(s, k * ORIGIN_SIGNATURE_BYTES);
+  });
+  return out;
 }

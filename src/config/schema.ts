@@ -213,6 +213,8 @@ export const SCHEMA: TableNode = {
         log_bytes_per_hour: int('log volume cap; past it, repeated messages are counted instead of written', 10 * 1024 * 1024, 1024, 2 ** 40),
         max_frame_bytes: int('largest KISS frame accepted from the TNC (bounds CPU and memory per frame)', 4096, 64, 65536),
         heard_list: int('stations remembered in the heard list', 256, 1, 65536),
+        relay_rows_per_peer: int('rows kept only for relaying (tables not synced here), per sending peer', 100_000, 0, 1e9),
+        relay_bytes_per_peer: int('bytes of such rows, per sending peer', 32 * 1024 * 1024, 0, 2 ** 40),
       },
     },
     logging: {
@@ -305,6 +307,8 @@ export interface StationConfig {
     log_bytes_per_hour: number;
     max_frame_bytes: number;
     heard_list: number;
+    relay_rows_per_peer: number;
+    relay_bytes_per_peer: number;
   };
   logging: { level: string; file: string; format: 'json' | 'pretty' };
 }

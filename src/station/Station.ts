@@ -13,6 +13,7 @@ import { loadConfig, type LoadConfigOptions } from '../config/loadConfig.js';
 import { renderConfig } from '../config/renderConfig.js';
 import type { StationConfig } from '../config/schema.js';
 import { RecordStore } from '../store/RecordStore.js';
+import { signOrigin, verifyOrigin } from '../auth/originSignature.js';
 import type { TableOptions } from '../store/tables.js';
 import { StationLog } from '../store/StationLog.js';
 import { STATION_ERRORS } from './errors.js';
@@ -155,9 +156,22 @@ export class Station {
     }
     const keys = parsePrivateKeys(pem);
     const clock = opts.clock ?? systemClock;
-    const records = RecordStore.open(recordsFile(layout, config), { clock });
+    const records = RecordStore.open(recordsFile(layout, config), {
+      clock,
+      relayQuotaRows: config.limits.relay_rows_per_peer,
+      relayQuotaBytes: config.limits.relay_bytes_per_peer,
+    });
     const log = new StationLog(layout.stationDb, config.limits.heard_list);
-    return new Station(layout, config, keys, records, log, clock);
+    const station = new Station(layout, config, keys, records, log, clock);
+    records.setOriginAuth({
+      sign: (seq, head) => signOrigin(keys.signPrivate, station.callsign, seq, head),
+      verify: (origin, seq, head, sig) => {
+        const key = log.outOfUse(origin) ? undefined : station.peerSignKey(origin);
+        if (key === undefined) return 'unknown';
+        return verifyOrigin(key, origin, seq, head, sig) ? 'ok' : 'bad';
+      },
+    });
+    return station;
   }
 
   get callsign(): string {

@@ -13,10 +13,10 @@ import type { Changeset, StationId, VersionVector } from '../changeset/Changeset
 import { systemClock, type Clock } from '../clock/Clock.js';
 import { makeError } from '../errors/RadiosyncError.js';
 import { STORE_ERRORS } from './errors.js';
-import { BUSY_TIMEOUT_MS, MAX_CLOCK_DRIFT_MS, STORE_SCHEMA_VERSION } from './limits.js';
-import { STORE_DDL, installTriggers, dropTriggers } from './schema.js';
+import { BUSY_TIMEOUT_MS, DEFAULT_RELAY_QUOTA_BYTES, DEFAULT_RELAY_QUOTA_ROWS, MAX_CLOCK_DRIFT_MS, STORE_SCHEMA_VERSION } from './limits.js';
+import { STORE_DDL, installTriggers, dropTriggers, migrateStore } from './schema.js';
 import { resolveTableSpec, quoteIdent, type ConflictResolver, type TableOptions, type TableSpec } from './tables.js';
-import { getMeta, setMeta, localVv, stmt, type StoreContext } from './StoreContext.js';
+import { getMeta, setMeta, localVv, stmt, type OriginAuth, type StoreContext } from './StoreContext.js';
 import { ingestCaptures, type CaptureStats } from './capture.js';
 import { buildChangeset, type BuildOptions } from './build.js';
 import { applyChangeset, type ApplyResult } from './apply.js';
@@ -24,6 +24,7 @@ import { acknowledge, getPeer, listPeers, resetAcked, touchPeer, upsertPeer, typ
 import { exportChanges, type ChangesExport, type ExportRange } from './exportJson.js';
 import { bytesToUuid } from './uuid.js';
 import { appendLocalChanges, type LocalChange } from './localChanges.js';
+import { listRefused, type RefusedRun } from './originRuns.js';
 import { rowHistory, rowIds, rowIdsInRanges } from './rowHistory.js';
 import type { HeldChange } from './merge.js';
 import type { RowChange } from '../changeset/Changeset.js';
@@ -34,6 +35,10 @@ export interface OpenOptions {
   maxDriftMs?: number;
   /** Custom conflict resolvers, by table name, for tables whose policy is `custom`. */
   resolvers?: Record<string, ConflictResolver>;
+  /** Per-sender quota for rows held only for relaying (default {@link DEFAULT_RELAY_QUOTA_ROWS}). */
+  relayQuotaRows?: number;
+  /** … and bytes of their field data (default {@link DEFAULT_RELAY_QUOTA_BYTES}). */
+  relayQuotaBytes?: number;
 }
 
 export interface InitOptions extends OpenOptions {
@@ -92,6 +97,7 @@ export class RecordStore {
   static init(file: string | Database.Database, opts: InitOptions): RecordStore {
     const db = openDb(file);
     db.exec(STORE_DDL);
+    migrateStore(db);
     const ctx: StoreContext = {
       db,
       station: opts.station,
@@ -100,6 +106,7 @@ export class RecordStore {
       specs: new Map(),
       resolvers: opts.resolvers ?? {},
       cache: new Map(),
+      relayQuota: { rows: opts.relayQuotaRows ?? DEFAULT_RELAY_QUOTA_ROWS, bytes: opts.relayQuotaBytes ?? DEFAULT_RELAY_QUOTA_BYTES },
     };
     db.transaction(() => {
       const version = getMeta(ctx, 'schema_version');
@@ -164,6 +171,7 @@ export class RecordStore {
       specs: new Map(),
       resolvers: opts.resolvers ?? {},
       cache: new Map(),
+      relayQuota: { rows: opts.relayQuotaRows ?? DEFAULT_RELAY_QUOTA_ROWS, bytes: opts.relayQuotaBytes ?? DEFAULT_RELAY_QUOTA_BYTES },
     };
     const version = Number(getMeta(ctx, 'schema_version') ?? 0);
     if (version > STORE_SCHEMA_VERSION) {
@@ -171,6 +179,13 @@ export class RecordStore {
     }
     const station = getMeta(ctx, 'station');
     if (typeof station !== 'string') throw notInit('database has no station id; run init first');
+    if (version < STORE_SCHEMA_VERSION) {
+      db.transaction(() => {
+        db.exec(STORE_DDL);
+        migrateStore(db);
+        setMeta(ctx, 'schema_version', STORE_SCHEMA_VERSION);
+      }).immediate();
+    }
     ctx.station = station;
     const all = (db.prepare('SELECT options FROM radiosync_tables').all() as Array<{ options: string }>).map(
       (r) => JSON.parse(r.options) as TableOptions,
@@ -189,6 +204,20 @@ export class RecordStore {
 
   get station(): StationId {
     return this.ctx.station;
+  }
+
+  /**
+   * Sign this station's changes and verify every other origin's (docs/protocol.md §3.4). Once
+   * set, built changesets carry origin signatures and applied ones must: a run of changes without
+   * its origin's valid signature is refused. The Station sets this from its keys.
+   */
+  setOriginAuth(auth: OriginAuth): void {
+    this.ctx.origins = auth;
+  }
+
+  /** Runs of changes refused on arrival (newest first), with their error code. */
+  refused(limit = 20): RefusedRun[] {
+    return listRefused(this.ctx, limit);
   }
 
   /** The underlying connection (the application may keep writing through its own). */
@@ -281,7 +310,7 @@ export class RecordStore {
     });
   }
 
-  /** Rows waiting for a parent or missing data. */
+  /** Rows waiting for a parent, missing data, or holding a value that does not fit its column. */
   parked(): Array<{ table: string; id: string; reason: string }> {
     return (stmt(this.ctx, 'SELECT tbl, id, reason FROM radiosync_parked ORDER BY since').all() as Array<{
       tbl: string;

@@ -1,6 +1,8 @@
 /** Shared state of an open store: the database, the station, the clock and the table specs. */
 import type Database from 'better-sqlite3';
-import type { Hlc, StationId, VersionVector } from '../changeset/Changeset.js';
+import { MAX_SEQ, type Hlc, type StationId, type VersionVector } from '../changeset/Changeset.js';
+import { makeError } from '../errors/RadiosyncError.js';
+import { STORE_ERRORS } from './errors.js';
 import type { Clock } from '../clock/Clock.js';
 import type { ConflictResolver, TableSpec } from './tables.js';
 import type { HeldChange } from './merge.js';
@@ -19,6 +21,20 @@ export interface StoreContext {
   safeCache?: Map<string, Database.Statement>;
   /** Clock and seq held in memory during one ingest (written back at its end), else undefined. */
   batch?: { hlc: Hlc; seq: number };
+  /** Origin signatures: signs this station's chain heads, verifies other origins'. Absent: none (library use without keys). */
+  origins?: OriginAuth;
+  /** Per-sender quota for rows held only for relaying. */
+  relayQuota: { rows: number; bytes: number };
+}
+
+/**
+ * What the store needs of the station's keys (injected, so the store never reads key files):
+ * `sign` signs this station's own chain head; `verify` checks another origin's, and answers
+ * 'unknown' when this station holds no (usable) key for that origin.
+ */
+export interface OriginAuth {
+  sign(seq: number, head: Uint8Array): Uint8Array;
+  verify(origin: StationId, seq: number, head: Uint8Array, sig: Uint8Array): 'ok' | 'bad' | 'unknown';
 }
 
 /** A cached prepared statement; `safe` returns integers as bigint (needed for HLCs). */
@@ -61,8 +77,10 @@ export function setHlc(ctx: StoreContext, h: Hlc): void {
 
 /** Next local seq (the stored counter, which apply keeps above any own-origin seq it receives). */
 export function nextLocalSeq(ctx: StoreContext): number {
+  const cur = ctx.batch !== undefined ? ctx.batch.seq : Number(getMeta(ctx, 'seq') ?? 0);
+  if (cur >= MAX_SEQ) throw makeError(STORE_ERRORS, 'RS_ERR_STORE_SEQ_EXHAUSTED', `station ${ctx.station} has used every seq up to ${MAX_SEQ}`, { seq: cur });
   if (ctx.batch !== undefined) return ++ctx.batch.seq;
-  const stored = Number(getMeta(ctx, 'seq') ?? 0);
+  const stored = cur;
   const seq = stored + 1;
   setMeta(ctx, 'seq', seq);
   return seq;

@@ -13,8 +13,11 @@ import {
 import { ingestCaptures } from './capture.js';
 import { materializeRow, nullReferencers } from './materialize.js';
 import { hlcReceive, hlcWallMs } from './hlc.js';
+import { holdBack } from './holdBack.js';
 import { compactContext } from './vv.js';
-import { encodeFields, isFieldValue } from './values.js';
+import { encodeFields } from './values.js';
+import { checkRun, recordRefused, saveOriginSig, type RefusedRun } from './originRuns.js';
+import { putWaiting, takeWaiting } from './waitingRuns.js';
 import { changesetHash } from './hash.js';
 import { touchPeer, flagClock } from './peers.js';
 import type { TableSpec } from './tables.js';
@@ -38,38 +41,25 @@ export interface ApplyResult {
   ignored: number;
   /** Stations whose clocks were seen beyond the drift bound. */
   clockFlags: Array<{ station: StationId; flag: 'ahead' | 'behind'; offsetMs: number }>;
+  /**
+   * Runs of changes refused by this apply (one per origin at most, plus one for the relay quota),
+   * each with its error; everything else in the changeset was applied. Also in `status`.
+   */
+  refused: RefusedRun[];
+  /** Held changes whose sort stamp was held back by this apply (their origin's clock ran ahead, holdBack.ts). */
+  heldBack: number;
+  /** Changes of runs that arrived ahead of a gap in their origin's seqs: held aside, applied when the gap fills. */
+  waiting: number;
+  /** Changes held aside by earlier applies that this one took in (their gap filled): folder sync writes their `@files` rows too. */
+  late: RowChange[];
+  /** Relay-only changes logged without their data: the sender passed its relay quota. */
+  notKept: number;
   /** This station's version vector after the apply: acknowledge it to the sender. */
   ack: VersionVector;
   hash: Uint8Array;
 }
 
-const ORIGIN_RE = /^[A-Z0-9][A-Z0-9/-]{0,15}$/i;
-const MAX_HLC = (1n << 63n) - 1n;
-
-function bad(message: string, data: Record<string, unknown>): Error {
-  return makeError(STORE_ERRORS, 'RS_ERR_STORE_BAD_CHANGE', message, data);
-}
-
-/** Validate one change before anything is written (a bad change rejects the whole changeset). */
-export function validateChange(c: RowChange, i: number): void {
-  const where = { index: i, table: c?.table, origin: c?.origin, seq: c?.seq };
-  if (typeof c !== 'object' || c === null) throw bad(`change ${i} is not an object`, where);
-  if (typeof c.table !== 'string' || c.table.length === 0) throw bad(`change ${i}: bad table`, where);
-  if (!(c.id instanceof Uint8Array) || c.id.byteLength !== 16) throw bad(`change ${i}: id is not 16 bytes`, where);
-  if (typeof c.origin !== 'string' || !ORIGIN_RE.test(c.origin)) throw bad(`change ${i}: bad origin`, where);
-  if (!Number.isSafeInteger(c.seq) || c.seq < 1) throw bad(`change ${i}: bad seq`, where);
-  if (typeof c.hlc !== 'bigint' || c.hlc < 0n || c.hlc > MAX_HLC) throw bad(`change ${i}: bad hlc`, where);
-  if (c.kind !== 'upsert' && c.kind !== 'delete') throw bad(`change ${i}: bad kind`, where);
-  if (typeof c.fields !== 'object' || c.fields === null) throw bad(`change ${i}: bad fields`, where);
-  for (const [k, v] of Object.entries(c.fields)) {
-    if (k.length === 0 || !isFieldValue(v)) throw bad(`change ${i}: bad value for field ${k}`, where);
-  }
-  if (c.ctx !== undefined) {
-    for (const [k, v] of Object.entries(c.ctx)) {
-      if (!ORIGIN_RE.test(k) || !Number.isSafeInteger(v) || v < 0) throw bad(`change ${i}: bad ctx`, where);
-    }
-  }
-}
+export { validateChange } from './originRuns.js';
 
 export function applyChangeset(ctx: StoreContext, cs: Changeset, opts: { hash?: Uint8Array } = {}): ApplyResult {
   if (cs.version !== 1) {
@@ -77,12 +67,11 @@ export function applyChangeset(ctx: StoreContext, cs: Changeset, opts: { hash?: 
       version: cs.version,
     });
   }
-  if (!Array.isArray(cs.changes)) throw bad('changeset has no changes array', {});
-  cs.changes.forEach(validateChange);
+  if (!Array.isArray(cs.changes)) throw makeError(STORE_ERRORS, 'RS_ERR_STORE_BAD_CHANGE', 'changeset has no changes array', {});
   const hash = opts.hash ?? changesetHash(cs);
   const result: ApplyResult = {
     duplicate: false, applied: 0, skipped: 0, rowsWritten: 0, parked: 0, conflicts: 0,
-    passThrough: [], ignored: 0, clockFlags: [], ack: {}, hash,
+    passThrough: [], ignored: 0, clockFlags: [], refused: [], heldBack: 0, notKept: 0, waiting: 0, late: [], ack: {}, hash,
   };
   const run = ctx.db.transaction(() => {
     const hb = Buffer.from(hash);
@@ -93,32 +82,51 @@ export function applyChangeset(ctx: StoreContext, cs: Changeset, opts: { hash?: 
     }
     ingestCaptures(ctx);
     const now = ctx.clock.now();
+    const accepted = acceptRuns(ctx, cs, now, result);
     const has = stmt(ctx, 'SELECT 1 FROM radiosync_log WHERE origin = ? AND seq = ?');
     const ins = stmt(
       ctx,
-      `INSERT INTO radiosync_log(origin, seq, tbl, id, hlc, kind, fields, ctx, received) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO radiosync_log(origin, seq, tbl, id, hlc, kind, fields, ctx, received, chain, kept, wire_hlc)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
+    const quota = relayUsage(ctx, cs.from);
+    const firstNew = new Map<string, number>();
     const touched = new Map<string, { spec: TableSpec; id: Uint8Array }>();
     const origins = new Set<string>();
     const pass = new Set<string>();
     let hlc = getHlc(ctx);
     let maxRemoteWall = 0;
     const ahead = new Map<string, number>();
-    for (const c of cs.changes) {
+    const take = (c: RowChange, chain: Uint8Array | null): void => {
       if (has.get(c.origin, c.seq) !== undefined) {
         result.skipped++;
-        continue;
+        return;
       }
       const ctxc = c.ctx === undefined ? undefined : compactContext(c.ctx, c.origin);
+      let fields = c.kind === 'upsert' ? encodeFields(c.fields) : null;
+      let kept = 1;
+      if (!c.table.startsWith('@') && !ctx.specs.has(c.table)) {
+        // Held only for relaying: counted against the sender's quota; past it, logged without data.
+        const bytes = fields?.length ?? 0;
+        if (quota.rows + 1 > ctx.relayQuota.rows || quota.bytes + bytes > ctx.relayQuota.bytes) {
+          fields = null;
+          kept = 0;
+          result.notKept++;
+        } else {
+          quota.rows++;
+          quota.bytes += bytes;
+        }
+      }
       ins.run(
-        c.origin, c.seq, c.table, Buffer.from(c.id), c.hlc, c.kind,
-        c.kind === 'upsert' ? encodeFields(c.fields) : null,
+        c.origin, c.seq, c.table, Buffer.from(c.id), c.hlc, c.kind, fields,
         ctxc === undefined ? null : JSON.stringify(ctxc), now,
+        chain === null ? null : Buffer.from(chain), kept, null,
       );
+      const f = firstNew.get(c.origin);
+      if (f === undefined || c.seq < f) firstNew.set(c.origin, c.seq);
       if (c.table.startsWith('@')) result.ignored++;
       else result.applied++;
       origins.add(c.origin);
-      if (c.origin === ctx.station && c.seq > Number(getMeta(ctx, 'seq') ?? 0)) setMeta(ctx, 'seq', c.seq);
       const r = hlcReceive(hlc, c.hlc, now, ctx.maxDriftMs);
       hlc = r.hlc;
       if (r.clamped) ahead.set(c.origin, Math.max(ahead.get(c.origin) ?? 0, r.aheadMs));
@@ -126,16 +134,43 @@ export function applyChangeset(ctx: StoreContext, cs: Changeset, opts: { hash?: 
       if (c.table.startsWith('@')) {
         // Reserved tables (`@files`): held in the log (relayed, and the origin's version vector
         // advances past them) but not written here; folder sync reads them back (rowHistory).
-        continue;
+        return;
       }
       const spec = ctx.specs.get(c.table);
       if (spec === undefined) {
         pass.add(c.table);
-        continue;
+        return;
       }
       touched.set(`${c.table}\u0000${Buffer.from(c.id).toString('hex')}`, { spec, id: c.id });
+    };
+    for (const c of cs.changes) {
+      const chain = accepted.get(c);
+      if (chain !== undefined) take(c, chain); // else its origin's run was refused or waits (result)
+    }
+    // Runs that arrived ahead of a gap wait (originRuns.ts); those the gap's filling connects now go in.
+    for (const o of [...origins]) {
+      advanceVv(ctx, o);
+      for (let w = takeWaiting(ctx, o); w !== undefined; w = takeWaiting(ctx, o)) {
+        const check = checkRun(ctx, o, w.changes, w.sig);
+        if (!check.ok) {
+          result.refused.push(recordRefused(ctx, { sender: w.sender, origin: o, firstSeq: w.changes[0]!.seq, lastSeq: w.changes[w.changes.length - 1]!.seq, rows: w.changes.length, code: check.code, message: check.message }, now));
+          continue;
+        }
+        saveOriginSig(ctx, o, w.changes[w.changes.length - 1]!.seq, w.sig);
+        w.changes.forEach((c, i) => take(c, check.chains?.[i] ?? null));
+        result.late.push(...w.changes);
+        advanceVv(ctx, o);
+      }
     }
     setHlc(ctx, hlc);
+    // Stamps of a clock that ran ahead and was set back (holdBack.ts): merged again below.
+    for (const [o, first] of firstNew) {
+      for (const r of holdBack(ctx, o, first)) {
+        result.heldBack++;
+        const spec = ctx.specs.get(r.tbl);
+        if (spec !== undefined) touched.set(`${r.tbl}\u0000${Buffer.from(r.id).toString('hex')}`, { spec, id: r.id });
+      }
+    }
     // Clock checks: a change stamped beyond our wall clock + bound means its origin runs ahead;
     // a sender whose build time is before changes it already held means the sender runs behind.
     for (const [station, offsetMs] of ahead) {
@@ -182,6 +217,13 @@ export function applyChangeset(ctx: StoreContext, cs: Changeset, opts: { hash?: 
       }
     });
     for (const o of origins) advanceVv(ctx, o);
+    saveRelayUsage(ctx, cs.from, quota);
+    if (result.notKept > 0) {
+      result.refused.push(recordRefused(ctx, {
+        sender: cs.from, origin: '*', firstSeq: null, lastSeq: null, rows: result.notKept, code: 'RS_ERR_STORE_RELAY_QUOTA',
+        message: `${cs.from} passed its relay quota (${ctx.relayQuota.rows} rows, ${ctx.relayQuota.bytes} bytes): ${result.notKept} relay-only change(s) logged without their data and not relayed from here`,
+      }, now));
+    }
     result.parked = (stmt(ctx, 'SELECT count(*) AS n FROM radiosync_parked').get() as { n: number }).n;
     stmt(ctx, 'INSERT INTO radiosync_applied(hash, sender, applied_at, changes) VALUES (?, ?, ?, ?)').run(
       hb, cs.from, now, cs.changes.length,
@@ -192,4 +234,49 @@ export function applyChangeset(ctx: StoreContext, cs: Changeset, opts: { hash?: 
   run.immediate();
   result.ack = localVv(ctx);
   return result;
+}
+
+/**
+ * Check every origin's run (originRuns.ts); refused runs are recorded. Returns, for each accepted
+ * change, its chain head (null when origin auth is off).
+ */
+function acceptRuns(ctx: StoreContext, cs: Changeset, now: number, result: ApplyResult): Map<RowChange, Uint8Array | null> {
+  const runs = new Map<string, RowChange[]>();
+  for (const c of cs.changes) {
+    const o = typeof c === 'object' && c !== null && typeof c.origin === 'string' ? c.origin : '';
+    let l = runs.get(o);
+    if (l === undefined) runs.set(o, (l = []));
+    l.push(c);
+  }
+  const out = new Map<RowChange, Uint8Array | null>();
+  const sigs = cs.sigs;
+  for (const [origin, run] of runs) {
+    const sig = sigs !== undefined && Object.prototype.hasOwnProperty.call(sigs, origin) ? sigs[origin] : undefined;
+    const check = checkRun(ctx, origin, run, sig);
+    if (!check.ok && check.code === 'RS_ERR_STORE_ORIGIN_GAP' && check.ahead === true && sig !== undefined) {
+      result.waiting += run.length;
+      putWaiting(ctx, cs.from, origin, run, sig, now);
+      continue;
+    }
+    if (!check.ok) {
+      const seqs = run.map((c) => c?.seq).filter((s): s is number => Number.isSafeInteger(s));
+      result.refused.push(recordRefused(ctx, {
+        sender: cs.from, origin, firstSeq: seqs.length ? Math.min(...seqs) : null, lastSeq: seqs.length ? Math.max(...seqs) : null,
+        rows: run.length, code: check.code, message: check.message,
+      }, now));
+      continue;
+    }
+    run.forEach((c, i) => out.set(c, check.chains?.[i] ?? null));
+    if (check.chains !== undefined && sig !== undefined) saveOriginSig(ctx, origin, run[run.length - 1]!.seq, sig);
+  }
+  return out;
+}
+
+function relayUsage(ctx: StoreContext, sender: StationId): { rows: number; bytes: number } {
+  const r = stmt(ctx, 'SELECT rows, bytes FROM radiosync_relay WHERE sender = ?').get(sender) as { rows: number; bytes: number } | undefined;
+  return r ?? { rows: 0, bytes: 0 };
+}
+
+function saveRelayUsage(ctx: StoreContext, sender: StationId, q: { rows: number; bytes: number }): void {
+  stmt(ctx, 'INSERT INTO radiosync_relay(sender, rows, bytes) VALUES (?, ?, ?) ON CONFLICT(sender) DO UPDATE SET rows = excluded.rows, bytes = excluded.bytes').run(sender, q.rows, q.bytes);
 }

@@ -5,11 +5,11 @@
  * everything. Changes go in the order this station stored them, which respects causality.
  */
 import type { Changeset, RowChange, StationId, VersionVector } from '../changeset/Changeset.js';
-import { stmt, heldFromLog, localVv, type StoreContext } from './StoreContext.js';
+import { stmt, localVv, type StoreContext } from './StoreContext.js';
+import { LOG_COLUMNS, logRowToChange, signRuns } from './originRuns.js';
 import { ingestCaptures } from './capture.js';
 import { getPeer } from './peers.js';
 import { DEFAULT_MAX_CHANGES } from './limits.js';
-import { compactContext } from './vv.js';
 
 export interface BuildOptions {
   /** Cap on row changes (default {@link DEFAULT_MAX_CHANGES}); the rest goes in a later changeset. */
@@ -20,17 +20,7 @@ export interface BuildOptions {
   to?: StationId[];
 }
 
-interface LogRow {
-  n: bigint;
-  origin: string;
-  seq: bigint;
-  tbl: string;
-  id: Uint8Array;
-  hlc: bigint;
-  kind: string;
-  fields: Uint8Array | null;
-  ctx: string | null;
-}
+type LogRow = Parameters<typeof signRuns>[1][number];
 
 export function buildChangeset(ctx: StoreContext, peer: StationId, opts: BuildOptions = {}): Changeset {
   return ctx.db.transaction((): Changeset => {
@@ -41,7 +31,7 @@ export function buildChangeset(ctx: StoreContext, peer: StationId, opts: BuildOp
     const origins = (stmt(ctx, 'SELECT origin FROM radiosync_vv').all() as Array<{ origin: string }>).map((r) => r.origin);
     const q = stmt(
       ctx,
-      'SELECT n, origin, seq, tbl, id, hlc, kind, fields, ctx FROM radiosync_log WHERE origin = ? AND seq > ? ORDER BY n LIMIT ?',
+      `SELECT ${LOG_COLUMNS} FROM radiosync_log WHERE origin = ? AND seq > ? ORDER BY n LIMIT ?`,
       true,
     );
     let rows: LogRow[] = [];
@@ -53,21 +43,8 @@ export function buildChangeset(ctx: StoreContext, peer: StationId, opts: BuildOp
     }
     rows.sort((a, b) => (a.n < b.n ? -1 : a.n > b.n ? 1 : 0));
     rows = rows.slice(0, max);
-    const changes: RowChange[] = rows.map((r) => {
-      const h = heldFromLog(r);
-      const c: RowChange = {
-        table: r.tbl,
-        id: new Uint8Array(r.id),
-        origin: h.origin,
-        seq: h.seq,
-        hlc: h.hlc,
-        kind: h.kind,
-        fields: h.kind === 'upsert' ? h.fields : {},
-      };
-      const compact = compactContext(h.ctx, h.origin);
-      if (compact !== undefined) c.ctx = compact;
-      return c;
-    });
+    const signed = signRuns(ctx, rows);
+    const changes: RowChange[] = signed.rows.map(logRowToChange);
     // upto: per origin, the contiguous run from what the peer acknowledged through what is sent.
     const sent = new Map<string, number[]>();
     for (const c of changes) {
@@ -83,6 +60,8 @@ export function buildChangeset(ctx: StoreContext, peer: StationId, opts: BuildOp
       for (const s of (sent.get(o) ?? []).sort((a, b) => a - b)) if (s === u + 1) u = s;
       if (u > 0) upto[o] = u;
     }
-    return { version: 1, from: ctx.station, to: opts.to ?? [peer], created: ctx.clock.now(), upto, changes, chunks: [] };
+    const cs: Changeset = { version: 1, from: ctx.station, to: opts.to ?? [peer], created: ctx.clock.now(), upto, changes, chunks: [] };
+    if (signed.sigs !== undefined) cs.sigs = signed.sigs;
+    return cs;
   }).immediate();
 }

@@ -11,7 +11,8 @@ import type { FieldValue, Hlc, RowChange } from '../changeset/Changeset.js';
 import { isRadiosyncError } from '../errors/RadiosyncError.js';
 import { quoteIdent, type TableSpec } from './tables.js';
 import { stmt, getHlc, setHlc, getMeta, setMeta, nextLocalSeq, rowContext, advanceVv, type StoreContext } from './StoreContext.js';
-import { hlcTick } from './hlc.js';
+import { hlcAfter, hlcTick } from './hlc.js';
+import { holdBack } from './holdBack.js';
 import { compactContext } from './vv.js';
 import { encodeFields, fromSqlite } from './values.js';
 import { uuidToBytes } from './uuid.js';
@@ -85,11 +86,11 @@ function appendLocal(
   known?: ReturnType<typeof rowContext>,
 ): { seq: number; hlc: Hlc } {
   const row = known ?? rowContext(ctx, spec.name, id);
-  const tick = hlcTick(getHlc(ctx), ctx.clock.now());
+  const tick = hlcTick(getHlc(ctx), ctx.clock.now(), ctx.maxDriftMs);
   setHlc(ctx, tick);
   // A change must sort after everything it saw on this row, even if that came from a clock far
   // ahead. Only this row's stamp moves: the station clock is not dragged (see hlcReceive).
-  const hlc = tick <= row.maxHlc ? row.maxHlc + 1n : tick;
+  const hlc = tick <= row.maxHlc ? hlcAfter(row.maxHlc) : tick;
   const seq = nextLocalSeq(ctx);
   const c = compactContext(row.vv, ctx.station);
   stmt(ctx, INSERT_LOG).run(
@@ -227,6 +228,7 @@ export function ingestCaptures(ctx: StoreContext): CaptureStats {
   }
   // Clock and seq live in memory for the batch and are written back once.
   ctx.batch = { hlc: getHlc(ctx), seq: Number(getMeta(ctx, 'seq') ?? 0) };
+  const firstSeq = ctx.batch.seq + 1;
   let stats: CaptureStats;
   try {
     stats = ingestBatch(ctx);
@@ -236,6 +238,22 @@ export function ingestCaptures(ctx: StoreContext): CaptureStats {
     setHlc(ctx, b.hlc);
     setMeta(ctx, 'seq', b.seq);
   }
-  if (stats.changes > 0) advanceVv(ctx, ctx.station);
+  if (stats.changes > 0) {
+    advanceVv(ctx, ctx.station);
+    recheckHeldBack(ctx, firstSeq);
+  }
   return stats;
+}
+
+/**
+ * After local changes from `firstSeq` on: hold back this station's own earlier future stamps
+ * (holdBack.ts; its clock was set back). Rows whose sort stamp changed are queued in
+ * radiosync_parked, which the next apply merges again (capture cannot materialise rows itself).
+ */
+export function recheckHeldBack(ctx: StoreContext, firstSeq: number): void {
+  const now = ctx.clock.now();
+  for (const r of holdBack(ctx, ctx.station, firstSeq)) {
+    if (!ctx.specs.has(r.tbl)) continue;
+    stmt(ctx, 'INSERT OR IGNORE INTO radiosync_parked(tbl, id, reason, since) VALUES (?, ?, ?, ?)').run(r.tbl, Buffer.from(r.id), 'held back: merged again on the next apply', now);
+  }
 }

@@ -21,11 +21,35 @@ export const STORE_ERRORS = {
   RS_ERR_STORE_BAD_CHANGE: {
     exit: EXIT.DATA,
     description:
-      'A changeset holds a malformed row change (bad id, seq, origin, kind or field value); the whole changeset is rejected and the database is unchanged.',
+      'A changeset holds a malformed row change (bad id, seq, origin, kind or field value). Its origin\'s run is refused (shown in `status`); everything else in the changeset is applied.',
   },
   RS_ERR_STORE_BAD_UUID: {
     exit: EXIT.DATA,
     description: 'A synced row has a UUID column value that is not a UUID; the capture is rejected and the application write should be fixed.',
+  },
+  RS_ERR_STORE_OWN_ORIGIN: {
+    exit: EXIT.DATA,
+    description:
+      'A changeset carried changes claiming to come from this very station. Only this station makes its own changes: the run is refused (shown in `status`), everything else in the changeset is applied.',
+  },
+  RS_ERR_STORE_ORIGIN_UNSIGNED: {
+    exit: EXIT.DATA,
+    description:
+      'Changes of an origin arrived without a valid signature by that origin over its hash chain (forged, reordered or squatted seqs), or signed by an origin whose key this station does not hold (`radiosync peer add` it). The run is refused and shown in `status`; everything else is applied.',
+  },
+  RS_ERR_STORE_ORIGIN_GAP: {
+    exit: EXIT.DATA,
+    description:
+      'An origin\'s changes did not follow on from what this station holds (a gap, a seq out of order, or a seq that differs from the one held: a fork). The run is refused and shown in `status`; the sender sends it again from where this station is.',
+  },
+  RS_ERR_STORE_RELAY_QUOTA: {
+    exit: EXIT.DATA,
+    description:
+      'A sender reached its quota of rows or bytes held only for relaying (tables this station does not sync). Further such rows are logged without their data and not relayed by this station; its own tables still apply. Raise limits.relay_rows_per_peer / relay_bytes_per_peer to keep more.',
+  },
+  RS_ERR_STORE_SEQ_EXHAUSTED: {
+    exit: EXIT.SOFTWARE,
+    description: 'This station has used every sequence number up to MAX_SEQ (2^48 − 1); no further local change can be recorded.',
   },
   RS_ERR_STORE_BUSY: {
     exit: EXIT.TEMPFAIL,

@@ -13,7 +13,7 @@
  * `maxDriftMs` beyond the local wall clock ({@link hlcReceive}); a station further ahead is flagged
  * by the caller instead of dragging every other station into its future.
  */
-import type { Hlc } from '../changeset/Changeset.js';
+import { MAX_HLC, type Hlc } from '../changeset/Changeset.js';
 
 /** Bits of the logical counter. */
 export const HLC_COUNTER_BITS = 16n;
@@ -34,10 +34,38 @@ export function hlcCounter(h: Hlc): number {
   return Number(h & COUNTER_MASK);
 }
 
-/** The next timestamp for a local event: strictly greater than `last`, at least `wallMs`. */
-export function hlcTick(last: Hlc, wallMs: number): Hlc {
+/**
+ * `h + 1`, saturating at MAX_HLC (2^63 − 2^16 + 0xffff … below SQLite's INTEGER maximum): a stamp
+ * at the cap stays at the cap and ties are then broken by origin. Peer stamps never reach it (the
+ * decoder bounds them and apply holds far-ahead ones back), so only a station whose own clock
+ * reads past the year 6429 would saturate.
+ */
+export function hlcAfter(h: Hlc): Hlc {
+  return h >= MAX_HLC ? MAX_HLC : h + 1n;
+}
+
+/**
+ * The next timestamp for a local event: strictly greater than `last` (saturating, see
+ * {@link hlcAfter}), at least `wallMs`. With `maxDriftMs`: if `last` is more than that ahead of
+ * the wall clock, the station's clock was set back (it ran ahead and was corrected); the HLC then
+ * restarts at the wall clock instead of stamping every later edit in the wrong future, where it
+ * would win every concurrent edit until the real time caught up. Per-row order is kept by the
+ * caller (a change sorts after every change held for its row).
+ */
+export function hlcTick(last: Hlc, wallMs: number, maxDriftMs?: number): Hlc {
   const wall = hlcPack(wallMs);
-  return wall > last ? wall : last + 1n;
+  if (maxDriftMs !== undefined && last > hlcPack(wallMs + maxDriftMs, HLC_COUNTER_MAX)) return wall;
+  return wall > last ? wall : hlcAfter(last);
+}
+
+/**
+ * A received stamp as this station merges it: more than `maxDriftMs` ahead of the wall clock, it
+ * is held back to `wallMs + maxDriftMs` (the origin is flagged by the caller). The stamp the
+ * origin signed is kept beside it and forwarded unchanged.
+ */
+export function hlcHoldBack(remote: Hlc, wallMs: number, maxDriftMs: number): Hlc {
+  const limit = hlcPack(wallMs + maxDriftMs, HLC_COUNTER_MAX);
+  return remote > limit ? limit : remote;
 }
 
 export interface HlcReceiveResult {
@@ -61,7 +89,7 @@ export function hlcReceive(last: Hlc, remote: Hlc, wallMs: number, maxDriftMs: n
   const r = clamped ? limit : remote;
   const base = r > last ? r : last;
   const wall = hlcPack(wallMs);
-  return { hlc: wall > base ? wall : base + 1n, aheadMs, clamped };
+  return { hlc: wall > base ? wall : hlcAfter(base), aheadMs, clamped };
 }
 
 /** Total order used to break ties: HLC first, then origin station id (byte order of the string). */

@@ -18,8 +18,18 @@ export const DEFAULT_MAX_CHANGES = 5000;
 /** Busy timeout (ms) on the application database: the application may hold a write lock briefly. */
 export const BUSY_TIMEOUT_MS = 5000;
 
-/** Version of radiosync's own tables in the application database. */
-export const STORE_SCHEMA_VERSION = 1;
+/** Version of radiosync's own tables in the application database (2: origin chains, relay quota). */
+export const STORE_SCHEMA_VERSION = 2;
+
+/**
+ * Per-sender quota for rows held *only for relaying* (tables this station does not sync):
+ * 100,000 rows and 32 MiB of field data by default. Past it, such rows from that sender are
+ * logged without their fields (`kept` = 0): this station's own tables still apply, the origin's
+ * version vector still advances, but this station no longer relays that data (its peers get it from
+ * elsewhere) and the refusal is shown in `status` (RS_ERR_STORE_RELAY_QUOTA).
+ */
+export const DEFAULT_RELAY_QUOTA_ROWS = 100_000;
+export const DEFAULT_RELAY_QUOTA_BYTES = 32 * 1024 * 1024;
 
 /** Prefix of every table and trigger radiosync creates in the application database. */
 export const STORE_PREFIX = 'radiosync_';

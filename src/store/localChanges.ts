@@ -9,8 +9,8 @@ import type { FieldValue, Hlc, RowChange, StationId, VersionVector } from '../ch
 import { makeError } from '../errors/RadiosyncError.js';
 import { STORE_ERRORS } from './errors.js';
 import { advanceVv, getHlc, nextLocalSeq, rowContext, setHlc, stmt, type StoreContext } from './StoreContext.js';
-import { ingestCaptures } from './capture.js';
-import { hlcTick } from './hlc.js';
+import { ingestCaptures, recheckHeldBack } from './capture.js';
+import { hlcAfter, hlcTick } from './hlc.js';
 import { compactContext } from './vv.js';
 import { encodeFields } from './values.js';
 
@@ -50,10 +50,10 @@ export function appendLocalChanges(ctx: StoreContext, changes: readonly LocalCha
     const station: StationId = ctx.station;
     for (const c of changes) {
       const row = rowContext(ctx, c.table, c.id);
-      const tick = hlcTick(getHlc(ctx), ctx.clock.now());
+      const tick = hlcTick(getHlc(ctx), ctx.clock.now(), ctx.maxDriftMs);
       setHlc(ctx, tick);
       // Sort after everything held for the row (as capture does), without dragging the station clock.
-      const hlc: Hlc = tick <= row.maxHlc ? row.maxHlc + 1n : tick;
+      const hlc: Hlc = tick <= row.maxHlc ? hlcAfter(row.maxHlc) : tick;
       const seq = nextLocalSeq(ctx);
       const compact = compactContext(c.ctx ?? row.vv, station);
       const fields = c.kind === 'upsert' ? c.fields : {};
@@ -67,6 +67,7 @@ export function appendLocalChanges(ctx: StoreContext, changes: readonly LocalCha
       out.push(rc);
     }
     advanceVv(ctx, station);
+    if (out.length > 0) recheckHeldBack(ctx, out[0]!.seq);
     return out;
   }).immediate();
 }

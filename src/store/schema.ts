@@ -15,6 +15,14 @@
  * | `radiosync_parked` | rows that wait for a parent (or other missing data) |
  * | `radiosync_tombstone` | last image of each deleted row, for audit |
  * | `radiosync_conflict` | both values of every conflict, never dropped silently |
+ * | `radiosync_origin_sig` | origin signatures over chain heads (origin, seq), forwarded with the origin's rows |
+ * | `radiosync_refused` | runs of changes refused on arrival (bad signature, own origin, gap…), with the error; the last {@link MAX_REFUSED_KEPT} |
+ * | `radiosync_waiting` | runs that arrived ahead of a gap in their origin's seqs, until it fills (waitingRuns.ts) |
+ * | `radiosync_relay` | per sender, rows and bytes held only for relaying (tables not synced here), against the relay quota |
+ *
+ * Log columns added in store schema 2: `chain` (the origin's hash chain at this seq, filled lazily),
+ * `kept` (0: a relay-only row past the sender's quota, whose fields were not kept) and `wire_hlc`
+ * (the stamp as signed by the origin when `hlc` was held back because it was too far ahead).
  */
 import type Database from 'better-sqlite3';
 import { quoteIdent, type TableSpec } from './tables.js';
@@ -30,9 +38,11 @@ CREATE TABLE IF NOT EXISTS radiosync_capture(
 CREATE TABLE IF NOT EXISTS radiosync_log(
   n INTEGER PRIMARY KEY, origin TEXT NOT NULL, seq INTEGER NOT NULL, tbl TEXT NOT NULL, id BLOB NOT NULL,
   hlc INTEGER NOT NULL, kind TEXT NOT NULL, fields BLOB, ctx TEXT, received INTEGER NOT NULL,
+  chain BLOB, kept INTEGER NOT NULL DEFAULT 1, wire_hlc INTEGER,
   UNIQUE(origin, seq));
 CREATE INDEX IF NOT EXISTS radiosync_log_row ON radiosync_log(tbl, id);
 CREATE INDEX IF NOT EXISTS radiosync_log_hlc ON radiosync_log(hlc);
+CREATE INDEX IF NOT EXISTS radiosync_log_origin_hlc ON radiosync_log(origin, hlc);
 CREATE TABLE IF NOT EXISTS radiosync_vv(origin TEXT PRIMARY KEY, upto INTEGER NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS radiosync_peer(
   station TEXT PRIMARY KEY, callsign TEXT, owner TEXT, contact TEXT, url TEXT, public_key BLOB,
@@ -50,7 +60,28 @@ CREATE TABLE IF NOT EXISTS radiosync_conflict(
   policy TEXT NOT NULL, winner_origin TEXT, winner_seq INTEGER, winner_hlc INTEGER, winner_value TEXT,
   loser_origin TEXT NOT NULL, loser_seq INTEGER NOT NULL, loser_hlc INTEGER, loser_value TEXT,
   detected_at INTEGER NOT NULL, UNIQUE(tbl, id, field, loser_origin, loser_seq));
+CREATE TABLE IF NOT EXISTS radiosync_origin_sig(
+  origin TEXT NOT NULL, seq INTEGER NOT NULL, sig BLOB NOT NULL, PRIMARY KEY(origin, seq)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS radiosync_refused(
+  n INTEGER PRIMARY KEY, sender TEXT NOT NULL, origin TEXT NOT NULL, first_seq INTEGER, last_seq INTEGER,
+  rows INTEGER NOT NULL, code TEXT NOT NULL, message TEXT NOT NULL, at INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS radiosync_waiting(
+  n INTEGER PRIMARY KEY, sender TEXT NOT NULL, origin TEXT NOT NULL, first_seq INTEGER NOT NULL,
+  changes BLOB NOT NULL, sig BLOB NOT NULL, at INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS radiosync_relay(
+  sender TEXT PRIMARY KEY, rows INTEGER NOT NULL, bytes INTEGER NOT NULL) WITHOUT ROWID;
 `;
+
+/** Refused runs remembered for `status` (older ones are dropped). */
+export const MAX_REFUSED_KEPT = 256;
+
+/** Bring a store schema 1 database to 2 (new log columns). Idempotent; call inside a transaction. */
+export function migrateStore(db: Database.Database): void {
+  const cols = new Set((db.prepare(`SELECT name FROM pragma_table_info('radiosync_log')`).all() as Array<{ name: string }>).map((r) => r.name));
+  if (!cols.has('chain')) db.exec('ALTER TABLE radiosync_log ADD COLUMN chain BLOB');
+  if (!cols.has('kept')) db.exec('ALTER TABLE radiosync_log ADD COLUMN kept INTEGER NOT NULL DEFAULT 1');
+  if (!cols.has('wire_hlc')) db.exec('ALTER TABLE radiosync_log ADD COLUMN wire_hlc INTEGER');
+}
 
 /** Trigger guard: capture unless radiosync itself is writing (a missing flag row still captures). */
 const SILENT = `IFNULL((SELECT max(applying) FROM radiosync_state), 0) = 0`;

@@ -290,13 +290,13 @@ export class FolderSync {
    * callback) may start this and let it finish later: after a crash, `retryPending()` finishes it.
    * Applies and captures run one at a time, in call order.
    */
-  applyIncoming(cs: Changeset, result?: Pick<ApplyResult, 'duplicate'>): Promise<FolderApplyReport> {
+  applyIncoming(cs: Changeset, result?: Pick<ApplyResult, 'duplicate'> & Partial<Pick<ApplyResult, 'late'>>): Promise<FolderApplyReport> {
     const set = this.folderSet;
     const state = this.state;
     const report = emptyReport();
     if (set === undefined || state === undefined) return Promise.resolve(report);
     report.chunksStored = set.chunks.putMany(cs.chunks).length;
-    const touched = result?.duplicate === true ? [] : cs.changes.filter((c) => c.table === FILES_TABLE).map((c) => c.id);
+    const touched = result?.duplicate === true ? [] : [...cs.changes, ...(result?.late ?? [])].filter((c) => c.table === FILES_TABLE).map((c) => c.id);
     state.markPending(uniqueIds(touched), this.station.clock.now());
     // The sender holds what it sent and the content of the entries it made: never send those back.
     const senderHas = cs.chunks.map((c) => c.hash);

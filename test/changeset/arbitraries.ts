@@ -1,6 +1,6 @@
 /** fast-check arbitraries for changesets, shared by the changeset tests. */
 import fc from 'fast-check';
-import type { Changeset, Chunk, FieldValue, RowChange, VersionVector } from '../../src/changeset/Changeset.js';
+import { MAX_HLC, MAX_SEQ, type Changeset, type Chunk, type FieldValue, type RowChange, type VersionVector } from '../../src/changeset/Changeset.js';
 
 const STATIONS = ['N0CALL', 'EA4XYZ-7', 'VK2ABC-15', 'K1ABC'];
 const TABLES = ['person', 'shelter', '@files', 'request'];
@@ -26,15 +26,15 @@ export const fieldValueArb: fc.Arbitrary<FieldValue> = fc.oneof(
 );
 
 const station = fc.oneof(fc.constantFrom(...STATIONS), text);
-const vvArb: fc.Arbitrary<VersionVector> = fc.dictionary(station, fc.oneof(fc.nat(), fc.maxSafeNat()), { maxKeys: 4, noNullPrototype: true });
+const vvArb: fc.Arbitrary<VersionVector> = fc.dictionary(station, fc.oneof(fc.nat(), fc.constant(MAX_SEQ)), { maxKeys: 4, noNullPrototype: true });
 
 const rowArb: fc.Arbitrary<RowChange> = fc.record(
   {
     table: fc.oneof(fc.constantFrom(...TABLES), text),
     id: fc.oneof(fc.uint8Array({ minLength: 16, maxLength: 16 }), fc.uint8Array({ maxLength: 20 })),
     origin: station,
-    seq: fc.oneof(fc.nat({ max: 1000 }), fc.maxSafeNat()),
-    hlc: fc.oneof(fc.bigInt({ min: 0n, max: 2n ** 64n - 1n }), fc.nat({ max: 5 }).map((c) => (1_700_000_000_000n << 16n) | BigInt(c))),
+    seq: fc.oneof(fc.integer({ min: 1, max: 1000 }), fc.constant(MAX_SEQ)),
+    hlc: fc.oneof(fc.bigInt({ min: 0n, max: MAX_HLC }), fc.nat({ max: 5 }).map((c) => (1_700_000_000_000n << 16n) | BigInt(c))),
     kind: fc.constantFrom('upsert', 'delete'),
     fields: fc.dictionary(fc.oneof(fc.constantFrom(...COLUMNS), text), fieldValueArb, { maxKeys: 6, noNullPrototype: true }),
     ctx: vvArb,
@@ -55,7 +55,15 @@ export const changesetArb: fc.Arbitrary<Changeset> = fc.record({
   upto: vvArb,
   changes: fc.array(rowArb, { maxLength: 25 }),
   chunks: fc.array(chunkArb, { maxLength: 3 }),
-}, { noNullPrototype: true });
+  signed: fc.boolean(),
+  sigSeed: fc.nat({ max: 255 }),
+}, { noNullPrototype: true }).map(({ signed, sigSeed, ...cs }): Changeset => {
+  if (!signed) return cs;
+  // Format 2: one 64-byte origin signature per origin with rows (any bytes: the codec only carries them).
+  const sigs: Record<string, Uint8Array> = {};
+  for (const c of cs.changes) Object.defineProperty(sigs, c.origin, { value: new Uint8Array(64).fill(sigSeed), enumerable: true, writable: true, configurable: true });
+  return { ...cs, sigs };
+});
 
 /** Changesets whose columns repeat values, so dictionary, delta and run-length layouts are used. */
 export const repetitiveChangesetArb: fc.Arbitrary<Changeset> = fc

@@ -40,7 +40,7 @@ const sample: Changeset = {
 const sampleBytes = encodeChangeset(sample);
 
 test('unknown format versions and body encodings give RS_ERR_CHANGESET_VERSION', () => {
-  for (const h of [header(0, 0), header(2, 0), header(15, 1), header(1, 2), header(1, 15)]) {
+  for (const h of [header(0, 0), header(3, 0), header(15, 1), header(1, 2), header(1, 15), header(2, 2)]) {
     const bytes = sampleBytes.slice();
     bytes[0] = h;
     assert.throws(() => decodeChangeset(bytes), (e: unknown) => isRadiosyncError(e, 'RS_ERR_CHANGESET_VERSION'));

@@ -262,14 +262,17 @@ test('a database locked by the application past the busy timeout gives a typed, 
   closeAll([a, b]);
 });
 
-test('a malformed change rejects the whole changeset and leaves the database unchanged', () => {
+test('a malformed change refuses its origin\'s run (recorded, shown by refused()) and leaves the database unchanged', () => {
   const [a, b] = pair();
   a.app.prepare('UPDATE person SET age = 1 WHERE id = 10').run();
   const cs = a.store.buildChangeset('B2');
   const before = snapshot(b!);
   const vvBefore = b.store.versionVector();
   const bad: Changeset = { ...cs, changes: [...cs.changes, { ...cs.changes[0]!, seq: 0 }] };
-  assert.throws(() => b.store.applyChangeset(bad), (e) => isRadiosyncError(e, 'RS_ERR_STORE_BAD_CHANGE'));
+  const r = b.store.applyChangeset(bad);
+  assert.deepEqual(r.refused.map((x) => [x.origin, x.code, x.rows]), [['A1', 'RS_ERR_STORE_BAD_CHANGE', cs.changes.length + 1]]);
+  assert.equal(r.applied, 0);
+  assert.equal(b.store.refused()[0]!.code, 'RS_ERR_STORE_BAD_CHANGE');
   assert.throws(() => b.store.applyChangeset({ ...cs, version: 2 as 1 }), (e) => isRadiosyncError(e, 'RS_ERR_STORE_SCHEMA_VERSION'));
   assert.deepEqual(snapshot(b!), before);
   assert.deepEqual(b.store.versionVector(), vvBefore);

@@ -14,6 +14,7 @@ const files = [];
     const p = join(dir, name);
     if (statSync(p).isDirectory()) {
       if (name === 'bench' || name === 'fuzz' || name === 'node_modules') continue;
+      if (name === 'system' && filters.length === 0) continue; // real time, minutes: npm run test:system
       walk(p);
     } else if (name.endsWith('.test.ts')) {
       const rel = relative(process.cwd(), p);

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import type { ChannelStats } from '../channel/kissTcpChannel.js';
 import { startChannel, type ChannelProcess } from './channelProcess.js';
 import { cli, cliOk, type CliResult } from './cli.js';
-import { addWindow, folderByPath, makeStation, mapDiff, pair, reportRow, rng, sentence, tableByUuid, withAppDb, writeFile, REPORT_TABLE, type Home, type ReportRow } from './stationHome.js';
+import { addWindow, folderByPath, makeStation, mapDiff, pair, reportRow, rng, sentence, tableByUuid, withAppDb, writeFile, REPORT, REPORT_TABLE, type AppTable, type Home, type ReportRow, type Row } from './stationHome.js';
 
 export const A = 'N0HQ';
 export const B = 'N0FLD';
@@ -31,6 +31,10 @@ export interface Data {
   rows: number;
   /** File sizes in bytes, by path; contents are seeded text (compressible, like reports). */
   files: Record<string, number>;
+  /** Incompressible files (photos, archives): sizes by path, seeded random bytes. */
+  binaryFiles?: Record<string, number>;
+  /** Another application table and its rows (default: `report` rows made from the case's seed). */
+  table?: { table: AppTable; rows: () => Row[] };
 }
 
 export interface Outcome {
@@ -52,8 +56,11 @@ export function fileText(r: () => number, bytes: number): string {
   return s.slice(0, bytes);
 }
 
-function seededFiles(r: () => number, files: Record<string, number>): Record<string, string> {
-  return Object.fromEntries(Object.entries(files).map(([p, n]) => [p, fileText(r, n)]));
+function seededFiles(r: () => number, files: Record<string, number>, binary: Record<string, number> = {}): Record<string, string | Uint8Array> {
+  return {
+    ...Object.fromEntries(Object.entries(files).map(([p, n]) => [p, fileText(r, n)])),
+    ...Object.fromEntries(Object.entries(binary).map(([p, n]) => [p, Uint8Array.from({ length: n }, () => Math.floor(r() * 256))])),
+  };
 }
 
 function stationEnv(c: ChannelCase): Record<string, string> {
@@ -76,8 +83,8 @@ async function connected(ch: ChannelProcess, calls: string[], ms = 30_000): Prom
 }
 
 function compare(a: Home, b: Home): Pick<Outcome, 'tableDiff' | 'folderDiff' | 'rowsA' | 'rowsB' | 'filesA' | 'filesB'> {
-  const ta = tableByUuid(a.db);
-  const tb = tableByUuid(b.db);
+  const ta = tableByUuid(a.db, a.table);
+  const tb = tableByUuid(b.db, b.table);
   const fa = folderByPath(a.folder);
   const fb = folderByPath(b.folder);
   return { tableDiff: mapDiff(ta, tb), folderDiff: mapDiff(fa, fb), rowsA: ta.size, rowsB: tb.size, filesA: fa.size, filesB: fb.size };
@@ -90,11 +97,16 @@ interface Setup {
   ch: ChannelProcess;
 }
 
-async function setup(c: ChannelCase, dataA: { rows: ReportRow[]; files: Record<string, string | Uint8Array> }, dataB: { rows: ReportRow[]; files: Record<string, string | Uint8Array> }): Promise<Setup> {
+interface Side {
+  rows: Row[];
+  files: Record<string, string | Uint8Array>;
+}
+
+async function setup(c: ChannelCase, dataA: Side, dataB: Side, table: AppTable = REPORT): Promise<Setup> {
   const dir = mkdtempSync(join(tmpdir(), 'radiosync-rt-'));
   const env = stationEnv(c);
-  const a = await makeStation(dir, A, dataA.rows, dataA.files, env);
-  const b = await makeStation(dir, B, dataB.rows, dataB.files, env);
+  const a = await makeStation(dir, A, table, dataA.rows, dataA.files, env);
+  const b = await makeStation(dir, B, table, dataB.rows, dataB.files, env);
   await pair(a, b);
   const ch = await startChannel({ stations: [A, B], bitrate: c.bitrate, loss: c.loss, seed: c.seed, txdelayMs: c.txdelayMs });
   return { dir, a, b, ch };
@@ -110,10 +122,10 @@ async function finish(s: Setup, runs: Record<string, CliResult>, t0: number, kee
 const keepDirs = () => process.env.RADIOSYNC_RT_KEEP === '1';
 
 /** A sends everything to B (`send`), B listens (`receive --once`). */
-export async function sendReceive(c: ChannelCase, data: Data, extraRows?: ReportRow[]): Promise<Outcome> {
+export async function sendReceive(c: ChannelCase, data: Data): Promise<Outcome> {
   const r = rng(c.seed * 7919 + 1);
-  const rows = extraRows ?? Array.from({ length: data.rows }, () => reportRow(r, A));
-  const s = await setup(c, { rows, files: seededFiles(r, data.files) }, { rows: [], files: {} });
+  const rows = data.table ? data.table.rows() : Array.from({ length: data.rows }, () => reportRow(r, A));
+  const s = await setup(c, { rows, files: seededFiles(r, data.files, data.binaryFiles) }, { rows: [], files: {} }, data.table?.table);
   const t0 = Date.now();
   try {
     const env = stationEnv(c);
@@ -137,7 +149,7 @@ export async function sendReceive(c: ChannelCase, data: Data, extraRows?: Report
 export async function syncBothWays(c: ChannelCase, data: Data, edits = 5): Promise<Outcome> {
   const r = rng(c.seed * 104729 + 3);
   const base = Array.from({ length: data.rows }, () => reportRow(r, A));
-  const s = await setup(c, { rows: base, files: seededFiles(r, data.files) }, { rows: [], files: {} });
+  const s = await setup(c, { rows: base, files: seededFiles(r, data.files, data.binaryFiles) }, { rows: [], files: {} });
   const t0 = Date.now();
   try {
     const env = stationEnv(c);
@@ -176,30 +188,32 @@ function editSide(h: Home, r: () => number, base: ReportRow[], from: number, n: 
 }
 
 /**
- * Both stations run `daemon` with a transmit window (`* * * * *`, open `windowMin` of every
- * minute), each with its own new rows and files; the run ends when both sides hold the same
+ * Both stations run `daemon` with a transmit window (default `* * * * *` for 0.75 min: 45 s
+ * of every minute), each with its own new rows and files; the run ends when both sides hold the same
  * tables and folders (then SIGTERM) or at the timeout.
  */
-export async function daemons(c: ChannelCase, data: Data, windowMin = 0.75): Promise<Outcome & { converged: boolean }> {
+export async function daemons(c: ChannelCase, data: Data, window: { cron: string; durationMin: number } = { cron: '* * * * *', durationMin: 0.75 }): Promise<Outcome & { converged: boolean; convergedMs: number }> {
   const r = rng(c.seed * 15485863 + 5);
   const rowsA = Array.from({ length: data.rows }, () => reportRow(r, A));
   const rowsB = Array.from({ length: Math.max(1, Math.floor(data.rows / 4)) }, () => reportRow(r, B));
-  const s = await setup(c, { rows: rowsA, files: seededFiles(r, data.files) }, { rows: rowsB, files: { 'field-log.txt': fileText(r, 800) } });
+  const s = await setup(c, { rows: rowsA, files: seededFiles(r, data.files, data.binaryFiles) }, { rows: rowsB, files: { 'field-log.txt': fileText(r, 800) } });
   const t0 = Date.now();
   try {
     const env = stationEnv(c);
-    addWindow(s.a, '* * * * *', windowMin);
-    addWindow(s.b, '* * * * *', windowMin);
+    addWindow(s.a, window.cron, window.durationMin);
+    addWindow(s.b, window.cron, window.durationMin);
     const deadlineMs = (c.timeoutS + 30) * 1000;
     const da = cli(['daemon', '--home', s.a.home, ...transport(s.ch, A, c), '--json'], { env, deadlineMs });
     const db = cli(['daemon', '--home', s.b.home, ...transport(s.ch, B, c), '--json'], { env, deadlineMs });
     let converged = false;
+    let convergedMs = -1;
     const until = Date.now() + c.timeoutS * 1000;
     while (Date.now() < until) {
       await new Promise((res) => setTimeout(res, 2000));
       const now = compare(s.a, s.b);
       if (now.tableDiff.length === 0 && now.folderDiff.length === 0) {
         converged = true;
+        convergedMs = Date.now() - t0;
         break;
       }
     }
@@ -208,7 +222,7 @@ export async function daemons(c: ChannelCase, data: Data, windowMin = 0.75): Pro
     da.child.kill('SIGTERM');
     db.child.kill('SIGTERM');
     const runs = { daemonA: await da.done, daemonB: await db.done };
-    return { ...(await finish(s, runs, t0, keepDirs())), converged };
+    return { ...(await finish(s, runs, t0, keepDirs())), converged, convergedMs };
   } catch (e) {
     await s.ch.stop().catch(() => undefined);
     throw e;

@@ -10,8 +10,14 @@ import { join, relative } from 'node:path';
 import Database from 'better-sqlite3';
 import { cliOk } from './cli.js';
 
+/** An application table: its name and CREATE statement (it must have a TEXT `uuid` column). */
+export interface AppTable {
+  name: string;
+  schema: string;
+}
+
 export const REPORT_TABLE = 'report';
-const SCHEMA = `CREATE TABLE ${REPORT_TABLE} (uuid TEXT PRIMARY KEY, title TEXT NOT NULL, body TEXT, qty INTEGER, lat REAL, updated_at TEXT)`;
+export const REPORT: AppTable = { name: REPORT_TABLE, schema: `CREATE TABLE ${REPORT_TABLE} (uuid TEXT PRIMARY KEY, title TEXT NOT NULL, body TEXT, qty INTEGER, lat REAL, updated_at TEXT)` };
 const WORDS = ['water', 'bridge', 'closed', 'shelter', 'north', 'road', 'clear', 'team', 'medical', 'supplies', 'generator', 'fuel', 'tents', 'radio', 'relay', 'flooded', 'sector', 'needs', 'arrived', 'blankets'];
 
 /** mulberry32: the tests' data generator (seeded: the same case builds the same rows). */
@@ -40,7 +46,7 @@ export function sentence(r: () => number, words: number): string {
   return Array.from({ length: words }, () => WORDS[Math.floor(r() * WORDS.length)]).join(' ');
 }
 
-export interface ReportRow {
+export interface ReportRow extends Row {
   uuid: string;
   title: string;
   body: string;
@@ -53,21 +59,21 @@ export function reportRow(r: () => number, tag: string): ReportRow {
   return { uuid: uuid(r), title: `${tag} ${sentence(r, 3)}`, body: sentence(r, 8 + Math.floor(r() * 10)), qty: Math.floor(r() * 500), lat: Math.round((27 + r()) * 1e5) / 1e5, updated_at: new Date(1_700_000_000_000 + Math.floor(r() * 1e9)).toISOString() };
 }
 
-export function createAppDb(file: string, rows: readonly ReportRow[] = []): void {
+export type Row = Record<string, string | number | null>;
+
+export function createAppDb(file: string, table: AppTable, rows: readonly Row[] = []): void {
   const db = new Database(file);
   try {
-    db.exec(SCHEMA);
-    insertRows(db, rows);
+    db.exec(table.schema);
+    const cols = Object.keys(rows[0] ?? {});
+    if (cols.length === 0) return;
+    const ins = db.prepare(`INSERT INTO "${table.name}" (${cols.map((c) => `"${c}"`).join(', ')}) VALUES (${cols.map((c) => `@${c}`).join(', ')})`);
+    db.transaction(() => {
+      for (const row of rows) ins.run(row);
+    })();
   } finally {
     db.close();
   }
-}
-
-function insertRows(db: Database.Database, rows: readonly ReportRow[]): void {
-  const ins = db.prepare(`INSERT INTO ${REPORT_TABLE} (uuid, title, body, qty, lat, updated_at) VALUES (@uuid, @title, @body, @qty, @lat, @updated_at)`);
-  db.transaction(() => {
-    for (const row of rows) ins.run(row);
-  })();
 }
 
 /** Edit the application database as the application would (plain SQL; the triggers capture it). */
@@ -85,18 +91,19 @@ export interface Home {
   home: string;
   db: string;
   folder: string;
+  table: string;
 }
 
 /** A station: its application db (with rows), its folder (with files), `radiosync init`. */
-export async function makeStation(dir: string, call: string, rows: readonly ReportRow[], files: Record<string, string | Uint8Array>, env?: Record<string, string>): Promise<Home> {
+export async function makeStation(dir: string, call: string, table: AppTable, rows: readonly Row[], files: Record<string, string | Uint8Array>, env?: Record<string, string>): Promise<Home> {
   const home = join(dir, call);
   const db = join(dir, `${call}.sqlite`);
   const folder = join(dir, `${call}-docs`);
-  createAppDb(db, rows);
+  createAppDb(db, table, rows);
   mkdirSync(folder, { recursive: true });
   for (const [p, content] of Object.entries(files)) writeFile(folder, p, content);
-  await cliOk(['init', '--home', home, '--callsign', call, '--db', db, '--tables', REPORT_TABLE, '--folder', `docs=${folder}`], env);
-  return { call, home, db, folder };
+  await cliOk(['init', '--home', home, '--callsign', call, '--db', db, '--tables', table.name, '--folder', `docs=${folder}`], env);
+  return { call, home, db, folder, table: table.name };
 }
 
 export function writeFile(folder: string, path: string, content: string | Uint8Array): void {

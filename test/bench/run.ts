@@ -11,12 +11,16 @@ import type { BenchReport } from './report.js';
 import { printReport } from './report.js';
 
 const dir = new URL('.', import.meta.url).pathname;
-const wanted = process.argv.slice(2);
+/** Short names on the command line (`npm run bench -- realtime`). */
+const ALIASES: Record<string, string> = { realtime: 'realtimeLink' };
+/** Long, real-time or hardware benchmarks: run only when named. */
+const ONLY_WHEN_NAMED = ['interop', 'realtimeLink'];
+const wanted = process.argv.slice(2).map((w) => ALIASES[w] ?? w);
 const names = readdirSync(dir)
   .filter((f) => f.endsWith('.bench.ts'))
   .map((f) => f.slice(0, -'.bench.ts'.length))
   .sort();
-const chosen = wanted.length > 0 ? names.filter((n) => wanted.includes(n)) : names.filter((n) => n !== 'interop');
+const chosen = wanted.length > 0 ? names.filter((n) => wanted.includes(n)) : names.filter((n) => !ONLY_WHEN_NAMED.includes(n));
 if (chosen.length === 0) {
   console.error(`no benchmark matched ${wanted.join(', ')}; have: ${names.join(', ')}`);
   process.exit(64);

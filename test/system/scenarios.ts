@@ -1,0 +1,230 @@
+/**
+ * Real-time scenarios over the test channel, shared by the system tests and the real-time bench:
+ * two station homes in a temp dir, the channel as its own process, the built CLI's `send` +
+ * `receive`, `sync`, or two `daemon`s, then both stations' tables (by UUID) and folders (by path
+ * and hash) read straight from their files.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { ChannelStats } from '../channel/kissTcpChannel.js';
+import { startChannel, type ChannelProcess } from './channelProcess.js';
+import { cli, cliOk, type CliResult } from './cli.js';
+import { addWindow, folderByPath, makeStation, mapDiff, pair, reportRow, rng, sentence, tableByUuid, withAppDb, writeFile, REPORT, REPORT_TABLE, type AppTable, type Home, type ReportRow, type Row } from './stationHome.js';
+
+export const A = 'N0HQ';
+export const B = 'N0FLD';
+
+export interface ChannelCase {
+  bitrate: number;
+  /** --loss spec: "0.1", "ge:…". */
+  loss: string;
+  seed: number;
+  txdelayMs: number;
+  /** TXDELAY the stations' config believes (default: the channel's). */
+  stationTxdelayMs?: number;
+  /** Session timeout given to the CLI, seconds. The harness kills it 30 s later. */
+  timeoutS: number;
+}
+
+export interface Data {
+  rows: number;
+  /** File sizes in bytes, by path; contents are seeded text (compressible, like reports). */
+  files: Record<string, number>;
+  /** Incompressible files (photos, archives): sizes by path, seeded random bytes. */
+  binaryFiles?: Record<string, number>;
+  /** Another application table and its rows (default: `report` rows made from the case's seed). */
+  table?: { table: AppTable; rows: () => Row[] };
+}
+
+export interface Outcome {
+  runs: Record<string, CliResult>;
+  channel: ChannelStats;
+  tableDiff: string[];
+  folderDiff: string[];
+  rowsA: number;
+  rowsB: number;
+  filesA: number;
+  filesB: number;
+  wallMs: number;
+  dir: string;
+}
+
+export function fileText(r: () => number, bytes: number): string {
+  let s = '';
+  while (s.length < bytes) s += `${sentence(r, 12)}. ${Math.floor(r() * 1e6)}\n`;
+  return s.slice(0, bytes);
+}
+
+function seededFiles(r: () => number, files: Record<string, number>, binary: Record<string, number> = {}): Record<string, string | Uint8Array> {
+  return {
+    ...Object.fromEntries(Object.entries(files).map(([p, n]) => [p, fileText(r, n)])),
+    ...Object.fromEntries(Object.entries(binary).map(([p, n]) => [p, Uint8Array.from({ length: n }, () => Math.floor(r() * 256))])),
+  };
+}
+
+function stationEnv(c: ChannelCase): Record<string, string> {
+  return { RADIOSYNC_RADIO_TXDELAY_MS: String(c.stationTxdelayMs ?? c.txdelayMs), RADIOSYNC_RADIO_TXTAIL_MS: '50' };
+}
+
+function transport(ch: ChannelProcess, call: string, c: ChannelCase): string[] {
+  return ['--kiss-tcp', ch.addr(call), '--bitrate', String(c.bitrate)];
+}
+
+/** Wait until the channel has seen a KISS client on each of these stations' ports. */
+async function connected(ch: ChannelProcess, calls: string[], ms = 30_000): Promise<void> {
+  const until = Date.now() + ms;
+  for (;;) {
+    const s = await ch.stats();
+    if (calls.every((c) => (s.kiss[c]?.connections ?? 0) > 0)) return;
+    if (Date.now() > until) throw new Error(`no KISS client connected for ${calls.join(',')}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+function compare(a: Home, b: Home): Pick<Outcome, 'tableDiff' | 'folderDiff' | 'rowsA' | 'rowsB' | 'filesA' | 'filesB'> {
+  const ta = tableByUuid(a.db, a.table);
+  const tb = tableByUuid(b.db, b.table);
+  const fa = folderByPath(a.folder);
+  const fb = folderByPath(b.folder);
+  return { tableDiff: mapDiff(ta, tb), folderDiff: mapDiff(fa, fb), rowsA: ta.size, rowsB: tb.size, filesA: fa.size, filesB: fb.size };
+}
+
+interface Setup {
+  dir: string;
+  a: Home;
+  b: Home;
+  ch: ChannelProcess;
+}
+
+interface Side {
+  rows: Row[];
+  files: Record<string, string | Uint8Array>;
+}
+
+async function setup(c: ChannelCase, dataA: Side, dataB: Side, table: AppTable = REPORT): Promise<Setup> {
+  const dir = mkdtempSync(join(tmpdir(), 'radiosync-rt-'));
+  const env = stationEnv(c);
+  const a = await makeStation(dir, A, table, dataA.rows, dataA.files, env);
+  const b = await makeStation(dir, B, table, dataB.rows, dataB.files, env);
+  await pair(a, b);
+  const ch = await startChannel({ stations: [A, B], bitrate: c.bitrate, loss: c.loss, seed: c.seed, txdelayMs: c.txdelayMs });
+  return { dir, a, b, ch };
+}
+
+async function finish(s: Setup, runs: Record<string, CliResult>, t0: number, keep: boolean): Promise<Outcome> {
+  const channel = await s.ch.stop();
+  const out: Outcome = { runs, channel, ...compare(s.a, s.b), wallMs: Date.now() - t0, dir: s.dir };
+  if (!keep) rmSync(s.dir, { recursive: true, force: true });
+  return out;
+}
+
+const keepDirs = () => process.env.RADIOSYNC_RT_KEEP === '1';
+
+/** A sends everything to B (`send`), B listens (`receive --once`). */
+export async function sendReceive(c: ChannelCase, data: Data): Promise<Outcome> {
+  const r = rng(c.seed * 7919 + 1);
+  const rows = data.table ? data.table.rows() : Array.from({ length: data.rows }, () => reportRow(r, A));
+  const s = await setup(c, { rows, files: seededFiles(r, data.files, data.binaryFiles) }, { rows: [], files: {} }, data.table?.table);
+  const t0 = Date.now();
+  try {
+    const env = stationEnv(c);
+    const deadlineMs = (c.timeoutS + 30) * 1000;
+    const recv = cli(['receive', '--home', s.b.home, ...transport(s.ch, B, c), '--once', '--timeout', String(c.timeoutS), '--json'], { env, deadlineMs });
+    await connected(s.ch, [B]);
+    const send = cli(['send', '--home', s.a.home, '--to', B, ...transport(s.ch, A, c), '--timeout', String(c.timeoutS), '--json'], { env, deadlineMs });
+    const runs = { send: await send.done, receive: await recv.done };
+    return await finish(s, runs, t0, keepDirs());
+  } catch (e) {
+    await s.ch.stop().catch(() => undefined);
+    throw e;
+  }
+}
+
+/**
+ * A shared base (carried by a bundle: `export` / `import --ack-out` / `import`), then edits on
+ * both sides (updates, inserts, a delete, a file changed, a file added), then A runs `sync --with
+ * B` while B runs `receive --once`.
+ */
+export async function syncBothWays(c: ChannelCase, data: Data, edits = 5): Promise<Outcome> {
+  const r = rng(c.seed * 104729 + 3);
+  const base = Array.from({ length: data.rows }, () => reportRow(r, A));
+  const s = await setup(c, { rows: base, files: seededFiles(r, data.files, data.binaryFiles) }, { rows: [], files: {} });
+  const t0 = Date.now();
+  try {
+    const env = stationEnv(c);
+    const bundle = join(s.dir, 'base.rsb');
+    const ack = join(s.dir, 'ack.rsb');
+    await cliOk(['export', '--home', s.a.home, '--to', B, '--out', bundle], env);
+    await cliOk(['import', bundle, '--home', s.b.home, '--ack-out', ack], env);
+    await cliOk(['import', ack, '--home', s.a.home], env);
+    const before = compare(s.a, s.b);
+    if (before.tableDiff.length + before.folderDiff.length > 0) throw new Error(`the bundle did not make a common base: ${[...before.tableDiff, ...before.folderDiff].join('; ')}`);
+    editSide(s.a, r, base, 0, edits, 'edit-hq');
+    editSide(s.b, r, base, edits, edits, 'edit-fld');
+    const deadlineMs = (c.timeoutS + 30) * 1000;
+    const recv = cli(['receive', '--home', s.b.home, ...transport(s.ch, B, c), '--once', '--timeout', String(c.timeoutS), '--json'], { env, deadlineMs });
+    await connected(s.ch, [B]);
+    const sync = cli(['sync', '--home', s.a.home, '--with', B, ...transport(s.ch, A, c), '--timeout', String(c.timeoutS), '--json'], { env, deadlineMs });
+    const runs = { sync: await sync.done, receive: await recv.done };
+    return await finish(s, runs, t0, keepDirs());
+  } catch (e) {
+    await s.ch.stop().catch(() => undefined);
+    throw e;
+  }
+}
+
+/** `edits` changes on one side: updates of base rows [from, from+n), inserts, one delete, one file changed or added. */
+function editSide(h: Home, r: () => number, base: ReportRow[], from: number, n: number, tag: string): void {
+  withAppDb(h.db, (db) => {
+    const upd = db.prepare(`UPDATE ${REPORT_TABLE} SET body = ?, qty = ? WHERE uuid = ?`);
+    const ins = db.prepare(`INSERT INTO ${REPORT_TABLE} (uuid, title, body, qty, lat, updated_at) VALUES (@uuid, @title, @body, @qty, @lat, @updated_at)`);
+    const updates = Math.ceil(n / 2);
+    for (let i = 0; i < updates; i++) upd.run(`${tag}: ${sentence(r, 6)}`, Math.floor(r() * 1000), base[(from + i) % base.length]!.uuid);
+    for (let i = updates; i < n - 1; i++) ins.run(reportRow(r, tag));
+    db.prepare(`DELETE FROM ${REPORT_TABLE} WHERE uuid = ?`).run(base[(from + n - 1) % base.length]!.uuid);
+  });
+  writeFile(h.folder, `${tag}.txt`, fileText(r, 600));
+}
+
+/**
+ * Both stations run `daemon` with a transmit window (default `* * * * *` for 0.75 min: 45 s
+ * of every minute), each with its own new rows and files; the run ends when both sides hold the same
+ * tables and folders (then SIGTERM) or at the timeout.
+ */
+export async function daemons(c: ChannelCase, data: Data, window: { cron: string; durationMin: number } = { cron: '* * * * *', durationMin: 0.75 }): Promise<Outcome & { converged: boolean; convergedMs: number }> {
+  const r = rng(c.seed * 15485863 + 5);
+  const rowsA = Array.from({ length: data.rows }, () => reportRow(r, A));
+  const rowsB = Array.from({ length: Math.max(1, Math.floor(data.rows / 4)) }, () => reportRow(r, B));
+  const s = await setup(c, { rows: rowsA, files: seededFiles(r, data.files, data.binaryFiles) }, { rows: rowsB, files: { 'field-log.txt': fileText(r, 800) } });
+  const t0 = Date.now();
+  try {
+    const env = stationEnv(c);
+    addWindow(s.a, window.cron, window.durationMin);
+    addWindow(s.b, window.cron, window.durationMin);
+    const deadlineMs = (c.timeoutS + 30) * 1000;
+    const da = cli(['daemon', '--home', s.a.home, ...transport(s.ch, A, c), '--json'], { env, deadlineMs });
+    const db = cli(['daemon', '--home', s.b.home, ...transport(s.ch, B, c), '--json'], { env, deadlineMs });
+    let converged = false;
+    let convergedMs = -1;
+    const until = Date.now() + c.timeoutS * 1000;
+    while (Date.now() < until) {
+      await new Promise((res) => setTimeout(res, 2000));
+      const now = compare(s.a, s.b);
+      if (now.tableDiff.length === 0 && now.folderDiff.length === 0) {
+        converged = true;
+        convergedMs = Date.now() - t0;
+        break;
+      }
+    }
+    // Let the final acks cross before stopping, so neither daemon is cut off mid-exchange.
+    if (converged) await new Promise((res) => setTimeout(res, 5000));
+    da.child.kill('SIGTERM');
+    db.child.kill('SIGTERM');
+    const runs = { daemonA: await da.done, daemonB: await db.done };
+    return { ...(await finish(s, runs, t0, keepDirs())), converged, convergedMs };
+  } catch (e) {
+    await s.ch.stop().catch(() => undefined);
+    throw e;
+  }
+}

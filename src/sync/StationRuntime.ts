@@ -30,6 +30,7 @@ import { hashEqual, payloadHash } from '../link/payloadHash.js';
 import { bytesSource } from '../link/PayloadSource.js';
 import { beaconBody, HelloKind, NOTHING_PENDING_BODY, SYNC_REQUEST_BODY } from './hello.js';
 import { FolderSync, type FolderApplyReport, type SentFiles } from './FolderSync.js';
+import { publishSyncEvent } from './syncDiagnostics.js';
 
 /** AX.25 PID "no layer 3": every radiosync frame uses it. */
 const PID_NO_L3 = 0xf0;
@@ -153,6 +154,7 @@ export class StationRuntime {
   }
 
   private emit<K extends keyof Events>(event: K, e: Events[K]): void {
+    publishSyncEvent(this.station.callsign, event, e);
     for (const l of this.listeners.get(event) ?? []) (l as (e: Events[K]) => void)(e);
   }
 

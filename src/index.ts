@@ -1,11 +1,12 @@
 /**
  * radiosync public API. The CLI (src/cli/) imports only from here.
- * Layers, lowest first: errors → clock → util → framing → fec → changeset → link → transport →
+ * Layers, lowest first: errors → clock → util → diagnostics → framing → fec → changeset → link → transport →
  * tnc → sim → store → files → auth → bundle → config → schedule → station → sync → demo.
  * The cli sits on top and imports only this file. See docs/architecture.md.
  */
 export * from './errors/RadiosyncError.js';
 export * from './clock/Clock.js';
+export { DIAGNOSTICS } from './diagnostics/DIAGNOSTICS.js';
 export { ManualClock } from './clock/ManualClock.js';
 export type { Transport } from './transport/Transport.js';
 export type * from './changeset/Changeset.js';

@@ -35,6 +35,7 @@ import { summaryBytes, recordPeerDigest } from './stateDigest.js';
 import { compareSummaries, decodeSummary, DIGEST_SUMMARY_BYTES } from '../store/digest.js';
 import { SyncRequester, type SyncRequestOptions } from './syncRequest.js';
 import { FolderSync, type FolderApplyReport, type SentFiles } from './FolderSync.js';
+import { publishSyncEvent } from './syncDiagnostics.js';
 
 /** AX.25 PID "no layer 3": every radiosync frame uses it. */
 const PID_NO_L3 = 0xf0;
@@ -173,6 +174,7 @@ export class StationRuntime {
   }
 
   private emit<K extends keyof Events>(event: K, e: Events[K]): void {
+    publishSyncEvent(this.station.callsign, event, e);
     for (const l of this.listeners.get(event) ?? []) (l as (e: Events[K]) => void)(e);
   }
 

@@ -12,13 +12,19 @@
  * The init strings are raw text for a TNC still in its command mode; once it is in KISS mode,
  * only KISS frames are written.
  */
+import { channel } from 'node:diagnostics_channel';
 import { sleep, systemClock, type Clock } from '../clock/Clock.js';
+import { DIAGNOSTICS } from '../diagnostics/DIAGNOSTICS.js';
 import { makeError } from '../errors/RadiosyncError.js';
 import { MAX_AX25_FRAME_BYTES } from '../framing/ax25.js';
 import { encodeKiss, KissCommand, KissDecoder, MAX_KISS_PORT } from '../framing/kiss.js';
 import { kissParameterFrames, kissReturn, type KissParameters } from '../framing/kissParameters.js';
 import type { Transport } from '../transport/Transport.js';
 import { TNC_ERRORS } from './errors.js';
+
+const diagFrameIn = channel(DIAGNOSTICS.tnc.frameIn);
+const diagFrameOut = channel(DIAGNOSTICS.tnc.frameOut);
+const diagListenerError = channel(DIAGNOSTICS.tnc.listenerError);
 
 /**
  * Pause after each init or exit string: 1000 ms by default. A Kantronics KPC-3+ takes about a
@@ -127,6 +133,7 @@ export class KissTnc {
     if (!Number.isInteger(port) || port < 0 || port > MAX_KISS_PORT) throw optionError(`"port" must be a KISS port 0-15: ${port}`, { port });
     await this.writeCounted(encodeKiss({ port, command: KissCommand.Data, data: ax25 }));
     this.counts.framesOut++;
+    if (diagFrameOut.hasSubscribers) diagFrameOut.publish({ transport: this.transport.name, port, bytes: ax25.length });
   }
 
   /** Frames the TNC hears (AX.25 without FCS) and the KISS port they came in on. */
@@ -174,11 +181,13 @@ export class KissTnc {
         continue;
       }
       this.counts.framesIn++;
+      if (diagFrameIn.hasSubscribers) diagFrameIn.publish({ transport: this.transport.name, port: f.port, bytes: f.data.length });
       for (const l of [...this.listeners]) {
         try {
           l(f.data, f.port);
-        } catch {
+        } catch (error) {
           // One listener's bug must not cost the other listeners (or later frames) their data.
+          if (diagListenerError.hasSubscribers) diagListenerError.publish({ transport: this.transport.name, error });
         }
       }
     }

@@ -10,6 +10,8 @@ import { makeStations, tempDir } from './stations.js';
 import { receiveSession } from '../../src/sync/sessions.js';
 import { encodeUiFrame } from '../../src/framing/ax25.js';
 import { parseCallsign } from '../../src/framing/callsign.js';
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
+import { DIAGNOSTICS } from '../../src/diagnostics/DIAGNOSTICS.js';
 
 const T0 = Date.UTC(2026, 10, 21, 12, 0, 0);
 
@@ -45,12 +47,20 @@ async function withPair(loss: number, seed: number, body: (p: Pair) => Promise<v
 
 test('two stations sync the sample database over the simulator at 1200 bit/s with 10% loss (virtual time)', () =>
   withPair(0.1, 1, async ({ clock, channel, a, b, ra, rb }) => {
+    const diag: Array<[string, { station: string; peer?: string }]> = [];
+    const onApplied = (m: unknown) => diag.push(['applied', m as { station: string }]);
+    const onAcked = (m: unknown) => diag.push(['acknowledged', m as { station: string; peer: string }]);
+    subscribe(DIAGNOSTICS.sync.applied, onApplied);
+    subscribe(DIAGNOSTICS.sync.acknowledged, onAcked);
     const info = ra.sendPending(['N0BBB']);
     assert.ok(info && info.rows > 4000);
     let acked = false;
     ra.on('acknowledged', () => (acked = true));
     const elapsed = await clock.run(() => acked, 6 * 3600_000);
+    unsubscribe(DIAGNOSTICS.sync.applied, onApplied);
+    unsubscribe(DIAGNOSTICS.sync.acknowledged, onAcked);
     assert.ok(acked, `not acknowledged after ${elapsed} ms virtual`);
+    assert.deepEqual(diag.map(([e, m]) => [e, m.station, m.peer]), [['applied', 'N0BBB', undefined], ['acknowledged', 'N0AAA', 'N0BBB']], 'radiosync:sync:* events');
     assert.deepEqual(tableFingerprints(b.records), tableFingerprints(a.records));
     assert.equal(rb.counters.changesetsApplied, 1);
     // A's cursor for B moved: nothing more to send.

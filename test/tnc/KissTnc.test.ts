@@ -6,6 +6,8 @@ import { ManualClock } from '../../src/clock/ManualClock.js';
 import { encodeKiss, KissDecoder, type KissFrame } from '../../src/framing/kiss.js';
 import { encodeUiFrame, decodeAx25, PID_NO_LAYER3 } from '../../src/framing/ax25.js';
 import { isRadiosyncError } from '../../src/errors/RadiosyncError.js';
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
+import { DIAGNOSTICS } from '../../src/diagnostics/DIAGNOSTICS.js';
 import type { Transport } from '../../src/transport/Transport.js';
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
@@ -72,6 +74,33 @@ test('sendFrame writes one KISS data frame; onFrame gets the TNC\'s data frames 
   const r = decodeAx25(Buffer.from(heard[0]![0], 'hex'));
   assert.ok(r.ok && r.frame.source.callsign === 'N0CALL');
   assert.deepEqual(tnc.stats, { framesIn: 2, framesOut: 2, bytesOut: 2 * encodeKiss({ port: 0, command: 0, data: frame }).length, nonData: 1, garbageBytes: 4 + 3, oversized: 0 });
+});
+
+test('diagnostics: frames in and out, and a listener that throws, are published on the tnc channels', async () => {
+  const [host, tncSide] = createMemoryPair();
+  const tnc = await KissTnc.open(host, { port: 3 });
+  const seen: Array<[string, unknown]> = [];
+  const subs = Object.values(DIAGNOSTICS.tnc).map((name) => [name, (m: unknown) => seen.push([name, m])] as const);
+  for (const [name, fn] of subs) subscribe(name, fn);
+  try {
+    await tnc.sendFrame(frame);
+    const boom = new Error('listener bug');
+    let second = 0;
+    tnc.onFrame(() => {
+      throw boom;
+    });
+    tnc.onFrame(() => second++);
+    await tncSide.write(encodeKiss({ port: 1, command: 0, data: frame }));
+    await tick();
+    assert.equal(second, 1, 'the other listener still got the frame');
+    assert.deepEqual(seen, [
+      [DIAGNOSTICS.tnc.frameOut, { transport: host.name, port: 3, bytes: frame.length }],
+      [DIAGNOSTICS.tnc.frameIn, { transport: host.name, port: 1, bytes: frame.length }],
+      [DIAGNOSTICS.tnc.listenerError, { transport: host.name, error: boom }],
+    ]);
+  } finally {
+    for (const [name, fn] of subs) unsubscribe(name, fn);
+  }
 });
 
 test('close sends C0 FF C0 and the exit strings, then closes the transport (once)', async () => {

@@ -1,0 +1,49 @@
+/**
+ * Named `node:diagnostics_channel` events of the link, the TNC driver and the sync layer, all in one
+ * place (the folder layer's are in src/files/diagnostics.ts, the simulator's in src/sim/RadioChannel.ts).
+ * A message is built and published only while someone subscribes:
+ *
+ *   import { subscribe } from 'node:diagnostics_channel';
+ *   subscribe(DIAGNOSTICS.tnc.frameOut, (m) => console.log(m));
+ *
+ * TNC (src/tnc/KissTnc.ts), `transport` is the transport's name:
+ * - `radiosync:tnc:frame-in`        { transport, port, bytes }   a KISS data frame from the TNC
+ * - `radiosync:tnc:frame-out`       { transport, port, bytes }   a frame written to the TNC
+ * - `radiosync:tnc:listener-error`  { transport, error }         a frame listener threw (the frame
+ *                                                                still reached the other listeners)
+ * Sync (src/sync/StationRuntime.ts), each with `station` (this station's callsign) and the fields
+ * of the runtime's event of the same name:
+ * - `radiosync:sync:heard`          { station, from, radiosync }
+ * - `radiosync:sync:applied`        { station, result }           a changeset applied
+ * - `radiosync:sync:refused`        { station, from, code, message }
+ * - `radiosync:sync:files`          { station, from, report }     folder changes written
+ * - `radiosync:sync:acknowledged`   { station, peer, info }
+ * - `radiosync:sync:failed`         { station, event }
+ * Link (src/link/): the names are fixed here; the link engine publishes them from the link
+ * protocol rewrite on (issue 17, section 4), which is why no link code imports this file yet:
+ * - `radiosync:link:received`, `radiosync:link:delivered`, `radiosync:link:failed`,
+ *   `radiosync:link:expired`, `radiosync:link:retransmit`, `radiosync:link:repair`
+ */
+export const DIAGNOSTICS = {
+  link: {
+    received: 'radiosync:link:received',
+    delivered: 'radiosync:link:delivered',
+    failed: 'radiosync:link:failed',
+    expired: 'radiosync:link:expired',
+    retransmit: 'radiosync:link:retransmit',
+    repair: 'radiosync:link:repair',
+  },
+  tnc: {
+    frameIn: 'radiosync:tnc:frame-in',
+    frameOut: 'radiosync:tnc:frame-out',
+    listenerError: 'radiosync:tnc:listener-error',
+  },
+  sync: {
+    heard: 'radiosync:sync:heard',
+    applied: 'radiosync:sync:applied',
+    refused: 'radiosync:sync:refused',
+    files: 'radiosync:sync:files',
+    acknowledged: 'radiosync:sync:acknowledged',
+    failed: 'radiosync:sync:failed',
+  },
+} as const;

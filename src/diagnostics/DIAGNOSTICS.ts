@@ -19,6 +19,8 @@
  * - `radiosync:sync:files`          { station, from, report }     folder changes written
  * - `radiosync:sync:acknowledged`   { station, peer, info }
  * - `radiosync:sync:failed`         { station, event }
+ * - `radiosync:sync:digest`         { station, from, inSync }     a peer's state digest compared
+ * - `radiosync:sync:answered`       { station, from }             a peer answered a sync request
  * Link (src/link/): the names are fixed here; the link engine publishes them from the link
  * protocol rewrite on (issue 17, section 4), which is why no link code imports this file yet:
  * - `radiosync:link:received`, `radiosync:link:delivered`, `radiosync:link:failed`,
@@ -45,5 +47,7 @@ export const DIAGNOSTICS = {
     files: 'radiosync:sync:files',
     acknowledged: 'radiosync:sync:acknowledged',
     failed: 'radiosync:sync:failed',
+    digest: 'radiosync:sync:digest',
+    answered: 'radiosync:sync:answered',
   },
 } as const;

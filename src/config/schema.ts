@@ -128,7 +128,7 @@ export const SCHEMA: TableNode = {
         txtail_ms: int('carrier held after the last frame, ms', 50, 0, 2550),
         set_kiss_params: { kind: 'bool', doc: 'send TXDELAY/persistence/slot/TXTAIL to the TNC when the port opens', default: true, form: 'true or false' },
         frame_bytes: int('info-field bytes per AX.25 frame radiosync sends (payload per frame)', 256, 32, 2048),
-        tnc_queue_frames: int('most frames handed to the TNC for one key-up: its transmit queue (Dire Wolf 1.6 discards beyond 100 queued frames)', 64, 2, 255),
+        tnc_queue_frames: int('most frames the TNC is handed ahead of what it has sent (its transmit queue: Dire Wolf 1.6 discards beyond 100 queued frames); longer key-ups are fed as it drains', 64, 2, 255),
         digipeaters: { kind: 'string[]', doc: 'digipeater path, e.g. ["WIDE1-1"] (each adds 7 bytes to every frame; [] = direct)', default: [], form: 'a list of callsigns', pattern: CALLSIGN_PATTERN, normalize: upper, maxItems: 8 },
         init: { kind: 'string[]', doc: 'strings sent to a hardware TNC before KISS starts; text gets a CR appended, "hex:C0 FF C0" is sent as raw bytes', default: [], form: 'a list of strings', maxItems: MAX_TNC_COMMANDS },
         exit: { kind: 'string[]', doc: 'strings sent when closing (e.g. "hex:C0 FF C0" to leave KISS on a Kantronics)', default: [], form: 'a list of strings', maxItems: MAX_TNC_COMMANDS },

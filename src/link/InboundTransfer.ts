@@ -47,6 +47,8 @@ export class InboundTransfer {
   burst: number | undefined;
   /** `burst` came from an ANNOUNCE (all 16 bits known), not only from DATA (low 8 bits). */
   private burstAnnounced = false;
+  /** The last DATA frame heard in burst `burst` (echoed as LAST), if any. */
+  private lastHeard: { block: number; shard: number } | undefined;
   private lastIndex = new Map<number, number>();
   /** Bytes of the stored (reassembled) blocks. */
   private storedBytes = 0;
@@ -81,6 +83,7 @@ export class InboundTransfer {
   onAnnounce(a: AnnounceFrame, now: number): void {
     this.heardSinceAck++;
     // the announce carries the whole number and is authoritative (a restarted sender counts anew)
+    if (a.burst !== this.burst) this.lastHeard = undefined;
     this.burst = a.burst;
     this.burstAnnounced = true;
     const changed =
@@ -113,6 +116,8 @@ export class InboundTransfer {
   onData(d: DataFrame, now: number): DataOutcome {
     this.heardSinceAck++;
     this.burst = extendBurst(this.burst, d.burst);
+    // a frame of the latest burst heard (a late one from an older burst does not move LAST)
+    if ((this.burst & 0xff) === d.burst) this.lastHeard = { block: d.block, shard: d.shard };
     if (this.rec.shardSize === undefined) {
       this.rec = { ...this.rec, shardSize: d.payload.length, updatedAt: now };
       this.queue.putInbound(this.rec);
@@ -190,7 +195,7 @@ export class InboundTransfer {
     this.ackWanted = false;
     const mismatch = this.hashMismatch;
     this.hashMismatch = false;
-    return { eob: false, transferId: this.rec.id, known: this.known, complete: false, hashMismatch: mismatch, rejected: false, heard, burst: this.burst ?? 0, ...(this.burstAnnounced ? {} : { burst8: true }), base, needs };
+    return { eob: false, transferId: this.rec.id, known: this.known, complete: false, hashMismatch: mismatch, rejected: false, heard, burst: this.burst ?? 0, ...(this.burstAnnounced ? {} : { burst8: true }), ...(this.lastHeard ? { last: { ...this.lastHeard } } : {}), base, needs };
   }
 
   /** Shards held in memory (for the no-unbounded-growth checks). */

@@ -45,7 +45,7 @@ import {
   DEFAULT_GROUP_ADDRESS,
   DEFAULT_MAX_BACKOFF_MS,
   DEFAULT_MAX_BURST_MS,
-  DEFAULT_MAX_KEYUP_FRAMES,
+  DEFAULT_TNC_QUEUE_FRAMES,
   DEFAULT_MAX_RETRIES,
   DEFAULT_STALLED_RETRY_MS,
   MAX_BURST_FRAMES,
@@ -94,6 +94,9 @@ export class Link {
   private txDoneWired: boolean;
   private heardSinceTx = false;
   private timer: { at: number; handle: Timer } | undefined;
+  /** Feeds the rest of a key-up longer than the TNC's queue. */
+  private feedTimer: Timer | undefined;
+  private readonly tncQueueFrames: number;
   private closed = false;
   private readonly listeners: { [K in keyof LinkEventMap]?: Array<Listener<K>> } = {};
   private readonly counters: LinkStats = emptyLinkStats();
@@ -112,8 +115,10 @@ export class Link {
     const maxK = opts.maxDataShards ?? DEFAULT_MAX_DATA_SHARDS;
     if (!Number.isInteger(maxK) || maxK < 1 || maxK > 128) badArg(`"maxDataShards" must be an integer in [1, 128]: ${maxK}`);
     const maxBurstMs = opts.maxBurstMs ?? DEFAULT_MAX_BURST_MS;
-    const maxBurstFrames = opts.maxBurstFrames ?? DEFAULT_MAX_KEYUP_FRAMES;
+    const maxBurstFrames = opts.maxBurstFrames ?? MAX_BURST_FRAMES;
     if (!Number.isInteger(maxBurstFrames) || maxBurstFrames < 2) badArg(`"maxBurstFrames" must be an integer ≥ 2: ${maxBurstFrames}`);
+    this.tncQueueFrames = opts.tncQueueFrames ?? DEFAULT_TNC_QUEUE_FRAMES;
+    if (!Number.isInteger(this.tncQueueFrames) || this.tncQueueFrames < 2 || this.tncQueueFrames > MAX_BURST_FRAMES) badArg(`"tncQueueFrames" must be an integer in [2, ${MAX_BURST_FRAMES}]: ${this.tncQueueFrames}`);
     const perFrame = frameAirMs(this.frameBytes, opts.bitrate);
     this.groupAddress = opts.groupAddress ?? DEFAULT_GROUP_ADDRESS;
     this.txDoneWired = opts.txDoneSignal ?? false;
@@ -277,6 +282,8 @@ export class Link {
     this.closed = true;
     this.timer?.handle.cancel();
     this.timer = undefined;
+    this.feedTimer?.cancel();
+    this.feedTimer = undefined;
   }
 
   /** Decide what (if anything) to put on air now, and when to look again. */
@@ -332,19 +339,14 @@ export class Link {
 
   private send(items: Array<{ to: string; frame: Frame; length: number }>, now: number): void {
     const lengths: number[] = [];
-    let run: OutgoingBurst | undefined;
-    const runs: OutgoingBurst[] = [];
+    const out: Array<{ to: string; bytes: Uint8Array }> = [];
     const last = items[items.length - 1]?.frame;
     items.forEach((item, i) => {
       // EOB on the last frame, and on the copies of it just before (a key-up ending in an ack sent
       // twice): losing the final copy must not leave the listener waiting for its quiet timer.
       const bytes = item.frame(i === items.length - 1 || (item.frame === last && items.slice(i).every((x) => x.frame === last)));
       lengths.push(bytes.length);
-      if (!run || run.to !== item.to) {
-        run = { to: item.to, frames: [] };
-        runs.push(run);
-      }
-      run.frames.push(bytes);
+      out.push({ to: item.to, bytes });
     });
     const c = this.counters;
     c.keyUps++;
@@ -359,7 +361,42 @@ export class Link {
     c.airtimeMsEstimate += air;
     this.txEndAt = now + air;
     this.txPending = true;
-    for (const r of runs) this.transmit(r);
+    this.feed(out, 0, now);
+  }
+
+  /**
+   * Hand frames `from`… of a key-up to the TNC, at most `tncQueueFrames` ahead of what the airtime
+   * estimate says it has sent since `start`: a key-up longer than the TNC's queue is fed as the
+   * queue drains (the next part when it is estimated half empty), so the TNC never discards and the
+   * key-up stays one transmission. Consecutive frames to one destination go in one transmit call.
+   */
+  private feed(out: Array<{ to: string; bytes: Uint8Array }>, from: number, start: number): void {
+    if (this.closed) return;
+    const now = this.clock.now();
+    // frames the TNC has sent by now, by the estimate (TXDELAY first, then each frame's airtime)
+    let t = start + this.timing.txDelayMs;
+    let sent = 0;
+    while (sent < from && t + frameAirMs(out[sent]!.bytes.length, this.timing.bitrate) <= now) t += frameAirMs(out[sent++]!.bytes.length, this.timing.bitrate);
+    const upTo = Math.min(out.length, sent + this.tncQueueFrames);
+    let run: OutgoingBurst | undefined;
+    for (let i = from; i < upTo; i++) {
+      const f = out[i]!;
+      if (!run || run.to !== f.to) {
+        if (run) this.transmit(run);
+        run = { to: f.to, frames: [] };
+      }
+      run.frames.push(f.bytes);
+    }
+    if (run) this.transmit(run);
+    if (upTo >= out.length) return;
+    // next part when the estimated queue is down to half: after frame (upTo − half) has gone out
+    let at = start + this.timing.txDelayMs;
+    const half = Math.max(1, Math.floor(this.tncQueueFrames / 2));
+    for (let i = 0; i < upTo - half; i++) at += frameAirMs(out[i]!.bytes.length, this.timing.bitrate);
+    this.feedTimer = this.clock.setTimer(Math.max(0, at - now), () => {
+      this.feedTimer = undefined;
+      this.feed(out, upTo, start);
+    });
   }
 
   private schedule(now: number): void {

@@ -42,8 +42,12 @@ export interface ReceiverState {
   needs: Map<number, number>;
   /** The latest burst (internal sequence number) that receiver's acks have named (−1: none). */
   coveredSeq: number;
-  /** Latest burst whose frames went into the loss estimate for this receiver. */
+  /** How far into burst `coveredSeq` that ack saw: the position of its last-heard frame (Infinity: all of it). */
+  coveredPos: number;
+  /** Latest burst whose frames went into the loss estimate for this receiver… */
   observedSeq: number;
+  /** …up to this DATA position in it (Infinity: all of it). */
+  observedPos: number;
   /** Consecutive rounds without an ack from this receiver. */
   misses: number;
   /** Reassemblies this receiver reported with a wrong hash. */
@@ -62,7 +66,7 @@ export const MAX_BURST_HISTORY = 32;
 const BURST_HALF_SPACE = 0x8000;
 
 /** What an ack's burst number names, from the sender's history. */
-export type AckPlace = { kind: 'burst'; seq: number } | { kind: 'stale' } | { kind: 'unsent' };
+export type AckPlace = { kind: 'burst'; seq: number; pos: number } | { kind: 'stale' } | { kind: 'unsent' };
 /**
  * Wrong-hash reassemblies tolerated per receiver: 2. One can be a corrupted frame that passed the
  * FCS; a second means the payload source changed under us or a bug: the receiver is dropped.
@@ -72,7 +76,9 @@ export const MAX_HASH_MISMATCHES = 2;
 interface BurstRecord {
   seq: number;
   frames: number;
-  shards: Map<number, { start: number; n: number }>;
+  shards: Map<number, { start: number; n: number; pos: number }>;
+  /** DATA frames in it (the rest is its ANNOUNCE, first). */
+  data: number;
   /** Estimated end of the key-up that carried it. */
   txEndAt: number;
   /** Receivers whose first answer naming this burst has been timed. */
@@ -102,8 +108,8 @@ export class OutboundTransfer {
   /** Loaded from the queue with some blocks already sent (before a restart). */
   private readonly resumed: boolean;
   private cache: { block: number; data: Uint8Array } | undefined;
-  /** Shards per block (first raw index, count) of the burst being built. */
-  private burstShards = new Map<number, { start: number; n: number }>();
+  /** Shards per block of the burst being built: first raw index, count, position of the first in the burst. */
+  private burstShards = new Map<number, { start: number; n: number; pos: number }>();
   /** The last MAX_BURST_HISTORY bursts sent, newest last. */
   private history: BurstRecord[] = [];
   /**
@@ -126,7 +132,7 @@ export class OutboundTransfer {
     this.plan = planFromGeometry(rec.size, rec.shardSize, rec.k);
     this.nextShard = new Map(rec.nextShard);
     for (const p of rec.receivers) {
-      this.receivers.set(p.station, { progress: p, needs: new Map(), coveredSeq: -1, observedSeq: -1, misses: 0, mismatches: 0, rejected: false });
+      this.receivers.set(p.station, { progress: p, needs: new Map(), coveredSeq: -1, coveredPos: Infinity, observedSeq: -1, observedPos: Infinity, misses: 0, mismatches: 0, rejected: false });
     }
     this.resumed = this.nextShard.size > 0;
     this.needPoll = this.resumed && this.pending().length > 0;
@@ -156,10 +162,15 @@ export class OutboundTransfer {
     return b;
   }
 
-  /** Shards of `block` sent in bursts after `seq`. */
-  sentAfter(seq: number, block: number): number {
+  /** Shards of `block` sent after position `pos` of burst `seq` (and in every later burst). */
+  sentAfter(seq: number, block: number, pos = Infinity): number {
     let n = 0;
-    for (const b of this.history) if (b.seq > seq) n += b.shards.get(block)?.n ?? 0;
+    for (const b of this.history) {
+      const x = b.shards.get(block);
+      if (!x) continue;
+      if (b.seq > seq) n += x.n;
+      else if (b.seq === seq && pos !== Infinity) n += Math.max(0, Math.min(x.n, x.pos + x.n - 1 - pos));
+    }
     for (const [blk, x] of this.burstShards) if (blk === block) n += x.n;
     return n;
   }
@@ -168,7 +179,7 @@ export class OutboundTransfer {
     if (bitmapGet(r.progress.completeBlocks, block)) return 0;
     const k = blockRange(this.plan, block).k;
     const reported = r.needs.get(block) ?? k;
-    return Math.max(0, Math.ceil(reported - this.sentAfter(r.coveredSeq, block) * (1 - loss) - 1e-9));
+    return Math.max(0, Math.ceil(reported - this.sentAfter(r.coveredSeq, block, r.coveredPos) * (1 - loss) - 1e-9));
   }
 
   private announce(pendingOnly: boolean): Frame {
@@ -258,7 +269,9 @@ export class OutboundTransfer {
     const s = this.rec.shardSize;
     const start = this.nextShard.get(b) ?? 0;
     this.nextShard.set(b, start + n);
-    this.burstShards.set(b, { start, n });
+    let pos = 0;
+    for (const x of this.burstShards.values()) pos += x.n;
+    this.burstShards.set(b, { start, n, pos });
     const indices: number[] = [];
     for (let i = 0; i < n; i++) indices.push((start + i) % Math.min(SHARD_INDEX_SPACE, this.codec.maxShards));
     const data = this.blockData(b);
@@ -285,7 +298,7 @@ export class OutboundTransfer {
     this.stats.rounds++;
     this.stats.framesSent += burst.frames.length;
     this.stats.bytesSent += burst.lengths.reduce((a, n) => a + n, 0);
-    this.history.push({ seq: this.seq++, frames: burst.frames.length, shards: new Map(this.burstShards), txEndAt, timed: new Set() });
+    this.history.push({ seq: this.seq++, frames: burst.frames.length, data: burst.dataFrames, shards: new Map(this.burstShards), txEndAt, timed: new Set() });
     // blocks every receiver has are never sent again: forget their shard counters (bounded state)
     const live = [...this.receivers.values()].filter((r) => !r.rejected);
     for (const b of this.nextShard.keys()) if (live.every((r) => bitmapGet(r.progress.completeBlocks, b))) this.nextShard.delete(b);
@@ -302,7 +315,18 @@ export class OutboundTransfer {
     const behind = ack.burst8 ? (latest - ack.burst) & 0xff : (latest - ack.burst) & 0xffff;
     if (behind >= (ack.burst8 ? 0x80 : BURST_HALF_SPACE)) return { kind: 'unsent' };
     const seq = latest - behind;
-    return seq < first.seq ? { kind: 'stale' } : { kind: 'burst', seq };
+    if (seq < first.seq) return { kind: 'stale' };
+    return { kind: 'burst', seq, pos: this.positionOf(seq, ack.last) };
+  }
+
+  /** Position in burst `seq` of the DATA frame (block, shard); Infinity when unknown (the ack saw all of it). */
+  private positionOf(seq: number, last: { block: number; shard: number } | undefined): number {
+    if (!last) return Infinity;
+    const x = this.history.find((b) => b.seq === seq)?.shards.get(last.block);
+    if (!x) return Infinity;
+    const space = Math.min(SHARD_INDEX_SPACE, this.codec.maxShards);
+    for (let j = 0; j < x.n; j++) if ((x.start + j) % space === last.shard) return x.pos + j;
+    return Infinity;
   }
 
   /**
@@ -322,11 +346,20 @@ export class OutboundTransfer {
   }
 
   /** Frames sent to `r` in bursts it has not yet accounted for, up to `seq` (for the loss estimate). */
-  framesUpTo(r: ReceiverState, seq: number): number {
+  framesUpTo(r: ReceiverState, seq: number, pos = Infinity): number {
+    // a frame counts if it lies after (observedSeq, observedPos) and up to (seq, pos); positions
+    // are DATA positions, the burst's leading ANNOUNCE counting with its first DATA frame
     let n = 0;
-    for (const b of this.history) if (b.seq > r.observedSeq && b.seq <= seq) n += b.frames;
+    const upTo = (b: BurstRecord, p: number) => (p === Infinity ? b.frames : Math.min(b.frames, b.frames - b.data + p + 1));
+    for (const b of this.history) {
+      if (b.seq < r.observedSeq || b.seq > seq) continue;
+      const from = b.seq === r.observedSeq ? (r.observedPos === Infinity ? b.frames : upTo(b, r.observedPos)) : 0;
+      const to = b.seq === seq ? upTo(b, pos) : b.frames;
+      n += Math.max(0, to - from);
+    }
     return n;
   }
+
 
   /**
    * Apply an ack from `station`: returns what changed for that receiver, the burst it has seen,
@@ -344,16 +377,22 @@ export class OutboundTransfer {
       return { result: 'stale', covered: -1, sent: 0 };
     }
     const covered = place.seq;
-    const sent = this.framesUpTo(r, covered);
-    if (covered > r.observedSeq) r.observedSeq = covered;
-    return { result: this.apply(r, ack, covered), covered, sent };
+    const sent = this.framesUpTo(r, covered, place.pos);
+    if (covered > r.observedSeq || (covered === r.observedSeq && place.pos > r.observedPos)) {
+      r.observedSeq = covered;
+      r.observedPos = place.pos;
+    }
+    return { result: this.apply(r, ack, covered, place.pos), covered, sent };
   }
 
-  private apply(r: ReceiverState, ack: AckFrame, covered: number): 'progress' | 'done' | 'rejected' | 'mismatch' {
+  private apply(r: ReceiverState, ack: AckFrame, covered: number, pos = Infinity): 'progress' | 'done' | 'rejected' | 'mismatch' {
     r.misses = 0;
     // an ack older than what we already know says nothing new about needs
-    const fresh = covered >= 0 && covered >= r.coveredSeq;
-    if (fresh) r.coveredSeq = covered;
+    const fresh = covered >= 0 && (covered > r.coveredSeq || (covered === r.coveredSeq && pos >= r.coveredPos));
+    if (fresh) {
+      r.coveredSeq = covered;
+      r.coveredPos = pos;
+    }
     if (ack.rejected) {
       r.rejected = true;
       return 'rejected';

@@ -69,6 +69,8 @@ export class Receiver {
   /** The burst number heard last for each completed transfer (an ack from completed memory echoes it). */
   private readonly completedBurst = new Map<string, number>();
   private readonly owed = new Map<string, Owed>();
+  /** Senders on whose path this station has seen frames lost: acks to them go twice. */
+  private readonly lossyFrom = new Set<string>();
   /** When each station last ended a key-up (EOB or quiet timer). */
   readonly lastEobAt = new Map<string, number>();
   /** Until then other receivers' ack slots (of a group burst we heard) are running. */
@@ -402,6 +404,12 @@ export class Receiver {
       lossy = it.lossSeen;
     }
     if (!fields) return undefined;
+    // a lossy path stays lossy: the final ack replayed from completed memory goes twice as well
+    if (lossy && !this.lossyFrom.has(o.from)) {
+      if (this.lossyFrom.size >= MAX_IGNORED_TRANSFERS) this.lossyFrom.delete(this.lossyFrom.values().next().value!);
+      this.lossyFrom.add(o.from);
+    }
+    lossy ||= this.lossyFrom.has(o.from);
     const f = fields;
     // the tag binds the payload hash we hold when we report KNOWN (AckAuthenticator.ackTagInput)
     const hash = f.known ? (refused?.hash ?? (c ? this.ctx.queue.getCompleted(o.from, o.id)?.hash : it?.rec.hash)) : undefined;

@@ -9,13 +9,18 @@
  *                       3 RECEIPT (a receipt follows)   4 REJECTED (refused: over a bound)
  *                       5 BURST8: only the low 8 bits of `burst` are known (the receiver has heard
  *                         DATA of this transfer but no ANNOUNCE since it created or reloaded it)
- *                       6–7 zero
+ *                       6 LAST: the block and shard of the last DATA frame heard follow
+ *                       7 zero
  *   4      heard: frames of this transfer heard since this receiver's previous ack (u8, saturating)
  *   5–6    burst (u16 BE): the highest burst number of this transfer the receiver has heard. The
  *          ack reports the receiver's state after that burst; this number, never the ack's arrival
  *          time, tells the sender which burst the ack answers (an ack can wait in a TNC behind the
  *          sender's next burst, or arrive twice, late, or out of order)
- *   7..    base: LEB128 block index; every block below it is complete (1–3 bytes)
+ *   LAST only: block (LEB128, 1–3 bytes) + shard index (u8) of the last DATA frame heard, in burst
+ *          `burst`: the ack reports the receiver's state after that frame (an ack sent before the
+ *          burst ended, because the receiver's quiet timer ran out during a run of lost frames,
+ *          is placed inside its burst, not at its end)
+ *   ..     base: LEB128 block index; every block below it is complete (1–3 bytes)
  *   +0     n (u8, ≤ MAX_ACK_ENTRIES): entries that follow
  *   +1..   n × need (u8) for blocks base … base+n−1: 0 = complete, 1..254 = shards still needed,
  *          255 = 255 or more. Blocks from base+n on are not reported (treated as "need k").
@@ -41,9 +46,9 @@ export const MAX_RECEIPT_BYTES = 64;
 /** The need value meaning "255 or more shards". */
 export const NEED_SATURATED = 255;
 
-export const AckStatus = { Known: 0x01, Complete: 0x02, HashMismatch: 0x04, Receipt: 0x08, Rejected: 0x10, Burst8: 0x20 } as const;
+export const AckStatus = { Known: 0x01, Complete: 0x02, HashMismatch: 0x04, Receipt: 0x08, Rejected: 0x10, Burst8: 0x20, Last: 0x40 } as const;
 /** Status bits that must be zero. */
-const ACK_STATUS_RESERVED = 0xc0;
+const ACK_STATUS_RESERVED = 0x80;
 /** Fewest bytes of an ACK without tag: header, id, status, heard, burst, base, n. */
 export const ACK_MIN_BYTES = 9;
 
@@ -60,6 +65,8 @@ export interface AckFrame {
   burst: number;
   /** Only the low 8 bits of `burst` are known (BURST8); omitted = false. */
   burst8?: boolean;
+  /** The last DATA frame heard (in burst `burst`), when any. */
+  last?: { block: number; shard: number };
   base: number;
   needs: number[];
   receipt?: Uint8Array;
@@ -75,7 +82,7 @@ export type AckFields = Omit<AckFrame, 'type' | 'tag' | 'signed'>;
 export function encodeAckFrame(f: AckFields, sign?: (bytes: Uint8Array) => Uint8Array): Uint8Array {
   const needs = f.needs.slice(0, MAX_ACK_ENTRIES);
   const receipt = f.receipt;
-  const bodyLen = 7 + varintLength(f.base) + 1 + needs.length + (receipt ? 1 + receipt.length : 0);
+  const bodyLen = 7 + (f.last ? varintLength(f.last.block) + 1 : 0) + varintLength(f.base) + 1 + needs.length + (receipt ? 1 + receipt.length : 0);
   const out = new Uint8Array(bodyLen + (sign ? AUTH_TAG_BYTES : 0));
   out[0] = headerByte(FrameType.Ack, { eob: f.eob, auth: sign !== undefined });
   out[1] = f.transferId >> 8;
@@ -86,11 +93,17 @@ export function encodeAckFrame(f: AckFields, sign?: (bytes: Uint8Array) => Uint8
     (f.hashMismatch ? AckStatus.HashMismatch : 0) |
     (receipt ? AckStatus.Receipt : 0) |
     (f.rejected ? AckStatus.Rejected : 0) |
-    (f.burst8 ? AckStatus.Burst8 : 0);
+    (f.burst8 ? AckStatus.Burst8 : 0) |
+    (f.last ? AckStatus.Last : 0);
   out[4] = Math.min(255, f.heard);
   out[5] = (f.burst >> 8) & 0xff;
   out[6] = f.burst & 0xff;
-  let o = writeVarint(out, 7, f.base);
+  let o = 7;
+  if (f.last) {
+    o = writeVarint(out, o, f.last.block);
+    out[o++] = f.last.shard;
+  }
+  o = writeVarint(out, o, f.base);
   out[o++] = needs.length;
   for (const n of needs) out[o++] = Math.min(NEED_SATURATED, n);
   if (receipt) {
@@ -109,7 +122,15 @@ export function decodeAckFrame(bytes: Uint8Array, h: HeaderByte): { ok: true; fr
   if (end < ACK_MIN_BYTES) return bad('RS_ERR_LINK_TRUNCATED', `${bytes.length} bytes`);
   const status = bytes[3]!;
   if (status & ACK_STATUS_RESERVED) return bad('RS_ERR_LINK_FIELD', 'reserved status bits set');
-  const v = readVarint(bytes, 7, 3);
+  let p = 7;
+  let last: { block: number; shard: number } | undefined;
+  if (status & AckStatus.Last) {
+    const lb = readVarint(bytes, p, 3);
+    if (!lb || lb.next >= end) return bad('RS_ERR_LINK_FIELD', 'bad last-frame field');
+    last = { block: lb.value, shard: bytes[lb.next]! };
+    p = lb.next + 1;
+  }
+  const v = readVarint(bytes, p, 3);
   if (!v || v.next >= end) return bad('RS_ERR_LINK_FIELD', 'bad base varint');
   let o = v.next;
   const n = bytes[o++]!;
@@ -128,6 +149,7 @@ export function decodeAckFrame(bytes: Uint8Array, h: HeaderByte): { ok: true; fr
     heard: bytes[4]!,
     burst: (bytes[5]! << 8) | bytes[6]!,
     ...(status & AckStatus.Burst8 ? { burst8: true } : {}),
+    ...(last ? { last } : {}),
     base: v.value,
     needs,
   };

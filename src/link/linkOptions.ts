@@ -17,11 +17,12 @@ export const DEFAULT_FRAME_BYTES = 256;
 /** Most frames in one burst: 255 (the ack's "heard" counter is one byte). */
 export const MAX_BURST_FRAMES = 255;
 /**
- * Default most frames handed to the TNC for one key-up: 64. A TNC's transmit queue is bounded (Dire
- * Wolf 1.6 discards beyond 100 queued frames; hardware TNCs buffer a few kB), and what it discards
- * is lost as surely as on air. Config `radio.tnc_queue_frames` sets it.
+ * Default most frames the TNC holds at once: 64. A TNC's transmit queue is bounded (Dire Wolf 1.6
+ * discards beyond 100 queued frames; hardware TNCs buffer a few kB), and what it discards is lost as
+ * surely as on air. A longer key-up is fed to the TNC as its queue drains (Link.feed). Config
+ * `radio.tnc_queue_frames` sets it.
  */
-export const DEFAULT_MAX_KEYUP_FRAMES = 64;
+export const DEFAULT_TNC_QUEUE_FRAMES = 64;
 /**
  * Default longest burst: 60 s of airtime (≈ 30 frames of 256 bytes at 1200 bit/s, 255 at 9600).
  * Longer bursts save turnarounds but hold the channel and delay every ack and the other direction.
@@ -67,12 +68,14 @@ export interface LinkOptions {
   maxDataShards?: number;
   windowBlocks?: number;
   maxBurstMs?: number;
-  /**
-   * Most frames in one key-up, whatever the airtime allows: the TNC's transmit queue (Dire Wolf
-   * 1.6 discards frames beyond 100 queued; a hardware TNC's buffer holds a few kB). Default
-   * DEFAULT_MAX_KEYUP_FRAMES (64), at most MAX_BURST_FRAMES.
-   */
+  /** Most frames in one key-up, whatever the airtime allows. Default (and at most) MAX_BURST_FRAMES. */
   maxBurstFrames?: number;
+  /**
+   * Most frames handed to the TNC ahead of what it has sent (its transmit queue: Dire Wolf 1.6
+   * discards beyond 100). A longer key-up is fed as the queue drains, by the airtime estimate.
+   * Default DEFAULT_TNC_QUEUE_FRAMES (64).
+   */
+  tncQueueFrames?: number;
   txDelayMs?: number;
   txTailMs?: number;
   groupAddress?: string;

@@ -140,7 +140,7 @@ export class StationRuntime {
       txDelayMs: cfg.txdelay_ms,
       txTailMs: cfg.txtail_ms,
       maxBurstMs: opts.station.config.schedule.max_burst_s * 1000,
-      maxBurstFrames: cfg.tnc_queue_frames,
+      tncQueueFrames: cfg.tnc_queue_frames,
       maxPartialPerSender: opts.station.config.limits.partial_transfers_per_sender,
       maxPartialTotal: opts.station.config.limits.partial_transfers_total,
       maxReassemblyBytes: opts.station.config.limits.reassembly_bytes,

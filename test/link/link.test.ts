@@ -286,3 +286,18 @@ test('maxBurstFrames bounds every key-up by the TNC queue even where the airtime
   const free = await run();
   assert.ok(free > cap, `without the cap the airtime allows ${free} frames in a key-up`);
 });
+
+test('a key-up longer than the TNC queue is fed as the queue drains: one transmission, nothing discarded', async () => {
+  for (const extra of [{}, { tncTxDelayMs: 600, persistence: 63 }]) {
+    const net = makeNet({ bitrate: 9600, loss: 0.05, seed: 23, tncQueueFrames: 100, ...extra });
+    const a = net.add('N0AAA', { maxBurstMs: 60_000, tncQueueFrames: 64 });
+    const b = net.add('N0BBB');
+    const payload = payloadOf(60_000, 23);
+    a.link.enqueue({ to: ['N0BBB'], payload });
+    await net.run(() => a.delivered.length > 0);
+    assert.deepEqual(b.received[0]!.bytes, payload);
+    const c = net.channel.counters.get('N0AAA')!;
+    assert.equal(c.discarded, 0, 'the TNC never had to discard');
+    assert.ok(c.maxFramesPerKeyUp > 100, `one key-up carried ${c.maxFramesPerKeyUp} frames, more than the TNC holds`);
+  }
+});

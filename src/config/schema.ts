@@ -4,6 +4,7 @@
  * vars are derived from it, `renderConfig` writes it out and docs/config.md describes it.
  */
 import type { IntLeaf, Leaf, MapNode, SchemaNode, TableNode } from './schemaTypes.js';
+import { RADIO_DEFAULTS } from '../radio/radioDefaults.js';
 
 /** Name of the config file inside a station directory. */
 export const CONFIG_FILE_NAME = 'radiosync.toml';
@@ -121,14 +122,14 @@ export const SCHEMA: TableNode = {
         baud: int('serial line speed between computer and TNC (not the radio bit rate)', 9600, 300, 921600, 'an integer 300..921600, e.g. 9600'),
         host: { kind: 'string', doc: 'host:port of a KISS-over-TCP TNC (transport = "kiss-tcp"); Dire Wolf\'s KISSPORT defaults to 8001', default: '127.0.0.1:8001', form: 'host:port, e.g. "127.0.0.1:8001"', pattern: HOST_PORT_PATTERN },
         kiss_port: int('KISS port (radio channel) number on a multi-port TNC', 0, 0, 15),
-        bitrate: int('radio bit rate on air, bit/s, for pacing and timeouts', 1200, 50, 115200, 'an integer 50..115200, e.g. 1200 or 9600'),
-        txdelay_ms: int('key-up delay before data, ms (sent to the TNC as KISS TXDELAY, in 10 ms units)', 300, 0, 2550),
-        persistence: int('KISS p-persistence 0..255: chance to transmit in a free slot is (p+1)/256', 63, 0, 255),
-        slot_ms: int('KISS slot time, ms', 100, 0, 2550),
-        txtail_ms: int('carrier held after the last frame, ms', 50, 0, 2550),
+        bitrate: int('radio bit rate on air, bit/s, for pacing and timeouts', RADIO_DEFAULTS.bitrate, 50, 115200, 'an integer 50..115200, e.g. 1200 or 9600'),
+        txdelay_ms: int('key-up delay before data, ms (sent to the TNC as KISS TXDELAY, in 10 ms units)', RADIO_DEFAULTS.txDelayMs, 0, 2550),
+        persistence: int('KISS p-persistence 0..255: chance to transmit in a free slot is (p+1)/256', RADIO_DEFAULTS.persistence, 0, 255),
+        slot_ms: int('KISS slot time, ms', RADIO_DEFAULTS.slotMs, 0, 2550),
+        txtail_ms: int('carrier held after the last frame, ms', RADIO_DEFAULTS.txTailMs, 0, 2550),
         set_kiss_params: { kind: 'bool', doc: 'send TXDELAY/persistence/slot/TXTAIL to the TNC when the port opens', default: true, form: 'true or false' },
-        frame_bytes: int('info-field bytes per AX.25 frame radiosync sends (payload per frame)', 256, 32, 2048),
-        tnc_queue_frames: int('most frames the TNC is handed ahead of what it has sent (its transmit queue: Dire Wolf 1.6 discards beyond 100 queued frames); longer key-ups are fed as it drains', 64, 2, 255),
+        frame_bytes: int('info-field bytes per AX.25 frame radiosync sends (payload per frame)', RADIO_DEFAULTS.frameBytes, 32, 2048),
+        tnc_queue_frames: int('most frames the TNC is handed ahead of what it has sent (its transmit queue: Dire Wolf 1.6 discards beyond 100 queued frames); longer key-ups are fed as it drains', RADIO_DEFAULTS.tncQueueFrames, 2, 255),
         digipeaters: { kind: 'string[]', doc: 'digipeater path, e.g. ["WIDE1-1"] (each adds 7 bytes to every frame; [] = direct)', default: [], form: 'a list of callsigns', pattern: CALLSIGN_PATTERN, normalize: upper, maxItems: 8 },
         init: { kind: 'string[]', doc: 'strings sent to a hardware TNC before KISS starts; text gets a CR appended, "hex:C0 FF C0" is sent as raw bytes', default: [], form: 'a list of strings', maxItems: MAX_TNC_COMMANDS },
         exit: { kind: 'string[]', doc: 'strings sent when closing (e.g. "hex:C0 FF C0" to leave KISS on a Kantronics)', default: [], form: 'a list of strings', maxItems: MAX_TNC_COMMANDS },

@@ -18,7 +18,7 @@ import { ManualClock } from '../clock/ManualClock.js';
 import { makeError } from '../errors/RadiosyncError.js';
 import { RadioChannel } from '../sim/RadioChannel.js';
 import type { StationAirStats } from '../sim/StationAirStats.js';
-import { airtimeBoundMs } from '../schedule/airtime.js';
+import { airtimeBoundMs } from '../radio/airtime.js';
 import { initStation, Station } from '../station/Station.js';
 import { FolderSync } from '../sync/FolderSync.js';
 import { folderFingerprint, type FolderFingerprint } from '../sync/folderFingerprint.js';

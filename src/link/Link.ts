@@ -54,7 +54,8 @@ import {
   type OutgoingBurst,
 } from './linkOptions.js';
 import { emptyLinkStats, type LinkEventMap, type LinkStats } from './linkEvents.js';
-import { ackSlotMs, DEFAULT_TXDELAY_MS, DEFAULT_TXTAIL_MS, frameAirMs, keyUpMs, quietMs, type RadioTiming } from './linkTiming.js';
+import { ackSlotMs, frameAirMs, keyUpMs, quietMs, type RadioTiming } from './linkTiming.js';
+import { RADIO_DEFAULTS } from '../radio/radioDefaults.js';
 import { MemoryTransferQueue } from './MemoryTransferQueue.js';
 import { MAX_WINDOW_BLOCKS, type Frame, type TransferStats } from './OutboundTransfer.js';
 import { bytesSource } from './PayloadSource.js';
@@ -109,7 +110,7 @@ export class Link {
     this.transmit = opts.transmit;
     this.codec = opts.codec ?? reedSolomonCodec();
     this.queue = opts.queue ?? new MemoryTransferQueue();
-    this.timing = { bitrate: opts.bitrate, txDelayMs: opts.txDelayMs ?? DEFAULT_TXDELAY_MS, txTailMs: opts.txTailMs ?? DEFAULT_TXTAIL_MS };
+    this.timing = { bitrate: opts.bitrate, txDelayMs: opts.txDelayMs ?? RADIO_DEFAULTS.txDelayMs, txTailMs: opts.txTailMs ?? RADIO_DEFAULTS.txTailMs };
     this.frameBytes = opts.frameBytes ?? DEFAULT_FRAME_BYTES;
     if (!Number.isInteger(this.frameBytes) || this.frameBytes < 16 || this.frameBytes > MAX_SHARD_BYTES + 8) badArg(`"frameBytes" must be an integer in [16, ${MAX_SHARD_BYTES + 8}]: ${this.frameBytes}`);
     const maxK = opts.maxDataShards ?? DEFAULT_MAX_DATA_SHARDS;

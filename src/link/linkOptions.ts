@@ -9,11 +9,12 @@ import { DEFAULT_MAX_PARTIAL_PER_SENDER, DEFAULT_MAX_PARTIAL_TOTAL, DEFAULT_MAX_
 import type { DeliverHandler } from './linkEvents.js';
 import { MAX_INBOUND_TRANSFERS } from './TransferQueue.js';
 import { linkError } from './errors.js';
+import { RADIO_DEFAULTS } from '../radio/radioDefaults.js';
 import type { PayloadSource } from './PayloadSource.js';
 import type { TransferQueue } from './TransferQueue.js';
 
-/** Default info-field bytes per frame (P): 256, the AX.25 N1 default most TNCs accept. */
-export const DEFAULT_FRAME_BYTES = 256;
+/** Default info-field bytes per frame (P): RADIO_DEFAULTS.frameBytes, 256, the AX.25 N1 default most TNCs accept. */
+export const DEFAULT_FRAME_BYTES = RADIO_DEFAULTS.frameBytes;
 /** Most frames in one burst: 255 (the ack's "heard" counter is one byte). */
 export const MAX_BURST_FRAMES = 255;
 /**
@@ -22,7 +23,7 @@ export const MAX_BURST_FRAMES = 255;
  * surely as on air. A longer key-up is fed to the TNC as its queue drains (Link.feed). Config
  * `radio.tnc_queue_frames` sets it.
  */
-export const DEFAULT_TNC_QUEUE_FRAMES = 64;
+export const DEFAULT_TNC_QUEUE_FRAMES = RADIO_DEFAULTS.tncQueueFrames;
 /**
  * Default longest burst: 60 s of airtime (≈ 30 frames of 256 bytes at 1200 bit/s, 255 at 9600).
  * Longer bursts save turnarounds but hold the channel and delay every ack and the other direction.

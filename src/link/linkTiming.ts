@@ -1,17 +1,9 @@
 /**
- * Airtime arithmetic the link uses to size bursts and set its timers (pure). Figures from
- * docs/radio-facts.md: 20 bytes of AX.25 overhead per UI frame, bit stuffing ≈ 1/62, TXDELAY ~300 ms,
- * TXTAIL ~50 ms, p-persistence access ≈ 0.25 s on average.
+ * The link's timers (pure), over the one airtime model (src/radio/airtime.ts) and the radio
+ * defaults (src/radio/radioDefaults.ts): p-persistence access ≈ 0.3 s on average (docs/radio-facts.md).
  */
+import { burstAirtimeMs, frameAirtimeMs } from '../radio/airtime.js';
 
-/** AX.25 UI overhead on air per frame, no digipeaters: flags, addresses, control, PID, FCS. */
-export const AX25_OVERHEAD_BYTES = 20;
-/** Average bit-stuffing expansion on random/compressed data: one bit in 62. */
-export const STUFFING = 1 / 62;
-/** Default TXDELAY assumed for this and other stations: 300 ms (Dire Wolf's advice). */
-export const DEFAULT_TXDELAY_MS = 300;
-/** Default TXTAIL: 50 ms. */
-export const DEFAULT_TXTAIL_MS = 50;
 /**
  * Channel-access allowance added to every wait for an answer: 1000 ms. p-persistence 63 with
  * 100 ms slots waits 0.3 s on average; this covers about the 97th percentile.
@@ -22,8 +14,9 @@ export const ACK_SLOT_BYTES = 40;
 /** Guard added to each ack slot and to the quiet timer: 300 ms. */
 export const SLOT_GUARD_MS = 300;
 
+/** Airtime of one frame of `infoBytes` info bytes, no digipeaters, average stuffing (radio/airtime.ts). */
 export function frameAirMs(infoBytes: number, bitrate: number): number {
-  return (8 * (infoBytes + AX25_OVERHEAD_BYTES) * (1 + STUFFING) * 1000) / bitrate;
+  return frameAirtimeMs(infoBytes, { bitrate });
 }
 
 export interface RadioTiming {
@@ -34,7 +27,7 @@ export interface RadioTiming {
 
 /** Airtime of one key-up carrying these frames (TXDELAY + frames + TXTAIL). */
 export function keyUpMs(t: RadioTiming, frameLengths: number[]): number {
-  return t.txDelayMs + frameLengths.reduce((a, n) => a + frameAirMs(n, t.bitrate), 0) + t.txTailMs;
+  return burstAirtimeMs(frameLengths, t);
 }
 
 /** Length of one ack slot: access + TXDELAY + an ack + TXTAIL + guard. */

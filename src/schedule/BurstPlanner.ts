@@ -8,7 +8,7 @@
  *   if (!p.ok) sleep until p.retryAt; else send ≤ p.maxBytes in one key-up of ≤ p.maxAirtimeMs,
  *   then planner.recordBurst(peer, bytesSent, airtimeMs, startedAt).
  */
-import { burstAirtimeMs, bytesForAirtime, splitIntoFrames, type LinkParams } from './airtime.js';
+import { burstAirtimeMs, bytesForAirtime, splitIntoFrames, type LinkParams } from '../radio/airtime.js';
 import { Budget, type BudgetDenial, type BudgetState } from './Budget.js';
 import { DutyCycle, type DutyCycleState } from './DutyCycle.js';
 import { TransmitWindows } from './TransmitWindows.js';

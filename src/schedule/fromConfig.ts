@@ -3,7 +3,7 @@
  * [budget] sections). Pure: the daemon passes persisted state back in.
  */
 import type { StationConfig, BudgetScopeConfig } from '../config/schema.js';
-import type { LinkParams } from './airtime.js';
+import type { LinkParams } from '../radio/airtime.js';
 import { Budget, type BudgetConfig, type BudgetLimits } from './Budget.js';
 import { BurstPlanner, type PlannerState } from './BurstPlanner.js';
 import { DutyCycle } from './DutyCycle.js';

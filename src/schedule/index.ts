@@ -1,5 +1,5 @@
 // The schedule layer's exports in one place. The public API (src/index.ts) re-exports none of them.
-export * from './airtime.js';
+export * from '../radio/airtime.js';
 export * from './Budget.js';
 export * from './BurstPlanner.js';
 export * from './DutyCycle.js';

@@ -7,14 +7,8 @@ import { cloneStats, emptyStats, type StationAirStats } from './StationAirStats.
 import { SimKissPort } from './SimKissPort.js';
 import { MAX_SIM_FRAME_BYTES } from './simFrameLimit.js';
 
-/** Default TXDELAY: 300 ms (docs/radio-facts.md, Channel: the usual value; Dire Wolf's author found 200 ms too short). */
-export const DEFAULT_TXDELAY_MS = 300;
-/** Default TXTAIL: 50 ms (docs/radio-facts.md, Channel). */
-export const DEFAULT_TXTAIL_MS = 50;
-/** Default p-persistence: 63, i.e. transmit with probability (63+1)/256 = 0.25 per slot (KISS spec). */
-export const DEFAULT_PERSISTENCE = 63;
-/** Default slot time: 100 ms (the KISS and Dire Wolf default). */
-export const DEFAULT_SLOT_TIME_MS = 100;
+import { RADIO_DEFAULTS } from '../radio/radioDefaults.js';
+
 /**
  * Largest transmit queue a simulated TNC may be given, in frames: 1000 (~30 minutes of airtime at
  * 1200 bit/s), so a runaway sender cannot grow memory without end.
@@ -29,13 +23,13 @@ export { MAX_SIM_FRAME_BYTES };
 
 /** Channel-access parameters of one station (what KISS commands 1–5 set on a real TNC). */
 export interface RadioParams {
-  /** Key-up to first frame, ms. Default {@link DEFAULT_TXDELAY_MS}. */
+  /** Key-up to first frame, ms. Default RADIO_DEFAULTS.txDelayMs. */
   txDelayMs: number;
-  /** Last frame to key-down, ms. Default {@link DEFAULT_TXTAIL_MS}. */
+  /** Last frame to key-down, ms. Default RADIO_DEFAULTS.txTailMs. */
   txTailMs: number;
   /** 0–255: transmit with probability (persistence+1)/256 in a free slot. Default 63. */
   persistence: number;
-  /** Slot time, ms. Default {@link DEFAULT_SLOT_TIME_MS}. */
+  /** Slot time, ms. Default RADIO_DEFAULTS.slotMs. */
   slotTimeMs: number;
   /** Full duplex (KISS command 5): transmit at once, without carrier sense or p-persistence. */
   fullDuplex: boolean;
@@ -79,10 +73,10 @@ function checkParam(name: string, v: unknown, min: number, max: number): void {
 /** Validate and fill radio parameters from defaults. */
 export function resolveRadioParams(opts: Partial<RadioParams> = {}, base?: RadioParams): RadioParams {
   const p: RadioParams = {
-    txDelayMs: opts.txDelayMs ?? base?.txDelayMs ?? DEFAULT_TXDELAY_MS,
-    txTailMs: opts.txTailMs ?? base?.txTailMs ?? DEFAULT_TXTAIL_MS,
-    persistence: opts.persistence ?? base?.persistence ?? DEFAULT_PERSISTENCE,
-    slotTimeMs: opts.slotTimeMs ?? base?.slotTimeMs ?? DEFAULT_SLOT_TIME_MS,
+    txDelayMs: opts.txDelayMs ?? base?.txDelayMs ?? RADIO_DEFAULTS.txDelayMs,
+    txTailMs: opts.txTailMs ?? base?.txTailMs ?? RADIO_DEFAULTS.txTailMs,
+    persistence: opts.persistence ?? base?.persistence ?? RADIO_DEFAULTS.persistence,
+    slotTimeMs: opts.slotTimeMs ?? base?.slotTimeMs ?? RADIO_DEFAULTS.slotMs,
     fullDuplex: opts.fullDuplex ?? base?.fullDuplex ?? false,
   };
   checkParam('txDelayMs', p.txDelayMs, 0, 60_000);

@@ -25,13 +25,14 @@
  *   keyUpMs = txDelayMs + Σ frameAirtimeMs(frame_i) + txTailMs
  */
 import { appendFcs } from '../framing/fcs.js';
+import { BIT_STUFFING } from '../radio/radioDefaults.js';
 
 /** FCS bytes appended to each frame on air (CRC-16/X.25). */
 export const AX25_FCS_BYTES = 2;
 /** HDLC flag bytes counted per frame (an opening and a closing 0x7E). */
 export const HDLC_FLAG_BYTES = 2;
-/** Average bit-stuffing overhead on random or compressed data: one stuffed bit in 62 (docs/radio-facts.md, Channel). */
-export const AVERAGE_STUFFING = 1 / 62;
+/** Average bit-stuffing overhead on random or compressed data (the one radio model's BIT_STUFFING, 1/62). */
+export const AVERAGE_STUFFING = BIT_STUFFING;
 
 /** `'exact'` counts stuffed bits of the actual frame and FCS; `'average'` applies 1 + 1/62. */
 export type StuffingMode = 'exact' | 'average';

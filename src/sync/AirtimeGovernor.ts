@@ -11,7 +11,7 @@
 import type { Clock } from '../clock/Clock.js';
 import type { BurstPlanner, BurstPlan, PlannerState } from '../schedule/BurstPlanner.js';
 import { plannerFromConfig, linkFromConfig } from '../schedule/fromConfig.js';
-import { burstAirtimeMs } from '../schedule/airtime.js';
+import { burstAirtimeMs } from '../radio/airtime.js';
 import { decodeAx25 } from '../framing/ax25.js';
 import { formatCallsign } from '../framing/callsign.js';
 import type { Station } from '../station/Station.js';

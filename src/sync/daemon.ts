@@ -17,7 +17,7 @@ import { DroppedInput } from './droppedInput.js';
 import type { Clock, Timer } from '../clock/Clock.js';
 import type { BurstPlanner } from '../schedule/BurstPlanner.js';
 import { linkFromConfig } from '../schedule/fromConfig.js';
-import { burstAirtimeMs } from '../schedule/airtime.js';
+import { burstAirtimeMs } from '../radio/airtime.js';
 import type { TransferQueue } from '../link/TransferQueue.js';
 import type { Station } from '../station/Station.js';
 import { peerList } from '../station/peerList.js';

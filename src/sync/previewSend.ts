@@ -3,7 +3,7 @@
  * diff`. Every changeset it would take (caps continue), rows and file chunks alike, so the
  * headline counts file bytes too.
  */
-import { frameAirtimeMs } from '../schedule/airtime.js';
+import { frameAirtimeMs } from '../radio/airtime.js';
 import type { Station } from '../station/Station.js';
 import type { FolderSync } from './FolderSync.js';
 import { buildChangesets } from './bundleExport.js';

@@ -4,7 +4,7 @@ import { bitmapGet } from '../link/TransferQueue.js';
 import { plannerFromConfig } from '../schedule/fromConfig.js';
 import type { PlannerState } from '../schedule/BurstPlanner.js';
 import type { BudgetRemaining } from '../schedule/Budget.js';
-import { etaMs, goodputBound } from '../schedule/airtime.js';
+import { etaMs, goodputBound } from '../radio/airtime.js';
 import { linkFromConfig } from '../schedule/fromConfig.js';
 import { peerList, type PeerStatus } from '../station/peerList.js';
 import type { SessionRecord } from '../store/StationLog.js';

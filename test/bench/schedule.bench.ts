@@ -13,7 +13,7 @@ import {
   splitIntoFrames,
   turnaroundMs,
   type LinkParams,
-} from '../../src/schedule/airtime.js';
+} from '../../src/radio/airtime.js';
 import { Budget, DAY_MS } from '../../src/schedule/Budget.js';
 import { BurstPlanner } from '../../src/schedule/BurstPlanner.js';
 import { DutyCycle } from '../../src/schedule/DutyCycle.js';

@@ -5,7 +5,7 @@ import { BurstPlanner } from '../../src/schedule/BurstPlanner.js';
 import { Budget, DAY_MS, HOUR_MS } from '../../src/schedule/Budget.js';
 import { DutyCycle } from '../../src/schedule/DutyCycle.js';
 import { TransmitWindows } from '../../src/schedule/TransmitWindows.js';
-import { burstAirtimeMs, splitIntoFrames } from '../../src/schedule/airtime.js';
+import { burstAirtimeMs, splitIntoFrames } from '../../src/radio/airtime.js';
 import { orderQueue, partitionExpired, selectForBurst, type QueueItem } from '../../src/schedule/queuePlan.js';
 import { Prng } from '../../src/util/prng.js';
 

@@ -1,6 +1,7 @@
 /**
- * Airtime arithmetic for AX.25 UI frames over a half-duplex packet channel. Pure functions of
- * sizes and link parameters; every figure is from docs/radio-facts.md (AX.25 v2.2 spec, Dire Wolf's
+ * The one airtime model: arithmetic for AX.25 UI frames over a half-duplex packet channel, read by
+ * the link (its timers), the schedule (budgets, bursts), the sync layer (previews, status) and the
+ * benchmarks. Pure functions of sizes and link parameters; defaults from radioDefaults.ts; every figure is from docs/radio-facts.md (AX.25 v2.2 spec, Dire Wolf's
  * "Why is 9600 only twice as fast as 1200").
  *
  * One frame on air (no digipeaters):
@@ -15,20 +16,13 @@
  * A turnaround (the other station answers) costs channel access + TXDELAY + TXTAIL again.
  */
 
-/** Bytes of AX.25 overhead per UI frame on air with no digipeaters: flags, addresses, control, PID, FCS. */
-export const AX25_FRAME_OVERHEAD_BYTES = 20;
-/** Bytes each digipeater address adds to a frame. */
-export const AX25_DIGIPEATER_BYTES = 7;
-/** Average HDLC bit-stuffing expansion on random or compressed data: one stuffed bit per 62. */
-export const BIT_STUFFING = 1 / 62;
-/** Default TXDELAY (key-up before data), ms. 300 ms is the common setting; Dire Wolf's author found 200 ms too short. */
-export const DEFAULT_TXDELAY_MS = 300;
-/** Default TXTAIL (carrier held after the last frame), ms. */
-export const DEFAULT_TXTAIL_MS = 50;
-/** Default KISS p-persistence value (0..255); the chance to transmit in a slot is (P+1)/256. */
-export const DEFAULT_PERSISTENCE = 63;
-/** Default KISS slot time, ms. */
-export const DEFAULT_SLOT_MS = 100;
+import { AX25_DIGIPEATER_BYTES, AX25_FRAME_OVERHEAD_BYTES, BIT_STUFFING, RADIO_DEFAULTS } from './radioDefaults.js';
+
+export { AX25_DIGIPEATER_BYTES, AX25_FRAME_OVERHEAD_BYTES, BIT_STUFFING } from './radioDefaults.js';
+const DEFAULT_TXDELAY_MS = RADIO_DEFAULTS.txDelayMs;
+const DEFAULT_TXTAIL_MS = RADIO_DEFAULTS.txTailMs;
+const DEFAULT_PERSISTENCE = RADIO_DEFAULTS.persistence;
+const DEFAULT_SLOT_MS = RADIO_DEFAULTS.slotMs;
 /** Fixed per-transfer cost in the airtime bound T*: one ack turnaround of about 0.3 s. */
 export const BOUND_TURNAROUND_S = 0.3;
 

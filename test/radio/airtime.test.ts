@@ -12,7 +12,7 @@ import {
   goodputBound,
   splitIntoFrames,
   turnaroundMs,
-} from '../../src/schedule/airtime.js';
+} from '../../src/radio/airtime.js';
 
 const near = (a: number, b: number, eps = 1e-6): void => assert.ok(Math.abs(a - b) < eps, `${a} != ${b}`);
 

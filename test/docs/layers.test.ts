@@ -17,7 +17,8 @@ function sources(dir = SRC, out: string[] = []): string[] {
   for (const name of readdirSync(dir).sort()) {
     const p = join(dir, name);
     if (statSync(p).isDirectory()) sources(p, out);
-    else if (name.endsWith('.ts')) out.push(relative(SRC, p));
+    // .d.ts files (src/types/) declare third-party modules' types; they are no layer's code
+    else if (name.endsWith('.ts') && !name.endsWith('.d.ts')) out.push(relative(SRC, p));
   }
   return out;
 }

@@ -31,7 +31,7 @@ import { Prng } from '../util/prng.js';
 import { noAckAuthenticator, type AckAuthenticator } from './AckAuthenticator.js';
 import { MAX_GROUP_RECEIVERS, MAX_SHARD_BYTES, MAX_STATION_NAME_BYTES } from './announceFrame.js';
 import { CancelReason, encodeCancelFrame, encodeHelloFrame, MAX_HELLO_BYTES } from './controlFrames.js';
-import { decodeFrame } from './decodeFrame.js';
+import { decodeFrame, type LinkFrame } from './decodeFrame.js';
 import { FrameType } from './frameHeader.js';
 import { linkError } from './errors.js';
 import { inboundCaps } from './linkOptions.js';
@@ -226,23 +226,27 @@ export class Link {
   /** A frame heard on the channel: `to` is its AX.25 destination, `info` its info field. */
   receive(from: string, to: string, info: Uint8Array): void {
     if (this.closed) return;
-    if (to !== this.station && to !== this.groupAddress) {
-      this.counters.notForUs++;
-      return;
-    }
-    const now = this.clock.now();
-    this.counters.framesReceived++;
-    this.counters.bytesReceived += info.length;
-    this.heardSinceTx = true;
-    this.tx.heard(from, now);
     const r = decodeFrame(info);
     if (!r.ok) {
+      if (!this.addressedHere(to)) return;
+      this.heardFrom(from, info.length);
       this.counters.badFrames++;
-      this.hearing = { from, lastAt: now };
+      this.hearing = { from, lastAt: this.clock.now() };
       this.turn();
       return;
     }
-    const f = r.frame;
+    this.receiveFrame(from, to, r.frame, info.length);
+  }
+
+  /**
+   * A radiosync frame already decoded by the caller (the sync layer decodes each frame once, to
+   * sort out foreign and untrusted traffic): the link takes it as it is. `infoBytes` is the size of
+   * the info field it came in, for the counters. Frames for other stations are counted and dropped.
+   */
+  receiveFrame(from: string, to: string, f: LinkFrame, infoBytes: number): void {
+    if (this.closed || !this.addressedHere(to)) return;
+    const now = this.clock.now();
+    this.heardFrom(from, infoBytes);
     this.hearing = f.eob ? undefined : { from, lastAt: now };
     switch (f.type) {
       case FrameType.Data:
@@ -266,6 +270,20 @@ export class Link {
       this.tx.peerKeyUpEnded(from, now);
     }
     this.turn();
+  }
+
+  /** Whether a frame to `to` is for this station (itself or its group address); counts those that are not. */
+  private addressedHere(to: string): boolean {
+    if (to === this.station || to === this.groupAddress) return true;
+    this.counters.notForUs++;
+    return false;
+  }
+
+  private heardFrom(from: string, infoBytes: number): void {
+    this.counters.framesReceived++;
+    this.counters.bytesReceived += infoBytes;
+    this.heardSinceTx = true;
+    this.tx.heard(from, this.clock.now());
   }
 
   /**
@@ -384,7 +402,7 @@ export class Link {
       const f = out[i]!;
       if (!run || run.to !== f.to) {
         if (run) this.transmit(run);
-        run = { to: f.to, frames: [] };
+        run = { to: f.to, frames: [], ...(i > 0 ? { continued: true } : {}) };
       }
       run.frames.push(f.bytes);
     }

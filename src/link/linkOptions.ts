@@ -51,6 +51,11 @@ export type MayTransmit = (to: string, now: number) => true | number | { maxFram
 export interface OutgoingBurst {
   to: string;
   frames: Uint8Array[];
+  /**
+   * These frames continue the key-up handed over before them (a key-up longer than the TNC's queue
+   * is fed in parts as it drains): they cost airtime but no TXDELAY of their own.
+   */
+  continued?: boolean;
 }
 
 export interface LinkOptions {

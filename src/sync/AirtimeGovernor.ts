@@ -11,11 +11,11 @@
 import type { Clock } from '../clock/Clock.js';
 import type { BurstPlanner, BurstPlan, PlannerState } from '../schedule/BurstPlanner.js';
 import { plannerFromConfig, linkFromConfig } from '../schedule/fromConfig.js';
-import { burstAirtimeMs } from '../radio/airtime.js';
+import { burstAirtimeMs, frameAirtimeMs } from '../radio/airtime.js';
 import { decodeAx25 } from '../framing/ax25.js';
 import { formatCallsign } from '../framing/callsign.js';
 import type { Station } from '../station/Station.js';
-import type { FramePort } from './FramePort.js';
+import type { FrameMeta, FramePort } from './FramePort.js';
 import { PLANNER_STATE_KEY } from './stationStatus.js';
 
 /** When nothing else says when to ask again: 60 s. */
@@ -68,20 +68,32 @@ export class AirtimeGovernor {
 
   port(inner: FramePort): FramePort {
     return {
-      send: (ax25) => {
-        this.account(ax25);
-        inner.send(ax25);
+      send: (ax25, meta) => {
+        this.account(ax25, meta);
+        inner.send(ax25, meta);
       },
       onFrame: (l) => inner.onFrame(l),
       ...(inner.onIdle ? { onIdle: (l: () => void) => inner.onIdle!(l) } : {}),
     };
   }
 
-  private account(ax25: Uint8Array): void {
+  private account(ax25: Uint8Array, meta: FrameMeta | undefined): void {
     const now = this.clock.now();
-    const r = decodeAx25(ax25);
-    const to = r.ok ? formatCallsign(r.frame.destination) : '?';
-    const info = r.ok ? r.frame.info.length : ax25.length;
+    // the runtime says what it just encoded; only a frame from elsewhere is parsed
+    const r = meta ? undefined : decodeAx25(ax25);
+    const to = meta?.to ?? (r?.ok ? formatCallsign(r.frame.destination) : '?');
+    const info = meta?.infoBytes ?? (r?.ok ? r.frame.info.length : ax25.length);
+    const last = this.keyUps[this.keyUps.length - 1];
+    if (meta?.continued && last && !(this.pending && this.pending.at === now)) {
+      // a later part of a key-up fed to the TNC as it drains: its frames' airtime, no TXDELAY again
+      const air = frameAirtimeMs(info, linkFromConfig(this.station.config.radio));
+      last.frames++;
+      last.bytes += info;
+      last.airtimeMs += air;
+      this.planner.recordBurst(this.scopeOf(last.to), info, air, now);
+      this.save(now);
+      return;
+    }
     if (this.pending && this.pending.at === now) {
       this.pending.frames++;
       this.pending.bytes += info;

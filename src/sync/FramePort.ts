@@ -6,9 +6,24 @@
  */
 import type { KissTnc } from '../tnc/KissTnc.js';
 
+/** What the sender of a frame knows of it. */
+export interface FrameMeta {
+  /** AX.25 destination, text form. */
+  to: string;
+  /** Bytes of the info field. */
+  infoBytes: number;
+  /** The frame continues a key-up already handed over (no TXDELAY of its own). */
+  continued?: boolean;
+}
+
 export interface FramePort {
   /** Queue one AX.25 frame for transmission. Frames queued together go out in one key-up. */
-  send(ax25: Uint8Array): void;
+  /**
+   * Queue one AX.25 frame for transmission. Frames queued together go out in one key-up. The
+   * sender may say what it already knows of the frame (its destination and info-field size), so
+   * that a wrapper such as the airtime governor need not parse the frame again.
+   */
+  send(ax25: Uint8Array, meta?: FrameMeta): void;
   onFrame(listener: (ax25: Uint8Array) => void): () => void;
   /**
    * Fires when the transmitter has finished. Plain KISS has no such signal, so a port offers it
@@ -17,7 +32,11 @@ export interface FramePort {
   onIdle?(listener: () => void): () => void;
 }
 
-export function kissTncPort(tnc: KissTnc, onError: (e: unknown) => void = () => {}): FramePort {
+/**
+ * A KISS TNC as a frame port. A write can fail after `send` has returned (the serial port or TCP
+ * connection went away): `onError` gets every such error, and the caller decides what it means.
+ */
+export function kissTncPort(tnc: KissTnc, onError: (e: unknown) => void): FramePort {
   return {
     send: (ax25) => void tnc.sendFrame(ax25).catch(onError),
     onFrame: (l) => tnc.onFrame((f) => l(f)),

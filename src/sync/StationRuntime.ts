@@ -68,7 +68,11 @@ export interface OutboundInfo {
   rows: number;
   bytes: number;
   createdAt: number;
-  /** Payload hash (hex) of the signed changeset; a receipt must name it (an old ack replayed onto a reused transfer id does not). */
+  /**
+   * Payload hash (hex) of the signed changeset; a receipt must name it (an old ack replayed onto a
+   * reused transfer id does not). Text, because the record is kept as JSON in the station log
+   * until the peer acknowledges it (`tx:<id>`).
+   */
   hash?: string;
   /** The `@files` rows and chunks it carried (what the peer holds once it acknowledges). */
   files?: SentFiles;
@@ -79,8 +83,6 @@ export interface RuntimeCounters {
   foreignFrames: number;
   /** Frames from stations that are not trusted peers. */
   untrustedFrames: number;
-  /** Frames addressed to other stations. */
-  notForUs: number;
   /** Inbound transfer frames dropped because this session accepts none (`send`). */
   inboundRefused: number;
   changesetsApplied: number;
@@ -109,7 +111,7 @@ export class StationRuntime {
   readonly clock: Clock;
   readonly folders: FolderSync | undefined;
   readonly counters: RuntimeCounters = {
-    foreignFrames: 0, untrustedFrames: 0, notForUs: 0, inboundRefused: 0,
+    foreignFrames: 0, untrustedFrames: 0, inboundRefused: 0,
     changesetsApplied: 0, changesetsRefused: 0, rowsApplied: 0, conflicts: 0, beaconsSent: 0,
   };
   private readonly port: FramePort;
@@ -149,7 +151,7 @@ export class StationRuntime {
       clock: this.clock,
       station: opts.station.callsign,
       bitrate: opts.bitrate,
-      transmit: (b) => this.transmit(b.to, b.frames),
+      transmit: (b) => this.transmit(b.to, b.frames, b.continued ?? false),
       ...(opts.queue ? { queue: opts.queue } : {}),
       deliver: (d) => this.deliver(d),
       authenticator: pairwiseAuthenticator(opts.station),
@@ -265,11 +267,11 @@ export class StationRuntime {
     this.link.beacon(body, to);
   }
 
-  private transmit(to: string, frames: Uint8Array[]): void {
+  private transmit(to: string, frames: Uint8Array[], continued: boolean): void {
     const destination = parseCallsign(to);
     const digipeaters = this.station.config.radio.digipeaters.map((d) => ({ ...parseCallsign(d), repeated: false }));
     for (const info of frames) {
-      this.port.send(encodeUiFrame({ destination, source: this.me, digipeaters, command: true, pid: PID_NO_L3, info }));
+      this.port.send(encodeUiFrame({ destination, source: this.me, digipeaters, command: true, pid: PID_NO_L3, info }), { to, infoBytes: info.length, ...(continued ? { continued } : {}) });
     }
   }
 
@@ -290,22 +292,19 @@ export class StationRuntime {
       this.counters.foreignFrames++;
       return;
     }
-    if (to !== this.station.callsign && to !== this.groupAddress) {
-      this.counters.notForUs++;
-      return;
-    }
-    if (!this.station.isTrusted(from)) {
+    // frames for other stations go to the link, which counts them (one counter) and drops them
+    const forUs = to === this.station.callsign || to === this.groupAddress;
+    if (forUs && !this.station.isTrusted(from)) {
       this.counters.untrustedFrames++;
       this.station.log.bump('dropped.untrusted');
       return;
     }
-    if (!this.acceptInbound && frame?.ok) {
-      if (frame.frame.type === FrameType.Data || frame.frame.type === FrameType.Announce) {
-        this.counters.inboundRefused++;
-        return;
-      }
+    if (forUs && !this.acceptInbound && (frame.frame.type === FrameType.Data || frame.frame.type === FrameType.Announce)) {
+      this.counters.inboundRefused++;
+      return;
     }
-    this.link.receive(from, to, r.frame.info);
+    // decoded once, here: the link takes the frame as it is
+    this.link.receiveFrame(from, to, frame.frame, r.frame.info.length);
   }
 
   private deliver(d: InboundDelivery): Uint8Array {

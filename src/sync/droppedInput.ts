@@ -9,7 +9,7 @@ import type { StationRuntime } from './StationRuntime.js';
 /** Counter name → how to read it from a runtime. */
 const SOURCES: Record<string, (rt: StationRuntime) => number> = {
   'junk-frames': (rt) => rt.counters.foreignFrames,
-  'not-for-us': (rt) => rt.counters.notForUs + rt.link.stats.notForUs,
+  'not-for-us': (rt) => rt.link.stats.notForUs,
   'inbound-refused': (rt) => rt.counters.inboundRefused,
   'bad-frames': (rt) => rt.link.stats.badFrames,
   'duplicate-frames': (rt) => rt.link.stats.duplicateFrames,

@@ -314,7 +314,7 @@ function receivePathTarget(corpus: Corpus): FuzzTarget {
       Object.assign(tally, {
         foreign: rt.counters.foreignFrames,
         untrusted: rt.counters.untrustedFrames,
-        notForUs: rt.counters.notForUs,
+        notForUs: rt.link.stats.notForUs,
         applied: rt.counters.changesetsApplied,
         refused: rt.counters.changesetsRefused,
         authFailures: rt.link.stats.authFailures,

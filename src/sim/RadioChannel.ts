@@ -17,7 +17,8 @@
  *    an outage covering that receiver overlaps the frame; the receiver itself was keyed during the
  *    frame (half-duplex); the key-up of a third station it hears overlapped the frame (collision,
  *    no capture effect); the link's loss model drops it; a bit error hits it
- *    (probability 1 − (1 − ber)^bits). Survivors are delivered `latencyMs` later.
+ *    (probability 1 − (1 − ber)^bits). Survivors are delivered `latencyMs` later, plus up to
+ *    `latencyJitterMs` drawn per frame; a `duplicate` share twice; a `hold` share held back longer.
  *
  * Randomness: one xoshiro128** stream per purpose, forked from the seed by label (`access:A`,
  * `loss:A>B`, `ber:A>B`), so adding a station does not change the draws of the others, and the
@@ -88,6 +89,10 @@ export class RadioChannel {
   private readonly loss: LossSpec;
   private readonly ber: number;
   private readonly latencyMs: number;
+  private readonly jitterMs: number;
+  private readonly duplicate: number;
+  private readonly hold: { p: number; maxMs: number } | undefined;
+  private readonly deliveryPrng: Prng;
   private readonly stuffing: StuffingMode;
   private readonly carrierSense: boolean;
   private readonly carrierDetectMs: number;
@@ -109,6 +114,15 @@ export class RadioChannel {
     if (typeof ber !== 'number' || !(ber >= 0 && ber <= 1)) bad('ber', ber, 'a probability in [0, 1]');
     const latencyMs = opts.latencyMs ?? 0;
     if (typeof latencyMs !== 'number' || !(latencyMs >= 0) || !Number.isFinite(latencyMs)) bad('latencyMs', latencyMs, 'a number ≥ 0');
+    const jitter = opts.latencyJitterMs ?? 0;
+    if (typeof jitter !== 'number' || !(jitter >= 0) || !Number.isFinite(jitter)) bad('latencyJitterMs', jitter, 'a number ≥ 0');
+    const duplicate = opts.duplicate ?? 0;
+    if (typeof duplicate !== 'number' || !(duplicate >= 0 && duplicate <= 1)) bad('duplicate', duplicate, 'a probability in [0, 1]');
+    if (opts.hold !== undefined) {
+      const h = opts.hold;
+      if (typeof h !== 'object' || h === null || !(h.p >= 0 && h.p <= 1)) bad('hold.p', h?.p, 'a probability in [0, 1]');
+      if (!(typeof h.maxMs === 'number' && h.maxMs >= 0 && Number.isFinite(h.maxMs))) bad('hold.maxMs', h.maxMs, 'a number ≥ 0');
+    }
     const cd = opts.carrierDetectMs ?? DEFAULT_CARRIER_DETECT_MS;
     if (typeof cd !== 'number' || !(cd >= 0) || !Number.isFinite(cd)) bad('carrierDetectMs', cd, 'a number ≥ 0');
     const stuffing = opts.stuffing ?? 'exact';
@@ -121,6 +135,10 @@ export class RadioChannel {
     this.root = new Prng(opts.seed ?? 0);
     this.ber = ber;
     this.latencyMs = latencyMs;
+    this.jitterMs = jitter;
+    this.duplicate = duplicate;
+    this.hold = opts.hold;
+    this.deliveryPrng = this.root.fork('delivery');
     this.stuffing = stuffing;
     this.carrierSense = opts.carrierSense ?? true;
     this.carrierDetectMs = cd;
@@ -294,11 +312,16 @@ export class RadioChannel {
         continue;
       }
       rx.counters.framesDelivered++;
-      this.pendingDeliveries++;
-      this.clock.setTimer(this.latencyMs, () => {
-        this.pendingDeliveries--;
-        rx.deliver(frame, { from: radio.name, at: this.clock.now() });
-      });
+      const copies = this.duplicate > 0 && this.deliveryPrng.chance(this.duplicate) ? 2 : 1;
+      for (let c = 0; c < copies; c++) {
+        let delay = this.latencyMs + (this.jitterMs > 0 ? this.deliveryPrng.next() * this.jitterMs : 0);
+        if (this.hold && this.deliveryPrng.chance(this.hold.p)) delay += this.deliveryPrng.next() * this.hold.maxMs;
+        this.pendingDeliveries++;
+        this.clock.setTimer(delay, () => {
+          this.pendingDeliveries--;
+          rx.deliver(frame, { from: radio.name, at: this.clock.now() });
+        });
+      }
     }
     radio.frameStart = undefined;
     this.prune();

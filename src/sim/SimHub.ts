@@ -49,6 +49,10 @@ export interface SimHubOptions {
   loss?: LossSpec | string;
   ber?: number;
   latencyMs?: number;
+  /** Extra delivery delay per frame, uniform in [0, latencyJitterMs] ms (RadioChannelOptions). */
+  latencyJitterMs?: number;
+  /** Probability that a delivered frame arrives twice. */
+  duplicate?: number;
   outages?: Outage[];
   seed?: number | string;
   /** Pairs of stations that cannot hear each other (hidden terminals). */
@@ -155,6 +159,8 @@ export class SimHub {
       loss,
       ber: opts.ber,
       latencyMs: opts.latencyMs,
+      latencyJitterMs: opts.latencyJitterMs,
+      duplicate: opts.duplicate,
       outages: opts.outages,
       hears: opts.hidden === undefined || opts.hidden.length === 0 ? undefined : hiddenPairs(opts.hidden),
     });

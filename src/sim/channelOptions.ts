@@ -39,6 +39,15 @@ export interface RadioChannelOptions {
   ber?: number;
   /** Delay from the end of a frame on air to its delivery, ms. Default 0. */
   latencyMs?: number;
+  /**
+   * Extra delivery delay drawn per delivered frame, uniform in [0, latencyJitterMs] ms: a TNC and a
+   * host that pass frames on late and unevenly (KISS over TCP, a busy TNC). Default 0.
+   */
+  latencyJitterMs?: number;
+  /** Probability that a delivered frame is delivered a second time (a TNC or digipeater repeat). Default 0. */
+  duplicate?: number;
+  /** Frames held back and released late: probability `p` per delivery, held up to `maxMs` more. Default none. */
+  hold?: { p: number; maxMs: number };
   /** Scheduled outages. Default none. */
   outages?: Outage[];
   /** Bit-stuffing arithmetic: exact count (default) or the 1/62 average. */

@@ -16,6 +16,10 @@ export interface SimCliOptions {
   loss?: string;
   ber?: string | number;
   latency?: string | number;
+  /** Extra delivery delay per frame, uniform in [0, jitter] ms. */
+  jitter?: string | number;
+  /** Probability that a frame is delivered twice. */
+  duplicate?: string | number;
   seed?: string | number;
   /** `A:C,B:D`: pairs of stations that cannot hear each other. */
   hidden?: string;
@@ -73,6 +77,8 @@ export function simHubOptionsFromCli(o: SimCliOptions): SimHubOptions {
     loss: o.loss,
     ber: num('ber', o.ber),
     latencyMs: num('latency', o.latency),
+    latencyJitterMs: num('jitter', o.jitter),
+    duplicate: num('duplicate', o.duplicate),
     hidden: o.hidden === undefined ? undefined : parseHidden(o.hidden),
     seed: seedText === undefined ? undefined : /^\d+$/.test(seedText) ? Number(seedText) : seedText,
     basePort: num('base-port', o.basePort),

@@ -52,3 +52,21 @@ test('over the simulator: a 5-station group with independent losses completes fr
   const collisions = Object.values(s).reduce((x, v) => x + v.collisions, 0);
   assert.ok(collisions <= 2, `ack slots keep collisions rare: ${collisions}`);
 });
+
+test('over the simulator as real TNCs behave (no transmit-done, uneven latency up to 3 s, held and duplicated frames, 10% loss): exact, once', async () => {
+  for (const seed of [41, 42, 43]) {
+    const clock = new ManualClock(0);
+    const channel = new RadioChannel({ clock, seed, bitrate: 9600, loss: { kind: 'iid', p: 0.1 }, latencyMs: 100, latencyJitterMs: 3000, duplicate: 0.05, hold: { p: 0.02, maxMs: 5000 } });
+    const got: Uint8Array[] = [];
+    const a = simStation(channel, 'N0AAA', { clock, bitrate: 9600 });
+    simStation(channel, 'N0BBB', { clock, bitrate: 9600, deliver: (d) => void got.push(d.bytes()) });
+    let delivered = 0;
+    a.link.on('delivered', () => delivered++);
+    const payload = payloadOf(40_000, seed);
+    a.link.enqueue({ to: ['N0BBB'], payload });
+    await clock.run(() => delivered > 0, 3_600_000);
+    await clock.run(() => false, 60_000);
+    assert.equal(delivered, 1, `seed ${seed}`);
+    assert.deepEqual(got, [payload], `seed ${seed}: delivered exactly once, intact`);
+  }
+});

@@ -234,3 +234,22 @@ test('the simulator as a TNC port says nothing when a key-up ends, unless asked 
   drain(clock, channel);
   assert.equal(idle, 1);
 });
+
+test('delivery jitter, duplicates and holds: copies arrive, the seed replays them, bad options are typed errors', () => {
+  const run = (seed: number) => {
+    const { clock, channel } = makeChannel({ seed, latencyMs: 50, latencyJitterMs: 400, duplicate: 0.2, hold: { p: 0.1, maxMs: 2000 } });
+    const a = channel.attach('A', { ...always, tncQueueFrames: 1000 });
+    const b = channel.attach('B');
+    const ends: number[] = [];
+    b.onFrame(() => ends.push(clock.now()));
+    for (let i = 0; i < 200; i++) a.send(frameOf(40, i));
+    drain(clock, channel);
+    return ends;
+  };
+  const first = run(5);
+  assert.ok(first.length > 200, `duplicates delivered: ${first.length}`);
+  assert.ok(first.length < 200 * 1.4);
+  assert.deepEqual(run(5), first, 'the same seed replays the same deliveries');
+  assert.throws(() => makeChannel({ latencyJitterMs: -1 }), (e) => isRadiosyncError(e, 'RS_ERR_SIM_BAD_OPTION'));
+  assert.throws(() => makeChannel({ duplicate: 2 }), (e) => isRadiosyncError(e, 'RS_ERR_SIM_BAD_OPTION'));
+});

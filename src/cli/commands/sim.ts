@@ -12,6 +12,8 @@ export function registerSimCommand(program: Command): void {
     .option('--loss <SPEC>', 'frame loss: 0.1, iid:0.1, or Gilbert-Elliott ge:P(good→bad),P(bad→good)', '0')
     .option('--ber <RATE>', 'bit error rate, turned into frame loss by length')
     .option('--latency <MS>', 'delivery latency, ms')
+    .option('--jitter <MS>', 'extra delivery delay per frame, uniform in 0..MS (a KISS-over-TCP TNC passes frames on unevenly)')
+    .option('--duplicate <P>', 'probability that a frame is delivered twice')
     .option('--seed <N>', 'random seed', '1')
     .option('--base-port <PORT>', 'KISS TCP port of the first station (0 = any free port)', '8001')
     .option('--pty-dir <DIR>', 'directory for the stations\' pseudo-terminal links')

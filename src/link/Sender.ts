@@ -73,10 +73,11 @@ interface Awaiting {
 }
 
 /**
- * Most consecutive rounds answered only by acks for older bursts that are polled again at once,
- * without back-off: 2. An answer for an older burst means the receiver is alive and ours is probably
- * still on its way, so asking again at once is right — but a stream of replayed old acks must not
- * keep us polling without back-off.
+ * Most consecutive rounds answered only by acks for older bursts that are followed at once, without
+ * back-off, by the next burst (data if the older answer said what is needed, else a poll): 2. An
+ * answer for an older burst means the receiver is alive and ours is probably still on its way, so
+ * going on at once is right — but a stream of replayed old acks must not keep us transmitting
+ * without back-off.
  */
 export const MAX_IMMEDIATE_POLLS = 2;
 
@@ -327,11 +328,15 @@ export class Sender {
       t.retries = 0;
       return;
     }
-    t.needPoll = true;
     t.retries++;
-    // alive (it answered an older burst) but its answer to this one is missing: ask again at once,
-    // a bounded number of times
-    if (a.heardOlder && t.retries <= MAX_IMMEDIATE_POLLS) return;
+    // alive (it answered an older burst) but its answer to this one is missing: go on at once, a
+    // bounded number of times — with data if that older answer told us what it needs (a data burst
+    // asks for an ack as well as a poll does), else with a poll
+    if (a.heardOlder && t.retries <= MAX_IMMEDIATE_POLLS) {
+      t.needPoll = !t.pending().some((r) => r.needs.size > 0);
+      return;
+    }
+    t.needPoll = true;
     const { maxRetries } = this.ctx;
     if (t.retries > maxRetries) {
       t.retries = 0;

@@ -1,0 +1,225 @@
+/**
+ * Issue 18: a trusted peer cannot break a station. Each test has the hostile peer N0BAD (real key)
+ * send crafted changesets through the real `radiosync import` (dist/cli/main.js); the victim must
+ * stay correct, keep syncing with an honest peer, and pass PRAGMA integrity_check. Attacks are
+ * sent in changeset format 1 (what the old code read, so each test fails there) and, where origin
+ * signatures matter, in format 2 with N0BAD's own origin signature.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, mkdirSync, existsSync } from 'node:fs';
+import { decodeBundle, encodeBundle } from '../../src/bundle/bundle.js';
+import { spawnSync } from 'node:child_process';
+import { BIN } from '../cli/cliHarness.js';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { RowChange } from '../../src/changeset/Changeset.js';
+import { CALLS, assertHealthy, changesetOf, cli, craft, exportTo, hlcAt, importInto, makeRig, newId, person, query, row, sql, tempFiles, type Rig } from './hostilePeer.js';
+
+function withRig(name: string, fn: (rig: Rig) => void | Promise<void>, timeout = 240_000): void {
+  test(name, { timeout }, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'radiosync-hostile-'));
+    try {
+      await fn(makeRig(dir));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+}
+
+const upsert = (origin: string, seq: number, id: Uint8Array, fields: RowChange['fields'], hlc = hlcAt(Date.now())): RowChange => ({
+  table: 'person', id, origin, seq, hlc, kind: 'upsert', fields,
+});
+
+withRig('1. a clock stamp of 2^63−1 is refused at decode; the station keeps importing, editing and exporting', (rig) => {
+  const { uuid, id } = newId();
+  const big = craft(rig, [upsert(CALLS.bad, 1, id, person('Overflow'), 1n)], {
+    format: 1,
+    tree: (t) => {
+      const rows = t[6] as unknown[];
+      rows[4] = 2 ** 47 - 1; // hlcMs: (2^63 − 1) >> 16
+      rows[5] = 0xffff;
+    },
+  });
+  const r = importInto(rig, 'victim', big);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /RS_ERR_CHANGESET_CORRUPT/);
+  sql(rig.db.victim, 'UPDATE person SET age = 44 WHERE uuid = ?', uuid); // a later local edit of that row
+  assert.equal(row(rig.db.victim, uuid), undefined, 'the row with the overflowing stamp was not applied');
+  assertHealthy(rig);
+});
+
+withRig('2. seq squatting: forged N0CCC seqs 1–3 are refused; N0CCC\'s four real changes all apply', (rig) => {
+  const forged = [1, 2, 3].map((s) => upsert(CALLS.third, s, newId().id, person(`Forged${s}`)));
+  for (const format of [1, 2] as const) {
+    const r = importInto(rig, 'victim', craft(rig, forged, { format, keepHeads: false }));
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal((JSON.parse(r.stdout) as { rowsApplied: number }).rowsApplied, 0);
+  }
+  const real = [1, 2, 3, 4].map((i) => {
+    const { uuid } = newId();
+    sql(rig.db.third, 'INSERT INTO person(uuid, first_name, last_name, age, status) VALUES (?, ?, ?, ?, ?)', uuid, `Real${i}`, 'C', 20 + i, 'ok');
+    return uuid;
+  });
+  assert.equal(importInto(rig, 'victim', exportTo(rig, 'third', 'victim')).code, 0);
+  for (const [i, uuid] of real.entries()) assert.equal(row(rig.db.victim, uuid)?.['first_name'], `Real${i + 1}`);
+  assert.equal(query(rig.db.victim, "SELECT 1 FROM person WHERE first_name LIKE 'Forged%'").length, 0);
+  const status = JSON.parse(cli(rig, 'victim', ['status', '--json']).stdout) as { records: { refused: Array<{ origin: string; code: string }> } };
+  assert.ok(status.records.refused.some((x) => x.origin === CALLS.third && x.code === 'RS_ERR_STORE_ORIGIN_UNSIGNED'), 'status shows the refusal');
+  assertHealthy(rig);
+});
+
+withRig('3. a forged change carrying the victim\'s own origin is refused; its outbound sync keeps working', (rig) => {
+  for (const seq of [2 ** 53 - 1, 7]) {
+    const r = importInto(rig, 'victim', craft(rig, [upsert(CALLS.victim, 7, newId().id, person('Me?'))], { format: 1, keepHeads: false, tree: (t) => ((t[6] as unknown[])[3] = seq) }));
+    assert.equal(r.code, 0, r.stderr);
+  }
+  const r2 = importInto(rig, 'victim', craft(rig, [upsert(CALLS.victim, 3, newId().id, person('Me?'))], { format: 2, keepHeads: false }));
+  assert.equal(r2.code, 0, r2.stderr);
+  const status = JSON.parse(cli(rig, 'victim', ['status', '--json']).stdout) as { records: { refused: Array<{ code: string }> } };
+  assert.ok(status.records.refused.some((x) => x.code === 'RS_ERR_STORE_OWN_ORIGIN'));
+  assert.equal(query(rig.db.victim, "SELECT 1 FROM person WHERE first_name = 'Me?'").length, 0);
+  assertHealthy(rig);
+});
+
+/** A real export of files from N0BAD, tampered: `set` changes each @files row's fields. */
+function tamperedFiles(rig: Rig, files: Record<string, string>, set: (path: string, f: RowChange['fields']) => void, format: 1 | 2): string {
+  for (const [p, text] of Object.entries(files)) {
+    mkdirSync(join(rig.folder.bad, p, '..'), { recursive: true });
+    writeFileSync(join(rig.folder.bad, p), text);
+  }
+  const cs = changesetOf(exportTo(rig, 'bad', 'victim'));
+  for (const c of cs.changes) if (c.table === '@files' && typeof c.fields['path'] === 'string') set(c.fields['path'], c.fields);
+  rig.heads.clear();
+  return craft(rig, cs.changes, { format, keepHeads: false }, { chunks: cs.chunks, upto: cs.upto });
+}
+
+withRig('4. file and directory modes are masked to 0o777: no setuid, setgid or sticky bit is planted', (rig) => {
+  for (const format of [1, 2] as const) {
+    const f = tamperedFiles(rig, { [`sub${format}/tool${format}.sh`]: 'echo hi\n' }, (_p, fields) => {
+      fields['mode'] = fields['type'] === 'dir' ? 0o3777 : 0o6777;
+    }, format);
+    const r = importInto(rig, 'victim', f);
+    assert.equal(r.code, 0, r.stderr);
+  }
+  for (const p of ['sub1', 'sub1/tool1.sh', 'sub2', 'sub2/tool2.sh']) {
+    const abs = join(rig.folder.victim, p);
+    if (existsSync(abs)) assert.equal(statSync(abs).mode & 0o7000, 0, `${p} has no special bits`);
+  }
+  assert.equal(statSync(join(rig.folder.victim, 'sub2/tool2.sh')).mode & 0o777, 0o777, 'the signed entry applied, with its permission bits');
+  assertHealthy(rig);
+});
+
+withRig('5. out-of-range modes and mtimes are refused per entry; the rest applies, no temp file is left, honest files still land', (rig) => {
+  const bad: Record<string, number> = { 'a.txt': -1, 'b.txt': 2 ** 40, 'c.txt': 420.5 };
+  for (const format of [1, 2] as const) {
+    const f = tamperedFiles(rig, { [`a${format}.txt`]: 'a', [`b${format}.txt`]: 'b', [`c${format}.txt`]: 'c', [`d${format}.txt`]: 'd', [`e${format}.txt`]: 'e' }, (p, fields) => {
+      const k = p.replace(/\d/, '');
+      if (bad[k] !== undefined) fields['mode'] = bad[k]!;
+      if (k === 'd.txt') fields['mtime'] = 1e300;
+    }, format);
+    const r = importInto(rig, 'victim', f);
+    assert.equal(r.code, 0, r.stderr);
+  }
+  assert.ok(existsSync(join(rig.folder.victim, 'e2.txt')), 'the good entry of the same changeset was written');
+  for (const n of ['a2.txt', 'b2.txt', 'c2.txt', 'd2.txt']) assert.ok(!existsSync(join(rig.folder.victim, n)), `${n} was not written`);
+  assert.deepEqual(tempFiles(rig.folder.victim), []);
+  const status = JSON.parse(cli(rig, 'victim', ['status', '--json']).stdout) as { fileProblems: Array<{ path: string; code: string }> };
+  // The second export carries the first one's files too (never acknowledged), tampered the same way.
+  assert.deepEqual(status.fileProblems.filter((p) => p.code === 'RS_ERR_FILES_BAD_ENTRY').map((p) => p.path).sort(), ['a', 'b', 'c', 'd'].flatMap((l) => [`docs/${l}1.txt`, `docs/${l}2.txt`]).sort());
+  writeFileSync(join(rig.folder.honest, 'honest.txt'), 'from an honest peer');
+  const h = importInto(rig, 'victim', exportTo(rig, 'honest', 'victim'));
+  assert.equal(h.code, 0, h.stderr);
+  assert.ok(existsSync(join(rig.folder.victim, 'honest.txt')));
+  assertHealthy(rig);
+});
+
+withRig('6. import holds one changeset at a time: 12 × 25,000 rows import within a 96 MB heap', (rig) => {
+  const items: string[] = [];
+  let seq = 0;
+  const t0 = Date.now() - 3_600_000;
+  for (let k = 0; k < 12; k++) {
+    const changes = Array.from({ length: 25_000 }, (_, i) => ({ table: 'relay_only', id: newId().id, origin: CALLS.bad, seq: ++seq, hlc: hlcAt(t0 + seq), kind: 'upsert' as const, fields: { n: i } }));
+    items.push(craft(rig, changes, { format: 2 }));
+  }
+  // One bundle holding all twelve changesets (the crafted files each hold one).
+  const all = items.flatMap((f) => decodeBundle(new Uint8Array(readFileSync(f))).items);
+  const big = join(rig.dir, 'big.rsb');
+  writeFileSync(big, encodeBundle({ from: CALLS.bad, to: [CALLS.victim], created: Date.now(), items: all }));
+  const r = cli(rig, 'victim', ['import', big, '--json'], { NODE_OPTIONS: '--max-old-space-size=96', RADIOSYNC_LIMITS_RELAY_ROWS_PER_PEER: '1000000', RADIOSYNC_LIMITS_RELAY_BYTES_PER_PEER: '1000000000' });
+  assert.equal(r.code, 0, r.stderr.slice(-2000));
+  assert.equal((JSON.parse(r.stdout) as { changesets: number }).changesets, 12);
+  assert.equal(query<{ n: number }>(rig.db.victim, "SELECT count(*) AS n FROM radiosync_log WHERE tbl = 'relay_only'")[0]!.n, 300_000);
+  assertHealthy(rig, { outbound: false }); // the victim's next exports relay those 300,000 rows first (5,000 a changeset)
+}, 600_000);
+
+withRig('7. rows kept only for relaying stop at the per-peer quota, with a clear error in status', (rig) => {
+  const changes = Array.from({ length: 1000 }, (_, i) => ({ table: 'not_synced_here', id: newId().id, origin: CALLS.bad, seq: i + 1, hlc: hlcAt(Date.now() - 60_000 + i), kind: 'upsert' as const, fields: { blob: 'x'.repeat(2000) } }));
+  const r = importInto(rig, 'victim', craft(rig, changes, { format: 2 }), { RADIOSYNC_LIMITS_RELAY_ROWS_PER_PEER: '100' });
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(query<{ n: number }>(rig.db.victim, "SELECT count(*) AS n FROM radiosync_log WHERE tbl = 'not_synced_here' AND fields IS NOT NULL")[0]!.n, 100);
+  const status = JSON.parse(cli(rig, 'victim', ['status', '--json']).stdout) as { records: { refused: Array<{ code: string; rows: number }> } };
+  assert.deepEqual(status.records.refused.filter((x) => x.code === 'RS_ERR_STORE_RELAY_QUOTA').map((x) => x.rows), [900]);
+  assertHealthy(rig);
+});
+
+withRig('8. a full disk while writing a file: typed error RS_ERR_FILES_NO_SPACE (exit 73), no temp file left, the rows and smaller files applied', (rig) => {
+  // The victim's folder is a 1 MiB tmpfs, mounted in a user and mount namespace of its own (no root needed).
+  writeFileSync(join(rig.folder.bad, 'small.txt'), 'fits');
+  writeFileSync(join(rig.folder.bad, 'zbig.bin'), Buffer.alloc(3 * 1024 * 1024, 7));
+  const { uuid } = newId();
+  sql(rig.db.bad, 'INSERT INTO person(uuid, first_name, last_name, age, status) VALUES (?, ?, ?, ?, ?)', uuid, 'Row', 'WithFiles', 30, 'ok');
+  const file = exportTo(rig, 'bad', 'victim');
+  const marker = join(rig.dir, 'marker');
+  writeFileSync(marker, readFileSync(join(rig.folder.victim, '.radiosync-folder')));
+  const script = 'mount -t tmpfs -o size=1m tmpfs "$1" && cp "$2" "$1/.radiosync-folder" && "$3" "$4" import "$5" --home "$6" --json; rc=$?; ls -a "$1" > "$7"; exit $rc';
+  const r = spawnSync('unshare', ['-rm', 'sh', '-c', script, 'sh', rig.folder.victim, marker, process.execPath, BIN, file, rig.home.victim, join(rig.dir, 'ls.txt')], { encoding: 'utf8' });
+  assert.equal(r.status, 73, `${r.stdout}\n${r.stderr}`);
+  assert.match(r.stderr, /RS_ERR_FILES_NO_SPACE/);
+  const listed = readFileSync(join(rig.dir, 'ls.txt'), 'utf8').split('\n');
+  assert.ok(listed.includes('small.txt'), 'the file that fits was written');
+  assert.ok(!listed.some((n) => n.startsWith('.radiosync-tmp')), `no temp file left: ${listed.join(' ')}`);
+  assert.equal(row(rig.db.victim, uuid)?.['first_name'], 'Row', 'the rows of the bundle were applied');
+  const status = JSON.parse(cli(rig, 'victim', ['status', '--json']).stdout) as { fileProblems: Array<{ path: string; code: string }> };
+  assert.deepEqual(status.fileProblems.map((p) => [p.path, p.code]), [['docs/zbig.bin', 'RS_ERR_FILES_NO_SPACE']]);
+  assertHealthy(rig);
+});
+
+withRig('9a. a clock a year ahead that was set back stops winning: the honest concurrent edit wins at every station', (rig) => {
+  const { uuid, id } = newId();
+  const now = Date.now();
+  sql(rig.db.honest, 'INSERT INTO person(uuid, first_name, last_name, age, status) VALUES (?, ?, ?, ?, ?)', uuid, 'Start', 'Row', 1, 'ok');
+  assert.equal(importInto(rig, 'victim', exportTo(rig, 'honest', 'victim')).code, 0);
+  assert.equal(importInto(rig, 'bad', exportTo(rig, 'honest', 'bad')).code, 0);
+  const honestSeq = query<{ upto: number }>(rig.db.victim, "SELECT upto FROM radiosync_vv WHERE origin = 'N0HON'")[0]!.upto;
+  // N0BAD edits the row a year in the future, then (clock set back) another row two hours ago.
+  const year = hlcAt(now + 365 * 86_400_000);
+  const ahead = upsert(CALLS.bad, 1, id, { age: 99 }, year);
+  ahead.ctx = { [CALLS.honest]: honestSeq };
+  const back = upsert(CALLS.bad, 2, newId().id, person('Later'), hlcAt(now - 7_200_000));
+  for (const format of [1, 2] as const) {
+    const r = importInto(rig, 'victim', craft(rig, [ahead, back], { format, keepHeads: format === 2 }));
+    assert.equal(r.code, 0, r.stderr);
+  }
+  sql(rig.db.honest, 'UPDATE person SET age = 55 WHERE uuid = ?', uuid); // concurrent, now
+  assert.equal(importInto(rig, 'victim', exportTo(rig, 'honest', 'victim')).code, 0);
+  assert.equal(row(rig.db.victim, uuid)?.['age'], 55, 'the held-back stamp no longer wins');
+  assert.equal(importInto(rig, 'honest', exportTo(rig, 'victim', 'honest')).code, 0);
+  assert.equal(row(rig.db.honest, uuid)?.['age'], 55, 'and the honest peer agrees');
+  assertHealthy(rig);
+});
+
+withRig('9b. text in an INTEGER column is parked with its reason, not stored; the other rows apply', (rig) => {
+  const a = newId();
+  const b = newId();
+  for (const format of [1, 2] as const) {
+    const r = importInto(rig, 'victim', craft(rig, [upsert(CALLS.bad, 1, a.id, person('Typed', 'notanint')), upsert(CALLS.bad, 2, b.id, person('Fine', 33))], { format, keepHeads: format === 2 }));
+    assert.equal(r.code, 0, r.stderr);
+  }
+  assert.equal(query(rig.db.victim, "SELECT 1 FROM person WHERE typeof(age) = 'text'").length, 0, 'no text stored in the INTEGER column');
+  assert.equal(row(rig.db.victim, b.uuid)?.['age'], 33);
+  const status = JSON.parse(cli(rig, 'victim', ['status', '--json']).stdout) as { records: { parkedRows: Array<{ id: string; reason: string }> } };
+  assert.match(status.records.parkedRows.find((p) => p.id === a.uuid)?.reason ?? '', /type: person\.age/);
+  assertHealthy(rig);
+});
+

@@ -14,7 +14,8 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { radiosync, type RunResult } from '../cli/cliHarness.js';
 import { createEmptySampleDb } from '../../src/station/sampleData.js';
-import { Station } from '../../src/station/Station.js';
+import { parsePrivateKeys } from '../../src/station/keys.js';
+import { homeLayout } from '../../src/station/home.js';
 import type { Changeset, RowChange, FieldValue } from '../../src/changeset/Changeset.js';
 import { changesetToTree } from '../../src/changeset/encodeTree.js';
 import { cborEncoder } from '../../src/changeset/cbor.js';
@@ -95,8 +96,9 @@ export interface CraftOptions {
 
 /** A changeset of `changes` from N0BAD to N0VIC, signed with N0BAD's real key, as a bundle file. */
 export function craft(rig: Rig, changes: RowChange[], opts: CraftOptions, extra: Partial<Changeset> = {}): string {
-  const bad = Station.open(rig.home.bad);
-  try {
+  // The key file only: opening the station would migrate its database to this code's schema.
+  const bad = { keys: parsePrivateKeys(readFileSync(homeLayout(rig.home.bad).keyFile, 'utf8')) };
+  {
     const cs: Changeset = { version: 1, from: CALLS.bad, to: [CALLS.victim], created: Date.now(), upto: {}, changes, chunks: [], ...extra };
     if (opts.format === 2) {
       const sigs: Record<string, Uint8Array> = {};
@@ -120,8 +122,6 @@ export function craft(rig: Rig, changes: RowChange[], opts: CraftOptions, extra:
     const file = join(rig.dir, `crafted-${Date.now()}-${Math.random().toString(36).slice(2)}.rsb`);
     writeFileSync(file, encodeBundle({ from: CALLS.bad, to: [CALLS.victim], created: Date.now(), items: [{ kind: BundleItemKind.Changeset, data: env }] }));
     return file;
-  } finally {
-    bad.close();
   }
 }
 

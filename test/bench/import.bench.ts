@@ -15,7 +15,7 @@ import type { BenchReport } from './report.js';
 import type { RowChange } from '../../src/changeset/Changeset.js';
 import { decodeBundle, encodeBundle } from '../../src/bundle/bundle.js';
 import { BIN } from '../cli/cliHarness.js';
-import { CALLS, craft, hlcAt, makeRig, newId, type Rig } from '../security/hostilePeer.js';
+import { CALLS, craft, hlcAt, makeRig, newId, randomExportId, type Rig } from '../security/hostilePeer.js';
 
 function bundleOf(rig: Rig, name: string, changesets: number, rows: (seq: number) => RowChange): string {
   const files: string[] = [];
@@ -30,7 +30,7 @@ function bundleOf(rig: Rig, name: string, changesets: number, rows: (seq: number
     return b.items;
   });
   const out = join(rig.dir, name);
-  writeFileSync(out, encodeBundle({ from: CALLS.bad, to: [CALLS.victim], created: Date.now(), items }));
+  writeFileSync(out, encodeBundle({ from: CALLS.bad, to: [CALLS.victim], created: Date.now(), exportId: randomExportId(), part: 1, parts: 1, items }));
   return out;
 }
 

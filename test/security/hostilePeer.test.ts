@@ -14,7 +14,7 @@ import { BIN } from '../cli/cliHarness.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RowChange } from '../../src/changeset/Changeset.js';
-import { CALLS, assertHealthy, changesetOf, cli, craft, exportTo, hlcAt, importInto, makeRig, newId, person, query, row, sql, tempFiles, type Rig } from './hostilePeer.js';
+import { CALLS, randomExportId, assertHealthy, changesetOf, cli, craft, exportTo, hlcAt, importInto, makeRig, newId, person, query, row, sql, tempFiles, type Rig } from './hostilePeer.js';
 
 function withRig(name: string, fn: (rig: Rig) => void | Promise<void>, timeout = 240_000): void {
   test(name, { timeout }, async () => {
@@ -149,7 +149,7 @@ withRig('6. import holds one changeset at a time: 10 × 25,000 rows import withi
       return decodeBundle(new Uint8Array(readFileSync(craft(rig, changes, { format })))).items[0]!;
     });
     const out = join(rig.dir, `big${format}.rsb`);
-    writeFileSync(out, encodeBundle({ from: CALLS.bad, to: [CALLS.victim], created: Date.now(), items }));
+    writeFileSync(out, encodeBundle({ from: CALLS.bad, to: [CALLS.victim], created: Date.now(), exportId: randomExportId(), part: 1, parts: 1, items }));
     return out;
   };
   for (const format of [1, 2] as const) {

@@ -8,12 +8,12 @@
  * checks, so each attack reaches the victim's real `import`.
  */
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdirSync, readFileSync, readdirSync, writeFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { radiosync, type RunResult } from '../cli/cliHarness.js';
-import { createEmptySampleDb } from '../../src/station/sampleData.js';
+import { createEmptySampleDb } from '../../src/demo/sampleData.js';
 import { parsePrivateKeys } from '../../src/station/keys.js';
 import { homeLayout } from '../../src/station/home.js';
 import type { Changeset, RowChange, FieldValue } from '../../src/changeset/Changeset.js';
@@ -82,6 +82,11 @@ export function newId(): { uuid: string; id: Uint8Array } {
   return { uuid, id: uuidToBytes(uuid) };
 }
 
+/** 8 random bytes naming a crafted export (bundle format 2). */
+export function randomExportId(): Uint8Array {
+  return new Uint8Array(randomBytes(8));
+}
+
 export function hlcAt(ms: number, counter = 0): bigint {
   return (BigInt(ms) << 16n) | BigInt(counter);
 }
@@ -120,7 +125,7 @@ export function craft(rig: Rig, changes: RowChange[], opts: CraftOptions, extra:
     payload.set(body, 1);
     const env = sealEnvelope(payload, CALLS.bad, bad.keys.signPrivate);
     const file = join(rig.dir, `crafted-${Date.now()}-${Math.random().toString(36).slice(2)}.rsb`);
-    writeFileSync(file, encodeBundle({ from: CALLS.bad, to: [CALLS.victim], created: Date.now(), items: [{ kind: BundleItemKind.Changeset, data: env }] }));
+    writeFileSync(file, encodeBundle({ from: CALLS.bad, to: [CALLS.victim], created: Date.now(), exportId: randomExportId(), part: 1, parts: 1, items: [{ kind: BundleItemKind.Changeset, data: env }] }));
     return file;
   }
 }

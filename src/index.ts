@@ -32,4 +32,5 @@ export type { TransportSpec } from './transport/openTransport.js';
 export { Daemon, startDaemon, type DaemonOptions, type DaemonEvent, type DaemonHandle, type KeyUpRecord } from './sync/daemon.js';
 export { openStationQueue } from './sync/stationQueue.js';
 export { FolderSync, type FolderApplyReport, type SentFiles } from './sync/FolderSync.js';
-export { importBundleRecords } from './sync/bundles.js';
+export { importBundleRecords, importBundleFile } from './sync/bundles.js';
+export { openBundleFile, type BundleFile, type BundleItemRef } from './bundle/bundleFile.js';

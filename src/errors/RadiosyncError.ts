@@ -31,6 +31,8 @@ export const EXIT = {
   UNAVAILABLE: 69,
   /** Internal error: a bug. */
   SOFTWARE: 70,
+  /** The disk is full (ENOSPC, SQLITE_FULL): nothing half-written was kept; free space and run again. */
+  NO_SPACE: 73,
   /** I/O error on a file or port. */
   IO: 74,
   /** Try again later: budget exhausted, outside a window, port busy. */

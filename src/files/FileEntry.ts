@@ -19,7 +19,7 @@
 import { createHash } from 'node:crypto';
 import type { FieldValue, RowChange } from '../changeset/Changeset.js';
 import { bytesEqual } from './chunkHash.js';
-import { MAX_ENTRY_PATH_BYTES } from './limits.js';
+import { MAX_ENTRY_PATH_BYTES, MAX_ENTRY_MODE, MAX_ENTRY_MTIME_MS, ENTRY_MODE_MASK } from './limits.js';
 
 /** The reserved changeset table of folder sync. */
 export const FILES_TABLE = '@files';
@@ -100,6 +100,19 @@ export function sameEntry(a: FileEntry, b: FileEntry): boolean {
 /** Same bytes on disk (ignores mtime and mode). */
 export function sameContent(a: FileEntry, b: FileEntry): boolean {
   return a.type === b.type && a.target === b.target && bytesEqual(a.chunks, b.chunks);
+}
+
+/** Validate an entry's numbers from a peer (ranges in limits.ts). Returns a reason, or undefined. */
+export function badEntryReason(e: FileEntry): string | undefined {
+  if (!Number.isInteger(e.mode) || e.mode < 0 || e.mode > MAX_ENTRY_MODE) return `mode ${String(e.mode)} outside 0 … 0xFFFF`;
+  if (!Number.isInteger(e.mtime) || e.mtime < 0 || e.mtime > MAX_ENTRY_MTIME_MS) return `mtime ${String(e.mtime)} outside 0 … ${MAX_ENTRY_MTIME_MS}`;
+  if (!Number.isSafeInteger(e.size) || e.size < 0) return `size ${String(e.size)} is not a non-negative safe integer`;
+  return undefined;
+}
+
+/** The permission bits radiosync applies: `mode & 0o777`, never setuid, setgid or sticky. */
+export function safeMode(mode: number): number {
+  return mode & ENTRY_MODE_MASK;
 }
 
 /**

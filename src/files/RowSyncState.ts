@@ -33,7 +33,16 @@ CREATE TABLE IF NOT EXISTS files_pending (id BLOB PRIMARY KEY, since INTEGER NOT
 CREATE TABLE IF NOT EXISTS files_capture_journal (
   n INTEGER PRIMARY KEY, share TEXT NOT NULL, path TEXT NOT NULL, id BLOB NOT NULL, kind TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS files_peer_owed (peer TEXT NOT NULL, id BLOB NOT NULL, PRIMARY KEY (peer, id)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS files_problem (id BLOB PRIMARY KEY, path TEXT NOT NULL, code TEXT NOT NULL, message TEXT NOT NULL, since INTEGER NOT NULL) WITHOUT ROWID;
 `;
+
+/** An entry that could not be applied (rejected, or deferred by a disk error), with its error: shown in `status`. */
+export interface FileProblem {
+  path: string;
+  code: string;
+  message: string;
+  since: number;
+}
 
 export class RowSyncState {
   private readonly s: Record<
@@ -60,6 +69,19 @@ export class RowSyncState {
       addOwed: db.prepare('INSERT OR IGNORE INTO files_peer_owed (peer, id) VALUES (?, ?)'),
       dropOwed: db.prepare('DELETE FROM files_peer_owed WHERE peer = ? AND id = ?'),
     };
+  }
+
+  /** Record (or clear, with `undefined`) the problem of a row's last apply. */
+  noteProblem(id: Uint8Array, p: FileProblem | undefined): void {
+    if (p === undefined) this.db.prepare('DELETE FROM files_problem WHERE id = ?').run(Buffer.from(id));
+    else {
+      this.db.prepare('INSERT INTO files_problem (id, path, code, message, since) VALUES (?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET path = excluded.path, code = excluded.code, message = excluded.message')
+        .run(Buffer.from(id), p.path, p.code, p.message, p.since);
+    }
+  }
+
+  problems(limit = 20): FileProblem[] {
+    return this.db.prepare('SELECT path, code, message, since FROM files_problem ORDER BY since DESC, path LIMIT ?').all(limit) as FileProblem[];
   }
 
   /** The context the disk reflects for a row (undefined: never applied here). */

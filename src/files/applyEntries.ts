@@ -27,7 +27,7 @@ import { bytesEqual } from './chunkHash.js';
 import { chunkFile } from './chunkFile.js';
 import { buildChunkTree } from './ChunkList.js';
 import { conflictName } from './conflictName.js';
-import { badPathReason, type FileEntry, type FileRowState } from './FileEntry.js';
+import { badEntryReason, badPathReason, safeMode, type FileEntry, type FileRowState } from './FileEntry.js';
 import type { ScanRow } from './FilesDb.js';
 import { fsyncDir, safeWriteFile, tempPathFor } from './safeWrite.js';
 import { EMPTY_LIST, statEntry, type ScanContext } from './scanFolder.js';
@@ -135,8 +135,13 @@ export async function applyEntries(folder: FolderConfig, items: ApplyItem[], ctx
   const valid = items.filter((it) => {
     const e = it.winner.entry;
     const why = e.share !== share ? `entry for share ${e.share}` : badPathReason(e.path);
-    if (why !== undefined) problem(report.rejected, e.path, 'RS_ERR_FILES_BAD_PATH', why);
-    return why === undefined;
+    if (why !== undefined) {
+      problem(report.rejected, e.path, 'RS_ERR_FILES_BAD_PATH', why);
+      return false;
+    }
+    const bad = it.winner.deleted ? undefined : badEntryReason(e);
+    if (bad !== undefined) problem(report.rejected, e.path, 'RS_ERR_FILES_BAD_ENTRY', bad);
+    return bad === undefined;
   });
   const rank = (it: ApplyItem): number => {
     const { deleted, entry } = it.winner;
@@ -226,7 +231,8 @@ export async function applyEntries(folder: FolderConfig, items: ApplyItem[], ctx
       for (const p of sink) report[p.code === 'RS_ERR_FILES_BAD_CHUNK_LIST' ? 'rejected' : 'deferred'].push({ ...p, path: winnerPath });
       return sink.every((p) => p.code === 'RS_ERR_FILES_BAD_CHUNK_LIST'); // a corrupt loser cannot block the winner
     }
-    const r = await safeWriteFile(abs, source(leaves), { mode: e.mode, mtime: e.mtime, check: () => tryLstat(abs) === undefined });
+    if (badEntryReason(e) !== undefined) return true; // a corrupt loser cannot block the winner
+    const r = await safeWriteFile(abs, source(leaves), { mode: safeMode(e.mode), mtime: e.mtime, check: () => tryLstat(abs) === undefined });
     if (r === 'written') {
       report.conflictCopies.push(path);
       if (diagConflict.hasSubscribers) diagConflict.publish({ share, path: winnerPath, copy: path });
@@ -235,6 +241,19 @@ export async function applyEntries(folder: FolderConfig, items: ApplyItem[], ctx
   };
 
   for (const it of valid) {
+    try {
+      await applyOne(it);
+    } catch (e) {
+      // One entry's disk error never stops the others: a full disk or a failed chmod defers it.
+      const err = e as NodeJS.ErrnoException;
+      const full = err?.code === 'ENOSPC' || err?.code === 'EDQUOT';
+      if (!full && typeof err?.code !== 'string') throw e;
+      problem(report.deferred, it.winner.entry.path, full ? 'RS_ERR_FILES_NO_SPACE' : 'RS_ERR_FILES_WRITE_FAILED', `${err.code}: ${err.message}`);
+    }
+  }
+  return report;
+
+  async function applyOne(it: ApplyItem): Promise<void> {
     const { entry, deleted } = it.winner;
     const abs = join(root, entry.path);
     const local = ctx.fdb.getScan(share, entry.path);
@@ -242,43 +261,43 @@ export async function applyEntries(folder: FolderConfig, items: ApplyItem[], ctx
     const viaLink = symlinkParent(entry.path);
     if (viaLink !== undefined) {
       problem(report.rejected, entry.path, 'RS_ERR_FILES_BAD_PATH', `parent ${viaLink} is a symlink; radiosync never writes through symlinks`);
-      continue;
+      return;
     }
 
     if (!deleted) {
       if (caseClash(entry.path)) {
         report.caseCollisions.push(entry.path);
-        continue;
+        return;
       }
       let copiesDone = true;
       for (const l of it.losers ?? []) copiesDone = (await writeConflictCopy(l, entry.path)) && copiesDone;
-      if (!copiesDone) continue; // deferred: retried when the loser's chunks arrive
+      if (!copiesDone) return; // deferred: retried when the loser's chunks arrive
       const st = tryLstat(abs);
       if (entry.type === 'dir') {
         if (st && !st.isDirectory()) {
           if (!(await holds(abs, local, ctx))) {
             problem(report.deferred, entry.path, 'RS_ERR_FILES_TARGET_CHANGED', 'target changed since the last scan');
-            continue;
+            return;
           }
           if (st.isFile()) toVersions(entry.path, abs, now, 'move');
           else unlinkSync(abs);
         }
         mkdirSync(abs, { recursive: true });
-        if ((lstatSync(abs).mode & 0o777) !== entry.mode) chmodSync(abs, entry.mode);
+        if ((lstatSync(abs).mode & 0o7777) !== safeMode(entry.mode)) chmodSync(abs, safeMode(entry.mode));
         recordLocal(entry, abs);
         report.written.push(entry.path);
-        continue;
+        return;
       }
       if (local && st && local.type === entry.type && bytesEqual(local.chunks, entry.chunks) && local.target === entry.target
         && local.mode === entry.mode && local.mtime === entry.mtime) {
-        continue; // already there
+        return; // already there
       }
       if (st?.isDirectory()) {
         try {
           rmdirSync(abs); // a dir replaced by a file: only if empty
         } catch {
           problem(report.deferred, entry.path, 'RS_ERR_FILES_TARGET_CHANGED', 'a non-empty directory is in the way');
-          continue;
+          return;
         }
       }
       const keepOld = (): void => {
@@ -288,7 +307,7 @@ export async function applyEntries(folder: FolderConfig, items: ApplyItem[], ctx
       if (entry.type === 'symlink') {
         if (!(await holds(abs, local, ctx))) {
           problem(report.deferred, entry.path, 'RS_ERR_FILES_TARGET_CHANGED', 'target changed since the last scan');
-          continue;
+          return;
         }
         mkdirSync(dirname(abs), { recursive: true });
         const tmp = tempPathFor(abs);
@@ -304,12 +323,12 @@ export async function applyEntries(folder: FolderConfig, items: ApplyItem[], ctx
         recordLocal(entry, abs);
         ctx.chunks.forgetFile(share, entry.path);
         report.written.push(entry.path);
-        continue;
+        return;
       }
       const leaves = leavesOf(entry);
-      if (!leaves) continue;
+      if (!leaves) return;
       const r = await safeWriteFile(abs, source(leaves), {
-        mode: entry.mode,
+        mode: safeMode(entry.mode),
         mtime: entry.mtime,
         check: () => holds(abs, local, ctx),
         beforeReplace: keepOld,
@@ -320,26 +339,26 @@ export async function applyEntries(folder: FolderConfig, items: ApplyItem[], ctx
         recordLocal(entry, abs, leaves);
         report.written.push(entry.path);
       }
-      continue;
+      return;
     }
 
     // delete
     const st = tryLstat(abs);
     if (st === undefined) {
       if (local) ctx.fdb.tx(() => (ctx.fdb.deleteScan(share, entry.path), ctx.chunks.forgetFile(share, entry.path)));
-      continue;
+      return;
     }
-    if (local === undefined) continue; // an unscanned local file or dir: it is newer than the delete
+    if (local === undefined) return; // an unscanned local file or dir: it is newer than the delete
     if (!(await holds(abs, local, ctx))) {
       problem(report.deferred, entry.path, 'RS_ERR_FILES_TARGET_CHANGED', 'target changed since the last scan; the local edit wins');
-      continue;
+      return;
     }
     if (st.isDirectory()) {
       try {
         rmdirSync(abs);
       } catch {
         report.keptNonEmpty.push(entry.path);
-        continue;
+        return;
       }
     } else if (st.isFile()) toVersions(entry.path, abs, now, 'move');
     else unlinkSync(abs);
@@ -347,6 +366,4 @@ export async function applyEntries(folder: FolderConfig, items: ApplyItem[], ctx
     ctx.fdb.tx(() => (ctx.fdb.deleteScan(share, entry.path), ctx.chunks.forgetFile(share, entry.path)));
     report.deleted.push(entry.path);
   }
-  return report;
 }
-

@@ -35,6 +35,21 @@ export const FILES_ERRORS = {
     description:
       'A file was edited locally after the last scan and before an incoming version could replace it. The incoming version is not written; the next scan records the local edit and the two are resolved as a conflict.',
   },
+  RS_ERR_FILES_BAD_ENTRY: {
+    exit: EXIT.DATA,
+    description:
+      'A file entry has a mode, mtime or size outside its documented range (mode 0 … 0xFFFF, mtime 0 … year 9999 in ms, size a non-negative safe integer). The entry is not applied and is shown in `status`; other entries go on.',
+  },
+  RS_ERR_FILES_NO_SPACE: {
+    exit: EXIT.NO_SPACE,
+    description:
+      'The disk filled up while a file was written (ENOSPC). Its temp file was removed and the old file kept; the entry is retried on the next import or sync once space is freed.',
+  },
+  RS_ERR_FILES_WRITE_FAILED: {
+    exit: EXIT.IO,
+    description:
+      'Writing, setting the mode or the time of a file failed for a reason other than a full disk (permissions, I/O error). Its temp file was removed; the entry is retried later and shown in `status`; other entries go on.',
+  },
 } as const satisfies ErrorCatalog;
 
 export type FilesErrorCode = keyof typeof FILES_ERRORS;

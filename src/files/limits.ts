@@ -44,6 +44,17 @@ export const CHUNK_LIST_MAX_LEVEL = 6;
 /** Longest entry path accepted (UTF-8 bytes), as on common file systems (PATH_MAX 4096). */
 export const MAX_ENTRY_PATH_BYTES = 4096;
 
+/**
+ * Ranges of a file entry's numbers from a peer (anything else: RS_ERR_FILES_BAD_ENTRY, not applied):
+ * - mode: an integer 0 … 0xFFFF (a 16-bit st_mode); only `mode & 0o777` is ever applied, so no
+ *   setuid, setgid or sticky bit reaches the disk;
+ * - mtime: an integer 0 … MAX_ENTRY_MTIME_MS ms (the year 9999: what file systems and `utimes` take);
+ * - size: an integer 0 … 2^53 − 1.
+ */
+export const MAX_ENTRY_MODE = 0xffff;
+export const ENTRY_MODE_MASK = 0o777;
+export const MAX_ENTRY_MTIME_MS = 253_402_300_799_999;
+
 /** Read size when streaming a file through the chunker (bytes). Memory per open file. */
 export const SCAN_READ_BYTES = 256 * 1024;
 

@@ -1,8 +1,8 @@
 /**
- * Safe writes: write a temp file beside the target, fsync it, set mode and mtime, re-check that
+ * Safe writes: write a temp file beside the target, fsync it, set mode (`& 0o777`) and mtime, re-check that
  * the target still holds what we think it holds, then rename over it and fsync the directory.
  * A crash leaves either the old file or the new one, never a torn mix, plus at worst a temp file
- * that {@link cleanTemps} removes on the next run.
+ * that {@link cleanTemps} removes on the next run; any thrown error (ENOSPC, EACCES…) removes it at once.
  */
 import { closeSync, fsyncSync, lstatSync, openSync, readdirSync, renameSync, unlinkSync, utimesSync, writeSync, chmodSync, mkdirSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
@@ -54,34 +54,42 @@ export async function safeWriteFile(
   mkdirSync(dirname(target), { recursive: true });
   const tmp = tempPathFor(target);
   const fd = openSync(tmp, 'wx', 0o600);
-  let ok = true;
+  let renamed = false;
   try {
-    for await (const part of source) {
-      if (part === undefined) {
-        ok = false;
-        break;
+    let ok = true;
+    try {
+      for await (const part of source) {
+        if (part === undefined) {
+          ok = false;
+          break;
+        }
+        let off = 0;
+        while (off < part.length) off += writeSync(fd, part, off, part.length - off);
       }
-      let off = 0;
-      while (off < part.length) off += writeSync(fd, part, off, part.length - off);
+      if (ok) fsyncSync(fd);
+    } finally {
+      closeSync(fd);
     }
-    if (ok) fsyncSync(fd);
+    if (!ok) return 'source-failed';
+    // Only the permission bits, whatever the caller passed: never setuid, setgid or sticky.
+    chmodSync(tmp, opts.mode & 0o777);
+    utimesSync(tmp, opts.mtime / 1000, opts.mtime / 1000);
+    if (!(await opts.check())) return 'target-changed';
+    opts.beforeReplace?.();
+    renameSync(tmp, target);
+    renamed = true;
+    fsyncDir(dirname(target));
+    return 'written';
   } finally {
-    closeSync(fd);
+    // Every way out but the rename removes the temp file: a full disk or a failed chmod leaves nothing behind.
+    if (!renamed) {
+      try {
+        unlinkSync(tmp);
+      } catch {
+        /* already gone */
+      }
+    }
   }
-  if (!ok) {
-    unlinkSync(tmp);
-    return 'source-failed';
-  }
-  chmodSync(tmp, opts.mode);
-  utimesSync(tmp, opts.mtime / 1000, opts.mtime / 1000);
-  if (!(await opts.check())) {
-    unlinkSync(tmp);
-    return 'target-changed';
-  }
-  opts.beforeReplace?.();
-  renameSync(tmp, target);
-  fsyncDir(dirname(target));
-  return 'written';
 }
 
 /** Remove radiosync temp files left under `root` by a crash. Returns how many were removed. */

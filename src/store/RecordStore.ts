@@ -82,6 +82,9 @@ function busy<T>(fn: () => T): T {
     if (code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED') {
       throw makeError(STORE_ERRORS, 'RS_ERR_STORE_BUSY', 'the application database stayed locked past the busy timeout', { code }, e);
     }
+    if (code === 'SQLITE_FULL') {
+      throw makeError(STORE_ERRORS, 'RS_ERR_STORE_NO_SPACE', 'the disk holding the database is full; the transaction was rolled back', { code }, e);
+    }
     throw e;
   }
 }

@@ -51,6 +51,10 @@ export const STORE_ERRORS = {
     exit: EXIT.SOFTWARE,
     description: 'This station has used every sequence number up to MAX_SEQ (2^48 − 1); no further local change can be recorded.',
   },
+  RS_ERR_STORE_NO_SPACE: {
+    exit: EXIT.NO_SPACE,
+    description: 'The disk holding the application database filled up (SQLITE_FULL). The transaction was rolled back: nothing was half-applied. Free space and run again.',
+  },
   RS_ERR_STORE_BUSY: {
     exit: EXIT.TEMPFAIL,
     description: 'The database is locked by another writer for longer than the busy timeout; try again.',

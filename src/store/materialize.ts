@@ -11,6 +11,7 @@ import { mergeRow, type HeldChange, type RowState } from './merge.js';
 import { bytesToUuid, isUuidBytes, uuidToBytes } from './uuid.js';
 import { fromSqlite, jsonText, sameValue, toSqlite } from './values.js';
 import { readAppRow } from './capture.js';
+import { misfit } from './affinity.js';
 
 export type MaterializeOutcome =
   | { status: 'written' | 'unchanged' | 'resurrected'; conflicts: number; unknownColumns: string[] }
@@ -199,6 +200,10 @@ export function materializeRow(ctx: StoreContext, spec: TableSpec, id: Uint8Arra
         if (!(e instanceof BadReference)) throw e;
         unknownColumns.push(f);
       }
+    }
+    for (const [f, v] of want) {
+      const why = misfit(spec.types.get(f) ?? '', v);
+      if (why !== undefined) throw new Park(`type: ${spec.name}.${f}: ${why}`);
     }
     if (spec.deletedColumn !== null) want.push([spec.deletedColumn, 0]);
     if (cur === undefined) {

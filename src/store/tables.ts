@@ -83,6 +83,8 @@ export interface TableSpec {
   uuidPrefix: string;
   /** Local integer primary key (not synced), or null. */
   pkColumn: string | null;
+  /** Declared type of each column (as in CREATE TABLE; '' when none): the affinity rule (affinity.ts). */
+  types: Map<string, string>;
   columns: string[];
   /** Columns that travel as fields. */
   fields: string[];
@@ -174,6 +176,7 @@ export function resolveTableSpec(db: Database.Database, opts: TableOptions, all:
     uuidPrefix: opts.uuidPrefix ?? '',
     pkColumn,
     columns: names,
+    types: new Map(cols.map((c) => [c.name, c.type])),
     fields: names.filter((n) => !skip.has(n)),
     fks,
     deletedColumn: opts.deletedColumn ?? null,

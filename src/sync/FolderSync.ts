@@ -24,6 +24,7 @@ import { FolderSet, type FolderSetOptions } from '../files/FolderSet.js';
 import { assertFolderMarker, type FolderConfig } from '../files/Folder.js';
 import { entryFields, FILES_TABLE, type FileEntry, type FileRowState } from '../files/FileEntry.js';
 import type { ApplyItem, ApplyProblem } from '../files/applyEntries.js';
+import type { FileProblem } from '../files/RowSyncState.js';
 import { allChunkHashes, peerLacksAny, planChunks } from '../files/planChunks.js';
 import { diffFolder, type FolderDiff } from '../files/diffFolder.js';
 import { formatFolderDiff } from '../files/formatDiff.js';
@@ -352,6 +353,12 @@ export class FolderSync {
       report.deferred.push(...rep.deferred.map((d) => ({ ...d, share })));
       report.rejected.push(...rep.rejected.map((d) => ({ ...d, share })));
       const deferredPaths = new Set(rep.deferred.map((d) => d.path));
+      const problems = new Map([...rep.rejected, ...rep.deferred].map((d) => [d.path, d]));
+      for (const r of rows) {
+        const p = problems.get(r.item.winner.entry.path);
+        const keep = p !== undefined && p.code !== 'RS_ERR_FILES_CHUNK_MISSING' && p.code !== 'RS_ERR_FILES_TARGET_CHANGED';
+        state.noteProblem(r.id, keep ? { path: name(p.path), code: p.code, message: p.message, since: this.station.clock.now() } : undefined);
+      }
       for (const r of rows) {
         if (deferredPaths.has(r.item.winner.entry.path)) pending.push(r.id);
         else applied.push({ id: r.id, vv: r.vv });
@@ -448,6 +455,11 @@ export class FolderSync {
    */
   async retryPending(): Promise<FolderApplyReport> {
     return this.applyIncoming({ version: 1, from: this.station.callsign, to: [], created: 0, upto: {}, changes: [], chunks: [] });
+  }
+
+  /** Entries that could not be applied (bad entry, disk full, write failed), newest first. */
+  problems(limit?: number): FileProblem[] {
+    return this.state?.problems(limit) ?? [];
   }
 
   /** Rows waiting to be applied (missing chunks, local edits in the way, folder not mounted). */

@@ -3,4 +3,4 @@
  * (src/bundle/bundle.ts). Export: src/sync/bundleExport.ts; import: src/sync/bundleImport.ts.
  */
 export { exportBundle, partNames, MIN_PART_BYTES, type ExportOptions, type ExportResult } from './bundleExport.js';
-export { importBundle, importBundleRecords, type ImportResult } from './bundleImport.js';
+export { importBundle, importBundleRecords, importBundleFile, type ImportResult } from './bundleImport.js';

@@ -9,6 +9,8 @@ import { linkFromConfig } from '../schedule/fromConfig.js';
 import { peerList, type PeerStatus } from '../station/peerList.js';
 import type { SessionRecord } from '../store/StationLog.js';
 import type { Station } from '../station/Station.js';
+import type { RefusedRun } from '../store/originRuns.js';
+import type { FileProblem } from '../files/RowSyncState.js';
 import type { OutboundInfo } from './StationRuntime.js';
 import type { FolderSync } from './FolderSync.js';
 import { stateDigest, verdictFor, type Verdict } from './stateDigest.js';
@@ -36,7 +38,15 @@ export interface QueueEntry {
 export interface StationStatus {
   callsign: string;
   home: string;
-  records: { tables: string[]; rows: number; logEntries: number; conflicts: number; parked: number };
+  records: {
+    tables: string[]; rows: number; logEntries: number; conflicts: number; parked: number;
+    /** Rows parked (missing parent, a value that does not fit its column…), with the reason: the first 20. */
+    parkedRows: Array<{ table: string; id: string; reason: string }>;
+    /** Runs of changes refused on arrival, newest first (the last 20), with their error code. */
+    refused: RefusedRun[];
+  };
+  /** File entries that could not be applied, with their error (newest 20). */
+  fileProblems: FileProblem[];
   queue: QueueEntry[];
   budget: BudgetRemaining;
   window: { open: boolean; until: number | null; next: number | null };
@@ -93,7 +103,11 @@ export function stationStatus(st: Station, queue?: TransferQueue, folders?: Fold
   return {
     callsign: st.callsign,
     home: st.layout.home,
-    records: { tables, rows, logEntries, conflicts: st.records.conflicts().length, parked: st.records.parked().length },
+    records: (() => {
+      const parked = st.records.parked();
+      return { tables, rows, logEntries, conflicts: st.records.conflicts().length, parked: parked.length, parkedRows: parked.slice(0, 20), refused: st.records.refused(20) };
+    })(),
+    fileProblems: folders?.problems(20) ?? [],
     queue: queueEntries,
     budget: planner.budget.remaining(now),
     window: noWindows ? { open: true, until: null, next: null } : { open: cur !== undefined, until: cur?.end ?? null, next: next?.start ?? null },

@@ -9,6 +9,7 @@ import { deflateSync } from 'fflate';
 import type { BenchReport, BenchTable } from './report.js';
 import type { Changeset } from '../../src/changeset/Changeset.js';
 import { decodeChangeset, encodeChangeset, encodeChangesetCbor } from '../../src/changeset/codec.js';
+import { originSigCost } from './originSigs.js';
 import {
   generatePersonRows, personChangeset, personRowsToJson, personRowsFloorBytes, personVocabularyBytes, uuidToString, SPREAD_GAP_MS, PERSON_ROWS, PERSON_SEED, type PersonRow,
 } from '../../fixtures/gen/personTable.js';
@@ -150,8 +151,20 @@ export async function run(): Promise<BenchReport> {
       { direction: 'decode', ms: decMs, 'rows/s': Math.round(rows.length / (decMs / 1000)), 'JSON-equivalent MB/s': json.length / 1e6 / (decMs / 1000) },
     ],
   };
+  // Origin signatures (issue 18): the 2,000 inserts from one origin, and the same rows relayed from three.
+  const relayed: Changeset = { ...inserts, changes: inserts.changes.map((c, i) => ({ ...c, origin: ['N0AAA', 'N0BBB', 'N0CCC'][i % 3]!, seq: Math.floor(i / 3) + 1 })) };
+  const sigRows = ([['2,000 inserts, 1 origin', inserts], ['2,000 rows relayed from 3 origins', relayed]] as Array<[string, Changeset]>).map(([name, cs]) => {
+    const c = originSigCost(cs);
+    return { case: name, origins: c.origins, 'format 1 bytes': c.without, 'format 2 bytes': c.with, 'extra bytes': c.extra, 'extra %': 100 * c.share };
+  });
+  const table4: BenchTable = {
+    title: 'Origin signatures on air (changeset format 2: 64 B per origin present)',
+    columns: ['case', 'origins', 'format 1 bytes', 'format 2 bytes', 'extra bytes', 'extra %'],
+    rows: sigRows,
+    notes: ['the signed envelope (66 + n bytes) is the same with or without them; target ≤ 1 % for the 2,000-row case'],
+  };
   return {
-    tables: [table1, table2, table3],
-    extra: { gzipBytes: gz, xzBytes: xz, referenceBytes: ref, changesetBytes: ours, ratioGzip: ours / gz, ratioXz: ours / xz },
+    tables: [table1, table2, table3, table4],
+    extra: { gzipBytes: gz, xzBytes: xz, referenceBytes: ref, changesetBytes: ours, ratioGzip: ours / gz, ratioXz: ours / xz, originSignatures: sigRows },
   };
 }

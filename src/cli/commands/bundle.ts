@@ -1,7 +1,7 @@
 /** `export` and `import`: the same changesets as on air, in bundle files for a USB stick or email. */
-import { readFileSync, writeFileSync, renameSync } from 'node:fs';
+import { openSync, closeSync, writeFileSync, renameSync } from 'node:fs';
 import type { Command } from 'commander';
-import { exportBundle, importBundle, importOutcome, partNames, formatVerdict, FolderSync, Station, MIN_PART_BYTES, makeError, BUNDLE_ERRORS } from '../../index.js';
+import { exportBundle, importBundleFile, importOutcome, partNames, formatVerdict, FolderSync, Station, MIN_PART_BYTES, makeError, BUNDLE_ERRORS } from '../../index.js';
 import { printResult, reportOutcome } from '../output.js';
 import { callList, defaultHome, HOME_HELP, intArg } from '../options.js';
 
@@ -11,9 +11,10 @@ function writeAtomic(file: string, bytes: Uint8Array): void {
   renameSync(tmp, file);
 }
 
-function readInput(file: string): Uint8Array {
+/** The bundle file can be read (import then streams it, one item at a time). */
+function checkInput(file: string): void {
   try {
-    return new Uint8Array(readFileSync(file));
+    closeSync(openSync(file, 'r'));
   } catch (e) {
     const code = (e as { code?: string }).code;
     throw makeError(BUNDLE_ERRORS, 'RS_ERR_BUNDLE_NOT_FOUND', `cannot read ${file}: ${code === 'ENOENT' ? 'no such file' : code ?? String(e)}`, { file, code }, e);
@@ -60,11 +61,11 @@ export function registerBundleCommands(program: Command): void {
     .option('--ack-out <FILE>', 'also write a bundle with this station\'s receipt (and its own changes) back to the sender')
     .option('--json', 'print JSON')
     .action(async (file: string, o: { home: string; ackOut?: string; json?: boolean }) => {
-      const bytes = readInput(file);
+      checkInput(file);
       const st = Station.open(o.home);
       const folders = FolderSync.open(st);
       try {
-        const r = await importBundle(st, bytes, folders);
+        const r = await importBundleFile(st, file, folders);
         let ack: number | undefined;
         if (o.ackOut !== undefined && st.isTrusted(r.from)) {
           await folders.capture();
@@ -80,6 +81,7 @@ export function registerBundleCommands(program: Command): void {
             `imported ${file} from ${r.from} (part ${r.part} of ${r.parts}): ${r.changesets} changeset(s)${r.duplicates ? ` (${r.duplicates} already applied)` : ''}, ${r.rowsApplied} row changes applied, ${r.files ?? 0} files written or removed, ${r.conflicts} field conflicts recorded, ${r.conflictCopies ?? 0} conflict copies written, ${r.receipts} receipt(s)`,
             ...(r.filesPending ? [`  ${r.filesPending} file(s) wait for chunks still to come`] : []),
             ...r.skipped.map((s) => `  skipped a ${s.kind}: ${s.message} [${s.code}]`),
+            ...(r.refused > 0 ? [`  ${r.refused} row change(s) refused (see \`radiosync status\`)`] : []),
             `  ${r.from}: ${r.verdict ? formatVerdict(r.verdict) : 'unknown (not a trusted peer)'}`,
             ...(ack !== undefined ? [`wrote ${o.ackOut} (${ack} bytes) for ${r.from}`] : []),
           ],

@@ -48,7 +48,10 @@ export function registerStatusCommand(program: Command): void {
           o,
           [
             `station ${s.callsign} (${s.home})`,
-            `records: ${s.records.rows} rows in ${s.records.tables.join(', ') || 'no tables'}; log ${s.records.logEntries} changes; ${s.records.conflicts} conflicts kept; ${s.records.parked} rows waiting for parents`,
+            `records: ${s.records.rows} rows in ${s.records.tables.join(', ') || 'no tables'}; log ${s.records.logEntries} changes; ${s.records.conflicts} conflicts kept; ${s.records.parked} rows parked`,
+            ...s.records.parkedRows.map((p) => `  parked ${p.table} ${p.id}: ${p.reason}`),
+            ...(s.records.refused.length === 0 ? [] : [`refused on arrival (newest first):`, ...s.records.refused.map((r) => `  ${t(r.at)} from ${r.sender}: ${r.rows} change(s) of ${r.origin}${r.firstSeq === null ? '' : ` seq ${r.firstSeq}–${r.lastSeq}`}: ${r.message} [${r.code}]`)]),
+            ...(s.fileProblems.length === 0 ? [] : ['file entries not applied:', ...s.fileProblems.map((f) => `  ${f.path}: ${f.message} [${f.code}]`)]),
             s.queue.length === 0
               ? 'queue: empty'
               : [

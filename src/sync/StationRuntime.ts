@@ -31,7 +31,9 @@ import { pairwiseAuthenticator } from './pairwiseAuthenticator.js';
 import { hashEqual, payloadHash } from '../link/payloadHash.js';
 import { bytesSource } from '../link/PayloadSource.js';
 import { agreeBody, agreeHash, beaconBody, digestBody, nothingPendingBody, parseHello, SYNC_REQUEST_BODY } from './hello.js';
-import { summaryBytes, recordPeerDigest } from './stateDigest.js';
+import { summaryBytes, recordPeerDigest, peerDigest } from './stateDigest.js';
+import { Repair, type RepairResult } from './Repair.js';
+import { isRepairMessage } from './repairMessage.js';
 import { compareSummaries, decodeSummary, DIGEST_SUMMARY_BYTES } from '../store/digest.js';
 import { SyncRequester, type SyncRequestOptions } from './syncRequest.js';
 import { FolderSync, type FolderApplyReport, type SentFiles } from './FolderSync.js';
@@ -99,6 +101,8 @@ type Events = {
   heard: { from: string; radiosync: boolean };
   /** A peer's state digest summary arrived (receipt, HELLO N or D) or a peer agreed with ours (Q). */
   digest: { from: string; inSync: boolean };
+  /** A repair this station started finished its exchange (src/sync/Repair.ts). */
+  repaired: { peer: string; result: RepairResult };
   /** A peer answered a sync request (HELLO N, or a changeset from it). */
   answered: { from: string };
 };
@@ -122,6 +126,7 @@ export class StationRuntime {
   private readonly unsubscribe: Array<() => void> = [];
   private readonly requester: SyncRequester;
   private readonly digestAsker: SyncRequester;
+  private readonly repair: Repair;
   /** The summary this station last put in a receipt or an 'N', by peer (what a 'Q' must name). */
   private readonly lastSent = new Map<string, Uint8Array>();
 
@@ -161,6 +166,14 @@ export class StationRuntime {
     this.unsubscribe.push(this.link.on('hello', (h) => this.onHello(h.from, h.body)));
     this.requester = new SyncRequester(this.clock, (peer) => this.sendHello(peer, SYNC_REQUEST_BODY), opts.syncRequest);
     this.unsubscribe.push(this.on('applied', (e) => this.answeredBy(e.from)), this.on('refused', (e) => this.answeredBy(e.from)));
+    this.repair = new Repair({
+      station: this.station,
+      folders: this.folders,
+      send: (peer, payload) => void this.link.enqueue({ to: [peer], payload, priority: 1, expiresAt: null }),
+      apply: (sealed) => void this.applySealed('', sealed),
+      queueFor: (peer) => void this.sendPending([peer]),
+      onDone: (peer, result) => this.emit('repaired', { peer, result }),
+    });
     this.digestAsker = new SyncRequester(this.clock, (peer) => this.sendHello(peer, digestBody(this.summaryFor(peer), true)), opts.syncRequest);
     this.unsubscribe.push(this.on('digest', (e) => void this.digestAsker.answered(e.from)));
     this.unsubscribe.push(() => this.requester.close(), () => this.digestAsker.close());
@@ -309,8 +322,18 @@ export class StationRuntime {
   }
 
   private deliver(d: InboundDelivery): Uint8Array {
+    const bytes = d.bytes();
+    if (isRepairMessage(bytes)) {
+      this.repair.onMessage(bytes);
+      return Uint8Array.of(RECEIPT_APPLIED, ...payloadHash(d.source), ...this.summaryFor(d.from));
+    }
+    return this.applySealed(d.from, bytes) ? Uint8Array.of(RECEIPT_APPLIED, ...payloadHash(d.source), ...this.summaryFor(d.from)) : Uint8Array.of(RECEIPT_REFUSED);
+  }
+
+  /** Apply a signed changeset (from the air, or inside a repair reply); false when it was refused. */
+  private applySealed(from: string, bytes: Uint8Array): boolean {
     try {
-      const res = applyIncoming(this.station, d.bytes());
+      const res = applyIncoming(this.station, bytes);
       this.counters.changesetsApplied++;
       this.counters.rowsApplied += res.result.applied;
       this.counters.conflicts += res.result.conflicts;
@@ -323,19 +346,31 @@ export class StationRuntime {
         );
       }
       this.emit('applied', res);
-      return Uint8Array.of(RECEIPT_APPLIED, ...payloadHash(d.source), ...this.summaryFor(d.from));
+      return true;
     } catch (e) {
       if (!isRadiosyncError(e)) throw e;
       this.counters.changesetsRefused++;
       this.station.log.bump(`dropped.${e.code}`);
-      this.emit('refused', { from: d.from, code: e.code, message: e.message });
-      return Uint8Array.of(RECEIPT_REFUSED);
+      this.emit('refused', { from, code: e.code, message: e.message });
+      return false;
     }
+  }
+
+  /** Start a repair with a peer whose last digest differs from ours (src/sync/Repair.ts). */
+  startRepair(peer: string): boolean {
+    const d = peerDigest(this.station, peer);
+    if (!d || this.repair.active(peer)) return false;
+    this.repair.start(peer.toUpperCase(), new Uint8Array(Buffer.from(d.summary, 'hex')));
+    return true;
   }
 
   private onDelivered(e: DeliveredEvent): void {
     const info = this.station.log.getJson<OutboundInfo>(`tx:${e.transferId}`);
-    if (!info) return;
+    if (!info) {
+      // a repair message: no cursor to move, but its receipt carries the peer's digest
+      if (e.receipt?.[0] === RECEIPT_APPLIED && e.receipt.length === 1 + 8 + DIGEST_SUMMARY_BYTES) this.onPeerSummary(e.to, e.receipt.subarray(9), true);
+      return;
+    }
     // the receipt names the changeset it acknowledges: a replayed ack of an earlier transfer with the same id does not count
     if (e.receipt?.[0] === RECEIPT_APPLIED && info.hash !== undefined && hashEqual(e.receipt.subarray(1, 9), Buffer.from(info.hash, 'hex'))) {
       this.station.records.acknowledge(e.to, info.upto);

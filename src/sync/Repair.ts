@@ -24,7 +24,7 @@ import { compareSummaries, decodeSummary, encodeSummary, summarize, type Leaf, t
 import { compactContext } from '../store/vv.js';
 import { sealChangeset } from './signedChangeset.js';
 import { decodeRepair, encodeRepair, type RepairProbe, type RepairReply } from './repairMessage.js';
-import { stateDigest, recordPeerDigest } from './stateDigest.js';
+import { stateDigest, recordPeerDigest, heldVector } from './stateDigest.js';
 import { allChunkHashes } from '../files/planChunks.js';
 import { FILES_TABLE } from '../files/FileEntry.js';
 
@@ -95,7 +95,7 @@ export class Repair {
     const fe = expectedElements(mine.files, filesCount);
     const rows = re * p.scale <= MAX_TABLE_ELEMENTS ? new LeafIblt(tableSize(re, p.scale)).addLeaves(mine.rows.leaves.values()) : undefined;
     const files = mine.folders && fe * p.scale <= MAX_TABLE_ELEMENTS ? new LeafIblt(tableSize(fe, p.scale)).addLeaves(mine.files.leaves.values()) : undefined;
-    const msg: RepairProbe = { kind: 'probe', from: st.callsign, to: peer, summary: encodeSummary(summarize(mine)), vv: mine.vv, ...(rows ? { rows } : {}), ...(files ? { files } : {}) };
+    const msg: RepairProbe = { kind: 'probe', from: st.callsign, to: peer, summary: encodeSummary(summarize(mine)), vv: heldVector(st), ...(rows ? { rows } : {}), ...(files ? { files } : {}) };
     const bytes = encodeRepair(st, msg);
     p.probes++;
     p.result.sent++;
@@ -130,7 +130,7 @@ export class Repair {
       from: st.callsign,
       to: m.from,
       summary: encodeSummary(summarize(mine)),
-      vv: mine.vv,
+      vv: heldVector(st),
       rowsUndecodable: !rows.ok,
       filesUndecodable: !files.ok,
       needRows: rows.plus.map((e) => e.key8),

@@ -60,9 +60,15 @@ interface Pending {
   result: RepairResult;
 }
 
+/**
+ * Fewest cells per sub-table: 8 (24 cells, 410 bytes). Two differing elements then fail to peel
+ * only when they share a cell in all three sub-tables, (1/8)³ = 1 in 512; the retry is 4× larger.
+ */
+export const MIN_SUBCELLS = 8;
+
 /** Cells per sub-table for an expected number of differing elements. */
 export function tableSize(elements: number, scale = 1): number {
-  return Math.max(4, Math.ceil((2 * elements * scale) / 3));
+  return Math.max(MIN_SUBCELLS, Math.ceil((2 * elements * scale) / 3));
 }
 
 function expectedElements(mine: LeafSet, theirsCount: number): number {

@@ -16,12 +16,11 @@
  * the vectors alone drive the resend. Nothing is ever deleted: a repair only adds changes the
  * other side lacks, and merging is what applying always does.
  */
-import type { Changeset, RowChange } from '../changeset/Changeset.js';
+import type { Changeset } from '../changeset/Changeset.js';
 import type { Station } from '../station/Station.js';
 import type { FolderSync } from './FolderSync.js';
 import { LeafIblt, leafElement, type IbltElement } from '../store/leafIblt.js';
 import { compareSummaries, decodeSummary, encodeSummary, summarize, type Leaf, type LeafSet, type StateDigest } from '../store/digest.js';
-import { compactContext } from '../store/vv.js';
 import { sealChangeset } from './signedChangeset.js';
 import { decodeRepair, encodeRepair, type RepairProbe, type RepairReply } from './repairMessage.js';
 import { stateDigest, recordPeerDigest, heldVector } from './stateDigest.js';
@@ -130,7 +129,7 @@ export class Repair {
     const files = m.files ? peel(m.files, mine.files) : { plus: [], minus: [], ok: true };
     const histories = [...rows.minus, ...files.minus].map((l) => l.ref).filter((r): r is NonNullable<Leaf['ref']> => r !== undefined);
     const missing = this.missingChunks(files.minus.concat(files.plus.map((e) => mine.files.byKey8(e.key8)).filter((l): l is Leaf => l !== undefined)));
-    const cs = this.historyChangeset(m.from, histories);
+    const [cs, ...more] = this.historyChangesets(m.from, histories);
     const reply: RepairReply = {
       kind: 'reply',
       from: st.callsign,
@@ -145,6 +144,7 @@ export class Repair {
       ...(cs ? { changeset: cs } : {}),
     };
     this.deps.send(m.from, encodeRepair(st, reply));
+    for (const c of more) this.deps.send(m.from, c);
     this.deps.queueFor(m.from);
   }
 
@@ -162,8 +162,7 @@ export class Repair {
       .filter((r): r is NonNullable<Leaf['ref']> => r !== undefined);
     const fileIds = wanted.filter((r) => r.table === FILES_TABLE).map((r) => r.id);
     this.forgetPeerChunks(m.from, fileIds, m.missingChunks);
-    const cs = this.historyChangeset(m.from, wanted, fileIds);
-    if (cs) {
+    for (const cs of this.historyChangesets(m.from, wanted, fileIds)) {
       p.result.sent++;
       p.result.bytes += cs.length;
       this.deps.send(m.from, cs);
@@ -208,22 +207,20 @@ export class Repair {
     if (forget.length > 0) idx.unmarkPeerHas(peer, forget);
   }
 
-  /** A signed changeset with every change held for these rows (acknowledging nothing: upto = {}). */
-  private historyChangeset(to: string, rows: Array<{ table: string; id: Uint8Array }>, fileIds: Uint8Array[] = []): Uint8Array | undefined {
+  /**
+   * Signed changesets with every change held for these rows (acknowledging nothing: upto = {}),
+   * cut into runs the receiver can verify (src/store/buildRuns.ts); the first also carries the
+   * chunks of `fileIds` the peer lacks.
+   */
+  private historyChangesets(to: string, rows: Array<{ table: string; id: Uint8Array }>, fileIds: Uint8Array[] = []): Uint8Array[] {
     const st = this.deps.station;
-    const changes: RowChange[] = [];
-    for (const r of rows) {
-      for (const h of st.records.rowHistory(r.table, r.id)) {
-        const c: RowChange = { table: r.table, id: new Uint8Array(r.id), origin: h.origin, seq: h.seq, hlc: h.hlc, kind: h.kind, fields: h.kind === 'upsert' ? h.fields : {} };
-        const ctx = compactContext(h.ctx, h.origin);
-        if (ctx) c.ctx = ctx;
-        changes.push(c);
-      }
+    const dots = rows.flatMap((r) => st.records.rowHistory(r.table, r.id).map((h) => ({ origin: h.origin, seq: h.seq })));
+    let list: Changeset[] = dots.length > 0 ? st.records.buildRunChangesets(to, dots, st.config.limits.rows_per_changeset) : [];
+    if (this.deps.folders?.enabled && fileIds.length > 0) {
+      const base: Changeset = list[0] ?? { version: 1, from: st.callsign, to: [to], created: st.clock.now(), upto: {}, changes: [], chunks: [] };
+      list = [this.deps.folders.attachChunks(base, [to], { ids: fileIds }), ...list.slice(1)];
     }
-    let cs: Changeset = { version: 1, from: st.callsign, to: [to], created: st.clock.now(), upto: {}, changes, chunks: [] };
-    if (this.deps.folders?.enabled) cs = this.deps.folders.attachChunks(cs, [to], { ids: fileIds });
-    if (cs.changes.length === 0 && cs.chunks.length === 0) return undefined;
-    return sealChangeset(st, cs);
+    return list.filter((cs) => cs.changes.length > 0 || cs.chunks.length > 0).map((cs) => sealChangeset(st, cs));
   }
 }
 

@@ -9,7 +9,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { radiosync, radiosyncAsync, startSim } from './cliHarness.js';
-import { copySampleDb, createEmptySampleDb } from '../../src/station/sampleData.js';
+import { copySampleDb, createEmptySampleDb } from '../../src/demo/sampleData.js';
 
 const TABLES = 'shelter,person,supply_request';
 

@@ -11,7 +11,7 @@
 import type { Clock } from '../clock/Clock.js';
 import type { Station } from '../station/Station.js';
 import type { FolderSync } from './FolderSync.js';
-import { agreeBody, agreeHash, digestBody, SYNC_REQUEST_BODY, type ParsedHello } from './hello.js';
+import { agreeBody, agreeHash, digestBody, syncRequestBody, type ParsedHello } from './hello.js';
 import { recordPeerDigest, summaryBytes } from './stateDigest.js';
 import { compareSummaries, decodeSummary } from '../store/digest.js';
 import { SyncRequester, type SyncRequestOptions } from './syncRequest.js';
@@ -30,11 +30,21 @@ export interface DigestExchangeDeps {
 
 export class DigestExchange {
   private readonly lastSent = new Map<string, Uint8Array>();
+  /** The summary whose hash our last sync request to each peer carried. */
+  private readonly lastRequest = new Map<string, Uint8Array>();
   private readonly requester: SyncRequester;
   private readonly asker: SyncRequester;
 
   constructor(private readonly deps: DigestExchangeDeps) {
-    this.requester = new SyncRequester(deps.clock, (peer) => deps.sendHello(peer, SYNC_REQUEST_BODY), deps.backoff);
+    this.requester = new SyncRequester(
+      deps.clock,
+      (peer) => {
+        const mine = summaryBytes(deps.station, deps.folders);
+        this.lastRequest.set(peer, mine);
+        deps.sendHello(peer, syncRequestBody(mine));
+      },
+      deps.backoff,
+    );
     this.asker = new SyncRequester(deps.clock, (peer) => deps.sendHello(peer, digestBody(this.summaryFor(peer), true)), deps.backoff);
   }
 
@@ -46,6 +56,11 @@ export class DigestExchange {
   /** Ask for the peer's verdict on our digest (HELLO D, ask = 1), repeated until it answers. */
   askDigest(peer: string, until: number): void {
     this.asker.request(peer, until);
+  }
+
+  /** Tell a peer our digest now, unasked (HELLO D, ask = 0): `send` does, so the receiver can judge without us. */
+  tellDigest(peer: string): void {
+    this.deps.sendHello(peer, digestBody(this.summaryFor(peer), false));
   }
 
   /** Something from `peer` answers our sync request (a changeset, or N). */
@@ -60,13 +75,16 @@ export class DigestExchange {
     return s;
   }
 
-  /** A peer's summary arrived: keep it, compare, and (reply) tell the peer what we found: Q, or D with ask = 0. */
-  onPeerSummary(from: string, summary: Uint8Array, reply: boolean): void {
+  /**
+   * A peer's summary arrived: keep it, compare, and (reply) tell the peer what we found: Q, or D
+   * with ask = 0. `peerKnows`: the peer already knows we agree (our S named this very summary).
+   */
+  onPeerSummary(from: string, summary: Uint8Array, reply: boolean, peerKnows = false): void {
     const theirs = decodeSummary(summary);
     if (!theirs || !recordPeerDigest(this.deps.station, from, summary)) return;
     const mine = this.summaryFor(from);
     const inSync = compareSummaries(decodeSummary(mine)!, theirs).inSync;
-    if (reply) this.deps.sendHello(from, inSync ? agreeBody(summary) : digestBody(mine, false));
+    if (reply && !(inSync && peerKnows)) this.deps.sendHello(from, inSync ? agreeBody(summary) : digestBody(mine, false));
     this.digestHeard(from, inSync);
   }
 
@@ -74,12 +92,19 @@ export class DigestExchange {
   onHello(from: string, h: ParsedHello): boolean {
     if (h.kind === 'nothing-pending') {
       this.answeredBy(from);
-      if (h.summary) this.onPeerSummary(from, h.summary, true);
+      const asked = this.lastRequest.get(from);
+      if (h.summary) this.onPeerSummary(from, h.summary, true, asked !== undefined && Buffer.from(asked).equals(Buffer.from(h.summary)));
       return true;
     }
     if (h.kind === 'digest') {
       this.onPeerSummary(from, h.summary, h.ask);
       return true;
+    }
+    if (h.kind === 'sync-request') {
+      // the asker's summary hashes to ours: we agree (the runtime answers the request itself)
+      const mine = summaryBytes(this.deps.station, this.deps.folders);
+      if (agreeHash(mine).every((b, i) => b === h.hash[i]) && recordPeerDigest(this.deps.station, from, mine)) this.digestHeard(from, true);
+      return false;
     }
     if (h.kind === 'agree') {
       const sent = this.lastSent.get(from);

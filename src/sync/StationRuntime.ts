@@ -245,6 +245,11 @@ export class StationRuntime {
     this.digests.requestSync(peer.toUpperCase(), until);
   }
 
+  /** Tell a peer our digest, unasked (HELLO D, ask = 0). */
+  tellDigest(peer: string): void {
+    this.digests.tellDigest(peer.toUpperCase());
+  }
+
   /** Ask a peer for its verdict on our digest (HELLO D, ask = 1), again with back-off until it answers. */
   askDigest(peer: string, until = Number.POSITIVE_INFINITY): void {
     this.digests.askDigest(peer.toUpperCase(), until);

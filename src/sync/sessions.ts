@@ -196,8 +196,6 @@ function digestTracker(rt: StationRuntime, peers: Set<string>): { heard: Set<str
     rt.on('digest', (e) => {
       if (peers.has('*') || peers.has(e.from)) heard.add(e.from);
     }),
-    // a changeset applied from a peer changes our state: its digest must be taken again
-    rt.on('applied', (e) => heard.delete(e.from)),
   ];
   return { heard, off: () => offs.forEach((o) => o()) };
 }
@@ -215,6 +213,8 @@ export async function sendSession(rt: StationRuntime, to: string[], opts: Sessio
   });
   try {
     await queueFor(rt, to, result, opts.onEvent);
+    // our digest goes along, so a receiver can judge "in sync" even if our last frame is lost after we leave
+    for (const p of to) rt.tellDigest(p);
     const finished = await waitFor(clock, rt, () => owedTo(rt, peers) === 0 || gaveUp, opts.timeoutMs);
     if (owedTo(rt, peers) === 0) await awaitDigests(rt, to, digests.heard, opts.timeoutMs - (clock.now() - start));
     result.timedOut = !finished;

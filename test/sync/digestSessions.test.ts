@@ -81,22 +81,22 @@ async function run<T>(clock: ManualClock, p: Promise<T>, limitMs = 6 * 3600_000)
   return q;
 }
 
-test('after a sync both ends say "in sync" from the two digests; the in-sync exchange costs 34 + 9 bytes of digest', () =>
+test('after a sync both ends say "in sync" from the two digests; the in-sync exchange costs 8 + 34 bytes of digest', () =>
   withPair({}, async ({ clock, a, b, ra, portA, portB }) => {
     const r = await run(clock, syncSession(ra, 'N0BBB', { timeoutMs: 3600_000 }));
     assert.ok(r.ok, JSON.stringify(r.verdicts));
     assert.equal(r.verdicts['N0BBB']?.state, 'in sync');
     assert.deepEqual(tableFingerprints(a.records), tableFingerprints(b.records));
     assert.ok(peerDigest(b, 'N0AAA'), 'B holds a digest from A (a Q naming its own summary)');
-    // a second sync with nothing to send: HELLO S (1 B) → N + summary (35 B) → Q (9 B)
+    // a second sync with nothing to send: HELLO S ‖ hash of A's summary (9 B) → N ‖ B's summary (35 B); no Q needed
     portA.helloBytes.length = 0;
     portB.helloBytes.length = 0;
     const again = await run(clock, syncSession(ra, 'N0BBB', { timeoutMs: 3600_000 }));
     assert.ok(again.ok);
     assert.equal(again.sent.transfers, 0);
     assert.deepEqual(portB.helloBytes, [35], 'B answered with N ‖ 34-byte summary');
-    assert.deepEqual(portA.helloBytes, [1, 9], 'A asked (S) and agreed (Q ‖ 8-byte hash)');
-    assert.ok(35 + 9 <= 64, 'digest bytes of the in-sync exchange within 64');
+    assert.deepEqual(portA.helloBytes, [9], 'A asked (S ‖ 8-byte hash); B knew from it, so no Q');
+    assert.equal(peerDigest(b, 'N0AAA')?.summary, peerDigest(a, 'N0BBB')?.summary, 'each holds the same summary for the other');
   }));
 
 test('a lost sync request (the first frame) does not end the session: it is repeated with back-off', () =>

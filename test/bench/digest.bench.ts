@@ -229,7 +229,7 @@ export async function run(): Promise<BenchReport> {
         columns: ['case', 'rows', 'firstInSync', 'inSyncBytes', 'inSyncKeyUps', 'syncBytes', 'syncTurnarounds', 'repairs', 'probeBytes', 'repairBytes', 'repairTurnarounds', 'verdictAfter', 'tablesEqual'],
         rows,
         notes: [
-          'inSyncBytes: a whole `sync` between stations already in sync (HELLO S, N ‖ 34-byte summary, Q ‖ 8-byte hash), AX.25 framing included',
+          'inSyncBytes: a whole `sync` between stations already in sync (HELLO S ‖ 8-byte hash, N ‖ 34-byte summary), AX.25 framing included',
           'repairBytes/Turnarounds: from the PROBE to the end of the session (PROBE, REPLY, the history changeset, their acks, the final Q)',
           'probeBytes: the repair messages and changesets this station sent (payload bytes, before FEC and framing)',
         ],

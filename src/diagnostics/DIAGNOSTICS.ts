@@ -21,6 +21,7 @@
  * - `radiosync:sync:failed`         { station, event }
  * - `radiosync:sync:digest`         { station, from, inSync }     a peer's state digest compared
  * - `radiosync:sync:answered`       { station, from }             a peer answered a sync request
+ * - `radiosync:sync:repaired`       { station, peer, result }     a repair exchange this station started finished
  * Link (src/link/): the names are fixed here; the link engine publishes them from the link
  * protocol rewrite on (issue 17, section 4), which is why no link code imports this file yet:
  * - `radiosync:link:received`, `radiosync:link:delivered`, `radiosync:link:failed`,
@@ -49,5 +50,6 @@ export const DIAGNOSTICS = {
     failed: 'radiosync:sync:failed',
     digest: 'radiosync:sync:digest',
     answered: 'radiosync:sync:answered',
+    repaired: 'radiosync:sync:repaired',
   },
 } as const;

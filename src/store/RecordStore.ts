@@ -19,6 +19,8 @@ import { resolveTableSpec, quoteIdent, type ConflictResolver, type TableOptions,
 import { getMeta, setMeta, localVv, stmt, type OriginAuth, type StoreContext } from './StoreContext.js';
 import { ingestCaptures, type CaptureStats } from './capture.js';
 import { buildChangeset, type BuildOptions } from './build.js';
+import { buildRunChangesets, type Dot } from './buildRuns.js';
+import { DEFAULT_MAX_CHANGES } from './limits.js';
 import { applyChangeset, type ApplyResult } from './apply.js';
 import { acknowledge, getPeer, listPeers, resetAcked, touchPeer, upsertPeer, type PeerInfo, type PeerRecord } from './peers.js';
 import { exportChanges, type ChangesExport, type ExportRange } from './exportJson.js';
@@ -257,6 +259,11 @@ export class RecordStore {
 
   buildChangeset(peer: StationId, opts?: BuildOptions): Changeset {
     return busy(() => buildChangeset(this.ctx, peer, opts));
+  }
+
+  /** Changesets carrying exactly these changes, each verifiable at `to` (a repair: src/store/buildRuns.ts). */
+  buildRunChangesets(to: StationId, dots: Dot[], maxChanges = DEFAULT_MAX_CHANGES): Changeset[] {
+    return busy(() => this.ctx.db.transaction(() => buildRunChangesets(this.ctx, to, dots, maxChanges)).immediate());
   }
 
   applyChangeset(cs: Changeset, opts?: { hash?: Uint8Array }): ApplyResult {

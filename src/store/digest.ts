@@ -42,6 +42,8 @@ const FILES_TABLE = '@files';
 export interface Leaf {
   key: Uint8Array;
   value: bigint;
+  /** The row the leaf stands for (kept locally, never sent). */
+  ref?: { table: string; id: Uint8Array };
 }
 
 /** A set of leaves by key (hex), with its XOR kept as leaves are added. */
@@ -49,17 +51,29 @@ export class LeafSet {
   readonly leaves = new Map<string, Leaf>();
   private xorAll = 0n;
 
-  add(key: Uint8Array, value: bigint): void {
+  add(key: Uint8Array, value: bigint, ref?: Leaf['ref']): void {
     const k = Buffer.from(key).toString('hex');
     const old = this.leaves.get(k);
     if (old) this.xorAll ^= old.value;
-    this.leaves.set(k, { key, value });
+    this.key8Index = undefined;
+    this.leaves.set(k, ref ? { key, value, ref } : { key, value });
     this.xorAll ^= value;
   }
 
   get count(): number {
     return this.leaves.size;
   }
+
+  /** The leaf whose key starts with these 8 bytes (as an unsigned 64-bit integer). */
+  byKey8(key8: bigint): Leaf | undefined {
+    if (this.key8Index === undefined) {
+      this.key8Index = new Map();
+      for (const l of this.leaves.values()) this.key8Index.set(Buffer.from(l.key).readBigUInt64BE(0), l);
+    }
+    return this.key8Index.get(key8);
+  }
+
+  private key8Index: Map<bigint, Leaf> | undefined;
 
   get xor(): bigint {
     return this.xorAll;
@@ -108,7 +122,7 @@ export function rowLeaves(db: Database.Database): LeafSet {
   let curKey = '';
   let text = '';
   const flush = (): void => {
-    if (curId !== undefined) set.add(rowLeafKey(curT, curId), hash64(text));
+    if (curId !== undefined) set.add(rowLeafKey(curT, curId), hash64(text), { table: curT, id: curId });
   };
   for (const r of q.iterate(FILES_TABLE) as Iterable<{ tbl: string; id: Uint8Array; origin: string; seq: bigint; hlc: bigint }>) {
     const key = `${r.tbl}\0${Buffer.from(r.id).toString('hex')}`;

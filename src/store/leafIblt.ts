@@ -12,9 +12,10 @@
  *
  *   offset size  field
  *   0      2     m = cells per sub-table, u16 BE (1..MAX_IBLT_SUBCELLS); 3·m cells follow
- *   2      17·3m cells, each: count i8 ‖ keySum u64 BE ‖ valSum u32 BE ‖ checkSum u32 BE
+ *   2      17·3m cells, each: count u8 (modulo 256) ‖ keySum u64 BE ‖ valSum u32 BE ‖ checkSum u32 BE
  *
- * Decoding is peeling: a cell whose count is ±1 and whose check matches its sums holds exactly one
+ * Counts travel modulo 256: only the difference of two tables is ever peeled, and a difference
+ * cell holding more than ±127 elements cannot be peeled anyway. Decoding is peeling: a cell whose count is ±1 and whose check matches its sums holds exactly one
  * element (sign +: only the sender has it; −: only the receiver). Decoding fails (returns
  * undefined) when cells remain that cannot be peeled: the difference was too large for the table.
  */
@@ -43,6 +44,12 @@ function elementHash(e: IbltElement): { chk: number; h: [number, number, number]
   b.writeUInt32BE(e.val4 >>> 0, 8);
   const d = createHash('sha256').update('radiosync-iblt\0').update(b).digest();
   return { chk: d.readUInt32BE(0), h: [d.readUInt32BE(4), d.readUInt32BE(8), d.readUInt32BE(12)] };
+}
+
+/** A count difference modulo 256, as a signed 8-bit value. */
+function toSigned8(n: number): number {
+  const d = n & 0xff;
+  return d > 127 ? d - 256 : d;
 }
 
 export function leafElement(l: Leaf): IbltElement {
@@ -90,7 +97,7 @@ export class LeafIblt {
     const out = new LeafIblt(this.m);
     this.cells.forEach((c, i) => {
       const o = other.cells[i]!;
-      out.cells[i] = { count: c.count - o.count, key: c.key ^ o.key, val: (c.val ^ o.val) >>> 0, chk: (c.chk ^ o.chk) >>> 0 };
+      out.cells[i] = { count: toSigned8(c.count - o.count), key: c.key ^ o.key, val: (c.val ^ o.val) >>> 0, chk: (c.chk ^ o.chk) >>> 0 };
     });
     return out;
   }
@@ -120,7 +127,7 @@ export class LeafIblt {
     b.writeUInt16BE(this.m, 0);
     this.cells.forEach((c, i) => {
       const o = 2 + i * IBLT_CELL_BYTES;
-      b.writeInt8(Math.max(-128, Math.min(127, c.count)), o);
+      b.writeUInt8(c.count & 0xff, o);
       b.writeBigUInt64BE(c.key, o + 1);
       b.writeUInt32BE(c.val, o + 9);
       b.writeUInt32BE(c.chk, o + 13);
@@ -137,7 +144,7 @@ export class LeafIblt {
     const t = new LeafIblt(m);
     for (let i = 0; i < 3 * m; i++) {
       const o = 2 + i * IBLT_CELL_BYTES;
-      t.cells[i] = { count: b.readInt8(o), key: b.readBigUInt64BE(o + 1), val: b.readUInt32BE(o + 9), chk: b.readUInt32BE(o + 13) };
+      t.cells[i] = { count: b.readUInt8(o), key: b.readBigUInt64BE(o + 1), val: b.readUInt32BE(o + 9), chk: b.readUInt32BE(o + 13) };
     }
     return t;
   }

@@ -30,10 +30,13 @@ import { buildGroupChangeset } from './groupChangeset.js';
 import { pairwiseAuthenticator } from './pairwiseAuthenticator.js';
 import { hashEqual, payloadHash } from '../link/payloadHash.js';
 import { bytesSource } from '../link/PayloadSource.js';
-import { agreeBody, agreeHash, beaconBody, digestBody, nothingPendingBody, parseHello, SYNC_REQUEST_BODY } from './hello.js';
-import { summaryBytes, recordPeerDigest } from './stateDigest.js';
-import { compareSummaries, decodeSummary, DIGEST_SUMMARY_BYTES } from '../store/digest.js';
-import { SyncRequester, type SyncRequestOptions } from './syncRequest.js';
+import { beaconBody, nothingPendingBody, parseHello } from './hello.js';
+import { peerDigest } from './stateDigest.js';
+import { DigestExchange } from './DigestExchange.js';
+import { Repair, type RepairResult } from './Repair.js';
+import { isRepairMessage } from './repairMessage.js';
+import { DIGEST_SUMMARY_BYTES } from '../store/digest.js';
+import type { SyncRequestOptions } from './syncRequest.js';
 import { FolderSync, type FolderApplyReport, type SentFiles } from './FolderSync.js';
 import { publishSyncEvent } from './syncDiagnostics.js';
 
@@ -101,6 +104,8 @@ type Events = {
   heard: { from: string; radiosync: boolean };
   /** A peer's state digest summary arrived (receipt, HELLO N or D) or a peer agreed with ours (Q). */
   digest: { from: string; inSync: boolean };
+  /** A repair this station started finished its exchange (src/sync/Repair.ts). */
+  repaired: { peer: string; result: RepairResult };
   /** A peer answered a sync request (HELLO N, or a changeset from it). */
   answered: { from: string };
 };
@@ -122,10 +127,8 @@ export class StationRuntime {
   private readonly answerSyncRequests: boolean;
   private readonly listeners = new Map<keyof Events, Set<(e: never) => void>>();
   private readonly unsubscribe: Array<() => void> = [];
-  private readonly requester: SyncRequester;
-  private readonly digestAsker: SyncRequester;
-  /** The summary this station last put in a receipt or an 'N', by peer (what a 'Q' must name). */
-  private readonly lastSent = new Map<string, Uint8Array>();
+  private readonly digests: DigestExchange;
+  private readonly repair: Repair;
 
   constructor(opts: RuntimeOptions) {
     this.station = opts.station;
@@ -161,11 +164,25 @@ export class StationRuntime {
     this.unsubscribe.push(this.link.on('delivered', (e) => this.onDelivered(e)));
     this.unsubscribe.push(this.link.on('failed', (e) => this.emit('failed', e)));
     this.unsubscribe.push(this.link.on('hello', (h) => this.onHello(h.from, h.body)));
-    this.requester = new SyncRequester(this.clock, (peer) => this.sendHello(peer, SYNC_REQUEST_BODY), opts.syncRequest);
-    this.unsubscribe.push(this.on('applied', (e) => this.answeredBy(e.from)), this.on('refused', (e) => this.answeredBy(e.from)));
-    this.digestAsker = new SyncRequester(this.clock, (peer) => this.sendHello(peer, digestBody(this.summaryFor(peer), true)), opts.syncRequest);
-    this.unsubscribe.push(this.on('digest', (e) => void this.digestAsker.answered(e.from)));
-    this.unsubscribe.push(() => this.requester.close(), () => this.digestAsker.close());
+    this.digests = new DigestExchange({
+      station: this.station,
+      folders: this.folders,
+      clock: this.clock,
+      sendHello: (to, body) => this.sendHello(to, body),
+      onDigest: (from, inSync) => this.emit('digest', { from, inSync }),
+      onAnswered: (from) => this.emit('answered', { from }),
+      ...(opts.syncRequest ? { backoff: opts.syncRequest } : {}),
+    });
+    this.unsubscribe.push(this.on('applied', (e) => this.digests.answeredBy(e.from)), this.on('refused', (e) => this.digests.answeredBy(e.from)));
+    this.unsubscribe.push(() => this.digests.close());
+    this.repair = new Repair({
+      station: this.station,
+      folders: this.folders,
+      send: (peer, payload) => void this.link.enqueue({ to: [peer], payload, priority: 1, expiresAt: null }),
+      apply: (sealed) => void this.applySealed('', sealed),
+      queueFor: (peer) => void this.sendPending([peer]),
+      onDone: (peer, result) => this.emit('repaired', { peer, result }),
+    });
   }
 
   on<K extends keyof Events>(event: K, listener: (e: Events[K]) => void): () => void {
@@ -227,33 +244,17 @@ export class StationRuntime {
    * again with back-off until it answers (HELLO N, or a changeset from it) or `until` passes.
    */
   requestSync(peer: string, until = Number.POSITIVE_INFINITY): void {
-    this.requester.request(peer.toUpperCase(), until);
+    this.digests.requestSync(peer.toUpperCase(), until);
+  }
+
+  /** Tell a peer our digest, unasked (HELLO D, ask = 0). */
+  tellDigest(peer: string): void {
+    this.digests.tellDigest(peer.toUpperCase());
   }
 
   /** Ask a peer for its verdict on our digest (HELLO D, ask = 1), again with back-off until it answers. */
   askDigest(peer: string, until = Number.POSITIVE_INFINITY): void {
-    this.digestAsker.request(peer.toUpperCase(), until);
-  }
-
-  private answeredBy(peer: string): void {
-    if (this.requester.answered(peer)) this.emit('answered', { from: peer });
-  }
-
-  /** This station's digest summary now (34 bytes), remembered as sent to `peer`. */
-  private summaryFor(peer: string): Uint8Array {
-    const s = summaryBytes(this.station, this.folders);
-    this.lastSent.set(peer, s);
-    return s;
-  }
-
-  /** A peer's summary arrived: keep it, compare, and tell the peer what we found (Q, or D with ask = 0). */
-  private onPeerSummary(from: string, summary: Uint8Array, reply: boolean): void {
-    const theirs = decodeSummary(summary);
-    if (!theirs || !recordPeerDigest(this.station, from, summary)) return;
-    const mine = this.summaryFor(from);
-    const inSync = compareSummaries(decodeSummary(mine)!, theirs).inSync;
-    if (reply) this.sendHello(from, inSync ? agreeBody(summary) : digestBody(mine, false));
-    this.emit('digest', { from, inSync });
+    this.digests.askDigest(peer.toUpperCase(), until);
   }
 
   /** A beacon: a tiny UI frame that identifies the station. */
@@ -308,8 +309,18 @@ export class StationRuntime {
   }
 
   private deliver(d: InboundDelivery): Uint8Array {
+    const bytes = d.bytes();
+    if (isRepairMessage(bytes)) {
+      this.repair.onMessage(bytes);
+      return Uint8Array.of(RECEIPT_APPLIED, ...payloadHash(d.source), ...this.digests.summaryFor(d.from));
+    }
+    return this.applySealed(d.from, bytes) ? Uint8Array.of(RECEIPT_APPLIED, ...payloadHash(d.source), ...this.digests.summaryFor(d.from)) : Uint8Array.of(RECEIPT_REFUSED);
+  }
+
+  /** Apply a signed changeset (from the air, or inside a repair reply); false when it was refused. */
+  private applySealed(from: string, bytes: Uint8Array): boolean {
     try {
-      const res = applyIncoming(this.station, d.bytes());
+      const res = applyIncoming(this.station, bytes);
       this.counters.changesetsApplied++;
       this.counters.rowsApplied += res.result.applied;
       this.counters.conflicts += res.result.conflicts;
@@ -322,26 +333,38 @@ export class StationRuntime {
         );
       }
       this.emit('applied', res);
-      return Uint8Array.of(RECEIPT_APPLIED, ...payloadHash(d.source), ...this.summaryFor(d.from));
+      return true;
     } catch (e) {
       if (!isRadiosyncError(e)) throw e;
       this.counters.changesetsRefused++;
       this.station.log.bump(`dropped.${e.code}`);
-      this.emit('refused', { from: d.from, code: e.code, message: e.message });
-      return Uint8Array.of(RECEIPT_REFUSED);
+      this.emit('refused', { from, code: e.code, message: e.message });
+      return false;
     }
+  }
+
+  /** Start a repair with a peer whose last digest differs from ours (src/sync/Repair.ts). */
+  startRepair(peer: string): boolean {
+    const d = peerDigest(this.station, peer);
+    if (!d || this.repair.active(peer)) return false;
+    this.repair.start(peer.toUpperCase(), new Uint8Array(Buffer.from(d.summary, 'hex')));
+    return true;
   }
 
   private onDelivered(e: DeliveredEvent): void {
     const info = this.station.log.getJson<OutboundInfo>(`tx:${e.transferId}`);
-    if (!info) return;
+    if (!info) {
+      // a repair message: no cursor to move, but its receipt carries the peer's digest
+      if (e.receipt?.[0] === RECEIPT_APPLIED && e.receipt.length === 1 + 8 + DIGEST_SUMMARY_BYTES) this.digests.onPeerSummary(e.to, e.receipt.subarray(9), true);
+      return;
+    }
     // the receipt names the changeset it acknowledges: a replayed ack of an earlier transfer with the same id does not count
     if (e.receipt?.[0] === RECEIPT_APPLIED && info.hash !== undefined && hashEqual(e.receipt.subarray(1, 9), Buffer.from(info.hash, 'hex'))) {
       this.station.records.acknowledge(e.to, info.upto);
       this.station.records.countSync(e.to);
       if (info.files) this.folders?.onAcknowledged(e.to, info.files);
       this.emit('acknowledged', { peer: e.to, info });
-      if (e.receipt.length === 1 + 8 + DIGEST_SUMMARY_BYTES) this.onPeerSummary(e.to, e.receipt.subarray(9), true);
+      if (e.receipt.length === 1 + 8 + DIGEST_SUMMARY_BYTES) this.digests.onPeerSummary(e.to, e.receipt.subarray(9), true);
     }
     if (this.link.pendingOutbound().every((p) => p.id !== e.transferId)) this.station.log.setJson(`tx:${e.transferId}`, null);
   }
@@ -349,21 +372,11 @@ export class StationRuntime {
   private onHello(from: string, body: Uint8Array): void {
     if (!this.station.isTrusted(from)) return;
     const h = parseHello(body);
-    if (h.kind === 'nothing-pending') {
-      this.answeredBy(from);
-      if (h.summary) this.onPeerSummary(from, h.summary, true);
-      return;
-    }
-    if (h.kind === 'digest') return this.onPeerSummary(from, h.summary, h.ask);
-    if (h.kind === 'agree') {
-      const sent = this.lastSent.get(from);
-      if (sent && agreeHash(sent).every((b, i) => b === h.hash[i]) && recordPeerDigest(this.station, from, sent)) this.emit('digest', { from, inSync: true });
-      return;
-    }
+    if (this.digests.onHello(from, h)) return;
     if (h.kind !== 'sync-request' || !this.answerSyncRequests) return;
     const answer = () => {
       const queued = this.sendPending([from]) ?? this.outboundInfos().find((i) => i.to.includes(from));
-      if (!queued) this.sendHello(from, nothingPendingBody(this.summaryFor(from)));
+      if (!queued) this.sendHello(from, nothingPendingBody(this.digests.summaryFor(from)));
     };
     if (!this.folders) return answer();
     this.captureFolders().then(answer, (err: unknown) => {

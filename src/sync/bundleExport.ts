@@ -16,7 +16,7 @@ import { STATION_ERRORS } from '../station/errors.js';
 import { sealChangeset } from './signedChangeset.js';
 import { ackedByAll } from './groupChangeset.js';
 import { sealReceipt } from './receipt.js';
-import { summaryBytes } from './stateDigest.js';
+import { heldVector, summaryBytes } from './stateDigest.js';
 import type { Station } from '../station/Station.js';
 import { FolderSync } from './FolderSync.js';
 import type { Changeset, VersionVector } from '../changeset/Changeset.js';
@@ -64,7 +64,7 @@ export function exportBundle(station: Station, to: string[], folders?: FolderSyn
   const fs = folders?.enabled ? folders : undefined;
   const { sealed, acked, rows, chunks, chunkBytes } = buildChangesets(station, peers, fs, maxBytes);
   const summary = summaryBytes(station, fs);
-  const content = { vv: station.records.versionVector(), summary, chunks: fs?.heldChunks() ?? [] };
+  const content = { vv: heldVector(station), summary, chunks: fs?.heldChunks() ?? [] };
   const receipts = peers.map((p) => sealReceipt(station, p, content));
   const parts = pack(station, peers, sealed, receipts, maxBytes);
   const remainingRows = rowsBeyond(station.records.db, acked, 'rows');

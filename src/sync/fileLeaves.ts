@@ -26,7 +26,7 @@ export function fileLeaves(folders: FolderSync | undefined): LeafSet {
       state = complete ? 'F' : 'P';
     }
     const exec = (e.mode & 0o111) !== 0 ? 'x' : '-';
-    set.add(r.id, hash64(`radiosync-file\0${state}\0${e.type}\0${exec}\0${e.size}\0${toHex(e.chunks)}\0${e.target}`));
+    set.add(r.id, hash64(`radiosync-file\0${state}\0${e.type}\0${exec}\0${e.size}\0${toHex(e.chunks)}\0${e.target}`), { table: '@files', id: r.id });
   }
   return set;
 }

@@ -3,9 +3,11 @@
  *
  *   0x42 'B' ‖ ASCII text      beacon: "radiosync/1 <CALL>", readable in any AX.25 monitor; the
  *                              AX.25 source address is the station identification
- *   0x53 'S'                   sync request: "send me what I have not acknowledged" (the `sync`
- *                              command's second half, as in the blueprint: A sends, then B sends).
- *                              Repeated with back-off until answered (src/sync/syncRequest.ts).
+ *   0x53 'S' ‖ h (8 B)         sync request: "send me what I have not acknowledged" (the `sync`
+ *                              command's second half, as in the blueprint: A sends, then B sends),
+ *                              with h = SHA-256(the asker's 34-byte summary)[0..8]: a peer whose own
+ *                              summary hashes to h knows at once that the two are in sync. Repeated
+ *                              with back-off until answered (src/sync/syncRequest.ts).
  *   0x4E 'N' ‖ summary (34 B)  answer to a sync request: "I have nothing you lack", and the
  *                              answerer's state digest summary (src/store/digest.ts)
  *   0x44 'D' ‖ summary (34 B) ‖ ask (1 B)
@@ -15,8 +17,9 @@
  *                              answers 'Q' if they agree, else 'D' with ask = 0; repeated with
  *                              back-off until answered)
  *   0x51 'Q' ‖ h (8 B)         "your digest equals mine": h = SHA-256(your 34-byte summary)[0..8];
- *                              sent instead of 'D' when the two agree (the in-sync exchange costs
- *                              34 + 9 bytes of digest)
+ *                              sent instead of 'D' when the two agree (after a receipt or a D; after an 'N' it is
+ *                              sent only when the asker's S named another summary: the in-sync
+ *                              `sync` costs 8 + 34 bytes of digest, S ‖ h then N ‖ summary)
  *
  * A body that does not parse is ignored (counted by the caller), never an exception.
  */
@@ -30,7 +33,9 @@ export function beaconBody(callsign: string): Uint8Array {
   return new TextEncoder().encode(`Bradiosync/1 ${callsign}`);
 }
 
-export const SYNC_REQUEST_BODY = Uint8Array.of(HelloKind.SyncRequest);
+export function syncRequestBody(summary: Uint8Array): Uint8Array {
+  return Uint8Array.of(HelloKind.SyncRequest, ...agreeHash(summary));
+}
 
 export function nothingPendingBody(summary: Uint8Array): Uint8Array {
   return Uint8Array.of(HelloKind.NothingPending, ...summary);
@@ -50,7 +55,7 @@ export function agreeBody(theirSummary: Uint8Array): Uint8Array {
 
 export type ParsedHello =
   | { kind: 'beacon'; text: string }
-  | { kind: 'sync-request' }
+  | { kind: 'sync-request'; hash: Uint8Array }
   | { kind: 'nothing-pending'; summary: Uint8Array | undefined }
   | { kind: 'digest'; summary: Uint8Array; ask: boolean }
   | { kind: 'agree'; hash: Uint8Array }
@@ -59,7 +64,7 @@ export type ParsedHello =
 export function parseHello(body: Uint8Array): ParsedHello {
   const k = body[0];
   if (k === HelloKind.Beacon) return { kind: 'beacon', text: new TextDecoder().decode(body.subarray(1)) };
-  if (k === HelloKind.SyncRequest && body.length === 1) return { kind: 'sync-request' };
+  if (k === HelloKind.SyncRequest && body.length === 1 + AGREE_HASH_BYTES) return { kind: 'sync-request', hash: body.slice(1) };
   if (k === HelloKind.NothingPending) {
     return { kind: 'nothing-pending', summary: body.length === 1 + DIGEST_SUMMARY_BYTES ? body.slice(1) : undefined };
   }

@@ -14,6 +14,7 @@ import { sleep } from '../clock/Clock.js';
 import type { LinkStats } from '../link/linkEvents.js';
 import type { RuntimeCounters, StationRuntime } from './StationRuntime.js';
 import { stateDigest, verdictFor, type Verdict } from './stateDigest.js';
+import type { RepairResult } from './Repair.js';
 
 /**
  * After a `receive --once` has applied and acknowledged, keep answering until the peers have been
@@ -22,8 +23,11 @@ import { stateDigest, verdictFor, type Verdict } from './stateDigest.js';
  */
 export const DEFAULT_LINGER_MS = 8_000;
 
+/** Repair exchanges one `sync` runs when the digests still differ (src/sync/Repair.ts). */
+export const MAX_REPAIR_ROUNDS = 2;
+
 export interface SessionEvent {
-  kind: 'queued' | 'acknowledged' | 'applied' | 'refused' | 'failed' | 'nothing' | 'heard' | 'digest';
+  kind: 'queued' | 'acknowledged' | 'applied' | 'refused' | 'failed' | 'nothing' | 'heard' | 'digest' | 'repaired';
   peer: string;
   rows?: number;
   bytes?: number;
@@ -49,6 +53,8 @@ export interface SessionResult {
   verdicts: Record<string, Verdict>;
   /** Peers heard on air during the session. */
   heard: string[];
+  /** Repair exchanges run (sync), with their cost. */
+  repairs: RepairResult[];
   link: LinkStats;
   /** Frames the station dropped or ignored (foreign, untrusted, not addressed here) and what it applied. */
   counters: RuntimeCounters;
@@ -139,6 +145,7 @@ function emptyResult(kind: SessionResult['kind'], peers: string[], rt: StationRu
     failed: 0,
     verdicts: {},
     heard: [],
+    repairs: [],
     link: rt.link.stats,
     counters: { ...rt.counters },
     timedOut: false,
@@ -189,8 +196,6 @@ function digestTracker(rt: StationRuntime, peers: Set<string>): { heard: Set<str
     rt.on('digest', (e) => {
       if (peers.has('*') || peers.has(e.from)) heard.add(e.from);
     }),
-    // a changeset applied from a peer changes our state: its digest must be taken again
-    rt.on('applied', (e) => heard.delete(e.from)),
   ];
   return { heard, off: () => offs.forEach((o) => o()) };
 }
@@ -208,6 +213,8 @@ export async function sendSession(rt: StationRuntime, to: string[], opts: Sessio
   });
   try {
     await queueFor(rt, to, result, opts.onEvent);
+    // our digest goes along, so a receiver can judge "in sync" even if our last frame is lost after we leave
+    for (const p of to) rt.tellDigest(p);
     const finished = await waitFor(clock, rt, () => owedTo(rt, peers) === 0 || gaveUp, opts.timeoutMs);
     if (owedTo(rt, peers) === 0) await awaitDigests(rt, to, digests.heard, opts.timeoutMs - (clock.now() - start));
     result.timedOut = !finished;
@@ -279,9 +286,30 @@ export async function syncSession(rt: StationRuntime, peer: string, opts: Sessio
     rt.requestSync(peer, start + opts.timeoutMs);
     await queueFor(rt, [peer], result, opts.onEvent);
     const finished = await waitFor(clock, rt, () => answered && owedTo(rt, peers) === 0, opts.timeoutMs);
-    if (finished) await awaitDigests(rt, [peer], digests.heard, opts.timeoutMs - (clock.now() - start));
-    result.timedOut = !finished;
+    const left = () => opts.timeoutMs - (clock.now() - start);
+    if (finished) await awaitDigests(rt, [peer], digests.heard, left());
     settle(rt, result, [peer]);
+    // the digests still differ with nothing left to send by the vectors: find what differs, and send it
+    for (let round = 0; finished && round < MAX_REPAIR_ROUNDS && result.verdicts[peer]?.state === 'differs' && left() > 0; round++) {
+      let done = false;
+      const off = rt.on('repaired', (e) => {
+        if (e.peer !== peer) return;
+        done = true;
+        result.repairs.push(e.result);
+        opts.onEvent?.({ kind: 'repaired', peer, rows: e.result.rows, detail: `${e.result.files} files, ${e.result.bytes} B` });
+      });
+      try {
+        if (!rt.startRepair(peer)) break;
+        digests.heard.delete(peer);
+        if (!(await waitFor(clock, rt, () => done, left()))) break;
+        await waitFor(clock, rt, () => owedTo(rt, peers) === 0, left());
+        await awaitDigests(rt, [peer], digests.heard, left());
+      } finally {
+        off();
+      }
+      settle(rt, result, [peer]);
+    }
+    result.timedOut = !finished || left() <= 0;
     result.ok = finished && result.received.refused === 0 && result.failed === 0 && allInSync(result, [peer]);
   } finally {
     stop();

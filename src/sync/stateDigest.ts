@@ -19,6 +19,16 @@ export function stateDigest(st: Station, folders?: FolderSync): StateDigest {
   return { vv: st.records.versionVector(), folders: folders?.enabled === true, rows: rowLeaves(st.records.db), files: fileLeaves(folders) };
 }
 
+/**
+ * What this station holds, as it tells its peers (receipts, repair messages): its version vector
+ * with its own origin always present (0 when it holds none of its own changes), so a peer can tell
+ * a station restored from an old backup that its own later changes are missing.
+ */
+export function heldVector(st: Station): VersionVector {
+  const vv = st.records.versionVector();
+  return { ...vv, [st.callsign]: vv[st.callsign] ?? 0 };
+}
+
 export function summaryBytes(st: Station, folders?: FolderSync): Uint8Array {
   return encodeSummary(summarize(stateDigest(st, folders)));
 }

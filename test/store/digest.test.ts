@@ -1,0 +1,126 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { compareSummaries, decodeSummary, DIGEST_SUMMARY_BYTES, encodeSummary, hash64, LeafSet, summarize, vvHash } from '../../src/store/digest.js';
+import { LeafIblt, leafElement } from '../../src/store/leafIblt.js';
+import { SyncRequester } from '../../src/sync/syncRequest.js';
+import { ManualClock } from '../../src/clock/ManualClock.js';
+import { parseHello, agreeBody, digestBody, nothingPendingBody, agreeHash } from '../../src/sync/hello.js';
+import { tableSize } from '../../src/sync/Repair.js';
+
+function key(i: number): Uint8Array {
+  const b = Buffer.alloc(16);
+  b.writeUInt32BE(i, 0);
+  b.writeUInt32BE(i * 7919, 4);
+  b.writeUInt32BE(i ^ 0x5a5a5a5a, 8);
+  return new Uint8Array(b);
+}
+
+function set(n: number, tweak: (i: number) => string = () => ''): LeafSet {
+  const s = new LeafSet();
+  for (let i = 0; i < n; i++) s.add(key(i), hash64(`row ${i}${tweak(i)}`));
+  return s;
+}
+
+test('set roots do not depend on the order leaves were added, and change when one leaf changes', () => {
+  const a = set(500);
+  const b = new LeafSet();
+  for (let i = 499; i >= 0; i--) b.add(key(i), hash64(`row ${i}`));
+  assert.deepEqual(a.root(), b.root());
+  const c = set(500, (i) => (i === 321 ? ' edited' : ''));
+  assert.notDeepEqual(a.root(), c.root());
+  const d = set(499);
+  assert.notDeepEqual(a.root(), d.root());
+});
+
+test('the summary is 34 bytes, round-trips, and anything else is not a summary', () => {
+  const s = summarize({ vv: { N0AAA: 3, N0BBB: 7 }, folders: true, rows: set(10), files: set(2) });
+  const bytes = encodeSummary(s);
+  assert.equal(bytes.length, DIGEST_SUMMARY_BYTES);
+  assert.deepEqual(decodeSummary(bytes), s);
+  assert.equal(decodeSummary(bytes.subarray(1)), undefined);
+  const bad = bytes.slice();
+  bad[0] = 2;
+  assert.equal(decodeSummary(bad), undefined);
+  assert.deepEqual(vvHash({ A: 1, B: 0 }), vvHash({ A: 1 }), 'zero entries do not count');
+  assert.ok(compareSummaries(s, s).inSync);
+  const other = summarize({ vv: { N0AAA: 3 }, folders: true, rows: set(10, (i) => (i === 2 ? 'x' : '')), files: set(2) });
+  assert.deepEqual(compareSummaries(s, other), { inSync: false, rowsDiffer: true, filesDiffer: false, vvDiffer: true });
+  const noFolders = summarize({ vv: {}, folders: false, rows: set(10), files: new LeafSet() });
+  assert.equal(compareSummaries(s, noFolders).filesDiffer, false, 'files compare only when both have folders');
+});
+
+test('IBLT: one differing leaf among 100,000 decodes from a 24-cell table (410 bytes)', () => {
+  const a = set(100_000);
+  const b = set(100_000, (i) => (i === 54_321 ? ' at B' : ''));
+  const m = tableSize(2 * Math.abs(a.count - b.count) + 4);
+  const ta = new LeafIblt(m).addLeaves(a.leaves.values());
+  const wire = ta.encode();
+  assert.equal(wire.length, 2 + 17 * 24);
+  const d = LeafIblt.decodeWire(wire)!.subtract(new LeafIblt(m).addLeaves(b.leaves.values())).decode();
+  assert.ok(d, 'decoded');
+  assert.equal(d.plus.length, 1);
+  assert.equal(d.minus.length, 1);
+  assert.equal(d.plus[0]!.key8, leafElement({ key: key(54_321), value: 0n }).key8);
+});
+
+test('IBLT property: a decoded difference is always exact, and tables sized by tableSize(·, 4) almost always decode (seed 1307)', () => {
+  let failures = 0;
+  let runs = 0;
+  fc.assert(
+    fc.property(fc.integer({ min: 0, max: 300 }), fc.uniqueArray(fc.integer({ min: 0, max: 999 }), { maxLength: 8 }), fc.uniqueArray(fc.integer({ min: 1000, max: 1100 }), { maxLength: 4 }), (base, changed, extra) => {
+      runs++;
+      const a = set(1000);
+      const b = set(1000, (i) => (changed.includes(i) ? ` ${base}` : ''));
+      for (const e of extra) b.add(key(e), hash64(`extra ${e}`));
+      const m = tableSize(2 * changed.length + extra.length, 4);
+      const ta = LeafIblt.decodeWire(new LeafIblt(m).addLeaves(a.leaves.values()).encode())!;
+      const d = ta.subtract(new LeafIblt(m).addLeaves(b.leaves.values())).decode();
+      if (!d) {
+        failures++; // a table too small for this draw: the repair sends a 4× larger one
+        return;
+      }
+      const k8 = (i: number) => leafElement({ key: key(i), value: 0n }).key8;
+      assert.deepEqual(d.plus.map((e) => e.key8).sort(), changed.map(k8).sort(), 'A-only versions');
+      assert.deepEqual(d.minus.map((e) => e.key8).sort(), [...changed, ...extra].map(k8).sort(), 'B-only versions');
+    }),
+    { seed: 1307, numRuns: 100 },
+  );
+  assert.ok(failures <= 5, `${failures} of ${runs} tables did not decode`);
+});
+
+test('an IBLT too small for the difference says so (undefined), never a wrong answer', () => {
+  const a = set(2000);
+  const b = set(2000, (i) => (i % 10 === 0 ? ' changed' : ''));
+  const d = new LeafIblt(4).addLeaves(a.leaves.values()).subtract(new LeafIblt(4).addLeaves(b.leaves.values())).decode();
+  assert.equal(d, undefined);
+  assert.equal(LeafIblt.decodeWire(new Uint8Array(5)), undefined);
+});
+
+test('HELLO bodies: N carries a summary, D a summary and the ask flag, Q an 8-byte hash; junk parses as unknown', () => {
+  const s = new Uint8Array(DIGEST_SUMMARY_BYTES).fill(3);
+  s[0] = 1;
+  assert.deepEqual(parseHello(nothingPendingBody(s)), { kind: 'nothing-pending', summary: s });
+  assert.deepEqual(parseHello(digestBody(s, true)), { kind: 'digest', summary: s, ask: true });
+  assert.deepEqual(parseHello(agreeBody(s)), { kind: 'agree', hash: agreeHash(s) });
+  assert.equal(agreeBody(s).length, 9);
+  assert.equal(parseHello(Uint8Array.of(0x44, 1, 2)).kind, 'unknown');
+  assert.equal(parseHello(Uint8Array.of(0x51)).kind, 'unknown');
+});
+
+test('sync requests repeat with back-off (10, 20, 40 … s, at most 160 s) until answered or the deadline', () => {
+  const clock = new ManualClock(0);
+  const sent: number[] = [];
+  const r = new SyncRequester(clock, () => sent.push(clock.now()));
+  r.request('N0BBB', 400_000);
+  clock.advance(400_000);
+  assert.deepEqual(sent, [0, 10_000, 30_000, 70_000, 150_000, 310_000]);
+  const sent2: number[] = [];
+  const r2 = new SyncRequester(clock, () => sent2.push(clock.now()));
+  r2.request('N0BBB', Number.POSITIVE_INFINITY);
+  clock.advance(15_000);
+  assert.equal(r2.answered('N0BBB'), true);
+  clock.advance(1_000_000);
+  assert.equal(sent2.length, 2, 'nothing after the answer');
+  assert.equal(r2.answered('N0BBB'), false, 'no request outstanding any more');
+});

@@ -1,0 +1,140 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { ManualClock } from '../../src/clock/ManualClock.js';
+import { RadioChannel } from '../../src/sim/RadioChannel.js';
+import { StationRuntime } from '../../src/sync/StationRuntime.js';
+import { simRadioPort, type FramePort } from '../../src/sync/FramePort.js';
+import type { Station } from '../../src/station/Station.js';
+import { tableFingerprints } from '../../src/sync/tableFingerprint.js';
+import { makeStations, tempDir } from './stations.js';
+import { syncSession, sendSession, receiveSession } from '../../src/sync/sessions.js';
+import { decodeAx25 } from '../../src/framing/ax25.js';
+import { decodeFrame } from '../../src/link/decodeFrame.js';
+import { FrameType } from '../../src/link/frameHeader.js';
+import { HelloKind } from '../../src/sync/hello.js';
+import { peerDigest } from '../../src/sync/stateDigest.js';
+
+const T0 = Date.UTC(2026, 10, 21, 12, 0, 0);
+
+/** The HELLO body of an outgoing AX.25 frame, if it is one. */
+function helloBody(ax25: Uint8Array): Uint8Array | undefined {
+  const r = decodeAx25(ax25);
+  if (!r.ok) return undefined;
+  const f = decodeFrame(r.frame.info);
+  return f.ok && f.frame.type === FrameType.Hello ? f.frame.body : undefined;
+}
+
+/** A port that drops the first `n` outgoing frames matching `match` (the channel loses exactly those). */
+function dropping(port: FramePort, match: (ax25: Uint8Array) => boolean, n = 1): FramePort & { dropped: number; helloBytes: number[] } {
+  const out = {
+    dropped: 0,
+    helloBytes: [] as number[],
+    send(ax25: Uint8Array) {
+      const body = helloBody(ax25);
+      if (body) out.helloBytes.push(body.length);
+      if (out.dropped < n && match(ax25)) {
+        out.dropped++;
+        return;
+      }
+      port.send(ax25);
+    },
+    onFrame: port.onFrame.bind(port),
+    ...(port.onIdle ? { onIdle: port.onIdle.bind(port) } : {}),
+  };
+  return out;
+}
+
+interface Pair {
+  clock: ManualClock;
+  a: Station;
+  b: Station;
+  ra: StationRuntime;
+  rb: StationRuntime;
+  portA: ReturnType<typeof dropping>;
+  portB: ReturnType<typeof dropping>;
+}
+
+async function withPair(opts: { dropA?: (f: Uint8Array) => boolean; dropB?: (f: Uint8Array) => boolean; allFull?: boolean }, body: (p: Pair) => Promise<void>): Promise<void> {
+  const { dir, cleanup } = tempDir();
+  const clock = new ManualClock(T0);
+  const [a, b] = makeStations(dir, ['N0AAA', 'N0BBB'], { clock, ...(opts.allFull ? { allFull: true } : {}) });
+  const channel = new RadioChannel({ clock, seed: 3, bitrate: 9600, loss: { kind: 'iid', p: 0 } });
+  const portA = dropping(simRadioPort(channel.attach('N0AAA')), opts.dropA ?? (() => false));
+  const portB = dropping(simRadioPort(channel.attach('N0BBB')), opts.dropB ?? (() => false));
+  const ra = new StationRuntime({ station: a!, port: portA, bitrate: 9600 });
+  const rb = new StationRuntime({ station: b!, port: portB, bitrate: 9600 });
+  try {
+    await body({ clock, a: a!, b: b!, ra, rb, portA, portB });
+  } finally {
+    ra.close();
+    rb.close();
+    a!.close();
+    b!.close();
+    cleanup();
+  }
+}
+
+async function run<T>(clock: ManualClock, p: Promise<T>, limitMs = 6 * 3600_000): Promise<T> {
+  let done = false;
+  const q = p.finally(() => (done = true));
+  await clock.run(() => done, limitMs);
+  return q;
+}
+
+test('after a sync both ends say "in sync" from the two digests; the in-sync exchange costs 8 + 34 bytes of digest', () =>
+  withPair({}, async ({ clock, a, b, ra, portA, portB }) => {
+    const r = await run(clock, syncSession(ra, 'N0BBB', { timeoutMs: 3600_000 }));
+    assert.ok(r.ok, JSON.stringify(r.verdicts));
+    assert.equal(r.verdicts['N0BBB']?.state, 'in sync');
+    assert.deepEqual(tableFingerprints(a.records), tableFingerprints(b.records));
+    assert.ok(peerDigest(b, 'N0AAA'), 'B holds a digest from A (a Q naming its own summary)');
+    // a second sync with nothing to send: HELLO S ‖ hash of A's summary (9 B) → N ‖ B's summary (35 B); no Q needed
+    portA.helloBytes.length = 0;
+    portB.helloBytes.length = 0;
+    const again = await run(clock, syncSession(ra, 'N0BBB', { timeoutMs: 3600_000 }));
+    assert.ok(again.ok);
+    assert.equal(again.sent.transfers, 0);
+    assert.deepEqual(portB.helloBytes, [35], 'B answered with N ‖ 34-byte summary');
+    assert.deepEqual(portA.helloBytes, [9], 'A asked (S ‖ 8-byte hash); B knew from it, so no Q');
+    assert.equal(peerDigest(b, 'N0AAA')?.summary, peerDigest(a, 'N0BBB')?.summary, 'each holds the same summary for the other');
+  }));
+
+test('a lost sync request (the first frame) does not end the session: it is repeated with back-off', () =>
+  withPair({ dropA: (f) => helloBody(f)?.[0] === HelloKind.SyncRequest, allFull: true }, async ({ clock, ra, portA }) => {
+    const r = await run(clock, syncSession(ra, 'N0BBB', { timeoutMs: 600_000 }));
+    assert.equal(portA.dropped, 1, 'exactly the first HELLO S was lost');
+    assert.ok(r.ok, `sync ended ok (timed out: ${r.timedOut})`);
+    assert.equal(r.verdicts['N0BBB']?.state, 'in sync');
+  }));
+
+test('a lost last frame (the Q that confirms the digests agree) does not end the session either', () =>
+  withPair({ dropA: (f) => helloBody(f)?.[0] === HelloKind.Agree }, async ({ clock, a, b, ra, rb, portA }) => {
+    const recv = receiveSession(rb, { once: true, timeoutMs: 1800_000, lingerMs: 8_000 });
+    const sent = await run(clock, sendSession(ra, ['N0BBB'], { timeoutMs: 1800_000 }));
+    const got = await run(clock, recv);
+    assert.equal(portA.dropped, 1, 'exactly the first Q was lost');
+    assert.ok(sent.ok, JSON.stringify(sent.verdicts));
+    assert.ok(got.ok, `receive ended ok (timed out: ${got.timedOut}) ${JSON.stringify(got.verdicts)}`);
+    assert.equal(got.verdicts['N0AAA']?.state, 'in sync', 'B asked again (HELLO D, ask = 1) and heard the answer');
+    assert.deepEqual(tableFingerprints(a.records), tableFingerprints(b.records));
+  }));
+
+test('a row lost at one end (vectors equal, digests not) is found by the repair exchange and sent again', () =>
+  withPair({}, async ({ clock, a, b, ra }) => {
+    const first = await run(clock, syncSession(ra, 'N0BBB', { timeoutMs: 3600_000 }));
+    assert.ok(first.ok);
+    // B loses one person: its log entries and the row, behind radiosync's back (a bad restore)
+    const row = b.records.db.prepare('SELECT uuid FROM person LIMIT 1 OFFSET 7').get() as { uuid: string };
+    const id = Buffer.from(row.uuid.replace(/-/g, ''), 'hex');
+    b.records.db.exec('UPDATE radiosync_state SET applying = 1');
+    b.records.db.prepare('DELETE FROM radiosync_log WHERE tbl = ? AND id = ?').run('person', id);
+    b.records.db.prepare('DELETE FROM person WHERE uuid = ?').run(row.uuid);
+    b.records.db.exec('UPDATE radiosync_state SET applying = 0');
+    assert.notDeepEqual(tableFingerprints(a.records), tableFingerprints(b.records));
+    assert.deepEqual(b.records.versionVector(), a.records.versionVector(), 'the vectors cannot see it');
+    const r = await run(clock, syncSession(ra, 'N0BBB', { timeoutMs: 3600_000 }));
+    assert.equal(r.repairs.length, 1, 'one repair exchange');
+    assert.equal(r.repairs[0]!.rows, 1, 'it found the one row');
+    assert.ok(r.ok, JSON.stringify(r.verdicts));
+    assert.deepEqual(tableFingerprints(a.records), tableFingerprints(b.records));
+  }));

@@ -89,13 +89,14 @@ function summaryRows(rows: Array<Record<string, string | number>>, targets: Reco
     const done = rs.filter((r) => r.complete === 'yes');
     const ratios = done.map((r) => r.ratio).filter((x): x is number => typeof x === 'number').sort((a, b) => a - b);
     const keyups = done.map((r) => r['key-ups'] as number).sort((a, b) => a - b);
+    const median = (xs: number[]) => (xs.length % 2 === 1 ? xs[(xs.length - 1) / 2]! : (xs[xs.length / 2 - 1]! + xs[xs.length / 2]!) / 2);
     const target = targets[k];
     return {
       case: k,
       complete: `${done.length}/${rs.length}`,
-      'median ratio': ratios.length ? ratios[Math.floor(ratios.length / 2)]! : '-',
+      'median ratio': ratios.length ? median(ratios) : '-',
       'max ratio': ratios.length ? ratios.at(-1)! : '-',
-      'median key-ups': keyups.length ? keyups[Math.floor(keyups.length / 2)]! : '-',
+      'median key-ups': keyups.length ? median(keyups) : '-',
       target: target === undefined ? '-' : `≤ ${target}×, all complete`,
       met: target === undefined ? '-' : done.length === rs.length && ratios.length > 0 && ratios.at(-1)! <= target ? 'yes' : 'NO',
     };

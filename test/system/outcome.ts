@@ -35,6 +35,7 @@ export function summarize(o: Outcome): string {
   return [
     ...Object.entries(o.runs).map(([k, r]) => runSummary(k, r)),
     `air ${(o.channel.busyMs / 1000).toFixed(1)}s busy, ${o.channel.bytesOnAir} B; ${air}`,
+    `still queued: ${Object.entries(o.queued).map(([k, q]) => `${k} ${q.length}`).join(', ')}`,
     `rows HQ=${o.rowsA} FLD=${o.rowsB}, files HQ=${o.filesA} FLD=${o.filesB}; table diff: ${o.tableDiff.join(', ') || 'none'}; folder diff: ${o.folderDiff.join(', ') || 'none'}`,
   ].join('\n  ');
 }
@@ -42,14 +43,16 @@ export function summarize(o: Outcome): string {
 export function record(name: string, o: Outcome, pass: boolean): void {
   const file = process.env.RADIOSYNC_RT_RESULTS;
   if (!file) return;
-  const runs = Object.fromEntries(Object.entries(o.runs).map(([k, r]) => [k, { code: r.code, signal: r.signal, killed: r.killed, error: errorCode(r) ?? null, ms: r.ms, link: (json(r)?.link as unknown) ?? null }]));
+  const runs = Object.fromEntries(Object.entries(o.runs).map(([k, r]) => [k, { code: r.code, signal: r.signal, killed: r.killed, error: errorCode(r) ?? null, ms: r.ms, link: (json(r)?.link as unknown) ?? null, sent: (json(r)?.sent as unknown) ?? null, stderrTail: r.stderr.slice(-600) }]));
   const { keyUpLog: _log, ...channel } = o.channel;
-  appendFileSync(file, `${JSON.stringify({ name, pass, runs, channel, rowsA: o.rowsA, rowsB: o.rowsB, filesA: o.filesA, filesB: o.filesB, tableDiff: o.tableDiff, folderDiff: o.folderDiff, wallMs: o.wallMs, summary: summarize(o) })}\n`);
+  appendFileSync(file, `${JSON.stringify({ name, pass, runs, channel, queued: o.queued, rowsA: o.rowsA, rowsB: o.rowsB, filesA: o.filesA, filesB: o.filesB, tableDiff: o.tableDiff, folderDiff: o.folderDiff, wallMs: o.wallMs, summary: summarize(o) })}\n`);
 }
 
 /**
  * The run's verdict: every process exited 0 (none killed), both stations hold the same rows (by
- * UUID) and files (by path and hash), and the expected numbers of them.
+ * UUID) and files (by path and hash), the expected numbers of them, and neither station still
+ * holds a transfer it believes undelivered (`status`: empty queue). Exit 0 means the data is
+ * where the user thinks it is, at both ends.
  */
 export function assertDelivered(name: string, o: Outcome, expect: { rows: number; files: number }): void {
   let pass = false;
@@ -60,6 +63,7 @@ export function assertDelivered(name: string, o: Outcome, expect: { rows: number
     assert.deepEqual(o.folderDiff, [], `folders differ\n  ${msg}`);
     assert.equal(o.rowsB, expect.rows, `row count\n  ${msg}`);
     assert.equal(o.filesB, expect.files, `file count\n  ${msg}`);
+    for (const [k, q] of Object.entries(o.queued)) assert.deepEqual(q, [], `${k} still has queued transfers after exit 0\n  ${msg}`);
     pass = true;
   } finally {
     record(name, o, pass);

@@ -39,6 +39,8 @@ export interface Data {
 
 export interface Outcome {
   runs: Record<string, CliResult>;
+  /** Transfers still queued (not acknowledged) at each station after the run, from `status --json`. */
+  queued: Record<string, unknown[]>;
   channel: ChannelStats;
   tableDiff: string[];
   folderDiff: string[];
@@ -112,9 +114,20 @@ async function setup(c: ChannelCase, dataA: Side, dataB: Side, table: AppTable =
   return { dir, a, b, ch };
 }
 
+/** The station's queue as `status --json` shows it (null if status itself failed). */
+export async function queueOf(h: Home): Promise<unknown[] | null> {
+  const r = await cli(['status', '--home', h.home, '--json'], { deadlineMs: 30_000 }).done;
+  try {
+    return (JSON.parse(r.stdout) as { queue: unknown[] }).queue;
+  } catch {
+    return null;
+  }
+}
+
 async function finish(s: Setup, runs: Record<string, CliResult>, t0: number, keep: boolean): Promise<Outcome> {
   const channel = await s.ch.stop();
-  const out: Outcome = { runs, channel, ...compare(s.a, s.b), wallMs: Date.now() - t0, dir: s.dir };
+  const queued = { [A]: (await queueOf(s.a)) ?? ['status failed'], [B]: (await queueOf(s.b)) ?? ['status failed'] };
+  const out: Outcome = { runs, queued, channel, ...compare(s.a, s.b), wallMs: Date.now() - t0, dir: s.dir };
   if (!keep) rmSync(s.dir, { recursive: true, force: true });
   return out;
 }
@@ -211,14 +224,12 @@ export async function daemons(c: ChannelCase, data: Data, window: { cron: string
     while (Date.now() < until) {
       await new Promise((res) => setTimeout(res, 2000));
       const now = compare(s.a, s.b);
-      if (now.tableDiff.length === 0 && now.folderDiff.length === 0) {
+      if (now.tableDiff.length === 0 && now.folderDiff.length === 0 && (await queueOf(s.a))?.length === 0 && (await queueOf(s.b))?.length === 0) {
         converged = true;
         convergedMs = Date.now() - t0;
         break;
       }
     }
-    // Let the final acks cross before stopping, so neither daemon is cut off mid-exchange.
-    if (converged) await new Promise((res) => setTimeout(res, 5000));
     da.child.kill('SIGTERM');
     db.child.kill('SIGTERM');
     const runs = { daemonA: await da.done, daemonB: await db.done };

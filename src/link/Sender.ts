@@ -96,6 +96,17 @@ export const MIN_FRAMES_TO_JOIN = 2;
  */
 export const MAX_JOINED_TRANSFERS = 2 * DEFAULT_MAX_PARTIAL_PER_SENDER;
 
+/** The estimate kept for `station`, made on first use; at most MAX_PEER_ESTIMATES peers (oldest dropped). */
+function perPeer<T>(map: Map<string, T>, station: string, make: () => T): T {
+  let v = map.get(station);
+  if (v === undefined) {
+    v = make();
+    if (map.size >= MAX_PEER_ESTIMATES) map.delete(map.keys().next().value!);
+    map.set(station, v);
+  }
+  return v;
+}
+
 export class Sender {
   private readonly outbound = new Map<number, OutboundTransfer>();
   private readonly loss = new Map<string, LossEstimator>();
@@ -162,13 +173,7 @@ export class Sender {
   }
 
   private lossOf(station: string): LossEstimator {
-    let l = this.loss.get(station);
-    if (!l) {
-      l = new LossEstimator();
-      if (this.loss.size >= MAX_PEER_ESTIMATES) this.loss.delete(this.loss.keys().next().value!);
-      this.loss.set(station, l);
-    }
-    return l;
+    return perPeer(this.loss, station, () => new LossEstimator());
   }
 
   /** Any frame from `from`: a parked transfer to it may try again. */
@@ -177,13 +182,7 @@ export class Sender {
   }
 
   private delayOf(station: string): AckDelayEstimator {
-    let d = this.ackDelay.get(station);
-    if (!d) {
-      d = new AckDelayEstimator();
-      if (this.ackDelay.size >= MAX_PEER_ESTIMATES) this.ackDelay.delete(this.ackDelay.keys().next().value!);
-      this.ackDelay.set(station, d);
-    }
-    return d;
+    return perPeer(this.ackDelay, station, () => new AckDelayEstimator());
   }
 
   /**

@@ -129,6 +129,8 @@ export class StationRuntime {
   private readonly unsubscribe: Array<() => void> = [];
   private readonly digests: DigestExchange;
   private readonly repair: Repair;
+  /** Link transfer ids of repair messages this runtime queued (their receipts carry a digest). */
+  private readonly repairTransfers = new Set<number>();
 
   constructor(opts: RuntimeOptions) {
     this.station = opts.station;
@@ -178,7 +180,7 @@ export class StationRuntime {
     this.repair = new Repair({
       station: this.station,
       folders: this.folders,
-      send: (peer, payload) => void this.link.enqueue({ to: [peer], payload, priority: 1, expiresAt: null }),
+      send: (peer, payload) => void this.repairTransfers.add(this.link.enqueue({ to: [peer], payload, priority: 1, expiresAt: null })),
       apply: (sealed) => void this.applySealed('', sealed),
       queueFor: (peer) => void this.sendPending([peer]),
       onDone: (peer, result) => this.emit('repaired', { peer, result }),
@@ -354,8 +356,11 @@ export class StationRuntime {
   private onDelivered(e: DeliveredEvent): void {
     const info = this.station.log.getJson<OutboundInfo>(`tx:${e.transferId}`);
     if (!info) {
-      // a repair message: no cursor to move, but its receipt carries the peer's digest
-      if (e.receipt?.[0] === RECEIPT_APPLIED && e.receipt.length === 1 + 8 + DIGEST_SUMMARY_BYTES) this.digests.onPeerSummary(e.to, e.receipt.subarray(9), true);
+      // a repair message of ours: no cursor to move, but its receipt carries the peer's digest
+      // (anything else without info is an old or repeated delivery: nothing to answer)
+      if (this.repairTransfers.delete(e.transferId) && e.receipt?.[0] === RECEIPT_APPLIED && e.receipt.length === 1 + 8 + DIGEST_SUMMARY_BYTES) {
+        this.digests.onPeerSummary(e.to, e.receipt.subarray(9), true);
+      }
       return;
     }
     // the receipt names the changeset it acknowledges: a replayed ack of an earlier transfer with the same id does not count

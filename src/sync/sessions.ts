@@ -309,6 +309,9 @@ export async function syncSession(rt: StationRuntime, peer: string, opts: Sessio
       }
       settle(rt, result, [peer]);
     }
+    // we applied the peer's changes: our final ack must reach it (and be sent again if it asks),
+    // so stay until it has been quiet for the linger, as `receive --once` does
+    if (finished && result.received.changesets > 0) await quiet(rt, peers, opts.lingerMs ?? DEFAULT_LINGER_MS, left());
     result.timedOut = !finished || left() <= 0;
     result.ok = finished && result.received.refused === 0 && result.failed === 0 && allInSync(result, [peer]);
   } finally {

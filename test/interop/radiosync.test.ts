@@ -21,11 +21,12 @@ async function syncThroughDirewolf(args: RadiosyncSyncArgs, timeoutMs: number): 
 }
 
 function check(r: RadiosyncSyncResult): void {
-  const detail = JSON.stringify({ load: r.load, sync: r.sync }).slice(0, 3000);
-  assert.equal(r.load.send.code, 0, `send: ${detail}`);
-  assert.equal(r.load.receive.code, 0, `receive: ${detail}`);
-  assert.equal(r.sync.sync.code, 0, `sync: ${detail}`);
-  assert.equal(r.sync.receive.code, 0, `receive 2: ${detail}`);
+  // each failure shows that process's own result and the tail of its stderr
+  const detail = (run: { json: unknown; stderr: string }) => `${JSON.stringify(run.json).slice(0, 2500)}\n${run.stderr.slice(-1500)}`;
+  assert.equal(r.load.send.code, 0, `send: ${detail(r.load.send)}`);
+  assert.equal(r.load.receive.code, 0, `receive: ${detail(r.load.receive)}`);
+  assert.equal(r.sync.sync.code, 0, `sync: ${detail(r.sync.sync)}`);
+  assert.equal(r.sync.receive.code, 0, `receive 2: ${detail(r.sync.receive)}`);
   assert.ok(r.identical, 'the tables end identical');
   assert.ok(r.decodedAtB > 0 && r.decodedAtA > 0, "each Dire Wolf's log shows our frames decoded as AX.25 with our callsigns");
 }

@@ -215,8 +215,19 @@ export async function sendSession(rt: StationRuntime, to: string[], opts: Sessio
     await queueFor(rt, to, result, opts.onEvent);
     // our digest goes along, so a receiver can judge "in sync" even if our last frame is lost after we leave
     for (const p of to) rt.tellDigest(p);
+    // and again when a peer acknowledges the changeset: the first tell may have been lost
+    const offAck = rt.on('acknowledged', (e) => {
+      if (peers.has(e.peer)) rt.tellDigest(e.peer);
+    });
     const finished = await waitFor(clock, rt, () => owedTo(rt, peers) === 0 || gaveUp, opts.timeoutMs);
-    if (owedTo(rt, peers) === 0) await awaitDigests(rt, to, digests.heard, opts.timeoutMs - (clock.now() - start));
+    offAck();
+    const left = () => Math.max(0, opts.timeoutMs - (clock.now() - start));
+    if (owedTo(rt, peers) === 0) {
+      await awaitDigests(rt, to, digests.heard, left());
+      // stay while the receiver still asks for our digest (it asks until it has one), so that it
+      // can judge "in sync" from both digests
+      await quiet(rt, peers, opts.lingerMs ?? DEFAULT_LINGER_MS, left());
+    }
     result.timedOut = !finished;
     settle(rt, result, to);
     result.ok = owedTo(rt, peers) === 0 && allInSync(result, to);

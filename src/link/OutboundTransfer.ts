@@ -437,6 +437,12 @@ export class OutboundTransfer {
     return 'progress';
   }
 
+  /** Whether receiver `r` has acknowledged every block (only its final ack may be missing). */
+  holdsAll(r: ReceiverState): boolean {
+    for (let b = 0; b < this.plan.blockCount; b++) if (!bitmapGet(r.progress.completeBlocks, b)) return false;
+    return true;
+  }
+
   /** Blocks acknowledged by every receiver (for progress reports). */
   blocksCompleteForAll(): number {
     let n = 0;

@@ -80,6 +80,8 @@ interface Awaiting {
  * without back-off.
  */
 export const MAX_IMMEDIATE_POLLS = 2;
+/** Longest back-off while only the final ack is missing (every block acknowledged): 2 s. */
+export const FINAL_ACK_BACKOFF_MS = 2_000;
 
 export interface PlannedBurst {
   /** The transfers in this key-up: the picked one first, then smaller ones to the same station. */
@@ -344,7 +346,10 @@ export class Sender {
       this.ctx.emit('failed', { transferId: t.rec.id, error: linkError('RS_ERR_LINK_GAVE_UP', `no ack for transfer ${t.rec.id} after ${maxRetries} retries; parked`), queued: true });
     } else if (t.retries > 1) {
       // the first silent round is most likely one lost ack: poll at once; back off from the second
-      const backoff = Math.min(this.ctx.maxBackoffMs, this.ctx.backoffBaseMs * 2 ** (t.retries - 2));
+      let backoff = Math.min(this.ctx.maxBackoffMs, this.ctx.backoffBaseMs * 2 ** (t.retries - 2));
+      // every receiver holds every block: only a final ack is missing, and a receiver lingers only a
+      // few seconds to repeat it, so ask again soon rather than after a long back-off
+      if (t.pending().every((r) => t.holdsAll(r))) backoff = Math.min(backoff, FINAL_ACK_BACKOFF_MS);
       this.backoffUntil = Math.max(this.backoffUntil, now + backoff + this.ctx.rng.next() * this.ctx.slotMs);
     }
   }

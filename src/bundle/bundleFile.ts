@@ -12,7 +12,7 @@ import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { makeError } from '../errors/RadiosyncError.js';
 import { BUNDLE_ERRORS } from './errors.js';
-import { BUNDLE_MAGIC, BUNDLE_VERSION, BundleItemKind, MAX_BUNDLE_BYTES, MAX_BUNDLE_ITEMS } from './bundle.js';
+import { BUNDLE_MAGIC, BUNDLE_VERSION, BundleItemKind, MAX_BUNDLE_BYTES, MAX_BUNDLE_ITEMS, type Bundle } from './bundle.js';
 
 const HEADER_BYTES = 13;
 const HASH_BYTES = 32;
@@ -27,13 +27,8 @@ export interface BundleItemRef {
   length: number;
 }
 
-export interface BundleFile {
-  from: string;
-  to: string[];
-  created: number;
-  exportId: Uint8Array;
-  part: number;
-  parts: number;
+/** A bundle's header as in {@link Bundle}, with its items read from the file one at a time. */
+export interface BundleFile extends Omit<Bundle, 'items'> {
   items: BundleItemRef[];
   read(item: BundleItemRef): Uint8Array;
   close(): void;

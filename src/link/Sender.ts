@@ -80,8 +80,20 @@ interface Awaiting {
  * without back-off.
  */
 export const MAX_IMMEDIATE_POLLS = 2;
-/** Longest back-off while only the final ack is missing (every block acknowledged): 2 s. */
+/**
+ * Longest back-off while the receivers are known to be alive (each answered one of our rounds in
+ * the last ALIVE_MS), or while only the final ack is missing (every block acknowledged): 2 s. A
+ * silent round then means channel loss, not absence, and a receiver that has everything lingers
+ * only DEFAULT_LINGER_MS (src/sync/sessions.ts) after the last frame it heard from us.
+ */
 export const FINAL_ACK_BACKOFF_MS = 2_000;
+/**
+ * A receiver that answered one of our rounds (an ack for our latest burst) this recently is alive:
+ * 60 s. Silent rounds then back off at most FINAL_ACK_BACKOFF_MS, and do not park the transfer
+ * (after `maxRetries`) until the receiver has been silent this long. Acks for older bursts do not
+ * count, so replayed acks cannot keep a sender polling fast.
+ */
+export const ALIVE_MS = 60_000;
 
 export interface PlannedBurst {
   /** The transfers in this key-up: the picked one first, then smaller ones to the same station. */
@@ -113,6 +125,8 @@ export class Sender {
   private readonly outbound = new Map<number, OutboundTransfer>();
   private readonly loss = new Map<string, LossEstimator>();
   private readonly ackDelay = new Map<string, AckDelayEstimator>();
+  /** When each receiver last answered one of our rounds (ALIVE_MS). */
+  private readonly answeredAt = new Map<string, number>();
   private cancels: Array<{ to: string; id: number; receivers: string[] }> = [];
   private awaiting: Awaiting | undefined;
   private backoffUntil = 0;
@@ -256,6 +270,8 @@ export class Sender {
         if (a.waiting.has(from) && round.slots === 1) this.delayOf(from).observe(this.ctx.clock.now() - round.txEndAt - this.ctx.slotMs);
         a.acked.add(from);
         a.waiting.delete(from);
+        perPeer(this.answeredAt, from, () => 0);
+        this.answeredAt.set(from, this.ctx.clock.now());
       } else {
         a.heardOlder = true;
         counters.acksOlder++;
@@ -339,7 +355,9 @@ export class Sender {
     }
     t.needPoll = true;
     const { maxRetries } = this.ctx;
-    if (t.retries > maxRetries) {
+    // every receiver answered a round of ours within ALIVE_MS: silence is loss, not absence
+    const alive = t.pending().every((r) => now - (this.answeredAt.get(r.progress.station) ?? -Infinity) <= ALIVE_MS);
+    if (t.retries > maxRetries && !alive) {
       t.retries = 0;
       t.stalledUntil = now + this.ctx.stalledRetryMs;
       this.ctx.counters.gaveUp++;
@@ -347,9 +365,10 @@ export class Sender {
     } else if (t.retries > 1) {
       // the first silent round is most likely one lost ack: poll at once; back off from the second
       let backoff = Math.min(this.ctx.maxBackoffMs, this.ctx.backoffBaseMs * 2 ** (t.retries - 2));
-      // every receiver holds every block: only a final ack is missing, and a receiver lingers only a
-      // few seconds to repeat it, so ask again soon rather than after a long back-off
-      if (t.pending().every((r) => t.holdsAll(r))) backoff = Math.min(backoff, FINAL_ACK_BACKOFF_MS);
+      // the receivers are alive (their answers are being lost), or every receiver holds every block
+      // and only a final ack is missing: a receiver lingers only seconds after the last frame it
+      // heard from us, so ask again soon rather than after a long back-off
+      if (alive || t.pending().every((r) => t.holdsAll(r))) backoff = Math.min(backoff, FINAL_ACK_BACKOFF_MS);
       this.backoffUntil = Math.max(this.backoffUntil, now + backoff + this.ctx.rng.next() * this.ctx.slotMs);
     }
   }

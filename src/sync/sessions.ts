@@ -18,10 +18,15 @@ import type { RepairResult } from './Repair.js';
 
 /**
  * After a `receive --once` has applied and acknowledged, keep answering until the peers have been
- * silent this long (a lost final ack is re-asked by the sender's poll, which follows the end of
- * whatever the sender still had queued at its TNC: every frame heard from a peer restarts it).
+ * silent this long: 30 s (a lost final ack is re-asked by the sender's poll, which follows the end
+ * of whatever the sender still had queued at its TNC: every frame heard from a peer restarts it).
+ * A sender whose receiver answered within ALIVE_MS (60 s, src/link/Sender.ts) polls at most
+ * FINAL_ACK_BACKOFF_MS (2 s) plus one ack slot apart (about 5.5 s at 1200 bit/s), so 30 s holds
+ * 5 polls: at 30 % loss all of them are lost in about 0.3 % of end games, and each poll heard
+ * starts the 30 s again. (20 s, 3 polls, failed a real-time system case at 1200 bit/s and 30 %
+ * loss: the three polls were lost, 2.7 % odds.)
  */
-export const DEFAULT_LINGER_MS = 8_000;
+export const DEFAULT_LINGER_MS = 30_000;
 
 /** Repair exchanges one `sync` runs when the digests still differ (src/sync/Repair.ts). */
 export const MAX_REPAIR_ROUNDS = 2;

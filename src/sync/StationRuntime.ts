@@ -46,6 +46,12 @@ const PID_NO_L3 = 0xf0;
 export const RECEIPT_APPLIED = 0x01;
 /** Receipt byte: the changeset was refused (bad signature, not addressed here, corrupt); don't resend it as is. */
 export const RECEIPT_REFUSED = 0x02;
+/**
+ * Receipt byte: the changeset was applied except for one or more origin runs that were refused
+ * (recorded for `status`). The sender must not count it as held: its cursor does not move, so what
+ * was refused is not believed delivered (issue #18).
+ */
+export const RECEIPT_PARTIAL = 0x03;
 
 export interface RuntimeOptions {
   station: Station;
@@ -316,11 +322,16 @@ export class StationRuntime {
       this.repair.onMessage(bytes);
       return Uint8Array.of(RECEIPT_APPLIED, ...payloadHash(d.source), ...this.digests.summaryFor(d.from));
     }
-    return this.applySealed(d.from, bytes) ? Uint8Array.of(RECEIPT_APPLIED, ...payloadHash(d.source), ...this.digests.summaryFor(d.from)) : Uint8Array.of(RECEIPT_REFUSED);
+    const verdict = this.applySealed(d.from, bytes);
+    if (verdict === 'refused') return Uint8Array.of(RECEIPT_REFUSED);
+    return Uint8Array.of(verdict === 'applied' ? RECEIPT_APPLIED : RECEIPT_PARTIAL, ...payloadHash(d.source), ...this.digests.summaryFor(d.from));
   }
 
-  /** Apply a signed changeset (from the air, or inside a repair reply); false when it was refused. */
-  private applySealed(from: string, bytes: Uint8Array): boolean {
+  /**
+   * Apply a signed changeset (from the air, or inside a repair reply): 'applied', 'partial' when
+   * an origin run inside it was refused, 'refused' when the whole changeset was.
+   */
+  private applySealed(from: string, bytes: Uint8Array): 'applied' | 'partial' | 'refused' {
     try {
       const res = applyIncoming(this.station, bytes);
       this.counters.changesetsApplied++;
@@ -335,13 +346,13 @@ export class StationRuntime {
         );
       }
       this.emit('applied', res);
-      return true;
+      return res.result.refused.length > 0 ? 'partial' : 'applied';
     } catch (e) {
       if (!isRadiosyncError(e)) throw e;
       this.counters.changesetsRefused++;
       this.station.log.bump(`dropped.${e.code}`);
       this.emit('refused', { from, code: e.code, message: e.message });
-      return false;
+      return 'refused';
     }
   }
 

@@ -381,6 +381,10 @@ export class StationRuntime {
       if (info.files) this.folders?.onAcknowledged(e.to, info.files);
       this.emit('acknowledged', { peer: e.to, info });
       if (e.receipt.length === 1 + 8 + DIGEST_SUMMARY_BYTES) this.digests.onPeerSummary(e.to, e.receipt.subarray(9), true);
+    } else if (e.receipt?.[0] === RECEIPT_PARTIAL && e.receipt.length === 1 + 8 + DIGEST_SUMMARY_BYTES) {
+      // partly refused: no cursor moves, but the peer's digest is true and shows that it differs
+      this.station.log.bump('sent.partly_refused');
+      this.digests.onPeerSummary(e.to, e.receipt.subarray(9), true);
     }
     if (this.link.pendingOutbound().every((p) => p.id !== e.transferId)) this.station.log.setJson(`tx:${e.transferId}`, null);
   }

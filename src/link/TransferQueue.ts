@@ -12,6 +12,7 @@
  * (src/link/MemoryTransferQueue.ts) and the SQLite one (src/store/sqliteTransferQueue.ts).
  * All methods are synchronous (better-sqlite3 is): the link engine stays a plain state machine.
  */
+import { linkError } from './errors.js';
 import type { PayloadSource } from './PayloadSource.js';
 
 /** Most outbound transfers queued at once: 1024 (enqueue beyond it fails with RS_ERR_LINK_QUEUE_FULL). */
@@ -119,11 +120,11 @@ export function emptyBitmap(bits: number): Uint8Array {
   return new Uint8Array(Math.ceil(bits / 8));
 }
 
-/** Lowest free 16-bit id after `last`, skipping those in use (throws if all 65536 are taken). */
+/** Lowest free 16-bit id after `last`, skipping those in use (RS_ERR_LINK_QUEUE_FULL if all 65536 are taken). */
 export function nextTransferId(last: number, inUse: Set<number>): number {
   for (let i = 1; i <= 0x10000; i++) {
     const id = (last + i) & 0xffff;
     if (!inUse.has(id)) return id;
   }
-  throw new Error('no free transfer id');
+  throw linkError('RS_ERR_LINK_QUEUE_FULL', 'all 65,536 transfer ids are in use');
 }

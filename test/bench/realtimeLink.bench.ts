@@ -14,7 +14,7 @@
  * RADIOSYNC_RT_TXDELAY (300 ms). Each run's CLI timeout is 3 × its bound + 60 s.
  *
  * Ratio = the channel's busy time (every key-up of both stations, TXDELAY and TXTAIL included,
- * as the channel itself accounted it) / the erasure bound for the payload (RADIO-FACTS):
+ * as the channel itself accounted it) / the erasure bound for the payload (docs/radio-facts.md):
  *   bound s = payload·8·(P + H)·(1 + 1/62) / (P·R·(1 − p)),  P = 256 (radio.frame_bytes), H = 20,
  * payload = the changeset bytes the CLI reports (`sent.bytes`). Targets (issue 12): table ≤ 1.15×
  * at p = 0.1 and ≤ 1.25× at p = 0.3 with all seeds complete; sync ≤ 4 key-ups and ≤ 1.5× at p = 0.

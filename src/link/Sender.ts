@@ -115,10 +115,15 @@ function perPeer<T>(map: Map<string, T>, station: string, make: () => T): T {
   let v = map.get(station);
   if (v === undefined) {
     v = make();
-    if (map.size >= MAX_PEER_ESTIMATES) map.delete(map.keys().next().value!);
-    map.set(station, v);
+    setPerPeer(map, station, v);
   }
   return v;
+}
+
+/** Set `station`'s value; at most MAX_PEER_ESTIMATES peers (oldest dropped). */
+function setPerPeer<T>(map: Map<string, T>, station: string, v: T): void {
+  if (!map.has(station) && map.size >= MAX_PEER_ESTIMATES) map.delete(map.keys().next().value!);
+  map.set(station, v);
 }
 
 export class Sender {
@@ -270,8 +275,7 @@ export class Sender {
         if (a.waiting.has(from) && round.slots === 1) this.delayOf(from).observe(this.ctx.clock.now() - round.txEndAt - this.ctx.slotMs);
         a.acked.add(from);
         a.waiting.delete(from);
-        perPeer(this.answeredAt, from, () => 0);
-        this.answeredAt.set(from, this.ctx.clock.now());
+        setPerPeer(this.answeredAt, from, this.ctx.clock.now());
       } else {
         a.heardOlder = true;
         counters.acksOlder++;

@@ -29,7 +29,7 @@ import { sealChangeset } from './signedChangeset.js';
 import { buildGroupChangeset } from './groupChangeset.js';
 import { pairwiseAuthenticator } from './pairwiseAuthenticator.js';
 import { hashEqual, payloadHash } from '../link/payloadHash.js';
-import { bytesSource } from '../link/PayloadSource.js';
+import { bytesSource, type PayloadSource } from '../link/PayloadSource.js';
 import { beaconBody, nothingPendingBody, parseHello } from './hello.js';
 import { peerDigest } from './stateDigest.js';
 import { DigestExchange } from './DigestExchange.js';
@@ -52,6 +52,8 @@ export const RECEIPT_REFUSED = 0x02;
  * was refused is not believed delivered (issue #18).
  */
 export const RECEIPT_PARTIAL = 0x03;
+/** An applied or partial receipt: its byte, the transfer's 8-byte payload hash, our digest summary. */
+const RECEIPT_WITH_DIGEST_BYTES = 1 + 8 + DIGEST_SUMMARY_BYTES;
 
 export interface RuntimeOptions {
   station: Station;
@@ -320,11 +322,16 @@ export class StationRuntime {
     const bytes = d.bytes();
     if (isRepairMessage(bytes)) {
       this.repair.onMessage(bytes);
-      return Uint8Array.of(RECEIPT_APPLIED, ...payloadHash(d.source), ...this.digests.summaryFor(d.from));
+      return this.receipt(RECEIPT_APPLIED, d.from, d.source);
     }
     const verdict = this.applySealed(d.from, bytes);
     if (verdict === 'refused') return Uint8Array.of(RECEIPT_REFUSED);
-    return Uint8Array.of(verdict === 'applied' ? RECEIPT_APPLIED : RECEIPT_PARTIAL, ...payloadHash(d.source), ...this.digests.summaryFor(d.from));
+    return this.receipt(verdict === 'applied' ? RECEIPT_APPLIED : RECEIPT_PARTIAL, d.from, d.source);
+  }
+
+  /** A receipt that names the transfer and carries our digest for `from`: RECEIPT_WITH_DIGEST_BYTES. */
+  private receipt(kind: number, from: string, source: PayloadSource): Uint8Array {
+    return Uint8Array.of(kind, ...payloadHash(source), ...this.digests.summaryFor(from));
   }
 
   /**
@@ -369,7 +376,7 @@ export class StationRuntime {
     if (!info) {
       // a repair message of ours: no cursor to move, but its receipt carries the peer's digest
       // (anything else without info is an old or repeated delivery: nothing to answer)
-      if (this.repairTransfers.delete(e.transferId) && e.receipt?.[0] === RECEIPT_APPLIED && e.receipt.length === 1 + 8 + DIGEST_SUMMARY_BYTES) {
+      if (this.repairTransfers.delete(e.transferId) && e.receipt?.[0] === RECEIPT_APPLIED && e.receipt.length === RECEIPT_WITH_DIGEST_BYTES) {
         this.digests.onPeerSummary(e.to, e.receipt.subarray(9), true);
       }
       return;
@@ -380,8 +387,8 @@ export class StationRuntime {
       this.station.records.countSync(e.to);
       if (info.files) this.folders?.onAcknowledged(e.to, info.files);
       this.emit('acknowledged', { peer: e.to, info });
-      if (e.receipt.length === 1 + 8 + DIGEST_SUMMARY_BYTES) this.digests.onPeerSummary(e.to, e.receipt.subarray(9), true);
-    } else if (e.receipt?.[0] === RECEIPT_PARTIAL && e.receipt.length === 1 + 8 + DIGEST_SUMMARY_BYTES) {
+      if (e.receipt.length === RECEIPT_WITH_DIGEST_BYTES) this.digests.onPeerSummary(e.to, e.receipt.subarray(9), true);
+    } else if (e.receipt?.[0] === RECEIPT_PARTIAL && e.receipt.length === RECEIPT_WITH_DIGEST_BYTES) {
       // partly refused: no cursor moves, but the peer's digest is true and shows that it differs
       this.station.log.bump('sent.partly_refused');
       this.digests.onPeerSummary(e.to, e.receipt.subarray(9), true);

@@ -22,10 +22,16 @@
  * - `radiosync:sync:digest`         { station, from, inSync }     a peer's state digest compared
  * - `radiosync:sync:answered`       { station, from }             a peer answered a sync request
  * - `radiosync:sync:repaired`       { station, peer, result }     a repair exchange this station started finished
- * Link (src/link/): the names are fixed here; the link engine publishes them from the link
- * protocol rewrite on (issue 17, section 4), which is why no link code imports this file yet:
- * - `radiosync:link:received`, `radiosync:link:delivered`, `radiosync:link:failed`,
- *   `radiosync:link:expired`, `radiosync:link:retransmit`, `radiosync:link:repair`
+ * Link (src/link/Link.ts, Sender.ts through src/link/linkDiagnostics.ts), each with `station`
+ * (this station's callsign):
+ * - `radiosync:link:received`    { station, from, transferId, size }   a transfer arrived whole, hash checked
+ * - `radiosync:link:delivered`   { station, transferId, to, receipt?, stats }   a receiver acknowledged all of it
+ * - `radiosync:link:failed`      { station, transferId, to?, error, queued }
+ * - `radiosync:link:expired`     { station, transferId, undelivered }
+ * - `radiosync:link:retransmit`  { station, transferId, to, burst, poll, dataFrames }   a burst after a
+ *                                transfer's first (burst ≥ 2): a poll or more shards
+ * - `radiosync:link:repair`      { same fields }   a retransmission that carries shards (new parity
+ *                                for what the receivers still lack), not a poll alone
  */
 export const DIAGNOSTICS = {
   link: {

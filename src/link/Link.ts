@@ -60,6 +60,7 @@ import { MemoryTransferQueue } from './MemoryTransferQueue.js';
 import { MAX_WINDOW_BLOCKS, type Frame, type TransferStats } from './OutboundTransfer.js';
 import { bytesSource } from './PayloadSource.js';
 import type { TransferQueue } from './TransferQueue.js';
+import { publishLinkEvent } from './linkDiagnostics.js';
 
 type Listener<K extends keyof LinkEventMap> = (e: LinkEventMap[K]) => void;
 
@@ -180,6 +181,7 @@ export class Link {
   }
 
   private emit<K extends keyof LinkEventMap>(event: K, e: LinkEventMap[K]): void {
+    if (event !== 'hello') publishLinkEvent(this.station, event, e);
     for (const l of [...((this.listeners[event] ?? []) as Array<Listener<K>>)]) l(e);
   }
 

@@ -24,6 +24,7 @@ import type { PayloadSource } from './PayloadSource.js';
 import { payloadHash } from './payloadHash.js';
 import type { Receiver } from './Receiver.js';
 import type { TransferQueue } from './TransferQueue.js';
+import { publishBurst } from './linkDiagnostics.js';
 
 /** When a transmit allowance is too small for one frame, ask the gate again after 1 s. */
 const GATE_RETRY_MS = 1000;
@@ -455,6 +456,7 @@ export class Sender {
     for (const { t, burst } of p.parts) {
       if (t.stats.bursts > 0) t.stats.turnarounds++;
       t.sent(burst, txEndAt);
+      publishBurst({ station: this.ctx.station, transferId: t.rec.id, to: p.to, burst: t.stats.bursts, poll: burst.poll, dataFrames: burst.dataFrames });
       if (burst.poll) this.ctx.counters.pollsSent++;
       else this.ctx.counters.dataFramesSent += burst.dataFrames;
       this.ctx.queue.saveNextShard(t.rec.id, t.nextShard);

@@ -146,6 +146,9 @@ export function advanceVv(ctx: StoreContext, origin: string): number {
     origin,
     upto,
   );
+  // our own changes came back from a peer (restored from an old backup): the next local change
+  // must follow them, never reuse one of their seqs
+  if (origin === ctx.station && upto > Number(getMeta(ctx, 'seq') ?? 0)) setMeta(ctx, 'seq', upto);
   return upto;
 }
 

@@ -20,7 +20,7 @@ export interface Dot {
 export function buildRunChangesets(ctx: StoreContext, to: StationId, dots: Dot[], maxChanges: number): Changeset[] {
   const byOrigin = new Map<string, number[]>();
   for (const d of dots) {
-    if (d.origin === to) continue; // a station refuses changes that claim to be its own
+    // the receiver's own changes go too: it takes back, under its own signature, what it lost
     let l = byOrigin.get(d.origin);
     if (l === undefined) byOrigin.set(d.origin, (l = []));
     if (!l.includes(d.seq)) l.push(d.seq);

@@ -30,7 +30,7 @@ export const STORE_ERRORS = {
   RS_ERR_STORE_OWN_ORIGIN: {
     exit: EXIT.DATA,
     description:
-      'A changeset carried changes claiming to come from this very station. Only this station makes its own changes: the run is refused (shown in `status`), everything else in the changeset is applied.',
+      'A changeset carried changes claiming to come from this very station without its own origin signature over its own chain. Only this station makes its own changes (they come back from a peer, signed, only after a restore from an old backup): the run is refused (shown in `status`), everything else in the changeset is applied.',
   },
   RS_ERR_STORE_ORIGIN_UNSIGNED: {
     exit: EXIT.DATA,

@@ -4,7 +4,9 @@
  * Arriving: a changeset's changes are split by origin. Each origin's run is checked on its own
  * and, if it fails, refused on its own (recorded in `radiosync_refused`, shown in `status`) while
  * every other run of the changeset is applied:
- * - a run claiming this station's own origin is refused (only this station makes its changes);
+ * - a run claiming this station's own origin is refused unless it carries this station's own origin
+ *   signature over a chain that continues the one held here (our changes, held by a peer, coming
+ *   back after a restore from an old backup); a forgery never verifies;
  * - every change must pass {@link validateChange};
  * - with origin signatures on (the Station sets them): the seqs are consecutive, the run starts at
  *   or before the seq after what this station holds of that origin, the hash chain recomputed from
@@ -137,7 +139,11 @@ export function saveOriginSig(ctx: StoreContext, origin: StationId, seq: number,
 
 /** Check one origin's run (its changes in changeset order). */
 export function checkRun(ctx: StoreContext, origin: StationId, run: RowChange[], sig: Uint8Array | undefined): RunCheck {
-  if (origin === ctx.station) return refuse('RS_ERR_STORE_OWN_ORIGIN', `${run.length} change(s) claim to come from this station (${origin}); only it makes its own changes`);
+  const own = origin === ctx.station;
+  const ownRefused = () => refuse('RS_ERR_STORE_OWN_ORIGIN', `${run.length} change(s) claim to come from this station (${origin}) without its own signature; only it makes its own changes`);
+  // our own changes come back only from a peer that holds them (we were restored from an old
+  // backup): signed by our own key, in a chain that continues ours
+  if (own && ctx.origins === undefined) return ownRefused();
   for (const [i, c] of run.entries()) {
     try {
       validateChange(c, i);
@@ -168,8 +174,9 @@ export function checkRun(ctx: StoreContext, origin: StationId, run: RowChange[],
       }
     }
   }
-  if (sig === undefined) return refuse('RS_ERR_STORE_ORIGIN_UNSIGNED', `${origin} changes ${first}–${last} carry no signature by ${origin}`);
+  if (sig === undefined) return own ? ownRefused() : refuse('RS_ERR_STORE_ORIGIN_UNSIGNED', `${origin} changes ${first}–${last} carry no signature by ${origin}`);
   const v = auth.verify(origin, last, prev, sig);
+  if (own && v !== 'ok') return ownRefused();
   if (v === 'unknown') return refuse('RS_ERR_STORE_ORIGIN_UNSIGNED', `no key for origin ${origin}: its changes ${first}–${last} cannot be verified (add it with \`radiosync peer add ${origin} --key …\`)`);
   if (v === 'bad') return refuse('RS_ERR_STORE_ORIGIN_UNSIGNED', `${origin} changes ${first}–${last}: the origin signature does not verify (forged, altered or reordered)`);
   return { ok: true, chains };

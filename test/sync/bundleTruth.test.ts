@@ -99,7 +99,7 @@ test('a file bigger than the chunk cap arrives over one export; after a bundle s
   }
 });
 
-test('a station restored from an old backup gets back what other stations made, and is never called "in sync" while its own later changes are missing', async () => {
+test('a station restored from an old backup gets back what other stations made and its own lost changes, and its next edit follows them', async () => {
   const { dir, cleanup } = tempDir();
   const [a, b] = makeStations(dir, ['N0AAA', 'N0BBB']);
   try {
@@ -114,25 +114,35 @@ test('a station restored from an old backup gets back what other stations made, 
     await importBundle(b!, exportBundle(a!, ['N0BBB']).bytes);
     const before = tableFingerprints(a!.records);
     assert.deepEqual(tableFingerprints(b!.records), before);
+    const bSeqBefore = b!.records.versionVector()['N0BBB'] ?? 0;
     // B's disk dies: restored from the backup (before A's 3 edits and its own 5)
     b!.close();
     copyFileSync(join(dir, 'backup.sqlite'), bDb);
     for (const ext of ['-wal', '-shm']) copyFileSync('/dev/null', bDb + ext);
     const b2 = Station.open(join(dir, 'N0BBB'), { env: {} });
     try {
+      assert.ok((b2.records.versionVector()['N0BBB'] ?? 0) < bSeqBefore, 'the backup lacks some of B\'s own changes');
       // B tells A what it really holds (its receipt): A's cursor for B goes back, and A resends
       const fromB = await importBundle(a!, exportBundle(b2, ['N0AAA']).bytes);
       assert.notEqual(fromB.verdict?.state, 'in sync', 'A does not believe B holds what it lost');
       const toB = exportBundle(a!, ['N0BBB']);
-      assert.ok(toB.rows >= 3, `${toB.rows} row changes go back to B`);
+      assert.ok(toB.rows >= 8, `${toB.rows} row changes go back to B (A's 3 and B's own 5)`);
       const r = await importBundle(b2, toB.bytes);
-      const notes = (s: Station) => (s.records.db.prepare("SELECT count(*) AS n FROM person WHERE notes = 'seen at A'").get() as { n: number }).n;
-      assert.equal(notes(b2), 3, "A's edits that B lost are back");
+      const notes = (s: Station, text: string) => (s.records.db.prepare('SELECT count(*) AS n FROM person WHERE notes = ?').get(text) as { n: number }).n;
+      assert.equal(notes(b2, 'seen at A'), 3, "A's edits that B lost are back");
+      assert.equal(notes(b2, 'seen at B'), 5, "B's own lost edits are back, under B's own signature");
+      assert.deepEqual(tableFingerprints(b2.records), before, 'B holds everything again');
       assert.deepEqual(tableFingerprints(a!.records), before, 'A lost nothing');
-      // B's own 5 later edits exist only at A now; the store refuses changes claiming B's own
-      // origin, so B cannot take them back: the verdict must say so
-      assert.notEqual(r.verdict?.state, 'in sync');
-      assert.equal(r.holdsAllOfSender, false);
+      assert.equal(r.verdict?.state, 'in sync');
+      assert.equal(b2.records.versionVector()['N0BBB'], bSeqBefore, "B's vector for itself is whole again");
+      // B's next edit gets the next seq (not one of the returned ones), and A takes it
+      b2.records.db.prepare("UPDATE person SET notes = 'after the restore' WHERE rowid = 9").run();
+      const next = exportBundle(b2, ['N0AAA']);
+      const back = await importBundle(a!, next.bytes);
+      assert.equal(back.refused ?? 0, 0);
+      assert.equal(notes(a!, 'after the restore'), 1, "B's first edit after the restore reaches A");
+      assert.equal(b2.records.versionVector()['N0BBB'], bSeqBefore + 1);
+      assert.deepEqual(tableFingerprints(a!.records), tableFingerprints(b2.records));
     } finally {
       b2.close();
     }

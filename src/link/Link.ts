@@ -185,6 +185,11 @@ export class Link {
     for (const l of [...((this.listeners[event] ?? []) as Array<Listener<K>>)]) l(e);
   }
 
+  /** Whether a transfer from `peer` is arriving (announced or partly received, not yet delivered). */
+  receivingFrom(peer: string): boolean {
+    return this.rx.receivingFrom(peer);
+  }
+
   get stats(): LinkStats {
     return { ...this.counters };
   }

@@ -189,6 +189,13 @@ export class Sender {
       shardSize = s;
       plan = planBlocks(source.size, shardSize, maxK);
     }
+    // balanced shards: the same count, no more padding than one byte each (a 284-byte payload is two
+    // 142-byte shards, not two of 249 with 214 bytes of zeros on air in the second and every parity)
+    const balanced = Math.max(1, Math.ceil(source.size / plan.totalShards));
+    if (balanced < shardSize) {
+      shardSize = balanced;
+      plan = planBlocks(source.size, shardSize, maxK);
+    }
     const rec = this.ctx.queue.addOutbound({ to, priority, expiresAt, createdAt: this.ctx.clock.now(), size: source.size, shardSize, k: plan.k, hash: payloadHash(source) }, source);
     this.outbound.set(rec.id, new OutboundTransfer(rec, this.ctx.queue.outboundPayload(rec.id), this.ctx.codec, this.ctx.windowBlocks, this.ctx.auth, this.ctx.rng.int(0x10000)));
     return rec.id;

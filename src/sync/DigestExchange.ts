@@ -25,6 +25,8 @@ export interface DigestExchangeDeps {
   onDigest(from: string, inSync: boolean): void;
   /** A peer answered our sync request. */
   onAnswered(from: string): void;
+  /** Nothing of ours is queued for `peer` (the idle flag of a sync request). */
+  idleTowards(peer: string): boolean;
   backoff?: Partial<SyncRequestOptions>;
 }
 
@@ -41,7 +43,7 @@ export class DigestExchange {
       (peer) => {
         const mine = summaryBytes(deps.station, deps.folders);
         this.lastRequest.set(peer, mine);
-        deps.sendHello(peer, syncRequestBody(mine));
+        deps.sendHello(peer, syncRequestBody(mine, deps.idleTowards(peer)));
       },
       deps.backoff,
     );
@@ -66,6 +68,25 @@ export class DigestExchange {
   /** Something from `peer` answers our sync request (a changeset, or N). */
   answeredBy(peer: string): void {
     if (this.requester.answered(peer)) this.deps.onAnswered(peer);
+  }
+
+  /** A summary of ours went to `peer` inside another message (a repair message). */
+  noteSent(peer: string, summary: Uint8Array): void {
+    this.lastSent.set(peer, summary);
+  }
+
+  /** Whether `theirs` agrees with the summary we last sent to `peer` (the peer could judge that itself). */
+  lastSentAgrees(peer: string, theirs: Uint8Array): boolean {
+    const sent = this.lastSent.get(peer);
+    const a = sent && decodeSummary(sent);
+    const b = decodeSummary(theirs);
+    return a !== undefined && b !== undefined && compareSummaries(a, b).inSync;
+  }
+
+  /** Whether a sync request's hash names our summary now. */
+  agreesWith(hash: Uint8Array): boolean {
+    const mine = summaryBytes(this.deps.station, this.deps.folders);
+    return agreeHash(mine).every((b, i) => b === hash[i]);
   }
 
   /** Our summary now (34 bytes), remembered as the last sent to `peer`. */

@@ -1,8 +1,12 @@
 /**
  * Repair: when two digests differ, find what differs and send it (docs/protocol.md §6.3).
  *
- *   A → B  PROBE: A's summary and vector, an IBLT of A's row leaves and one of its file leaves,
- *          sized for the difference A expects (from the leaf counts)
+ *   A → B  PROBE: A's summary and vector, an IBLT of A's row leaves and one of its file leaves
+ *          (each only where the roots differ), sized for the difference A expects (from the leaf
+ *          counts). A is either end: the station answering an idle sync request (HELLO S with the
+ *          idle flag) whose hash names another digest, when it has nothing to send by the vectors
+ *          (the PROBE is its answer), or the station that ran `sync` when the digests still
+ *          differ at the end of its session
  *   B → A  REPLY: B subtracts its own leaves and peels the difference; it sends the full history
  *          of every differing row it holds (a signed changeset, inside the reply), the keys of
  *          the differing rows and files it wants from A, the chunks it lacks, and its vector
@@ -10,8 +14,8 @@
  *          files B lacks; A's cursor for B is set to B's vector, so anything B lost in bulk
  *          (an old backup, a lost database) follows as ordinary changesets
  *
- * One differing row among 100,000 costs one small table each way and the row itself: three
- * transmissions (`npm run bench -- digest`). A table that does not decode (a bigger difference
+ * One differing row among 100,000 costs one 206-byte table, the row's history and the acks: three
+ * transmissions after the sync request, 1.4 KB on air at 9600 bit/s (`npm run bench -- digest`). A table that does not decode (a bigger difference
  * than expected) is sent again four times larger, at most {@link MAX_PROBES} times; past that,
  * the vectors alone drive the resend. Nothing is ever deleted: a repair only adds changes the
  * other side lacks, and merging is what applying always does.
@@ -20,7 +24,7 @@ import type { Changeset } from '../changeset/Changeset.js';
 import type { Station } from '../station/Station.js';
 import type { FolderSync } from './FolderSync.js';
 import { LeafIblt, leafElement, type IbltElement } from '../store/leafIblt.js';
-import { compareSummaries, decodeSummary, encodeSummary, summarize, type Leaf, type LeafSet, type StateDigest } from '../store/digest.js';
+import { compareSummaries, decodeSummary, encodeSummary, summarize, type Leaf, type LeafSet, type StateDigest, type DigestSummary } from '../store/digest.js';
 import { sealChangeset } from './signedChangeset.js';
 import { decodeRepair, encodeRepair, type RepairProbe, type RepairReply } from './repairMessage.js';
 import { stateDigest, recordPeerDigest, heldVector } from './stateDigest.js';
@@ -42,6 +46,10 @@ export interface RepairDeps {
   /** Queue whatever the peer lacks by the vectors (StationRuntime.sendPending). */
   queueFor(peer: string): void;
   onDone(peer: string, result: RepairResult): void;
+  /** The summary this station put in a repair message to `peer` (so a later Q can be spared). */
+  noteSummary?(peer: string, summary: Uint8Array): void;
+  /** A peer's summary arrived in a REPLY, after its changeset was applied: compare and report it. */
+  peerSummary?(peer: string, summary: Uint8Array): void;
 }
 
 export interface RepairResult {
@@ -60,10 +68,11 @@ interface Pending {
 }
 
 /**
- * Fewest cells per sub-table: 8 (24 cells, 410 bytes). Two differing elements then fail to peel
- * only when they share a cell in all three sub-tables, (1/8)³ = 1 in 512; the retry is 4× larger.
+ * Fewest cells per sub-table: 4 (12 cells, 206 bytes). One differing element always peels; two
+ * fail only when they share a cell in all three sub-tables, (1/4)³ = 1 in 64, and the retry is 4×
+ * larger. (8 would make that 1 in 512 for 204 more bytes in every repair.)
  */
-export const MIN_SUBCELLS = 8;
+export const MIN_SUBCELLS = 4;
 
 /** Cells per sub-table for an expected number of differing elements. */
 export function tableSize(elements: number, scale = 1): number {
@@ -74,8 +83,13 @@ function expectedElements(mine: LeafSet, theirsCount: number): number {
   return 2 * Math.abs(mine.count - theirsCount) + 4;
 }
 
+/** How long a station that asked a prober for rows (REPLY with needs) expects them: 10 minutes. */
+export const REPAIR_AWAIT_MS = 600_000;
+
 export class Repair {
   private readonly pending = new Map<string, Pending>();
+  /** Peers we asked for rows or files in a REPLY, until their first changeset arrives (or the deadline). */
+  private readonly awaiting = new Map<string, number>();
 
   constructor(private readonly deps: RepairDeps) {}
 
@@ -84,23 +98,46 @@ export class Repair {
     return this.pending.has(peer);
   }
 
-  /** Start a repair with `peer` whose last summary differs from ours. */
-  start(peer: string, theirSummary: Uint8Array): void {
-    const theirs = decodeSummary(theirSummary);
-    if (!theirs) return;
-    const p: Pending = { probes: 0, scale: 1, result: { rows: 0, files: 0, sent: 0, bytes: 0, fellBack: false } };
-    this.pending.set(peer, p);
-    this.probe(peer, p, theirs.rowsCount, theirs.filesCount);
+  /** Whether we asked `peer` for rows or files (in a REPLY) and none has arrived yet. */
+  awaitingFrom(peer: string, now: number): boolean {
+    const until = this.awaiting.get(peer);
+    if (until === undefined) return false;
+    if (now < until) return true;
+    this.awaiting.delete(peer);
+    return false;
   }
 
-  private probe(peer: string, p: Pending, rowsCount: number, filesCount: number): void {
+  /** A changeset from `peer` was applied: what we asked it for has started to arrive. */
+  heardFrom(peer: string): void {
+    this.awaiting.delete(peer);
+  }
+
+  /**
+   * Start a repair with `peer` whose last summary differs from ours, or (no summary: answering a
+   * sync request whose hash names another summary than ours) with tables of the smallest size.
+   */
+  start(peer: string, theirSummary?: Uint8Array): void {
+    const theirs = theirSummary ? decodeSummary(theirSummary) : undefined;
+    if (theirSummary && !theirs) return;
+    const p: Pending = { probes: 0, scale: 1, result: { rows: 0, files: 0, sent: 0, bytes: 0, fellBack: false } };
+    this.pending.set(peer, p);
+    this.probe(peer, p, theirs);
+  }
+
+  private probe(peer: string, p: Pending, theirs: DigestSummary | undefined): void {
     const st = this.deps.station;
     const mine = stateDigest(st, this.deps.folders);
-    const re = expectedElements(mine.rows, rowsCount);
-    const fe = expectedElements(mine.files, filesCount);
-    const rows = re * p.scale <= MAX_TABLE_ELEMENTS ? new LeafIblt(tableSize(re, p.scale)).addLeaves(mine.rows.leaves.values()) : undefined;
-    const files = mine.folders && fe * p.scale <= MAX_TABLE_ELEMENTS ? new LeafIblt(tableSize(fe, p.scale)).addLeaves(mine.files.leaves.values()) : undefined;
-    const msg: RepairProbe = { kind: 'probe', from: st.callsign, to: peer, summary: encodeSummary(summarize(mine)), vv: heldVector(st), ...(rows ? { rows } : {}), ...(files ? { files } : {}) };
+    const ours = summarize(mine);
+    // a table only for a leaf set whose root differs (unknown roots: both)
+    const rowsDiffer = !theirs || !Buffer.from(theirs.rowsRoot).equals(Buffer.from(ours.rowsRoot));
+    const filesDiffer = !theirs || !Buffer.from(theirs.filesRoot).equals(Buffer.from(ours.filesRoot));
+    const re = expectedElements(mine.rows, theirs?.rowsCount ?? mine.rows.count);
+    const fe = expectedElements(mine.files, theirs?.filesCount ?? mine.files.count);
+    const rows = rowsDiffer && re * p.scale <= MAX_TABLE_ELEMENTS ? new LeafIblt(tableSize(re, p.scale)).addLeaves(mine.rows.leaves.values()) : undefined;
+    const files = mine.folders && filesDiffer && fe * p.scale <= MAX_TABLE_ELEMENTS ? new LeafIblt(tableSize(fe, p.scale)).addLeaves(mine.files.leaves.values()) : undefined;
+    const summary = encodeSummary(ours);
+    this.deps.noteSummary?.(peer, summary);
+    const msg: RepairProbe = { kind: 'probe', from: st.callsign, to: peer, summary, vv: heldVector(st), ...(rows ? { rows } : {}), ...(files ? { files } : {}) };
     const bytes = encodeRepair(st, msg);
     p.probes++;
     p.result.sent++;
@@ -125,16 +162,19 @@ export class Repair {
     const mine = stateDigest(st, this.deps.folders);
     // what A says it holds is fresh and authenticated: our cursor for A follows it (A lost data → we resend)
     st.records.resetAcked(m.from, m.vv);
+    recordPeerDigest(st, m.from, m.summary, { vv: m.vv });
     const rows = m.rows ? peel(m.rows, mine.rows) : { plus: [], minus: [], ok: true };
     const files = m.files ? peel(m.files, mine.files) : { plus: [], minus: [], ok: true };
     const histories = [...rows.minus, ...files.minus].map((l) => l.ref).filter((r): r is NonNullable<Leaf['ref']> => r !== undefined);
     const missing = this.missingChunks(files.minus.concat(files.plus.map((e) => mine.files.byKey8(e.key8)).filter((l): l is Leaf => l !== undefined)));
     const [cs, ...more] = this.historyChangesets(m.from, histories);
+    const summary = encodeSummary(summarize(mine));
+    this.deps.noteSummary?.(m.from, summary);
     const reply: RepairReply = {
       kind: 'reply',
       from: st.callsign,
       to: m.from,
-      summary: encodeSummary(summarize(mine)),
+      summary,
       vv: heldVector(st),
       rowsUndecodable: !rows.ok,
       filesUndecodable: !files.ok,
@@ -144,6 +184,7 @@ export class Repair {
       ...(cs ? { changeset: cs } : {}),
     };
     this.deps.send(m.from, encodeRepair(st, reply));
+    if (reply.needRows.length + reply.needFiles.length > 0) this.awaiting.set(m.from, st.clock.now() + REPAIR_AWAIT_MS);
     for (const c of more) this.deps.send(m.from, c);
     this.deps.queueFor(m.from);
   }
@@ -155,6 +196,7 @@ export class Repair {
     st.records.resetAcked(m.from, m.vv);
     recordPeerDigest(st, m.from, m.summary, { vv: m.vv });
     if (m.changeset) this.deps.apply(m.changeset);
+    this.deps.peerSummary?.(m.from, m.summary);
     if (!p) return; // an answer to a probe we no longer wait for: its data is applied, nothing more
     const mine = stateDigest(st, this.deps.folders);
     const wanted = [...m.needRows.map((k) => mine.rows.byKey8(k)), ...m.needFiles.map((k) => mine.files.byKey8(k))]
@@ -172,7 +214,7 @@ export class Repair {
     const theirs = decodeSummary(m.summary);
     if ((m.rowsUndecodable || m.filesUndecodable) && theirs && p.probes < MAX_PROBES) {
       p.scale *= 4;
-      this.probe(m.from, p, theirs.rowsCount, theirs.filesCount);
+      this.probe(m.from, p, theirs);
       return;
     }
     p.result.fellBack = m.rowsUndecodable || m.filesUndecodable;

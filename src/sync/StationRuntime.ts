@@ -181,9 +181,10 @@ export class StationRuntime {
       sendHello: (to, body) => this.sendHello(to, body),
       onDigest: (from, inSync) => this.emit('digest', { from, inSync }),
       onAnswered: (from) => this.emit('answered', { from }),
+      idleTowards: (peer) => this.idleTowards(peer),
       ...(opts.syncRequest ? { backoff: opts.syncRequest } : {}),
     });
-    this.unsubscribe.push(this.on('applied', (e) => this.digests.answeredBy(e.from)), this.on('refused', (e) => this.digests.answeredBy(e.from)));
+    this.unsubscribe.push(this.on('applied', (e) => (this.digests.answeredBy(e.from), this.repair.heardFrom(e.from))), this.on('refused', (e) => this.digests.answeredBy(e.from)));
     this.unsubscribe.push(() => this.digests.close());
     this.repair = new Repair({
       station: this.station,
@@ -192,6 +193,8 @@ export class StationRuntime {
       apply: (sealed) => void this.applySealed('', sealed),
       queueFor: (peer) => void this.sendPending([peer]),
       onDone: (peer, result) => this.emit('repaired', { peer, result }),
+      noteSummary: (peer, summary) => this.digests.noteSent(peer, summary),
+      peerSummary: (peer, summary) => this.digests.onPeerSummary(peer, summary, false),
     });
   }
 
@@ -232,6 +235,17 @@ export class StationRuntime {
     };
     this.station.log.setJson(`tx:${transferId}`, info);
     return info;
+  }
+
+  /**
+   * Nothing of ours is owed to `peer`: no transfer to it is queued, and its acknowledged vector
+   * covers every origin we hold (its own aside). A sync request says so (HELLO S, idle flag).
+   */
+  idleTowards(peer: string): boolean {
+    const p = peer.toUpperCase();
+    if (this.link.pendingOutbound().some((t) => t.pending.includes(p))) return false;
+    const acked = this.station.records.peer(p)?.acked ?? {};
+    return Object.entries(this.station.records.versionVector()).every(([origin, seq]) => origin === p || (acked[origin] ?? 0) >= seq);
   }
 
   /** Scan the folders and record what changed (before queueing; a no-op without folders). */
@@ -322,6 +336,8 @@ export class StationRuntime {
     const bytes = d.bytes();
     if (isRepairMessage(bytes)) {
       this.repair.onMessage(bytes);
+      // a PROBE or REPLY answers a sync request of ours (the peer found nothing to send by the vectors)
+      this.digests.answeredBy(d.from);
       return this.receipt(RECEIPT_APPLIED, d.from, d.source);
     }
     const verdict = this.applySealed(d.from, bytes);
@@ -363,6 +379,15 @@ export class StationRuntime {
     }
   }
 
+  /**
+   * Whether `peer` still has something on its way to us: a transfer arriving, or rows we asked it
+   * for in a repair REPLY that have not come yet. A session waits for it before judging.
+   */
+  expecting(peer: string): boolean {
+    const p = peer.toUpperCase();
+    return this.link.receivingFrom(p) || this.repair.awaitingFrom(p, this.clock.now());
+  }
+
   /** Start a repair with a peer whose last digest differs from ours (src/sync/Repair.ts). */
   startRepair(peer: string): boolean {
     const d = peerDigest(this.station, peer);
@@ -377,7 +402,9 @@ export class StationRuntime {
       // a repair message of ours: no cursor to move, but its receipt carries the peer's digest
       // (anything else without info is an old or repeated delivery: nothing to answer)
       if (this.repairTransfers.delete(e.transferId) && e.receipt?.[0] === RECEIPT_APPLIED && e.receipt.length === RECEIPT_WITH_DIGEST_BYTES) {
-        this.digests.onPeerSummary(e.to, e.receipt.subarray(9), true);
+        // the peer judged our summary (in the repair message) against its own: no Q when they agree
+        const theirs = e.receipt.subarray(9);
+        this.digests.onPeerSummary(e.to, theirs, true, this.digests.lastSentAgrees(e.to, theirs));
       }
       return;
     }
@@ -403,7 +430,11 @@ export class StationRuntime {
     if (h.kind !== 'sync-request' || !this.answerSyncRequests) return;
     const answer = () => {
       const queued = this.sendPending([from]) ?? this.outboundInfos().find((i) => i.to.includes(from));
-      if (!queued) this.sendHello(from, nothingPendingBody(this.digests.summaryFor(from)));
+      if (queued) return;
+      // neither side has anything to send by the vectors, yet the digests differ: the PROBE is the
+      // answer (it carries our summary), one round trip sooner than N and then a PROBE from the asker
+      if (h.idle && !this.digests.agreesWith(h.hash) && !this.repair.active(from)) this.repair.start(from);
+      else this.sendHello(from, nothingPendingBody(this.digests.summaryFor(from)));
     };
     if (!this.folders) return answer();
     this.captureFolders().then(answer, (err: unknown) => {

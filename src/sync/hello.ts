@@ -3,11 +3,15 @@
  *
  *   0x42 'B' ‖ ASCII text      beacon: "radiosync/1 <CALL>", readable in any AX.25 monitor; the
  *                              AX.25 source address is the station identification
- *   0x53 'S' ‖ h (8 B)         sync request: "send me what I have not acknowledged" (the `sync`
+ *   0x53 'S' ‖ h (8 B) ‖ f (1 B)
+ *                              sync request: "send me what I have not acknowledged" (the `sync`
  *                              command's second half, as in the blueprint: A sends, then B sends),
  *                              with h = SHA-256(the asker's 34-byte summary)[0..8]: a peer whose own
- *                              summary hashes to h knows at once that the two are in sync. Repeated
- *                              with back-off until answered (src/sync/syncRequest.ts).
+ *                              summary hashes to h knows at once that the two are in sync. f bit 0
+ *                              (idle): nothing of the asker's is queued for the peer, so a peer whose
+ *                              summary differs and that has nothing to send either starts a repair
+ *                              (a PROBE, src/sync/Repair.ts) instead of answering 'N'. Bits 1–7 zero.
+ *                              Repeated with back-off until answered (src/sync/syncRequest.ts).
  *   0x4E 'N' ‖ summary (34 B)  answer to a sync request: "I have nothing you lack", and the
  *                              answerer's state digest summary (src/store/digest.ts)
  *   0x44 'D' ‖ summary (34 B) ‖ ask (1 B)
@@ -33,8 +37,11 @@ export function beaconBody(callsign: string): Uint8Array {
   return new TextEncoder().encode(`Bradiosync/1 ${callsign}`);
 }
 
-export function syncRequestBody(summary: Uint8Array): Uint8Array {
-  return Uint8Array.of(HelloKind.SyncRequest, ...agreeHash(summary));
+/** Flag bit of a sync request: nothing of the asker's is queued for the peer. */
+export const SYNC_REQUEST_IDLE = 0x01;
+
+export function syncRequestBody(summary: Uint8Array, idle = false): Uint8Array {
+  return Uint8Array.of(HelloKind.SyncRequest, ...agreeHash(summary), idle ? SYNC_REQUEST_IDLE : 0);
 }
 
 export function nothingPendingBody(summary: Uint8Array): Uint8Array {
@@ -55,7 +62,7 @@ export function agreeBody(theirSummary: Uint8Array): Uint8Array {
 
 export type ParsedHello =
   | { kind: 'beacon'; text: string }
-  | { kind: 'sync-request'; hash: Uint8Array }
+  | { kind: 'sync-request'; hash: Uint8Array; idle: boolean }
   | { kind: 'nothing-pending'; summary: Uint8Array | undefined }
   | { kind: 'digest'; summary: Uint8Array; ask: boolean }
   | { kind: 'agree'; hash: Uint8Array }
@@ -64,7 +71,9 @@ export type ParsedHello =
 export function parseHello(body: Uint8Array): ParsedHello {
   const k = body[0];
   if (k === HelloKind.Beacon) return { kind: 'beacon', text: new TextDecoder().decode(body.subarray(1)) };
-  if (k === HelloKind.SyncRequest && body.length === 1 + AGREE_HASH_BYTES) return { kind: 'sync-request', hash: body.slice(1) };
+  if (k === HelloKind.SyncRequest && body.length === 2 + AGREE_HASH_BYTES && (body[1 + AGREE_HASH_BYTES]! & ~SYNC_REQUEST_IDLE) === 0) {
+    return { kind: 'sync-request', hash: body.slice(1, 1 + AGREE_HASH_BYTES), idle: body[1 + AGREE_HASH_BYTES] === SYNC_REQUEST_IDLE };
+  }
   if (k === HelloKind.NothingPending) {
     return { kind: 'nothing-pending', summary: body.length === 1 + DIGEST_SUMMARY_BYTES ? body.slice(1) : undefined };
   }

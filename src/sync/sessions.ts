@@ -299,9 +299,10 @@ export async function syncSession(rt: StationRuntime, peer: string, opts: Sessio
     if (result.received.changesets === 0) opts.onEvent?.({ kind: 'nothing', peer });
   });
   try {
-    rt.requestSync(peer, start + opts.timeoutMs);
+    // queue first: the sync request says whether anything of ours is on its way (the idle flag)
     await queueFor(rt, [peer], result, opts.onEvent);
-    const finished = await waitFor(clock, rt, () => answered && owedTo(rt, peers) === 0, opts.timeoutMs);
+    rt.requestSync(peer, start + opts.timeoutMs);
+    const finished = await waitFor(clock, rt, () => answered && owedTo(rt, peers) === 0 && !rt.expecting(peer), opts.timeoutMs);
     const left = () => opts.timeoutMs - (clock.now() - start);
     if (finished) await awaitDigests(rt, [peer], digests.heard, left());
     settle(rt, result, [peer]);
@@ -318,7 +319,7 @@ export async function syncSession(rt: StationRuntime, peer: string, opts: Sessio
         if (!rt.startRepair(peer)) break;
         digests.heard.delete(peer);
         if (!(await waitFor(clock, rt, () => done, left()))) break;
-        await waitFor(clock, rt, () => owedTo(rt, peers) === 0, left());
+        await waitFor(clock, rt, () => owedTo(rt, peers) === 0 && !rt.expecting(peer), left());
         await awaitDigests(rt, [peer], digests.heard, left());
       } finally {
         off();

@@ -6,7 +6,7 @@
  *    Q): bytes of digest, frames and bytes on air;
  * 2. one differing row among 100,000: (a) lost at B behind radiosync's back (the vectors agree,
  *    only the digests see it), (b) edited at A (the vectors differ by one): the whole `sync`
- *    session, and the repair part of it alone (PROBE → REPLY → history), bytes on air (both
+ *    session, and the repair part of it alone (PROBE → REPLY with the history → ack), bytes on air (both
  *    stations, AX.25 framing included) and turnarounds;
  * 3. a folder with a 20 MB file and a 200,000-row table moved by bundles with receipts
  *    (`--max-bytes` 8 MiB parts), the verdict at every step until it converges.
@@ -18,7 +18,8 @@ import { writeFileSync, mkdirSync, copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { ManualClock } from '../../src/clock/ManualClock.js';
-import { RadioChannel } from '../../src/sim/RadioChannel.js';
+import { RadioChannel, SIM_DIAGNOSTICS } from '../../src/sim/RadioChannel.js';
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { StationRuntime } from '../../src/sync/StationRuntime.js';
 import { simRadioPort } from '../../src/sync/FramePort.js';
 import { initStation, Station } from '../../src/station/Station.js';
@@ -112,13 +113,37 @@ async function radioCase(name: string, rows: number, spoil: (a: Station, b: Stat
     let atRepair: Air | undefined;
     let afterRepair: Air | undefined;
     ra.on('repaired', () => (afterRepair = stats()));
-    const origStart = ra.startRepair.bind(ra);
-    (ra as { startRepair: (p: string) => boolean }).startRepair = (p: string) => {
-      atRepair = stats();
-      return origStart(p);
-    };
+    // the repair starts at either end: B answers an idle sync request whose digest differs with a
+    // PROBE; A probes when the digests still differ at the end of its session
+    const bRepairs: Array<{ bytes: number }> = [];
+    rb.on('repaired', (e) => bRepairs.push(e.result));
+    for (const rt of [ra, rb]) {
+      const repair = (rt as unknown as { repair: { start: (p: string, s?: Uint8Array) => void } }).repair;
+      const orig = repair.start.bind(repair);
+      repair.start = (p: string, sum?: Uint8Array) => {
+        atRepair ??= stats();
+        orig(p, sum);
+      };
+    }
     const s1 = stats();
+    // RADIOSYNC_DIGEST_TRACE=1: print every key-up of the second session (who, when, frames, bytes)
+    let frames: number[] = [];
+    const onFrame = (m: unknown) => {
+      const f = m as { from: string; bytes: number; to: string };
+      if (f.to !== f.from) frames.push(f.bytes);
+    };
+    const trace = process.env.RADIOSYNC_DIGEST_TRACE ? (m: unknown) => {
+      const k = m as { station: string; at: number; airtimeMs: number };
+      console.log(`  ${k.station} +${k.at - T0} ms ${Math.round(k.airtimeMs)} ms on air: ${frames.length} frames [${frames.join(' ')}]`);
+      frames = [];
+    } : undefined;
+    if (trace) subscribe(SIM_DIAGNOSTICS.frame, onFrame);
+    if (trace) subscribe(SIM_DIAGNOSTICS.keyDown, trace);
     const r = await runSync();
+    if (trace) {
+      unsubscribe(SIM_DIAGNOSTICS.keyDown, trace);
+      unsubscribe(SIM_DIAGNOSTICS.frame, onFrame);
+    }
     const whole = minus(stats(), s1);
     // the repair alone: from the PROBE until B's receipt of the history has come back (digest heard)
     const repair = atRepair ? minus(stats(), atRepair) : undefined;
@@ -133,11 +158,11 @@ async function radioCase(name: string, rows: number, spoil: (a: Station, b: Stat
       tablesEqual: JSON.stringify(tableFingerprints(a.records)) === JSON.stringify(tableFingerprints(b.records)) ? 'yes' : 'NO',
       syncBytes: whole.bytes,
       syncTurnarounds: whole.turnarounds,
-      repairs: r.repairs.length,
+      repairs: r.repairs.length + bRepairs.length,
       repairBytes: repair?.bytes ?? 0,
       repairTurnarounds: repair?.turnarounds ?? 0,
       repairKeyUps: repair?.keyUps ?? 0,
-      probeBytes: r.repairs[0]?.bytes ?? 0,
+      probeBytes: (r.repairs[0] ?? bRepairs[0])?.bytes ?? 0,
     };
   } finally {
     ra.close();
@@ -149,7 +174,7 @@ async function radioCase(name: string, rows: number, spoil: (a: Station, b: Stat
 }
 
 function loseOneRow(_a: Station, b: Station): void {
-  const row = b.records.db.prepare('SELECT uuid FROM item LIMIT 1 OFFSET 54321').get() as { uuid: string };
+  const row = b.records.db.prepare('SELECT uuid FROM item LIMIT 1 OFFSET ?').get(Math.floor(ROWS * 0.54321)) as { uuid: string };
   const id = Buffer.from(row.uuid.replace(/-/g, ''), 'hex');
   b.records.db.exec('UPDATE radiosync_state SET applying = 1');
   b.records.db.prepare('DELETE FROM radiosync_log WHERE tbl = ? AND id = ?').run('item', id);
@@ -158,7 +183,7 @@ function loseOneRow(_a: Station, b: Station): void {
 }
 
 function editOneRow(a: Station): void {
-  a.records.db.prepare("UPDATE item SET qty = qty + 1 WHERE rowid = 54321").run();
+  a.records.db.prepare("UPDATE item SET qty = qty + 1 WHERE rowid = ?").run(Math.floor(ROWS * 0.54321));
 }
 
 async function bundleCase(): Promise<BenchReport['tables'][number]> {
@@ -219,22 +244,26 @@ async function bundleCase(): Promise<BenchReport['tables'][number]> {
   }
 }
 
+/** RADIOSYNC_DIGEST_ROWS (default 100,000) and RADIOSYNC_DIGEST_PARTS (default radio,bundle) narrow a run. */
+const ROWS = Number(process.env.RADIOSYNC_DIGEST_ROWS ?? 100_000);
+const PARTS = (process.env.RADIOSYNC_DIGEST_PARTS ?? 'radio,bundle').split(',');
+
 export async function run(): Promise<BenchReport> {
-  const rows = [await radioCase('row lost at B (vectors equal)', 100_000, loseOneRow), await radioCase('row edited at A (vectors differ)', 100_000, (a) => editOneRow(a))];
-  const bundles = await bundleCase();
+  const rows = PARTS.includes('radio') ? [await radioCase('row lost at B (vectors equal)', ROWS, loseOneRow), await radioCase('row edited at A (vectors differ)', ROWS, (a) => editOneRow(a))] : [];
+  const bundles = PARTS.includes('bundle') ? [await bundleCase()] : [];
   return {
     tables: [
       {
-        title: '1–2. digest exchange and repair of 1 differing row in 100,000 (9600 bit/s, 0 % loss, both stations counted)',
+        title: `1–2. digest exchange and repair of 1 differing row in ${ROWS.toLocaleString('en-US')} (9600 bit/s, 0 % loss, both stations counted)`,
         columns: ['case', 'rows', 'firstInSync', 'inSyncBytes', 'inSyncKeyUps', 'syncBytes', 'syncTurnarounds', 'repairs', 'probeBytes', 'repairBytes', 'repairTurnarounds', 'verdictAfter', 'tablesEqual'],
         rows,
         notes: [
           'inSyncBytes: a whole `sync` between stations already in sync (HELLO S ‖ 8-byte hash, N ‖ 34-byte summary), AX.25 framing included',
-          'repairBytes/Turnarounds: from the PROBE to the end of the session (PROBE, REPLY, the history changeset, their acks, the final Q)',
+          'repairBytes/Turnarounds: from the PROBE to the end of the session (B: PROBE in answer to the idle S; A: ack ‖ REPLY with the history; B: ack with its new digest)',
           'probeBytes: the repair messages and changesets this station sent (payload bytes, before FEC and framing)',
         ],
       },
-      bundles,
+      ...bundles,
     ],
   };
 }

@@ -12,7 +12,8 @@ import { decodeAx25 } from '../../src/framing/ax25.js';
 import { decodeFrame } from '../../src/link/decodeFrame.js';
 import { FrameType } from '../../src/link/frameHeader.js';
 import { HelloKind } from '../../src/sync/hello.js';
-import { peerDigest } from '../../src/sync/stateDigest.js';
+import { peerDigest, stateDigest, verdictFor } from '../../src/sync/stateDigest.js';
+import type { RepairResult } from '../../src/sync/Repair.js';
 
 const T0 = Date.UTC(2026, 10, 21, 12, 0, 0);
 
@@ -95,7 +96,7 @@ test('after a sync both ends say "in sync" from the two digests; the in-sync exc
     assert.ok(again.ok);
     assert.equal(again.sent.transfers, 0);
     assert.deepEqual(portB.helloBytes, [35], 'B answered with N ‖ 34-byte summary');
-    assert.deepEqual(portA.helloBytes, [9], 'A asked (S ‖ 8-byte hash); B knew from it, so no Q');
+    assert.deepEqual(portA.helloBytes, [10], 'A asked (S ‖ 8-byte hash ‖ idle flag); B knew from it, so no Q');
     assert.equal(peerDigest(b, 'N0AAA')?.summary, peerDigest(a, 'N0BBB')?.summary, 'each holds the same summary for the other');
   }));
 
@@ -120,7 +121,7 @@ test('a lost last frame (the Q that confirms the digests agree) does not end the
   }));
 
 test('a row lost at one end (vectors equal, digests not) is found by the repair exchange and sent again', () =>
-  withPair({}, async ({ clock, a, b, ra }) => {
+  withPair({}, async ({ clock, a, b, ra, rb }) => {
     const first = await run(clock, syncSession(ra, 'N0BBB', { timeoutMs: 3600_000 }));
     assert.ok(first.ok);
     // B loses one person: its log entries and the row, behind radiosync's back (a bad restore)
@@ -132,9 +133,52 @@ test('a row lost at one end (vectors equal, digests not) is found by the repair 
     b.records.db.exec('UPDATE radiosync_state SET applying = 0');
     assert.notDeepEqual(tableFingerprints(a.records), tableFingerprints(b.records));
     assert.deepEqual(b.records.versionVector(), a.records.versionVector(), 'the vectors cannot see it');
+    const bRepairs: RepairResult[] = [];
+    rb.on('repaired', (e) => bRepairs.push(e.result));
     const r = await run(clock, syncSession(ra, 'N0BBB', { timeoutMs: 3600_000 }));
-    assert.equal(r.repairs.length, 1, 'one repair exchange');
-    assert.equal(r.repairs[0]!.rows, 1, 'it found the one row');
+    // A's sync request said "nothing of mine is queued for you" and named another digest: B's answer is a PROBE
+    assert.equal(bRepairs.length, 1, 'one repair exchange, started by B');
+    assert.equal(r.repairs.length, 0, 'A had no need to start one of its own');
     assert.ok(r.ok, JSON.stringify(r.verdicts));
+    assert.equal(r.verdicts['N0BBB']?.state, 'in sync');
+    assert.deepEqual(tableFingerprints(a.records), tableFingerprints(b.records));
+    assert.equal(verdictFor(b, 'N0AAA', stateDigest(b, undefined)).state, 'in sync', 'B judges from the REPLY: in sync');
+  }));
+
+test('a row lost at the station that runs sync: the PROBE from the peer shows A what it lacks, and A asks for it', () =>
+  withPair({}, async ({ clock, a, b, ra, rb }) => {
+    const first = await run(clock, syncSession(ra, 'N0BBB', { timeoutMs: 3600_000 }));
+    assert.ok(first.ok);
+    // a person registered at B reaches A; then A loses it behind radiosync's back
+    const uuid = '5b7c2a9e-1d3f-4e8a-9b6c-0f1e2d3c4b5a';
+    b.records.db.prepare("INSERT INTO person (uuid, first_name, last_name, age, status) VALUES (?, 'Asha', 'Gurung', 31, 'sheltered')").run(uuid);
+    assert.ok((await run(clock, syncSession(ra, 'N0BBB', { timeoutMs: 3600_000 }))).ok);
+    const row = a.records.db.prepare('SELECT uuid FROM person WHERE uuid = ?').get(uuid) as { uuid: string };
+    const id = Buffer.from(row.uuid.replace(/-/g, ''), 'hex');
+    a.records.db.exec('UPDATE radiosync_state SET applying = 1');
+    a.records.db.prepare('DELETE FROM radiosync_log WHERE tbl = ? AND id = ?').run('person', id);
+    a.records.db.prepare('DELETE FROM person WHERE uuid = ?').run(row.uuid);
+    a.records.db.exec('UPDATE radiosync_state SET applying = 0');
+    const bRepairs: RepairResult[] = [];
+    rb.on('repaired', (e) => bRepairs.push(e.result));
+    const r = await run(clock, syncSession(ra, 'N0BBB', { timeoutMs: 3600_000 }));
+    assert.equal(bRepairs.length, 1);
+    assert.equal(bRepairs[0]!.rows, 1, 'B sent the one row A asked for');
+    assert.ok(r.ok, JSON.stringify(r.verdicts));
+    assert.deepEqual(tableFingerprints(a.records), tableFingerprints(b.records));
+    assert.ok(a.records.db.prepare('SELECT 1 FROM person WHERE uuid = ?').get(row.uuid), 'the row is back at A');
+  }));
+
+test('a sync request that is not idle (changes of ours queued) is answered with N, never a PROBE', () =>
+  withPair({}, async ({ clock, a, b, ra, rb }) => {
+    const first = await run(clock, syncSession(ra, 'N0BBB', { timeoutMs: 3600_000 }));
+    assert.ok(first.ok);
+    a.records.db.prepare("UPDATE person SET age = age + 1 WHERE rowid = 2").run();
+    const bRepairs: RepairResult[] = [];
+    rb.on('repaired', (e) => bRepairs.push(e.result));
+    const r = await run(clock, syncSession(ra, 'N0BBB', { timeoutMs: 3600_000 }));
+    assert.ok(r.ok, JSON.stringify(r.verdicts));
+    assert.equal(r.sent.transfers, 1, 'the edit went as an ordinary changeset');
+    assert.equal(bRepairs.length + r.repairs.length, 0, 'no repair');
     assert.deepEqual(tableFingerprints(a.records), tableFingerprints(b.records));
   }));

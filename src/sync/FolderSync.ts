@@ -21,6 +21,7 @@ import type { Station } from '../station/Station.js';
 import { resolveInHome } from '../station/home.js';
 import { isRadiosyncError } from '../errors/RadiosyncError.js';
 import { FolderSet, type FolderSetOptions } from '../files/FolderSet.js';
+import { openFolderStores } from '../store/files/openFolderStores.js';
 import { assertFolderMarker, type FolderConfig } from '../files/Folder.js';
 import { entryFields, FILES_TABLE, type FileEntry, type FileRowState } from '../files/FileEntry.js';
 import type { ApplyItem, ApplyProblem } from '../files/applyEntries.js';
@@ -158,7 +159,7 @@ export class FolderSync {
     }));
     if (folders.length === 0) return new FolderSync(station, undefined);
     const set = new FolderSet({
-      db: station.log.db,
+      ...openFolderStores(station.log.db, station.layout.home),
       stationDir: station.layout.home,
       folders,
       now: () => station.clock.now(),

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { FolderSet } from '../../src/files/FolderSet.js';
+import { openFolderStores } from '../../src/store/files/openFolderStores.js';
 import { FolderReplica } from '../../src/files/FolderReplica.js';
 import { initFolderMarker } from '../../src/files/Folder.js';
 
@@ -46,7 +47,7 @@ export function makeStation(name: string, clock: TestClock, opts: { share?: stri
   const share = opts.share ?? 'ops';
   if (opts.marker !== false) initFolderMarker({ share, root });
   const db = new Database(join(stationDir, 'station.sqlite'));
-  const set = new FolderSet({ db, stationDir, folders: [{ share, root }], now: clock.now, caseInsensitive: opts.caseInsensitive ?? false });
+  const set = new FolderSet({ ...openFolderStores(db, stationDir), stationDir, folders: [{ share, root }], now: clock.now, caseInsensitive: opts.caseInsensitive ?? false });
   const replica = new FolderReplica({ station: name, set, share, now: clock.now });
   return { name, root, stationDir, db, set, replica };
 }

@@ -33,4 +33,5 @@ export {
 export { FILES_DIAGNOSTICS } from './diagnostics.js';
 export { formatFolderDiff, DIFF_HINT_BITRATE } from './formatDiff.js';
 export { resolveFileRow, type HeldFileChange, type ResolvedFileRow } from './resolveFileRow.js';
-export { RowSyncState, sameVv, sortVv } from './RowSyncState.js';
+export { sameVv, sortVv, type RowSyncState, type FileProblem, type JournalRow } from './RowSyncState.js';
+export { MemoryRowSyncState } from './MemoryRowSyncState.js';

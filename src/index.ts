@@ -1,7 +1,7 @@
 /**
  * radiosync public API. The CLI (src/cli/) imports only from here.
  * Layers, lowest first: errors → clock → util → radio → diagnostics → framing → fec → changeset → link → transport →
- * tnc → sim → store → files → auth → bundle → config → schedule → station → sync → demo.
+ * tnc → sim → files → store → auth → bundle → config → schedule → station → sync → demo.
  * The cli sits on top and imports only this file. See docs/architecture.md.
  */
 export * from './errors/RadiosyncError.js';

@@ -25,6 +25,7 @@ import { folderFingerprint, type FolderFingerprint } from '../sync/folderFingerp
 import { simRadioPort } from '../sync/FramePort.js';
 import { StationRuntime } from '../sync/StationRuntime.js';
 import { tableFingerprints } from '../sync/tableFingerprint.js';
+import { SampleApp } from '../store/sampleApp.js';
 import { DEMO_ERRORS } from './errors.js';
 import { copySampleDb, createEmptySampleDb, SAMPLE_FOLDER, SAMPLE_SYNC_TABLES, SAMPLE_TABLE_CONFIG } from './sampleData.js';
 
@@ -192,25 +193,22 @@ export async function runDemo(opts: DemoOptions): Promise<DemoSummary> {
 
   // 2. edits on both sides, through the application's own SQL
   log('2. edits: HQ marks 20 missing persons found and opens 3 requests; FIELD registers 8 arrivals, updates 6 phones, and edits one status HQ also edited');
-  const hdb = hq.records.db;
-  const fdb = field.records.db;
-  const missing = hdb.prepare(`SELECT uuid FROM person WHERE status = 'missing' ORDER BY id LIMIT 20`).all() as Array<{ uuid: string }>;
+  const hApp = new SampleApp(hq.records.db);
+  const fApp = new SampleApp(field.records.db);
+  const missing = hApp.missingPersons(20);
   clock.advance(60_000);
-  for (const m of missing) hdb.prepare(`UPDATE person SET status = 'found' WHERE uuid = ?`).run(m.uuid);
-  const shelterUuid = (hdb.prepare(`SELECT uuid FROM shelter WHERE deleted = 0 AND status != 'closed' ORDER BY id LIMIT 1`).get() as { uuid: string }).uuid;
-  for (const [item, qty] of [['drinking water', 2000], ['blanket', 150], ['ORS sachets', 500]] as const) {
-    hdb.prepare(`INSERT INTO supply_request(uuid, shelter_uuid, item, quantity, unit, priority, status, created_on) VALUES (lower(hex(randomblob(4))||'-'||hex(randomblob(2))||'-4'||substr(hex(randomblob(2)),2)||'-8'||substr(hex(randomblob(2)),2)||'-'||hex(randomblob(6))), ?, ?, ?, 'pcs', 1, 'open', datetime('now'))`).run(shelterUuid, item, qty);
-  }
+  for (const m of missing) hApp.setPersonStatus(m, 'found');
+  const shelterUuid = hApp.firstOpenShelter();
+  for (const [item, qty] of [['drinking water', 2000], ['blanket', 150], ['ORS sachets', 500]] as const) hApp.openSupplyRequest(shelterUuid, item, qty);
   clock.advance(30_000);
-  const fShelter = (fdb.prepare(`SELECT id FROM shelter WHERE uuid = ?`).get(shelterUuid) as { id: number }).id;
+  const fShelter = fApp.shelterId(shelterUuid);
   for (let i = 0; i < 8; i++) {
-    fdb.prepare(`INSERT INTO person(uuid, first_name, last_name, age, status, shelter_id, phone, notes) VALUES (lower(hex(randomblob(4))||'-'||hex(randomblob(2))||'-4'||substr(hex(randomblob(2)),2)||'-8'||substr(hex(randomblob(2)),2)||'-'||hex(randomblob(6))), ?, ?, ?, 'sheltered', ?, NULL, 'arrived on foot')`).run(['Maya', 'Ram', 'Sita', 'Hari', 'Gita', 'Bikash', 'Anita', 'Suresh'][i]!, 'Tamang', 20 + i * 5, fShelter);
+    fApp.registerArrival({ firstName: ['Maya', 'Ram', 'Sita', 'Hari', 'Gita', 'Bikash', 'Anita', 'Suresh'][i]!, lastName: 'Tamang', age: 20 + i * 5, shelterId: fShelter, notes: 'arrived on foot' });
   }
-  const phones = fdb.prepare(`SELECT uuid FROM person ORDER BY id LIMIT 6 OFFSET 100`).all() as Array<{ uuid: string }>;
-  for (const p of phones) fdb.prepare(`UPDATE person SET phone = '+977-98' || substr(abs(random()), 1, 8) WHERE uuid = ?`).run(p.uuid);
-  fdb.prepare(`UPDATE person SET phone = '+977-9800000000' WHERE uuid = ?`).run(missing[0]!.uuid); // different field from HQ's edit: merged
+  for (const p of fApp.persons(6, 100)) fApp.setPersonPhone(p);
+  fApp.setPersonPhone(missing[0]!, '+977-9800000000'); // different field from HQ's edit: merged
   clock.advance(5_000);
-  fdb.prepare(`UPDATE person SET status = 'hospitalised' WHERE uuid = ?`).run(missing[1]!.uuid); // same field as HQ, later: a conflict, both kept
+  fApp.setPersonStatus(missing[1]!, 'hospitalised'); // same field as HQ, later: a conflict, both kept
   // and the files: HQ appends to the situation report, FIELD files a new form
   appendFileSync(join(folderDirs[HQ]!, 'latest-sitrep.md'), '\n- 08:01 20 missing persons found at the stadium\n');
   mkdirSync(join(folderDirs[FIELD]!, 'forms'), { recursive: true });

@@ -4,7 +4,7 @@
  */
 import { copyFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import Database from 'better-sqlite3';
+import { emptySampleTables } from '../store/sampleApp.js';
 
 /** Package root: this file is src/demo/*.ts or dist/demo/*.js. */
 export const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -40,14 +40,5 @@ export function copySampleDb(to: string): void {
  */
 export function createEmptySampleDb(to: string, syncTables: readonly string[] = SAMPLE_SYNC_TABLES): void {
   copyFileSync(SAMPLE_DB, to);
-  const db = new Database(to);
-  try {
-    db.pragma('foreign_keys = OFF');
-    db.transaction(() => {
-      for (const t of [...syncTables].reverse()) db.prepare(`DELETE FROM "${t.replace(/"/g, '""')}"`).run();
-    })();
-    db.exec('VACUUM');
-  } finally {
-    db.close();
-  }
+  emptySampleTables(to, syncTables);
 }

@@ -2,19 +2,20 @@
  * All the synced folders of one station: the facade the sync layer (and the CLI) calls.
  *
  * Layout inside the station directory:
- *   <stationDir>/files/chunks.sqlite          chunk store (received chunks, list chunks)
  *   <stationDir>/files/versions/<share>/…     overwritten and deleted files
- * and the files_* tables in the station's SQLite database.
+ * The folder tables and the chunk store are injected ({@link FilesDb}, {@link ChunkStore}); the
+ * station's SQLite ones (the files_* tables, `<stationDir>/files/chunks.sqlite`) come from
+ * src/store/files/openFolderStores.ts.
  */
 import { join } from 'node:path';
-import type Database from 'better-sqlite3';
 import { makeError } from '../errors/RadiosyncError.js';
 import { applyEntries, type ApplyItem, type ApplyReport } from './applyEntries.js';
 import { ChunkIndex, VERSIONS_SHARE } from './ChunkIndex.js';
 import { diagApply, diagScan } from './diagnostics.js';
 import { FILES_ERRORS } from './errors.js';
 import type { ChunkerOptions } from './FastCdc.js';
-import { FilesDb } from './FilesDb.js';
+import type { ChunkStore } from './ChunkStore.js';
+import type { FilesDb } from './FilesDb.js';
 import { assertFolderMarker, detectCaseInsensitive, validateFolders, type FolderConfig } from './Folder.js';
 import { VERSIONS_KEEP_MS } from './limits.js';
 import { cleanTemps } from './safeWrite.js';
@@ -22,9 +23,11 @@ import { scanFolder, type ScanOptions, type ScanResult } from './scanFolder.js';
 import { cleanupVersions, Versions } from './Versions.js';
 
 export interface FolderSetOptions {
-  /** The station's SQLite database (better-sqlite3). */
-  db: Database.Database;
-  /** The station directory (chunk store and versions live under `files/`). */
+  /** The folder tables: scan state, chunk locations, peer chunks. */
+  fdb: FilesDb;
+  /** The chunk store (closed by {@link FolderSet.close}). */
+  chunkStore: ChunkStore;
+  /** The station directory (versions live under `files/versions/`). */
   stationDir: string;
   folders: FolderConfig[];
   /** Wall clock for version names (ms). Default Date.now. */
@@ -50,8 +53,8 @@ export class FolderSet {
     validateFolders(opts.folders);
     this.opts = opts;
     for (const f of opts.folders) this.folders.set(f.share, f);
-    this.fdb = new FilesDb(opts.db);
-    this.chunks = new ChunkIndex(this.fdb, join(opts.stationDir, 'files'), (s) =>
+    this.fdb = opts.fdb;
+    this.chunks = new ChunkIndex(this.fdb, opts.chunkStore, (s) =>
       s === VERSIONS_SHARE ? this.versions.dir : this.folders.get(s)?.root,
     );
     this.versions = new Versions(join(opts.stationDir, 'files', 'versions'));
@@ -111,7 +114,7 @@ export class FolderSet {
     return r;
   }
 
-  /** Close the chunk store (the station database belongs to the caller). */
+  /** Close the chunk store (the folder tables' database belongs to the caller). */
   close(): void {
     this.chunks.close();
   }
@@ -123,7 +126,7 @@ export class FolderSet {
   cleanup(): { temps: number; versions: number; chunksDropped: number } {
     let temps = 0;
     for (const f of this.folders.values()) temps += cleanTemps(f.root);
-        const now = (this.opts.now ?? Date.now)();
+    const now = (this.opts.now ?? Date.now)();
     const versions = cleanupVersions(this.versions, now, this.opts.versionsKeepMs ?? VERSIONS_KEEP_MS, (rel) =>
       this.chunks.forgetFile(VERSIONS_SHARE, rel),
     );

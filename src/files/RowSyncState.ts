@@ -1,6 +1,6 @@
 /**
- * What folder sync's integration with the record store keeps per `@files` row, in the station's
- * SQLite database next to the other files_* tables:
+ * The `RowSyncState` seam: what folder sync's integration with the record store keeps per `@files`
+ * row (in SQLite: the station database, next to the other files_* tables):
  *
  *   files_row_seen  id → causal context (JSON VV) that the folder on disk reflects for the row:
  *                   set when a resolved row state is applied (or can never apply). A local edit is
@@ -14,8 +14,13 @@
  *                   the record store has them (a crash between the two replays them).
  *   files_peer_owed (peer, id): rows a peer acknowledged without holding all their chunks yet (a
  *                   changeset's chunks were capped); their chunks go out in later changesets.
+ *   files_problem   id → the error of the row's last apply (shown in `status`).
+ *
+ * Two implementations pass test/files/rowSyncStateCompliance.ts: {@link MemoryRowSyncState}
+ * (src/files/MemoryRowSyncState.ts) and src/store/files/sqliteRowSyncState.ts. The SQLite one on
+ * the station database joins the FilesDb's transactions (the scan journal commits with the scan
+ * state); the memory one has no transactions of its own. All methods are synchronous.
  */
-import type Database from 'better-sqlite3';
 import type { VersionVector } from '../changeset/Changeset.js';
 import type { FileChange } from './FileEntry.js';
 
@@ -27,15 +32,6 @@ export interface JournalRow {
   kind: 'upsert' | 'delete';
 }
 
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS files_row_seen (id BLOB PRIMARY KEY, ctx TEXT NOT NULL) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS files_pending (id BLOB PRIMARY KEY, since INTEGER NOT NULL) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS files_capture_journal (
-  n INTEGER PRIMARY KEY, share TEXT NOT NULL, path TEXT NOT NULL, id BLOB NOT NULL, kind TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS files_peer_owed (peer TEXT NOT NULL, id BLOB NOT NULL, PRIMARY KEY (peer, id)) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS files_problem (id BLOB PRIMARY KEY, path TEXT NOT NULL, code TEXT NOT NULL, message TEXT NOT NULL, since INTEGER NOT NULL) WITHOUT ROWID;
-`;
-
 /** An entry that could not be applied (rejected, or deferred by a disk error), with its error: shown in `status`. */
 export interface FileProblem {
   path: string;
@@ -44,102 +40,29 @@ export interface FileProblem {
   since: number;
 }
 
-export class RowSyncState {
-  private readonly s: Record<
-    'getSeen' | 'putSeen' | 'addPending' | 'dropPending' | 'allPending' | 'countPending' | 'journal' | 'journaled' | 'clearJournal'
-    | 'owed' | 'addOwed' | 'dropOwed',
-    Database.Statement
-  >;
-  readonly db: Database.Database;
-
-  constructor(db: Database.Database) {
-    this.db = db;
-    db.exec(SCHEMA);
-    this.s = {
-      getSeen: db.prepare('SELECT ctx FROM files_row_seen WHERE id = ?'),
-      putSeen: db.prepare('INSERT INTO files_row_seen (id, ctx) VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET ctx = excluded.ctx'),
-      addPending: db.prepare('INSERT OR IGNORE INTO files_pending (id, since) VALUES (?, ?)'),
-      dropPending: db.prepare('DELETE FROM files_pending WHERE id = ?'),
-      allPending: db.prepare('SELECT id FROM files_pending ORDER BY since, id'),
-      countPending: db.prepare('SELECT count(*) AS n FROM files_pending'),
-      journal: db.prepare('INSERT INTO files_capture_journal (share, path, id, kind) VALUES (?, ?, ?, ?)'),
-      journaled: db.prepare('SELECT n, share, path, id, kind FROM files_capture_journal ORDER BY n'),
-      clearJournal: db.prepare('DELETE FROM files_capture_journal WHERE n <= ?'),
-      owed: db.prepare('SELECT id FROM files_peer_owed WHERE peer = ? ORDER BY id'),
-      addOwed: db.prepare('INSERT OR IGNORE INTO files_peer_owed (peer, id) VALUES (?, ?)'),
-      dropOwed: db.prepare('DELETE FROM files_peer_owed WHERE peer = ? AND id = ?'),
-    };
-  }
-
-  /** Record (or clear, with `undefined`) the problem of a row's last apply. */
-  noteProblem(id: Uint8Array, p: FileProblem | undefined): void {
-    if (p === undefined) this.db.prepare('DELETE FROM files_problem WHERE id = ?').run(Buffer.from(id));
-    else {
-      this.db.prepare('INSERT INTO files_problem (id, path, code, message, since) VALUES (?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET path = excluded.path, code = excluded.code, message = excluded.message')
-        .run(Buffer.from(id), p.path, p.code, p.message, p.since);
-    }
-  }
-
-  problems(limit = 20): FileProblem[] {
-    return this.db.prepare('SELECT path, code, message, since FROM files_problem ORDER BY since DESC, path LIMIT ?').all(limit) as FileProblem[];
-  }
-
+export interface RowSyncState {
+  /** Record (or clear, with `undefined`) the problem of a row's last apply; a row keeps its first `since`. */
+  noteProblem(id: Uint8Array, p: FileProblem | undefined): void;
+  /** The most recent problems first (then by path), at most `limit` (default 20). */
+  problems(limit?: number): FileProblem[];
   /** The context the disk reflects for a row (undefined: never applied here). */
-  seen(id: Uint8Array): VersionVector | undefined {
-    const r = this.s.getSeen.get(Buffer.from(id)) as { ctx: string } | undefined;
-    return r === undefined ? undefined : (JSON.parse(r.ctx) as VersionVector);
-  }
-
+  seen(id: Uint8Array): VersionVector | undefined;
   /** Record rows as applied (and no longer pending), in one transaction. */
-  markApplied(rows: Iterable<{ id: Uint8Array; vv: VersionVector }>): void {
-    this.db.transaction(() => {
-      for (const r of rows) {
-        const key = Buffer.from(r.id);
-        this.s.putSeen.run(key, JSON.stringify(sortVv(r.vv)));
-        this.s.dropPending.run(key);
-      }
-    })();
-  }
-
-  markPending(ids: Iterable<Uint8Array>, now: number): void {
-    this.db.transaction(() => {
-      for (const id of ids) this.s.addPending.run(Buffer.from(id), now);
-    })();
-  }
-
-  pending(): Uint8Array[] {
-    return (this.s.allPending.all() as Array<{ id: Buffer }>).map((r) => new Uint8Array(r.id));
-  }
-
+  markApplied(rows: Iterable<{ id: Uint8Array; vv: VersionVector }>): void;
+  /** Mark rows pending since `now` (a row already pending keeps its first `since`). */
+  markPending(ids: Iterable<Uint8Array>, now: number): void;
+  /** Pending rows, oldest first (then by id). */
+  pending(): Uint8Array[];
+  pendingCount(): number;
   /** Journal scan changes (call inside the scan-state transaction: ScanOptions.journal). */
-  journal(share: string, changes: FileChange[], paths: string[]): void {
-    changes.forEach((c, i) => this.s.journal.run(share, paths[i]!, Buffer.from(c.id), c.kind));
-  }
-
-  journaled(): JournalRow[] {
-    return (this.s.journaled.all() as Array<{ n: number; share: string; path: string; id: Buffer; kind: string }>).map((r) => ({
-      n: r.n, share: r.share, path: r.path, id: new Uint8Array(r.id), kind: r.kind === 'delete' ? 'delete' : 'upsert',
-    }));
-  }
-
+  journal(share: string, changes: FileChange[], paths: string[]): void;
+  /** Journal rows in order (`n` ascending). */
+  journaled(): JournalRow[];
   /** The record store holds journal rows up to `n`. */
-  clearJournal(n: number): void {
-    this.s.clearJournal.run(n);
-  }
-
-  owed(peer: string): Uint8Array[] {
-    return (this.s.owed.all(peer) as Array<{ id: Buffer }>).map((r) => new Uint8Array(r.id));
-  }
-
-  setOwed(peer: string, rows: Iterable<{ id: Uint8Array; owed: boolean }>): void {
-    this.db.transaction(() => {
-      for (const r of rows) (r.owed ? this.s.addOwed : this.s.dropOwed).run(peer, Buffer.from(r.id));
-    })();
-  }
-
-  pendingCount(): number {
-    return (this.s.countPending.get() as { n: number }).n;
-  }
+  clearJournal(n: number): void;
+  /** Rows `peer` is owed chunks of, by id. */
+  owed(peer: string): Uint8Array[];
+  setOwed(peer: string, rows: Iterable<{ id: Uint8Array; owed: boolean }>): void;
 }
 
 /** Same vector, keys sorted (so equal vectors compare equal as JSON). */

@@ -11,6 +11,10 @@ export { scanFolder, EMPTY_LIST, type ScanOptions, type ScanResult, type ScanSta
 export { applyEntries, type ApplyItem, type ApplyReport, type ApplyProblem, type ApplyContext } from './applyEntries.js';
 export { pickFileWinner, needsConflictCopy, type VersionedEntry } from './fileConflict.js';
 export { ChunkIndex, VERSIONS_SHARE } from './ChunkIndex.js';
+export type { FilesDb, ScanRow, ChunkLocation } from './FilesDb.js';
+export { MemoryFilesDb } from './MemoryFilesDb.js';
+export type { ChunkStore } from './ChunkStore.js';
+export { MemoryChunkStore } from './MemoryChunkStore.js';
 export { planChunks, allChunkHashes, peerLacksAny, type ChunkPlan, type PlanOptions } from './planChunks.js';
 export { diffFolder, ENTRY_OVERHEAD_BYTES, type DiffItem, type DiffKind, type FolderDiff } from './diffFolder.js';
 export { FolderWatcher, type FolderWatcherOptions } from './FolderWatcher.js';
@@ -29,4 +33,5 @@ export {
 export { FILES_DIAGNOSTICS } from './diagnostics.js';
 export { formatFolderDiff, DIFF_HINT_BITRATE } from './formatDiff.js';
 export { resolveFileRow, type HeldFileChange, type ResolvedFileRow } from './resolveFileRow.js';
-export { RowSyncState, sameVv, sortVv } from './RowSyncState.js';
+export { sameVv, sortVv, type RowSyncState, type FileProblem, type JournalRow } from './RowSyncState.js';
+export { MemoryRowSyncState } from './MemoryRowSyncState.js';

@@ -10,7 +10,7 @@
  *
  * Two implementations pass test/link/transferQueueCompliance.ts: {@link MemoryTransferQueue}
  * (src/link/MemoryTransferQueue.ts) and the SQLite one (src/store/sqliteTransferQueue.ts).
- * All methods are synchronous (better-sqlite3 is): the link engine stays a plain state machine.
+ * All methods are synchronous (the SQLite driver is): the link engine stays a plain state machine.
  */
 import { linkError } from './errors.js';
 import type { PayloadSource } from './PayloadSource.js';

@@ -21,6 +21,8 @@ import type { Station } from '../station/Station.js';
 import { resolveInHome } from '../station/home.js';
 import { isRadiosyncError } from '../errors/RadiosyncError.js';
 import { FolderSet, type FolderSetOptions } from '../files/FolderSet.js';
+import { openFolderStores } from '../store/files/openFolderStores.js';
+import { SqliteRowSyncState } from '../store/files/sqliteRowSyncState.js';
 import { assertFolderMarker, type FolderConfig } from '../files/Folder.js';
 import { entryFields, FILES_TABLE, type FileEntry, type FileRowState } from '../files/FileEntry.js';
 import type { ApplyItem, ApplyProblem } from '../files/applyEntries.js';
@@ -29,7 +31,7 @@ import { allChunkHashes, peerLacksAny, planChunks } from '../files/planChunks.js
 import { diffFolder, type FolderDiff } from '../files/diffFolder.js';
 import { formatFolderDiff } from '../files/formatDiff.js';
 import { resolveFileRow, type ResolvedFileRow } from '../files/resolveFileRow.js';
-import { RowSyncState, sameVv } from '../files/RowSyncState.js';
+import { sameVv, type RowSyncState } from '../files/RowSyncState.js';
 import { toHex } from '../files/chunkHash.js';
 import type { ScanStats } from '../files/scanFolder.js';
 
@@ -143,7 +145,7 @@ export class FolderSync {
     this.maxChunkBytes = opts.maxChunkBytes ?? MAX_CHANGESET_CHUNK_BYTES;
     this.folderSet = set;
     this.enabled = set !== undefined;
-    this.state = set === undefined ? undefined : new RowSyncState(station.log.db);
+    this.state = set === undefined ? undefined : new SqliteRowSyncState(station.log.db);
   }
 
   /**
@@ -158,7 +160,7 @@ export class FolderSync {
     }));
     if (folders.length === 0) return new FolderSync(station, undefined);
     const set = new FolderSet({
-      db: station.log.db,
+      ...openFolderStores(station.log.db, station.layout.home),
       stationDir: station.layout.home,
       folders,
       now: () => station.clock.now(),

@@ -10,6 +10,7 @@ import { peerList, type PeerStatus } from '../station/peerList.js';
 import type { SessionRecord } from '../store/StationLog.js';
 import type { Station } from '../station/Station.js';
 import type { RefusedRun } from '../store/originRuns.js';
+import { rowCounts } from '../store/rowCounts.js';
 import type { FileProblem } from '../files/RowSyncState.js';
 import type { OutboundInfo } from './StationRuntime.js';
 import type { FolderSync } from './FolderSync.js';
@@ -67,9 +68,7 @@ export function stationStatus(st: Station, queue?: TransferQueue, folders?: Fold
   const next = planner.windows.nextWindow(now);
   const noWindows = cfg.schedule.window.length === 0;
   const tables = st.records.tables().map((t) => t.name);
-  const db = st.records.db;
-  const rows = tables.reduce((n, t) => n + (db.prepare(`SELECT count(*) AS n FROM "${t}"`).get() as { n: number }).n, 0);
-  const logEntries = (db.prepare('SELECT count(*) AS n FROM radiosync_log').get() as { n: number }).n;
+  const { rows, logEntries } = rowCounts(st.records);
   const queueEntries: QueueEntry[] = (queue?.listOutbound() ?? []).map((r) => {
     const blocks = Math.max(1, Math.ceil(r.size / (r.shardSize * r.k)));
     let done = 0;

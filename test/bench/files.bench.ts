@@ -19,6 +19,7 @@ import { deflateSync } from 'fflate';
 import type { Changeset, RowChange } from '../../src/changeset/Changeset.js';
 import { initFolderMarker } from '../../src/files/Folder.js';
 import { FolderSet } from '../../src/files/FolderSet.js';
+import { openFolderStores } from '../../src/store/files/openFolderStores.js';
 import type { FileChange } from '../../src/files/FileEntry.js';
 import { allChunkHashes, planChunks } from '../../src/files/planChunks.js';
 import type { BenchReport } from './report.js';
@@ -53,7 +54,7 @@ class Sender {
     initFolderMarker({ share: SHARE, root: this.root });
     const stationDir = join(base, 'station');
     mkdirSync(stationDir, { recursive: true });
-    this.set = new FolderSet({ db: new Database(join(stationDir, 's.sqlite')), stationDir, folders: [{ share: SHARE, root: this.root }] });
+    this.set = new FolderSet({ ...openFolderStores(new Database(join(stationDir, 's.sqlite')), stationDir), stationDir, folders: [{ share: SHARE, root: this.root }] });
   }
 
   /** Scan, build the changeset for PEER, mark it acknowledged; return its encoded size. */

@@ -4,6 +4,9 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { FolderSet } from '../../src/files/FolderSet.js';
+import { openFolderStores } from '../../src/store/files/openFolderStores.js';
+import { MemoryChunkStore } from '../../src/files/MemoryChunkStore.js';
+import { MemoryFilesDb } from '../../src/files/MemoryFilesDb.js';
 import { FolderReplica } from '../../src/files/FolderReplica.js';
 import { initFolderMarker } from '../../src/files/Folder.js';
 
@@ -37,7 +40,12 @@ export function cleanupTemp(): void {
   for (const d of made.splice(0)) rmSync(d, { recursive: true, force: true });
 }
 
-export function makeStation(name: string, clock: TestClock, opts: { share?: string; marker?: boolean; caseInsensitive?: boolean } = {}): TestStation {
+/** `stores: 'memory'` puts the folder tables and the chunk store in memory (MemoryFilesDb, MemoryChunkStore). */
+export function makeStation(
+  name: string,
+  clock: TestClock,
+  opts: { share?: string; marker?: boolean; caseInsensitive?: boolean; stores?: 'sqlite' | 'memory' } = {},
+): TestStation {
   const base = tempDir(name);
   const root = join(base, 'folder');
   const stationDir = join(base, 'station');
@@ -46,7 +54,8 @@ export function makeStation(name: string, clock: TestClock, opts: { share?: stri
   const share = opts.share ?? 'ops';
   if (opts.marker !== false) initFolderMarker({ share, root });
   const db = new Database(join(stationDir, 'station.sqlite'));
-  const set = new FolderSet({ db, stationDir, folders: [{ share, root }], now: clock.now, caseInsensitive: opts.caseInsensitive ?? false });
+  const stores = opts.stores === 'memory' ? { fdb: new MemoryFilesDb(), chunkStore: new MemoryChunkStore() } : openFolderStores(db, stationDir);
+  const set = new FolderSet({ ...stores, stationDir, folders: [{ share, root }], now: clock.now, caseInsensitive: opts.caseInsensitive ?? false });
   const replica = new FolderReplica({ station: name, set, share, now: clock.now });
   return { name, root, stationDir, db, set, replica };
 }

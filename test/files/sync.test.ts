@@ -249,7 +249,8 @@ test('several folders per station, each with its own share name, kept apart', as
   mkdirSync(extra);
   writeFileSync(join(extra, '.radiosync-folder'), '');
   const { FolderSet } = await import('../../src/files/FolderSet.js');
-  const set = new FolderSet({ db: a.db, stationDir: a.stationDir, folders: [{ share: 'ops', root: a.root }, { share: 'medical', root: extra }] });
+  const { openFolderStores } = await import('../../src/store/files/openFolderStores.js');
+  const set = new FolderSet({ ...openFolderStores(a.db, a.stationDir), stationDir: a.stationDir, folders: [{ share: 'ops', root: a.root }, { share: 'medical', root: extra }] });
   put(a.root, 'ops.txt', 'ops');
   put(extra, 'triage.csv', 'id,level\n');
   const ops = await set.scan('ops');

@@ -14,7 +14,7 @@ import type { FolderSync } from './FolderSync.js';
 import { agreeBody, agreeHash, digestBody, syncRequestBody, type ParsedHello } from './hello.js';
 import { recordPeerDigest, summaryBytes } from './stateDigest.js';
 import { compareSummaries, decodeSummary } from '../store/digest.js';
-import { SyncRequester, type SyncRequestOptions } from './syncRequest.js';
+import { DEFAULT_SYNC_REQUEST, SyncRequester, type SyncRequestOptions } from './syncRequest.js';
 
 export interface DigestExchangeDeps {
   station: Station;
@@ -47,7 +47,10 @@ export class DigestExchange {
       },
       deps.backoff,
     );
-    this.asker = new SyncRequester(deps.clock, (peer) => deps.sendHello(peer, digestBody(this.summaryFor(peer), true)), deps.backoff);
+    // asks go to a peer that stays only while it hears us (the session linger, 30 s): they repeat at
+    // the base interval (10 s), never growing past it, so a run of lost answers cannot outlast it
+    const base = deps.backoff?.baseMs ?? DEFAULT_SYNC_REQUEST.baseMs;
+    this.asker = new SyncRequester(deps.clock, (peer) => deps.sendHello(peer, digestBody(this.summaryFor(peer), true)), { baseMs: base, factor: 1, maxMs: base });
   }
 
   /** Send a sync request now and again with back-off until answered or `until`. */

@@ -170,3 +170,31 @@ test('a reference field resolves to the referenced row by UUID (given as text)',
   }
 });
 
+
+test('an edit-beats-delete conflict: --take-loser deletes the row everywhere, a value is refused', async () => {
+  const { dir, cleanup } = tempDir();
+  try {
+    const [a, b] = makeStations(dir, ['N0AAA', 'N0BBB']);
+    await sync(a!, b!);
+    const uuid = (a!.records.db.prepare('SELECT uuid FROM person WHERE id NOT IN (SELECT requester_id FROM supply_request WHERE requester_id IS NOT NULL) ORDER BY id LIMIT 1').get() as { uuid: string }).uuid;
+    a!.records.db.prepare('DELETE FROM person WHERE uuid = ?').run(uuid);
+    b!.records.db.prepare(`UPDATE person SET notes = 'still here' WHERE uuid = ?`).run(uuid);
+    await sync(a!, b!);
+    await sync(b!, a!);
+    const present = (s: Station) => s.records.db.prepare('SELECT 1 FROM person WHERE uuid = ?').get(uuid) !== undefined;
+    assert.ok(present(a!) && present(b!), 'the edit kept the row at both');
+    const c = b!.records.conflicts().find((x) => x.kind === 'delete');
+    assert.ok(c, 'the delete is recorded as a conflict');
+    assert.equal(c.id, uuid);
+    assert.equal(c.loser.origin, 'N0AAA');
+    assert.equal(code(() => b!.records.resolveConflict(c.n, { value: 1 })), 'RS_ERR_STORE_CONFLICT_BAD_VALUE');
+    b!.records.resolveConflict(c.n, { keep: 'loser' });
+    assert.ok(!present(b!));
+    await sync(b!, a!);
+    assert.ok(!present(a!), 'the resolution (a delete that saw the edit) removed the row at A too');
+    assert.equal(b!.records.conflicts().find((x) => x.n === c.n)?.state, 'resolved');
+    assert.ok(a!.records.conflicts().filter((x) => x.kind === 'delete').every((x) => x.state === 'resolved'));
+  } finally {
+    cleanup();
+  }
+});

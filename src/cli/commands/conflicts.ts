@@ -44,6 +44,7 @@ export function registerConflictsCommands(program: Command): void {
     .option('--table <NAME>', 'only this table')
     .option('--home <DIR>', HOME_HELP, defaultHome())
     .option('--json', 'print JSON')
+    .configureHelp({ showGlobalOptions: true })
     .action((o: { open?: boolean; table?: string; home: string; json?: boolean }) =>
       withStation(o.home, (st) => {
         const list = st.records.conflicts({ ...(o.open ? { open: true } : {}), ...(o.table !== undefined ? { table: o.table } : {}) });

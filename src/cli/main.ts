@@ -14,6 +14,7 @@ import { registerDemoCommand } from './commands/demo.js';
 import { registerSimCommand } from './commands/sim.js';
 import { registerStatusCommand } from './commands/status.js';
 import { registerDiffCommand } from './commands/diff.js';
+import { registerConflictsCommands } from './commands/conflicts.js';
 
 export function buildProgram(): Command {
   const program = new Command('radiosync')
@@ -27,6 +28,7 @@ export function buildProgram(): Command {
   registerDaemonCommand(program);
   registerBundleCommands(program);
   registerDiffCommand(program);
+  registerConflictsCommands(program);
   registerSimCommand(program);
   registerDemoCommand(program);
   for (const c of program.commands) c.exitOverride();

@@ -228,7 +228,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoSummary> {
   const fa = tableFingerprints(hq.records);
   const fb = tableFingerprints(field.records);
   const identical = JSON.stringify(fa) === JSON.stringify(fb);
-  const conflicts = hq.records.conflicts().length + field.records.conflicts().length;
+  const conflicts = hq.records.conflictCount() + field.records.conflictCount();
   const fh = folderFingerprint(folderDirs[HQ]!);
   const ff = folderFingerprint(folderDirs[FIELD]!);
   const summary: DemoSummary = {

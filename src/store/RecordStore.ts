@@ -23,13 +23,16 @@ import { buildRunChangesets, type Dot } from './buildRuns.js';
 import { DEFAULT_MAX_CHANGES } from './limits.js';
 import { applyChangeset, type ApplyResult } from './apply.js';
 import { acknowledge, getPeer, listPeers, resetAcked, touchPeer, upsertPeer, type PeerInfo, type PeerRecord } from './peers.js';
-import { exportChanges, type ChangesExport, type ExportRange } from './exportJson.js';
+import { exportChanges, writeChangesJson, type ChangesExport, type ExportRange } from './exportJson.js';
 import { bytesToUuid } from './uuid.js';
+import { listConflicts, resolveConflict, showConflict, type ConflictDetail, type ConflictRecord, type ConflictResolution, type ListConflictsOptions, type ResolveResult } from './conflicts.js';
 import { appendLocalChanges, type LocalChange } from './localChanges.js';
 import { listRefused, type RefusedRun } from './originRuns.js';
 import { rowHistory, rowIds, rowIdsInRanges } from './rowHistory.js';
 import type { HeldChange } from './merge.js';
 import type { RowChange } from '../changeset/Changeset.js';
+
+export type { ConflictDetail, ConflictRecord, ConflictResolution, ListConflictsOptions, ResolveResult } from './conflicts.js';
 
 export interface OpenOptions {
   clock?: Clock;
@@ -56,17 +59,6 @@ export interface InitOptions extends OpenOptions {
    * already known everywhere), take the new station id, and forget the original's peers.
    */
   adoptCopy?: boolean;
-}
-
-export interface ConflictRecord {
-  table: string;
-  id: string;
-  field: string;
-  kind: 'field' | 'delete';
-  policy: string;
-  winner: { origin: string | null; seq: number | null; value: unknown };
-  loser: { origin: string; seq: number; value: unknown };
-  detectedAt: number;
 }
 
 function openDb(file: string | Database.Database): Database.Database {
@@ -302,22 +294,24 @@ export class RecordStore {
     upsertPeer(this.ctx, info);
   }
 
-  conflicts(): ConflictRecord[] {
-    const rows = stmt(this.ctx, 'SELECT * FROM radiosync_conflict ORDER BY n').all() as Array<Record<string, unknown>>;
-    const parse = (v: unknown): unknown => (typeof v === 'string' ? JSON.parse(v) : null);
-    return rows.map((r) => {
-      const spec = this.ctx.specs.get(String(r['tbl']));
-      return {
-        table: String(r['tbl']),
-        id: bytesToUuid(r['id'] as Uint8Array, spec?.uuidPrefix ?? ''),
-        field: String(r['field']),
-        kind: r['kind'] === 'delete' ? 'delete' : 'field',
-        policy: String(r['policy']),
-        winner: { origin: r['winner_origin'] as string | null, seq: r['winner_seq'] as number | null, value: parse(r['winner_value']) },
-        loser: { origin: String(r['loser_origin']), seq: Number(r['loser_seq']), value: parse(r['loser_value']) },
-        detectedAt: Number(r['detected_at']),
-      };
-    });
+  /** Conflicts kept here, oldest first, with their state (conflicts.ts); at most MAX_CONFLICTS_LISTED per call. */
+  conflicts(opts?: ListConflictsOptions): ConflictRecord[] {
+    return listConflicts(this.ctx, opts);
+  }
+
+  /** How many conflicts are kept (open or resolved). */
+  conflictCount(): number {
+    return Number((stmt(this.ctx, 'SELECT count(*) AS c FROM radiosync_conflict').get() as { c: number }).c);
+  }
+
+  /** One conflict with the field's current value. Throws RS_ERR_STORE_CONFLICT_NOT_FOUND. */
+  conflict(id: number): ConflictDetail {
+    return showConflict(this.ctx, id);
+  }
+
+  /** Resolve a conflict by an ordinary local edit that syncs like any other (conflicts.ts). */
+  resolveConflict(id: number, how: ConflictResolution): ResolveResult {
+    return busy(() => resolveConflict(this.ctx, id, how));
   }
 
   /** Rows waiting for a parent, missing data, or holding a value that does not fit its column. */
@@ -329,8 +323,16 @@ export class RecordStore {
     }>).map((r) => ({ table: r.tbl, id: bytesToUuid(r.id, this.ctx.specs.get(r.tbl)?.uuidPrefix ?? ''), reason: r.reason }));
   }
 
+  /** Held changes as the open JSON export (exportJson.ts), after capturing pending writes. Throws RS_ERR_STORE_EXPORT_* on a bad range. */
   exportChanges(range?: ExportRange): ChangesExport {
+    this.capture(); // the application's writes so far are part of what this station holds
     return exportChanges(this.ctx, range);
+  }
+
+  /** The same document written in pieces, one change at a time (bounded memory); returns the count. Captures first, as exportChanges does. */
+  writeChangesJson(range: ExportRange, write: (text: string) => void): number {
+    this.capture();
+    return writeChangesJson(this.ctx, range, write);
   }
 
   close(): void {

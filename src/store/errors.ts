@@ -9,6 +9,31 @@ export const STORE_ERRORS = {
     description:
       'A synced table is misconfigured: it does not exist, lacks its UUID column, or names an unknown column or foreign-key target. Fix the table options and run init again.',
   },
+  RS_ERR_STORE_CONFLICT_NOT_FOUND: {
+    exit: EXIT.NO_INPUT,
+    description: '`conflicts show` / `conflicts resolve` was given an id that no kept conflict has; `radiosync conflicts` lists the ids.',
+  },
+  RS_ERR_STORE_CONFLICT_BAD_VALUE: {
+    exit: EXIT.USAGE,
+    description:
+      '`conflicts resolve` was given a value that does not fit the column (its declared type, a constraint, or a reference to a row this station does not hold), or a value for an edit-beats-delete conflict. Nothing was written.',
+  },
+  RS_ERR_STORE_CONFLICT_ROW_GONE: {
+    exit: EXIT.DATA,
+    description: 'The row of the conflict is no longer in the application table (deleted since, or its table is no longer synced); there is nothing to resolve. Nothing was written.',
+  },
+  RS_ERR_STORE_EXPORT_BAD_DATE: {
+    exit: EXIT.USAGE,
+    description: '`export --json --since/--until` was given something that is not an ISO 8601 date or time (e.g. 2026-12-01 or 2026-12-01T10:00Z).',
+  },
+  RS_ERR_STORE_EXPORT_BAD_RANGE: {
+    exit: EXIT.USAGE,
+    description: '`export --json` was given a range that selects nothing by construction: --since after --until, or --seq that is not FROM..TO with 1 ≤ FROM ≤ TO.',
+  },
+  RS_ERR_STORE_EXPORT_UNKNOWN_TABLE: {
+    exit: EXIT.USAGE,
+    description: '`export --json --tables` named a table that is neither synced here nor held in the log (names are case-sensitive, as in the database).',
+  },
   RS_ERR_STORE_NOT_INITIALISED: {
     exit: EXIT.CONFIG,
     description: 'The database has no radiosync tables (or an older radiosync schema); run `radiosync init` on it first.',

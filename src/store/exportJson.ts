@@ -16,7 +16,7 @@
 import type { Changeset, FieldValue, RowChange, StationId, VersionVector } from '../changeset/Changeset.js';
 import { makeError } from '../errors/RadiosyncError.js';
 import { STORE_ERRORS } from './errors.js';
-import { heldFromLog, type StoreContext } from './StoreContext.js';
+import { heldFromLog, stmt, type StoreContext } from './StoreContext.js';
 import { hlcPack, hlcWallMs } from './hlc.js';
 import { bytesToUuid, isUuidBytes, uuidToBytes } from './uuid.js';
 import { fromJsonValue, toJsonValue, type JsonValue } from './values.js';
@@ -42,6 +42,8 @@ export interface ExportedChange {
   hlc: string;
   time: string;
   kind: 'upsert' | 'delete';
+  /** The row is deleted by this change (`kind` = delete; a soft delete in the application too). */
+  deleted: boolean;
   fields: Record<string, JsonValue>;
   ctx?: VersionVector;
 }
@@ -55,7 +57,32 @@ export interface ChangesExport {
   changes: ExportedChange[];
 }
 
-export function exportChanges(ctx: StoreContext, range: ExportRange = {}): ChangesExport {
+function checkRange(ctx: StoreContext, range: ExportRange): void {
+  const bad = (message: string): Error => makeError(STORE_ERRORS, 'RS_ERR_STORE_EXPORT_BAD_RANGE', message, { range });
+  for (const k of ['since', 'until'] as const) {
+    const v = range[k];
+    if (v !== undefined && !Number.isFinite(v)) throw makeError(STORE_ERRORS, 'RS_ERR_STORE_EXPORT_BAD_DATE', `"${k}" is not a time: ${String(v)}`, { [k]: v });
+  }
+  if (range.since !== undefined && range.until !== undefined && range.since > range.until) throw bad('"since" is after "until"');
+  for (const k of ['fromSeq', 'toSeq'] as const) {
+    const v = range[k];
+    if (v !== undefined && (!Number.isSafeInteger(v) || v < 0)) throw bad(`"${k}" must be a non-negative integer: ${String(v)}`);
+  }
+  if (range.fromSeq !== undefined && range.toSeq !== undefined && range.fromSeq > range.toSeq) throw bad('"fromSeq" is after "toSeq"');
+  for (const t of range.tables ?? []) {
+    if (ctx.specs.has(t) || stmt(ctx, 'SELECT 1 FROM radiosync_log WHERE tbl = ? LIMIT 1').get(t) !== undefined) continue;
+    throw makeError(STORE_ERRORS, 'RS_ERR_STORE_EXPORT_UNKNOWN_TABLE', `table ${t} is not synced here and no changes of it are held (synced: ${[...ctx.specs.keys()].join(', ') || 'none'})`, {
+      table: t,
+      synced: [...ctx.specs.keys()],
+    });
+  }
+}
+
+type ExportLogRow = Parameters<typeof heldFromLog>[0] & { tbl: string; id: Uint8Array };
+
+/** The held changes in the range, in log order, one at a time (memory does not grow with the log). */
+function* selectChanges(ctx: StoreContext, range: ExportRange): Generator<ExportedChange> {
+  checkRange(ctx, range);
   const where: string[] = [];
   const args: unknown[] = [];
   if (range.origin !== undefined) {
@@ -84,36 +111,61 @@ export function exportChanges(ctx: StoreContext, range: ExportRange = {}): Chang
   }
   const sql = `SELECT n, origin, seq, tbl, id, hlc, kind, fields, ctx FROM radiosync_log
     ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY n`;
-  const rows = ctx.db.prepare(sql).safeIntegers(true).all(...args) as Array<
-    Parameters<typeof heldFromLog>[0] & { tbl: string; id: Uint8Array }
-  >;
-  const changes = rows.map((r): ExportedChange => {
-    const h = heldFromLog(r);
-    const spec = ctx.specs.get(r.tbl);
-    const fields: Record<string, JsonValue> = {};
-    for (const [k, v] of Object.entries(h.fields)) fields[k] = jsonField(v, spec?.fks.has(k) ?? false);
-    const c: ExportedChange = {
-      table: r.tbl,
-      id: bytesToUuid(r.id),
-      origin: h.origin,
-      seq: h.seq,
-      hlc: h.hlc.toString(),
-      time: new Date(hlcWallMs(h.hlc)).toISOString(),
-      kind: h.kind,
-      fields,
-    };
-    const compact = compactContext(h.ctx, h.origin);
-    if (compact !== undefined) c.ctx = compact;
-    return c;
-  });
-  return {
-    format: 'radiosync-changes',
-    version: 1,
-    station: ctx.station,
-    exportedAt: new Date(ctx.clock.now()).toISOString(),
-    range,
-    changes,
+  for (const r of ctx.db.prepare(sql).safeIntegers(true).iterate(...args) as IterableIterator<ExportLogRow>) {
+    yield exportedChange(ctx, r);
+  }
+}
+
+function exportedChange(ctx: StoreContext, r: ExportLogRow): ExportedChange {
+  const h = heldFromLog(r);
+  const spec = ctx.specs.get(r.tbl);
+  const fields: Record<string, JsonValue> = {};
+  for (const [k, v] of Object.entries(h.fields)) fields[k] = jsonField(v, spec?.fks.has(k) ?? false);
+  const c: ExportedChange = {
+    table: r.tbl,
+    id: bytesToUuid(r.id),
+    origin: h.origin,
+    seq: h.seq,
+    hlc: h.hlc.toString(),
+    time: new Date(hlcWallMs(h.hlc)).toISOString(),
+    kind: h.kind,
+    deleted: h.kind === 'delete',
+    fields,
   };
+  const compact = compactContext(h.ctx, h.origin);
+  if (compact !== undefined) c.ctx = compact;
+  return c;
+}
+
+function header(ctx: StoreContext, range: ExportRange): Omit<ChangesExport, 'changes'> {
+  return { format: 'radiosync-changes', version: 1, station: ctx.station, exportedAt: new Date(ctx.clock.now()).toISOString(), range };
+}
+
+/**
+ * Select held changes (throws RS_ERR_STORE_EXPORT_BAD_DATE / _BAD_RANGE / _UNKNOWN_TABLE on a bad
+ * range). Holds the whole result in memory: for large exports use {@link writeChangesJson}.
+ */
+export function exportChanges(ctx: StoreContext, range: ExportRange = {}): ChangesExport {
+  const changes = [...selectChanges(ctx, range)];
+  return { ...header(ctx, range), changes };
+}
+
+/**
+ * The same document as {@link exportChanges}, written in pieces (one change per line), so memory
+ * stays bounded by one change whatever the log's size. Returns the number of changes written.
+ */
+export function writeChangesJson(ctx: StoreContext, range: ExportRange, write: (text: string) => void): number {
+  const it = selectChanges(ctx, range); // validates before anything is written
+  const first = it.next();
+  const head = JSON.stringify(header(ctx, range));
+  write(`${head.slice(0, -1)},"changes":[`);
+  let n = 0;
+  for (let r = first; r.done !== true; r = it.next()) {
+    write(`${n === 0 ? '' : ','}\n${JSON.stringify(r.value)}`);
+    n++;
+  }
+  write(n === 0 ? ']}\n' : '\n]}\n');
+  return n;
 }
 
 function jsonField(v: FieldValue, isFk: boolean): JsonValue {

@@ -104,7 +104,7 @@ export function stationStatus(st: Station, queue?: TransferQueue, folders?: Fold
     home: st.layout.home,
     records: (() => {
       const parked = st.records.parked();
-      return { tables, rows, logEntries, conflicts: st.records.conflicts().length, parked: parked.length, parkedRows: parked.slice(0, 20), refused: st.records.refused(20) };
+      return { tables, rows, logEntries, conflicts: st.records.conflictCount(), parked: parked.length, parkedRows: parked.slice(0, 20), refused: st.records.refused(20) };
     })(),
     fileProblems: folders?.problems(20) ?? [],
     queue: queueEntries,

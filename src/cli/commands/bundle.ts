@@ -1,9 +1,78 @@
 /** `export` and `import`: the same changesets as on air, in bundle files for a USB stick or email. */
-import { openSync, closeSync, writeFileSync, renameSync } from 'node:fs';
-import type { Command } from 'commander';
-import { exportBundle, importBundleFile, importOutcome, partNames, formatVerdict, FolderSync, Station, MIN_PART_BYTES, makeError, BUNDLE_ERRORS } from '../../index.js';
+import { openSync, closeSync, writeFileSync, writeSync, renameSync, rmSync, fsyncSync } from 'node:fs';
+import { InvalidArgumentError, type Command } from 'commander';
+import { exportBundle, importBundleFile, importOutcome, partNames, formatVerdict, FolderSync, Station, MIN_PART_BYTES, makeError, BUNDLE_ERRORS, exportRangeFromText } from '../../index.js';
 import { printResult, reportOutcome } from '../output.js';
 import { callList, defaultHome, HOME_HELP, intArg } from '../options.js';
+
+interface ExportArgs {
+  to?: string[];
+  out?: string;
+  maxBytes?: number;
+  since?: string;
+  until?: string;
+  seq?: string;
+  origin?: string;
+  tables?: string[];
+  home: string;
+  json?: boolean;
+}
+
+function tableList(v: string): string[] {
+  const names = v.split(',').map((s) => s.trim());
+  if (names.some((n) => n === '')) throw new InvalidArgumentError(`"tables" must be comma-separated table names: ${v}`);
+  return names;
+}
+
+/** Write all of `text` to `fd`, waiting out EAGAIN (stdout may be a non-blocking pipe). */
+function writeAll(fd: number, text: string): void {
+  let buf = Buffer.from(text);
+  while (buf.length > 0) {
+    try {
+      buf = buf.subarray(writeSync(fd, buf));
+    } catch (e) {
+      if ((e as { code?: string }).code !== 'EAGAIN') throw e;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5);
+    }
+  }
+}
+
+/** `export --json` without --to: the open JSON export, to --out (atomically) or stdout, one change per line. */
+function jsonExport(o: ExportArgs): void {
+  const st = Station.open(o.home);
+  try {
+    const range = exportRangeFromText(
+      {
+        ...(o.since !== undefined ? { since: o.since } : {}),
+        ...(o.until !== undefined ? { until: o.until } : {}),
+        ...(o.seq !== undefined ? { seq: o.seq } : {}),
+        ...(o.origin !== undefined ? { origin: o.origin } : {}),
+        ...(o.tables !== undefined ? { tables: o.tables } : {}),
+      },
+      st.callsign,
+    );
+    if (o.out === undefined) {
+      st.records.writeChangesJson(range, (t) => writeAll(1, t));
+      return;
+    }
+    const tmp = `${o.out}.part`;
+    const fd = openSync(tmp, 'w');
+    let n: number;
+    try {
+      n = st.records.writeChangesJson(range, (t) => writeAll(fd, t));
+      fsyncSync(fd);
+    } catch (e) {
+      closeSync(fd);
+      rmSync(tmp, { force: true });
+      throw e;
+    }
+    closeSync(fd);
+    renameSync(tmp, o.out);
+    process.stdout.write(`wrote ${o.out}: ${n} row change(s)\n`);
+  } finally {
+    st.close();
+  }
+}
 
 function writeAtomic(file: string, bytes: Uint8Array): void {
   const tmp = `${file}.part`;
@@ -24,19 +93,35 @@ function checkInput(file: string): void {
 export function registerBundleCommands(program: Command): void {
   program
     .command('export')
-    .description('write everything the given stations lack (rows and files), plus receipts, to a bundle file (or numbered parts)')
-    .requiredOption('--to <CALLS>', 'addressees, comma-separated callsigns', callList)
-    .requiredOption('--out <FILE>', 'bundle file to write (split exports: FILE.1-of-N …)')
+    .description('write everything the given stations lack (rows and files), plus receipts, to a bundle file (or numbered parts); or, with --json and no --to, the held row changes as open JSON for another system')
+    .option('--to <CALLS>', 'bundle: addressees, comma-separated callsigns', callList)
+    .option('--out <FILE>', 'bundle file to write (split exports: FILE.1-of-N …); with --json and no --to: the JSON file (default stdout)')
     .option('--max-bytes <N>', `split into numbered bundles of at most N bytes (≥ ${MIN_PART_BYTES}), e.g. for email`, intArg('max-bytes', 1, 256 * 1024 * 1024))
+    .option('--since <DATE>', 'JSON export: changes stamped at or after DATE (ISO 8601: 2026-12-01, 2026-12-01T10:00Z)')
+    .option('--until <DATE>', 'JSON export: changes stamped at or before DATE (a bare date: to the end of that day, UTC)')
+    .option('--seq <FROM..TO>', 'JSON export: seqs FROM..TO (or FROM..) of one origin (--origin, default this station)')
+    .option('--origin <CALL>', 'JSON export: only changes made at this station', (v: string) => callList(v)[0]!)
+    .option('--tables <NAMES>', 'JSON export: only these tables, comma-separated', tableList)
     .option('--home <DIR>', HOME_HELP, defaultHome())
-    .option('--json', 'print JSON')
-    .action(async (o: { to: string[]; out: string; maxBytes?: number; home: string; json?: boolean }) => {
+    .option('--json', 'bundle: print the summary as JSON; without --to: write the open JSON export')
+    .action(async function (this: Command, o: ExportArgs) {
+      const ranged = (['since', 'until', 'seq', 'origin', 'tables'] as const).filter((k) => o[k] !== undefined);
+      if (o.to === undefined) {
+        if (o.json !== true) this.error('give --to CALLS (a bundle for those stations) or --json (the open JSON export of row changes)', { exitCode: 64 });
+        if (o.maxBytes !== undefined) this.error('--max-bytes splits a bundle: it needs --to', { exitCode: 64 });
+        jsonExport(o);
+        return;
+      }
+      if (ranged.length > 0) this.error(`--${ranged[0]} selects rows for the JSON export (--json without --to); a bundle always carries everything the stations lack`, { exitCode: 64 });
+      if (o.out === undefined) this.error("required option '--out <FILE>' not specified", { exitCode: 64 });
+      const out = o.out!;
+      const to = o.to;
       const st = Station.open(o.home);
       const folders = FolderSync.open(st);
       try {
         await folders.capture();
-        const r = exportBundle(st, o.to, folders, o.maxBytes !== undefined ? { maxBytes: o.maxBytes } : {});
-        const names = partNames(o.out, r.parts.length);
+        const r = exportBundle(st, to, folders, o.maxBytes !== undefined ? { maxBytes: o.maxBytes } : {});
+        const names = partNames(out, r.parts.length);
         r.parts.forEach((b, i) => writeAtomic(names[i]!, b));
         const total = r.parts.reduce((n, b) => n + b.length, 0);
         const left = r.remaining.rows + r.remaining.files;

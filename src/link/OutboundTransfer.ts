@@ -361,11 +361,34 @@ export class OutboundTransfer {
   }
 
 
+  /** Shards receiver `r` still needs, over all blocks, as far as we know. */
+  private totalNeed(r: ReceiverState): number {
+    let n = 0;
+    for (let b = 0; b < this.plan.blockCount; b++) {
+      if (bitmapGet(r.progress.completeBlocks, b)) continue;
+      n += r.needs.get(b) ?? blockRange(this.plan, b).k;
+    }
+    return n;
+  }
+
   /**
    * Apply an ack from `station`: returns what changed for that receiver, the burst it has seen,
-   * and the frames it accounts for (`sent`, against its `heard`, for the loss estimate).
+   * and the frames it accounts for.
+   * `sent`: frames of ours this ack answers (since the last ack we took, up to its position);
+   * `heardAtLeast`: shards the receiver gained since that ack, from its needs: a lower bound on the
+   * frames it heard that holds even when an ack between was lost (its `heard` counter then counts
+   * only what came after the lost ack).
    */
-  onAck(station: string, ack: AckFrame): { result: 'ignored' | 'unsent' | 'stale' | 'progress' | 'done' | 'rejected' | 'mismatch'; covered: number; sent: number } {
+  onAck(station: string, ack: AckFrame): { result: 'ignored' | 'unsent' | 'stale' | 'progress' | 'done' | 'rejected' | 'mismatch'; covered: number; sent: number; heardAtLeast: number } {
+    const before = this.receivers.get(station);
+    const needBefore = before && !before.progress.done && !before.rejected ? this.totalNeed(before) : 0;
+    const out = this.takeAck(station, ack);
+    const r = this.receivers.get(station);
+    const heardAtLeast = out.sent > 0 && r && (out.result === 'progress' || out.result === 'done') ? Math.max(0, needBefore - (out.result === 'done' ? 0 : this.totalNeed(r))) : 0;
+    return { ...out, heardAtLeast };
+  }
+
+  private takeAck(station: string, ack: AckFrame): { result: 'ignored' | 'unsent' | 'stale' | 'progress' | 'done' | 'rejected' | 'mismatch'; covered: number; sent: number } {
     const r = this.receivers.get(station);
     if (!r || r.progress.done || r.rejected) return { result: 'ignored', covered: -1, sent: 0 };
     const place = this.place(ack);

@@ -254,7 +254,7 @@ export class Sender {
     }
     const r = t.receivers.get(from);
     if (!r) return;
-    const { result, covered, sent } = t.onAck(from, ack);
+    const { result, covered, sent, heardAtLeast } = t.onAck(from, ack);
     if (result === 'ignored') return;
     if (result === 'unsent') {
       // names a burst we never sent: forged, replayed, or from before a restart; changes nothing
@@ -265,7 +265,9 @@ export class Sender {
       counters.acksStale++;
       return;
     }
-    this.lossOf(from).observe(sent, ack.heard);
+    // the ack's counter, or what its needs prove it heard, whichever is more (a lost ack in between
+    // resets the counter: without the needs, one lost ack read as 90 % loss and doubled the next burst)
+    this.lossOf(from).observe(sent, Math.max(ack.heard, heardAtLeast));
     // learn how late answers come against our estimate, from the first answer to each unicast burst
     // (late ones included: an answer after the deadline is the best sample of all)
     if (!t.group && covered >= 0) {

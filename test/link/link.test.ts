@@ -301,3 +301,19 @@ test('a key-up longer than the TNC queue is fed as the queue drains: one transmi
     assert.ok(c.maxFramesPerKeyUp > 100, `one key-up carried ${c.maxFramesPerKeyUp} frames, more than the TNC holds`);
   }
 });
+
+test('a lost ack does not read as 90 % loss: the ack after it proves by its needs what was heard (9600 bit/s, p = 0.3, seed 3)', async () => {
+  // seed 3 loses the receiver's ack to the first 255-frame burst; the ack to the poll then counts
+  // 1 frame heard since the lost one. Read as loss, that sized the next burst for 90 % (690 frames in all).
+  const net = makeNet({ bitrate: 9600, loss: 0.3, seed: 3, persistence: 63 });
+  const a = net.add('N0AAA');
+  const b = net.add('N0BBB');
+  const payload = payloadOf(58_000, 3);
+  a.link.enqueue({ to: ['N0BBB'], payload });
+  await net.run(() => a.delivered.length > 0, 6 * 3_600_000);
+  assert.deepEqual(b.received[0]!.bytes, payload);
+  const s = a.delivered[0]!.stats;
+  assert.ok(s.polls >= 1, 'the case still has its lost ack (a poll)');
+  const ideal = Math.ceil(s.dataShardsSent / 0.7);
+  assert.ok(s.framesSent <= 1.3 * ideal, `${s.framesSent} frames for ${ideal} at the erasure bound`);
+});

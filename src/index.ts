@@ -10,7 +10,7 @@ export { DIAGNOSTICS } from './diagnostics/DIAGNOSTICS.js';
 export { ManualClock } from './clock/ManualClock.js';
 export type { Transport } from './transport/Transport.js';
 export type * from './changeset/Changeset.js';
-export { initStation, Station, type InitStationOptions, type StationSummary } from './station/Station.js';
+export { initStation, reconfigureStation, Station, type InitStationOptions, type ReconfigureOptions, type StationSummary } from './station/Station.js';
 export { peerList, type PeerStatus, type PeerState } from './station/peerList.js';
 export { exportBundle, importBundle, partNames, MIN_PART_BYTES, type ExportResult, type ExportOptions, type ImportResult } from './sync/bundles.js';
 export { BUNDLE_ERRORS } from './bundle/errors.js';

@@ -25,6 +25,7 @@ import { applyChangeset, type ApplyResult } from './apply.js';
 import { acknowledge, getPeer, listPeers, resetAcked, touchPeer, upsertPeer, type PeerInfo, type PeerRecord } from './peers.js';
 import { exportChanges, type ChangesExport, type ExportRange } from './exportJson.js';
 import { bytesToUuid } from './uuid.js';
+import { addUuids, checkUuidColumn } from './addUuids.js';
 import { appendLocalChanges, type LocalChange } from './localChanges.js';
 import { listRefused, type RefusedRun } from './originRuns.js';
 import { rowHistory, rowIds, rowIdsInRanges } from './rowHistory.js';
@@ -56,6 +57,11 @@ export interface InitOptions extends OpenOptions {
    * already known everywhere), take the new station id, and forget the original's peers.
    */
   adoptCopy?: boolean;
+  /**
+   * Tables whose UUID column is missing or has rows without a UUID get one (src/store/addUuids.ts):
+   * the column, a v4 UUID in every row, a UNIQUE index, and an insert trigger for the app's new rows.
+   */
+  addUuids?: boolean;
 }
 
 export interface ConflictRecord {
@@ -101,8 +107,6 @@ export class RecordStore {
   /** Start syncing the given tables of an application database (idempotent; run again after a migration). */
   static init(file: string | Database.Database, opts: InitOptions): RecordStore {
     const db = openDb(file);
-    db.exec(STORE_DDL);
-    migrateStore(db);
     const ctx: StoreContext = {
       db,
       station: opts.station,
@@ -113,7 +117,21 @@ export class RecordStore {
       cache: new Map(),
       relayQuota: { rows: opts.relayQuotaRows ?? DEFAULT_RELAY_QUOTA_ROWS, bytes: opts.relayQuotaBytes ?? DEFAULT_RELAY_QUOTA_BYTES },
     };
-    db.transaction(() => {
+    // One transaction: a refused init (a missing table or column, a bad UUID) leaves the file as it was.
+    try {
+      RecordStore.initIn(ctx, opts);
+    } catch (e) {
+      if (typeof file === 'string') db.close();
+      throw e;
+    }
+    return new RecordStore(ctx);
+  }
+
+  private static initIn(ctx: StoreContext, opts: InitOptions): void {
+    const db = ctx.db;
+    busy(() => db.transaction(() => {
+      db.exec(STORE_DDL);
+      migrateStore(db);
       const version = getMeta(ctx, 'schema_version');
       if (version !== undefined && Number(version) > STORE_SCHEMA_VERSION) {
         throw makeError(STORE_ERRORS, 'RS_ERR_STORE_SCHEMA_VERSION', `store schema ${String(version)} is newer than ${STORE_SCHEMA_VERSION}`, {
@@ -132,11 +150,27 @@ export class RecordStore {
         setMeta(ctx, 'seq', Number(localVv(ctx)[opts.station] ?? 0));
       }
       setMeta(ctx, 'station', opts.station);
-      const old = (db.prepare('SELECT name FROM radiosync_tables').all() as Array<{ name: string }>).map((r) => r.name);
-      for (const n of old) dropTriggers(db, n);
+      const old = new Map(
+        (db.prepare('SELECT name, options FROM radiosync_tables').all() as Array<{ name: string; options: string }>).map((r) => [
+          r.name,
+          JSON.parse(r.options) as TableOptions,
+        ]),
+      );
+      for (const n of old.keys()) dropTriggers(db, n);
       db.exec('DELETE FROM radiosync_tables');
       for (const t of opts.tables) {
+        const was = old.get(t.name);
+        const uuidColumn = t.uuidColumn ?? 'uuid';
+        if (was !== undefined && (was.uuidColumn ?? 'uuid') !== uuidColumn && db.prepare('SELECT 1 FROM radiosync_log WHERE tbl = ? LIMIT 1').get(t.name) !== undefined) {
+          throw makeError(STORE_ERRORS, 'RS_ERR_STORE_CONFIG', `table ${t.name} already syncs by UUID column ${was.uuidColumn ?? 'uuid'}; its UUID column cannot change to ${uuidColumn}`, {
+            table: t.name,
+            uuidColumn,
+            option: 'uuidColumn',
+          });
+        }
+        if (opts.addUuids === true) addUuids(db, t.name, uuidColumn, t.uuidPrefix ?? '');
         const spec = resolveTableSpec(db, t, opts.tables);
+        checkUuidColumn(db, spec.name, spec.uuidColumn, spec.uuidPrefix);
         const { policy, ...rest } = t;
         const stored = { ...rest, policy: policy ?? 'newer' };
         db.prepare('INSERT INTO radiosync_tables(name, options) VALUES (?, ?)').run(t.name, JSON.stringify(stored));
@@ -159,8 +193,7 @@ export class RecordStore {
         }
       }
       ingestCaptures(ctx);
-    }).immediate();
-    return new RecordStore(ctx);
+    }).immediate());
   }
 
   /** Open an initialised database. */
@@ -232,6 +265,13 @@ export class RecordStore {
 
   tables(): TableSpec[] {
     return [...this.ctx.specs.values()];
+  }
+
+  /** The table options stored by the last init, as given (what `reconfigure` compares the config against). */
+  tableOptions(): TableOptions[] {
+    return (stmt(this.ctx, 'SELECT options FROM radiosync_tables ORDER BY name').all() as Array<{ options: string }>).map(
+      (r) => JSON.parse(r.options) as TableOptions,
+    );
   }
 
   /** Turn pending trigger captures into stamped changes now (build and apply also do this). */

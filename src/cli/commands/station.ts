@@ -1,8 +1,15 @@
 /** `init`, `key`, `peer add`, `peers`: the station directory and who it trusts. */
 import type { Command } from 'commander';
-import { initStation, Station, peerList, FolderSync, stateDigest, verdictFor, formatVerdict } from '../../index.js';
+import { initStation, reconfigureStation, Station, peerList, FolderSync, stateDigest, verdictFor, formatVerdict } from '../../index.js';
 import { printResult } from '../output.js';
 import { callList, collectPairs, defaultHome, HOME_HELP } from '../options.js';
+
+function reconfigured(call: string, home: string, changed: readonly string[]): string[] {
+  return [
+    `station ${call} in ${home} reconfigured`,
+    changed.length === 0 ? '  no records setting changed; capture triggers regenerated' : `  applied: ${changed.join(', ')}`,
+  ];
+}
 
 export function registerStationCommands(program: Command): void {
   program
@@ -16,9 +23,15 @@ export function registerStationCommands(program: Command): void {
     .option('--owner <TEXT>', 'operator or organisation')
     .option('--contact <TEXT>', 'how to reach the operator')
     .option('--profile <NAME>', 'TNC/radio profile from hardware/profiles')
+    .option('--add-uuids', 'give tables without a UUID column one: the column, a v4 UUID per row, a unique index, an insert trigger')
+    .option('--schema-from <FILE>', 'create --db as an empty copy of this database\'s schema (a new field station)')
+    .option('--adopt-copy', '--db is a copy of another station\'s initialised database: keep its log, take this callsign')
     .option('--json', 'print JSON')
-    .action((o: { callsign: string; home: string; db?: string; tables?: string[]; folder?: Record<string, string>; owner?: string; contact?: string; profile?: string; json?: boolean }) => {
+    .action((o: { callsign: string; home: string; db?: string; tables?: string[]; folder?: Record<string, string>; owner?: string; contact?: string; profile?: string; addUuids?: boolean; schemaFrom?: string; adoptCopy?: boolean; json?: boolean }) => {
       const s = initStation({
+        ...(o.addUuids ? { addUuids: true } : {}),
+        ...(o.adoptCopy ? { adoptCopy: true } : {}),
+        ...(o.schemaFrom !== undefined ? { schemaFrom: o.schemaFrom } : {}),
         home: o.home,
         callsign: o.callsign,
         ...(o.db !== undefined ? { db: o.db } : {}),
@@ -28,6 +41,10 @@ export function registerStationCommands(program: Command): void {
         ...(o.contact !== undefined ? { contact: o.contact } : {}),
         ...(o.profile !== undefined ? { profile: o.profile } : {}),
       });
+      if (s.changed !== undefined) {
+        printResult(o, reconfigured(s.callsign, s.home, s.changed), s);
+        return;
+      }
       printResult(o, [
         `station ${s.callsign} created in ${s.home}`,
         `  records: ${s.db}${s.tables.length ? ` (tables ${s.tables.join(', ')})` : ''}`,
@@ -35,6 +52,17 @@ export function registerStationCommands(program: Command): void {
         `  public key: ${s.publicKey}`,
         `give the key to your peers: they run \`radiosync peer add ${s.callsign} --key <key>\``,
       ], s);
+    });
+
+  program
+    .command('reconfigure')
+    .description('apply records settings changed in radiosync.toml since init; regenerate the capture triggers')
+    .option('--home <DIR>', HOME_HELP, defaultHome())
+    .option('--add-uuids', 'give newly listed tables without a UUID column one (as init --add-uuids)')
+    .option('--json', 'print JSON')
+    .action((o: { home: string; addUuids?: boolean; json?: boolean }) => {
+      const s = reconfigureStation(o.home, o.addUuids ? { addUuids: true } : {});
+      printResult(o, reconfigured(s.callsign, s.home, s.changed), s);
     });
 
   program

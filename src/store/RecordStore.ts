@@ -217,7 +217,8 @@ export class RecordStore {
     }
     const station = getMeta(ctx, 'station');
     if (typeof station !== 'string') throw notInit('database has no station id; run init first');
-    if (version < STORE_SCHEMA_VERSION) {
+    const captureAt = db.prepare(`SELECT 1 FROM pragma_table_info('radiosync_capture') WHERE name = 'at'`).get() !== undefined;
+    if (version < STORE_SCHEMA_VERSION || !captureAt) {
       db.transaction(() => {
         db.exec(STORE_DDL);
         migrateStore(db);

@@ -34,3 +34,4 @@ export { openStationQueue } from './sync/stationQueue.js';
 export { FolderSync, type FolderApplyReport, type SentFiles } from './sync/FolderSync.js';
 export { importBundleRecords, importBundleFile } from './sync/bundles.js';
 export { openBundleFile, type BundleFile, type BundleItemRef } from './bundle/bundleFile.js';
+export type { TableMigration } from './store/migrate.js';

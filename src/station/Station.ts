@@ -15,6 +15,7 @@ import type { StationConfig } from '../config/schema.js';
 import { RecordStore } from '../store/RecordStore.js';
 import { signOrigin, verifyOrigin } from '../auth/originSignature.js';
 import { copySchema } from '../store/copySchema.js';
+import type { TableMigration } from '../store/migrate.js';
 import { changedKeys, tableOptionsFromConfig, withConfigKey } from './tableOptions.js';
 import { StationLog } from '../store/StationLog.js';
 import { STATION_ERRORS } from './errors.js';
@@ -316,6 +317,15 @@ export class Station {
 
   get callsign(): string {
     return this.config.station.callsign;
+  }
+
+  /** `radiosync migrate` (RecordStore.migrate), with errors naming the config key at fault. */
+  migrate(sql?: string): TableMigration[] {
+    try {
+      return sql === undefined ? this.records.migrate() : this.records.migrate(sql);
+    } catch (e) {
+      throw withConfigKey(this.config, e);
+    }
   }
 
   publicKey(): string {

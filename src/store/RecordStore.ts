@@ -11,7 +11,7 @@
 import Database from 'better-sqlite3';
 import type { Changeset, StationId, VersionVector } from '../changeset/Changeset.js';
 import { systemClock, type Clock } from '../clock/Clock.js';
-import { makeError } from '../errors/RadiosyncError.js';
+import { isRadiosyncError, makeError } from '../errors/RadiosyncError.js';
 import { STORE_ERRORS } from './errors.js';
 import { BUSY_TIMEOUT_MS, DEFAULT_RELAY_QUOTA_BYTES, DEFAULT_RELAY_QUOTA_ROWS, MAX_CLOCK_DRIFT_MS, STORE_SCHEMA_VERSION } from './limits.js';
 import { STORE_DDL, installTriggers, dropTriggers, migrateStore } from './schema.js';
@@ -26,6 +26,7 @@ import { acknowledge, getPeer, listPeers, resetAcked, touchPeer, upsertPeer, typ
 import { exportChanges, type ChangesExport, type ExportRange } from './exportJson.js';
 import { bytesToUuid } from './uuid.js';
 import { addUuids, checkUuidColumn } from './addUuids.js';
+import { migrateTables, tablesToMigrate, type TableMigration } from './migrate.js';
 import { appendLocalChanges, type LocalChange } from './localChanges.js';
 import { listRefused, type RefusedRun } from './originRuns.js';
 import { rowHistory, rowIds, rowIdsInRanges } from './rowHistory.js';
@@ -230,15 +231,92 @@ export class RecordStore {
       (r) => JSON.parse(r.options) as TableOptions,
     );
     for (const t of all) {
-      const spec: TableSpec = resolveTableSpec(db, t, all);
+      try {
+        ctx.specs.set(t.name, resolveTableSpec(db, t, all));
+      } catch (e) {
+        if (!isRadiosyncError(e, 'RS_ERR_STORE_CONFIG')) throw e; // a column it uses is gone: the migration check names it
+      }
+    }
+    for (const spec of ctx.specs.values()) {
       if (spec.policy === 'custom' && ctx.resolvers[spec.name] === undefined) {
         throw makeError(STORE_ERRORS, 'RS_ERR_STORE_CONFIG', `table ${spec.name} has policy custom but no resolver was given`, {
           table: spec.name,
         });
       }
-      ctx.specs.set(spec.name, spec);
     }
-    return new RecordStore(ctx);
+    const store = new RecordStore(ctx);
+    store.migrateIfNeeded(true);
+    return store;
+  }
+
+  /** Migrations done by this store (at open, before a capture, or by {@link migrate}). */
+  private readonly migrationsDone: TableMigration[] = [];
+  private schemaCookie = -1;
+
+  /**
+   * Detect a schema migration of the synced tables (src/store/migrate.ts) and carry it out: at
+   * open, and before each capture, build and apply when SQLite's schema cookie moved.
+   */
+  private migrateIfNeeded(force = false): TableMigration[] {
+    const cookie = Number(this.ctx.db.pragma('schema_version', { simple: true }));
+    if (!force && cookie === this.schemaCookie) return [];
+    const all = this.tableOptions();
+    let done: TableMigration[] = [];
+    if (all.length !== this.ctx.specs.size || tablesToMigrate(this.ctx, all).length > 0) {
+      done = this.migrating(() => migrateTables(this.ctx, all));
+    }
+    this.schemaCookie = Number(this.ctx.db.pragma('schema_version', { simple: true }));
+    return done;
+  }
+
+  /** One migration transaction; on failure the specs are as before (the transaction rolled back). */
+  private migrating(fn: () => TableMigration[]): TableMigration[] {
+    const specs = new Map(this.ctx.specs);
+    let done: TableMigration[];
+    try {
+      done = busy(() => this.ctx.db.transaction(fn).immediate());
+    } catch (e) {
+      this.ctx.specs = specs;
+      throw e;
+    } finally {
+      this.ctx.cache.clear();
+      this.ctx.safeCache?.clear();
+    }
+    this.migrationsDone.push(...done);
+    return done;
+  }
+
+  /**
+   * `radiosync migrate`: check the synced tables against their triggers now, migrate those that
+   * changed, and return every migration this store has done since it opened.
+   */
+  migrate(): TableMigration[];
+  /**
+   * With `sql`: run the application's own migration script under radiosync, in one transaction
+   * with the check: the capture triggers are lifted first (SQLite refuses to drop a column a
+   * trigger names), every synced table is then compared with the log (writes the script made
+   * become local changes), and a script that removes a column radiosync relies on is rolled back
+   * whole (RS_ERR_STORE_MIGRATION): nothing changed. The script must not BEGIN or COMMIT itself.
+   */
+  migrate(sql: string): TableMigration[];
+  migrate(sql?: string): TableMigration[] {
+    if (sql === undefined) {
+      this.migrateIfNeeded(true);
+      return [...this.migrationsDone];
+    }
+    const all = this.tableOptions();
+    this.migrating(() => {
+      for (const t of all) dropTriggers(this.ctx.db, t.name);
+      try {
+        this.ctx.db.exec(sql);
+      } catch (e) {
+        if ((e as { name?: unknown }).name !== 'SqliteError' || /BUSY|LOCKED|FULL/.test(String((e as { code?: unknown }).code))) throw e;
+        throw makeError(STORE_ERRORS, 'RS_ERR_STORE_MIGRATION', `the migration script failed, nothing was changed: ${(e as Error).message}`, { sqlite: String((e as { code?: unknown }).code) }, e);
+      }
+      return migrateTables(this.ctx, all);
+    });
+    this.schemaCookie = Number(this.ctx.db.pragma('schema_version', { simple: true }));
+    return [...this.migrationsDone];
   }
 
   get station(): StationId {
@@ -277,6 +355,7 @@ export class RecordStore {
 
   /** Turn pending trigger captures into stamped changes now (build and apply also do this). */
   capture(): CaptureStats {
+    this.migrateIfNeeded();
     return busy(() => this.ctx.db.transaction(() => ingestCaptures(this.ctx)).immediate());
   }
 
@@ -299,6 +378,7 @@ export class RecordStore {
   }
 
   buildChangeset(peer: StationId, opts?: BuildOptions): Changeset {
+    this.migrateIfNeeded();
     return busy(() => buildChangeset(this.ctx, peer, opts));
   }
 
@@ -308,6 +388,7 @@ export class RecordStore {
   }
 
   applyChangeset(cs: Changeset, opts?: { hash?: Uint8Array }): ApplyResult {
+    this.migrateIfNeeded();
     return busy(() => applyChangeset(this.ctx, cs, opts));
   }
 

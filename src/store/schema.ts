@@ -141,7 +141,27 @@ export function dropTriggers(db: Database.Database, table: string): void {
   for (const n of triggerNames(table)) db.exec(`DROP TRIGGER IF EXISTS ${quoteIdent(n)}`);
 }
 
+/**
+ * (Re)create a table's capture triggers from its spec, and remember the columns they were made
+ * for (`radiosync_meta` key `columns:<table>`), so that a later migration's added, dropped and
+ * renamed columns can be told apart (src/store/migrate.ts).
+ */
 export function installTriggers(db: Database.Database, spec: TableSpec): void {
   dropTriggers(db, spec.name);
   for (const sql of triggerSql(spec)) db.exec(sql);
+  db.prepare('INSERT INTO radiosync_meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(
+    `columns:${spec.name}`,
+    JSON.stringify(spec.columns),
+  );
+}
+
+/** The columns the table's triggers were last made for, or undefined (made before that was recorded). */
+export function installedColumns(db: Database.Database, table: string): string[] | undefined {
+  const r = db.prepare('SELECT value FROM radiosync_meta WHERE key = ?').get(`columns:${table}`) as { value: string } | undefined;
+  return r === undefined ? undefined : (JSON.parse(r.value) as string[]);
+}
+
+/** The table's capture triggers as SQLite holds them now (fewer than three: some were dropped with the table). */
+export function installedTriggerSql(db: Database.Database, table: string): string[] {
+  return triggerNames(table).map((n) => (db.prepare(`SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?`).get(n) as { sql: string } | undefined)?.sql ?? '');
 }

@@ -195,3 +195,37 @@ test('a failed init changes nothing: no home, no radiosync tables, the app schem
   assert.deepEqual(ours, []);
   assert.deepEqual(genre, [{ uuid: 'genre-1' }, { uuid: 'genre-2' }, { uuid: 'genre-3' }]);
 });
+
+test('radiosync migrate: reports an added column; --sql that drops a column in use exits 78 and changes nothing', async (t) => {
+  const dir = tmp(t);
+  const db = join(dir, 'chinook.sqlite');
+  chinook(db);
+  const home = join(dir, 'h');
+  assert.equal((await rs('init', '--home', home, '--callsign', 'N0CALL', '--db', db, '--tables', TABLES, '--add-uuids')).code, 0);
+  const app = new Database(db);
+  app.exec('ALTER TABLE "Artist" ADD COLUMN "Country" TEXT');
+  app.close();
+  const m = await rs('migrate', '--home', home, '--json');
+  assert.equal(m.code, 0, m.err);
+  const report = JSON.parse(m.out).migrations as Array<{ table: string; added: string[] }>;
+  assert.deepEqual(report.map((x) => [x.table, x.added]), [['Artist', ['Country']]]);
+  const before = schemaOf(db);
+  const { writeFileSync } = await import('node:fs');
+  const script = join(dir, 'm.sql');
+  // a table rebuild that loses the foreign-key column TrackId
+  writeFileSync(script, `CREATE TABLE "PT2" ("PlaylistId" INTEGER NOT NULL REFERENCES "Playlist" ("PlaylistId"), uuid TEXT);
+    INSERT INTO "PT2" SELECT "PlaylistId", uuid FROM "PlaylistTrack"; DROP TABLE "PlaylistTrack"; ALTER TABLE "PT2" RENAME TO "PlaylistTrack";`);
+  const r = await rs('migrate', '--home', home, '--sql', script, '--json');
+  assert.equal(r.code, 78, r.err);
+  const err = JSON.parse(r.err).error;
+  assert.equal(err.code, 'RS_ERR_STORE_MIGRATION');
+  assert.equal(err.data.column, 'TrackId');
+  assert.equal(err.data.key, 'records.table.PlaylistTrack.foreign_keys');
+  assert.equal(schemaOf(db), before);
+  // a script SQLite itself refuses is the same typed error
+  writeFileSync(script, 'ALTER TABLE "Album" DROP COLUMN "ArtistId";');
+  const r2 = await rs('migrate', '--home', home, '--sql', script, '--json');
+  assert.equal(r2.code, 78, r2.err);
+  assert.equal(JSON.parse(r2.err).error.code, 'RS_ERR_STORE_MIGRATION');
+  assert.equal(schemaOf(db), before);
+});

@@ -1,4 +1,5 @@
 /** `init`, `key`, `peer add`, `peers`: the station directory and who it trusts. */
+import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { initStation, reconfigureStation, Station, peerList, FolderSync, stateDigest, verdictFor, formatVerdict } from '../../index.js';
 import { printResult } from '../output.js';
@@ -63,6 +64,37 @@ export function registerStationCommands(program: Command): void {
     .action((o: { home: string; addUuids?: boolean; json?: boolean }) => {
       const s = reconfigureStation(o.home, o.addUuids ? { addUuids: true } : {});
       printResult(o, reconfigured(s.callsign, s.home, s.changed), s);
+    });
+
+  program
+    .command('migrate')
+    .description('after a schema change of the application: regenerate the capture triggers, apply values that waited for new columns, find writes the old triggers missed')
+    .option('--home <DIR>', HOME_HELP, defaultHome())
+    .option('--sql <FILE>', 'run this migration script under radiosync, in one transaction with the check (needed to drop a synced column)')
+    .option('--json', 'print JSON')
+    .action((o: { home: string; sql?: string; json?: boolean }) => {
+      const script = o.sql === undefined ? undefined : readFileSync(o.sql, 'utf8');
+      const st = Station.open(o.home);
+      try {
+        const done = st.migrate(script);
+        printResult(
+          o,
+          done.length === 0
+            ? 'no synced table changed its schema'
+            : done.map((m) => {
+                const parts = [
+                  ...(m.added.length ? [`added ${m.added.join(', ')}`] : []),
+                  ...(m.renamed.length ? [`renamed ${m.renamed.map((r) => `${r.from} → ${r.to}`).join(', ')}`] : []),
+                  ...(m.dropped.length ? [`dropped ${m.dropped.join(', ')}`] : []),
+                  ...(m.rebuilt ? ['rebuilt (triggers were gone)'] : []),
+                ];
+                return `${m.table}: ${parts.join('; ') || 'triggers regenerated'}; ${m.rowsApplied} rows written from waiting values, ${m.changesFound} unseen writes captured`;
+              }),
+          { migrations: done },
+        );
+      } finally {
+        st.close();
+      }
     });
 
   program

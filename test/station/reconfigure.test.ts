@@ -221,3 +221,20 @@ test('a setting for a table not synced, or a column that does not exist, is refu
     (e: unknown) => isRadiosyncError(e, 'RS_ERR_STORE_CONFIG') && typeof e.data['key'] === 'string',
   );
 });
+
+test('records.exclude_tables (env) takes effect: the table stops being captured once reconfigured', (t) => {
+  const s = setup(t);
+  outgoing(s.home, 'org');
+  const env = { RADIOSYNC_RECORDS_EXCLUDE_TABLES: 'org' };
+  assert.deepEqual(refusedKeys(s.home, env), ['records.tables']);
+  reconfigureStation(s.home, { env, clock: s.clock });
+  s.app.prepare("UPDATE org SET name = 'not sent' WHERE uuid = ?").run(U(100));
+  const st = Station.open(s.home, { env });
+  try {
+    assert.deepEqual(st.records.tables().map((x) => x.name), ['person']);
+    st.records.capture();
+    assert.equal(st.records.buildChangeset('PEER1').changes.filter((c) => c.table === 'org' && c.kind === 'upsert' && c.fields['name'] === 'not sent').length, 0);
+  } finally {
+    st.close();
+  }
+});

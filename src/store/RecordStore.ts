@@ -25,7 +25,7 @@ import { applyChangeset, type ApplyResult } from './apply.js';
 import { acknowledge, getPeer, listPeers, resetAcked, touchPeer, upsertPeer, type PeerInfo, type PeerRecord } from './peers.js';
 import { exportChanges, type ChangesExport, type ExportRange } from './exportJson.js';
 import { bytesToUuid } from './uuid.js';
-import { addUuids, checkUuidColumn } from './addUuids.js';
+import { addUuids, checkUuidColumn, needsUuids } from './addUuids.js';
 import { migrateTables, tablesToMigrate, type TableMigration } from './migrate.js';
 import { appendLocalChanges, type LocalChange } from './localChanges.js';
 import { listRefused, type RefusedRun } from './originRuns.js';
@@ -169,7 +169,16 @@ export class RecordStore {
             option: 'uuidColumn',
           });
         }
-        if (opts.addUuids === true) addUuids(db, t.name, uuidColumn, t.uuidPrefix ?? '');
+        if (opts.addUuids === true) {
+          if (opts.adoptCopy === true && needsUuids(db, t.name, uuidColumn)) {
+            // UUIDs made here for a copy's rows would make them other rows than the original's
+            throw makeError(STORE_ERRORS, 'RS_ERR_STORE_CONFIG', `table ${t.name} of a copied database has rows without a UUID: add the UUIDs at the original station, then copy it`, {
+              table: t.name,
+              option: 'adoptCopy',
+            });
+          }
+          addUuids(db, t.name, uuidColumn, t.uuidPrefix ?? '');
+        }
         const spec = resolveTableSpec(db, t, opts.tables);
         checkUuidColumn(db, spec.name, spec.uuidColumn, spec.uuidPrefix);
         const { policy, ...rest } = t;

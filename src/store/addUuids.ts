@@ -42,6 +42,14 @@ function hasUniqueIndex(db: Database.Database, table: string, column: string): b
   return false;
 }
 
+/** True when {@link addUuids} would add the column or fill some row. */
+export function needsUuids(db: Database.Database, table: string, column: string): boolean {
+  const cols = columns(db, table);
+  if (cols.length === 0) return false;
+  if (!cols.includes(column)) return true;
+  return db.prepare(`SELECT 1 FROM ${quoteIdent(table)} WHERE ${quoteIdent(column)} IS NULL OR ${quoteIdent(column)} = '' LIMIT 1`).get() !== undefined;
+}
+
 export interface AddUuidsResult {
   table: string;
   /** The column was created. */
@@ -57,6 +65,16 @@ export function addUuids(db: Database.Database, table: string, column: string, p
   const cols = columns(db, table);
   if (cols.length === 0) {
     throw makeError(STORE_ERRORS, 'RS_ERR_STORE_CONFIG', `no table ${table} in the database`, { table, option: 'name' });
+  }
+  const ddl = (db.prepare(`SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?`).get(table) as { sql: string } | undefined)?.sql ?? '';
+  if (/\bWITHOUT\s+ROWID\b/i.test(ddl) && (!cols.includes(column) || (db.prepare(`SELECT 1 FROM ${t} WHERE ${c} IS NULL LIMIT 1`).get() !== undefined))) {
+    throw makeError(STORE_ERRORS, 'RS_ERR_STORE_CONFIG', `table ${table} is WITHOUT ROWID: add and fill its UUID column ${column} yourself`, { table, option: 'uuidColumn' });
+  }
+  if (/\bWITHOUT\s+ROWID\b/i.test(ddl)) {
+    // its UUIDs are all there (checked above): no rowid to fill new rows by, so no insert trigger
+    checkUuidColumn(db, table, column, prefix);
+    if (!hasUniqueIndex(db, table, column)) db.exec(`CREATE UNIQUE INDEX ${quoteIdent(uniqueIndexName(table))} ON ${t}(${c})`);
+    return { table, added: false, filled: 0 };
   }
   const added = !cols.includes(column);
   if (added) db.exec(`ALTER TABLE ${t} ADD COLUMN ${c} TEXT`);

@@ -155,6 +155,16 @@ test('init --adopt-copy: a copied, initialised database is adopted; its rows are
     st.close();
   }
   assert.deepEqual(fingerprints(fld), fingerprints(hq));
+  // a raw copy (no UUIDs yet) cannot be adopted with --add-uuids: its rows would get other UUIDs than HQ's
+  const raw = join(dir, 'raw.sqlite');
+  chinook(raw);
+  const rawBefore = schemaOf(raw);
+  const fld3 = join(dir, 'fld3');
+  const r3 = await rs('init', '--home', fld3, '--callsign', 'FLD3', '--db', raw, '--tables', TABLES, '--adopt-copy', '--add-uuids');
+  assert.equal(r3.code, 78);
+  assert.match(r3.err, /add the UUIDs at the original station/);
+  assert.equal(schemaOf(raw), rawBefore);
+  assert.ok(!existsSync(fld3));
 });
 
 test('a failed init changes nothing: no home, no radiosync tables, the app schema as it was', async (t) => {

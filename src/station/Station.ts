@@ -172,6 +172,15 @@ function initAgain(layout: HomeLayout, opts: InitStationOptions): StationSummary
   const differs: string[] = [];
   if (opts.db !== undefined && resolveInHome(process.cwd(), opts.db) !== recordsFile(layout, cfg)) differs.push('records.db');
   if (opts.tables !== undefined && opts.tables.join(',') !== cfg.records.tables.join(',')) differs.push('records.tables');
+  if (opts.owner !== undefined && opts.owner !== cfg.station.owner) differs.push('station.owner');
+  if (opts.contact !== undefined && opts.contact !== cfg.station.contact) differs.push('station.contact');
+  if (opts.profile !== undefined && opts.profile !== cfg.radio.profile) differs.push('radio.profile');
+  if (opts.folders !== undefined) {
+    const want = Object.entries(opts.folders).map(([k, v]) => `${k}=${resolveInHome(process.cwd(), v)}`).sort().join(',');
+    const have = Object.entries(cfg.folders).map(([k, v]) => `${k}=${resolveInHome(layout.home, v)}`).sort().join(',');
+    if (want !== have) differs.push('folders');
+  }
+  if (opts.overrides !== undefined && Object.keys(opts.overrides).length > 0) differs.push(...Object.keys(opts.overrides));
   if (opts.schemaFrom !== undefined) differs.push('--schema-from');
   if (differs.length > 0) {
     throw makeError(

@@ -74,6 +74,10 @@ test('init run again with the same callsign reconciles (no RS_ERR_STATION_EXISTS
     () => initStation({ home: s.home, callsign: 'N0CALL', tables: ['person'] }),
     (e: unknown) => isRadiosyncError(e, 'RS_ERR_STATION_EXISTS') && (e.data['keys'] as string[]).includes('records.tables'),
   );
+  assert.throws(
+    () => initStation({ home: s.home, callsign: 'N0CALL', owner: 'someone else' }),
+    (e: unknown) => isRadiosyncError(e, 'RS_ERR_STATION_EXISTS') && (e.data['keys'] as string[]).includes('station.owner'),
+  );
 });
 
 test('deleted_column added after init: refused until reconfigure, then a DELETE sets deleted = 1 and the row stays', (t) => {

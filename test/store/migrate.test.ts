@@ -6,7 +6,9 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import fc from 'fast-check';
 import { join } from 'node:path';
+import { mkdirSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { RecordStore } from '../../src/store/RecordStore.js';
 import type { TableOptions } from '../../src/store/tables.js';
@@ -172,4 +174,58 @@ test('a migration that drops a column radiosync uses is refused with RS_ERR_STOR
   b.store.close();
   assert.throws(() => RecordStore.open(b.file), (e: unknown) => isRadiosyncError(e, 'RS_ERR_STORE_MIGRATION') && e.data['column'] === 'deleted');
   assert.deepEqual(b.app.prepare("SELECT count(*) AS n FROM sqlite_master WHERE type = 'trigger'").get(), triggersBefore);
+});
+
+type Op = { who: 0 | 1; kind: 'phone' | 'name' | 'sync'; row: number; val: number };
+const opArb: fc.Arbitrary<Op> = fc.record({
+  who: fc.constantFrom(0 as const, 1 as const),
+  kind: fc.constantFrom('phone' as const, 'name' as const, 'sync' as const),
+  row: fc.integer({ min: 1, max: 4 }),
+  val: fc.nat(999),
+});
+
+test('property: whenever the second station adds the column, it ends with every value (nothing lost), and both agree', (t) => {
+  const tmp = tempDir();
+  t.after(tmp.cleanup);
+  let run = 0;
+  fc.assert(
+    fc.property(fc.array(opArb, { minLength: 1, maxLength: 14 }), fc.nat(14), (ops, migrateAt) => {
+      const dir = join(tmp.dir, `p${run++}`);
+      mkdirSync(dir);
+      const [a, b] = pair(dir);
+      try {
+        a.app.exec('ALTER TABLE person ADD COLUMN phone TEXT');
+        const st = [a, b];
+        let bHas = false;
+        ops.forEach((op, i) => {
+          if (i === migrateAt && !bHas) {
+            b.app.exec('ALTER TABLE person ADD COLUMN phone TEXT');
+            bHas = true;
+          }
+          const s = st[op.who]!;
+          if (op.kind === 'sync') sync(s, st[1 - op.who]!);
+          else if (op.kind === 'name') s.app.prepare('UPDATE person SET name = ? WHERE uuid = ?').run(`v${op.val}`, U(op.row));
+          else if (op.who === 0 || bHas) s.app.prepare('UPDATE person SET phone = ? WHERE uuid = ?').run(`555-${op.val}`, U(op.row));
+        });
+        if (!bHas) b.app.exec('ALTER TABLE person ADD COLUMN phone TEXT');
+        for (let k = 0; k < 2; k++) {
+          sync(a, b);
+          sync(b, a);
+        }
+        const rows = (s: St): unknown => s.app.prepare('SELECT uuid, name, phone FROM person ORDER BY uuid').all();
+        assert.deepEqual(rows(b), rows(a));
+        const lastPhone = new Map<number, string>();
+        for (const op of ops) if (op.kind === 'phone' && op.who === 0) lastPhone.set(op.row, `555-${op.val}`);
+        // every phone A set and B never overwrote arrives at B
+        const bPhones = new Set(ops.filter((o) => o.kind === 'phone' && o.who === 1).map((o) => o.row));
+        for (const [row, v] of lastPhone) {
+          if (bPhones.has(row)) continue;
+          assert.equal((b.app.prepare('SELECT phone FROM person WHERE uuid = ?').get(U(row)) as { phone: string }).phone, v);
+        }
+      } finally {
+        close(a, b);
+      }
+    }),
+    { seed: 1414, numRuns: 30 },
+  );
 });

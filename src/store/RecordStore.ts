@@ -278,6 +278,12 @@ export class RecordStore {
     return done;
   }
 
+  /** Application tables that are not synced (a table the application added shows here until it is listed). */
+  unsyncedTables(): string[] {
+    const rows = stmt(this.ctx, `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'radiosync\\_%' ESCAPE '\\' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name`).all() as Array<{ name: string }>;
+    return rows.map((r) => r.name).filter((n) => !this.ctx.specs.has(n));
+  }
+
   /** One migration transaction; on failure the specs are as before (the transaction rolled back). */
   private migrating(fn: () => TableMigration[]): TableMigration[] {
     const specs = new Map(this.ctx.specs);

@@ -213,12 +213,13 @@ test('radiosync migrate: reports an added column; --sql that drops a column in u
   const home = join(dir, 'h');
   assert.equal((await rs('init', '--home', home, '--callsign', 'N0CALL', '--db', db, '--tables', TABLES, '--add-uuids')).code, 0);
   const app = new Database(db);
-  app.exec('ALTER TABLE "Artist" ADD COLUMN "Country" TEXT');
+  app.exec('ALTER TABLE "Artist" ADD COLUMN "Country" TEXT; CREATE TABLE "Review" ("ReviewId" INTEGER PRIMARY KEY, "Text" TEXT)');
   app.close();
   const m = await rs('migrate', '--home', home, '--json');
   assert.equal(m.code, 0, m.err);
   const report = JSON.parse(m.out).migrations as Array<{ table: string; added: string[] }>;
   assert.deepEqual(report.map((x) => [x.table, x.added]), [['Artist', ['Country']]]);
+  assert.deepEqual(JSON.parse(m.out).unsynced, ['Review'], 'an added table is reported');
   const before = schemaOf(db);
   const { writeFileSync } = await import('node:fs');
   const script = join(dir, 'm.sql');

@@ -77,11 +77,13 @@ export function registerStationCommands(program: Command): void {
       const st = Station.open(o.home);
       try {
         const done = st.migrate(script);
+        const excluded = new Set(st.config.records.exclude_tables);
+        const unsynced = st.records.unsyncedTables().filter((t) => !excluded.has(t));
         printResult(
           o,
-          done.length === 0
-            ? 'no synced table changed its schema'
-            : done.map((m) => {
+          [
+            ...(done.length === 0 ? ['no synced table changed its schema'] : []),
+            ...done.map((m) => {
                 const parts = [
                   ...(m.added.length ? [`added ${m.added.join(', ')}`] : []),
                   ...(m.renamed.length ? [`renamed ${m.renamed.map((r) => `${r.from} → ${r.to}`).join(', ')}`] : []),
@@ -90,7 +92,9 @@ export function registerStationCommands(program: Command): void {
                 ];
                 return `${m.table}: ${parts.join('; ') || 'triggers regenerated'}; ${m.rowsApplied} rows written from waiting values, ${m.changesFound} unseen writes captured`;
               }),
-          { migrations: done },
+            ...(unsynced.length > 0 ? [`tables not synced: ${unsynced.join(', ')} (to sync one, add it to records.tables and run \`radiosync reconfigure\`)`] : []),
+          ],
+          { migrations: done, unsynced },
         );
       } finally {
         st.close();

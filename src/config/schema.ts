@@ -142,7 +142,7 @@ export const SCHEMA: TableNode = {
       fields: {
         db: { kind: 'string', doc: 'database file, relative to the station directory ("" = no database)', default: '', form: 'a file path' },
         tables: { kind: 'string[]', doc: 'tables to sync ([] = none)', default: [], form: 'a list of table names', pattern: IDENT_PATTERN, maxItems: MAX_TABLES },
-        uuid_column: { kind: 'string', doc: 'column holding each row\'s stable UUID (added if missing)', default: 'uuid', form: 'a column name', pattern: IDENT_PATTERN, allowEmpty: false },
+        uuid_column: { kind: 'string', doc: 'column holding each row\'s stable UUID (`init --add-uuids` adds it to tables that lack it)', default: 'uuid', form: 'a column name', pattern: IDENT_PATTERN, allowEmpty: false },
         exclude_tables: { kind: 'string[]', doc: 'tables never sent even if listed (handy with overrides)', default: [], form: 'a list of table names', pattern: IDENT_PATTERN, maxItems: MAX_TABLES },
         conflict: conflictPolicy('newer', 'default conflict policy: newer (latest hybrid-logical-clock wins), local, remote, or master (the master station wins)'),
         master: { kind: 'string', doc: 'callsign of the master station, for conflict = "master"', default: '', form: 'a callsign, e.g. "N0CALL-1"', pattern: CALLSIGN_PATTERN, normalize: upper },

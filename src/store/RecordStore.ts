@@ -11,7 +11,7 @@
 import Database from 'better-sqlite3';
 import type { Changeset, StationId, VersionVector } from '../changeset/Changeset.js';
 import { systemClock, type Clock } from '../clock/Clock.js';
-import { makeError } from '../errors/RadiosyncError.js';
+import { isRadiosyncError, makeError } from '../errors/RadiosyncError.js';
 import { STORE_ERRORS } from './errors.js';
 import { BUSY_TIMEOUT_MS, DEFAULT_RELAY_QUOTA_BYTES, DEFAULT_RELAY_QUOTA_ROWS, MAX_CLOCK_DRIFT_MS, STORE_SCHEMA_VERSION } from './limits.js';
 import { STORE_DDL, installTriggers, dropTriggers, migrateStore } from './schema.js';
@@ -26,6 +26,8 @@ import { acknowledge, getPeer, listPeers, resetAcked, touchPeer, upsertPeer, typ
 import { exportChanges, writeChangesJson, type ChangesExport, type ExportRange } from './exportJson.js';
 import { bytesToUuid } from './uuid.js';
 import { listConflicts, resolveConflict, showConflict, type ConflictDetail, type ConflictRecord, type ConflictResolution, type ListConflictsOptions, type ResolveResult } from './conflicts.js';
+import { addUuids, checkUuidColumn, needsUuids } from './addUuids.js';
+import { migrateTables, tablesToMigrate, type TableMigration } from './migrate.js';
 import { appendLocalChanges, type LocalChange } from './localChanges.js';
 import { listRefused, type RefusedRun } from './originRuns.js';
 import { rowHistory, rowIds, rowIdsInRanges } from './rowHistory.js';
@@ -59,6 +61,11 @@ export interface InitOptions extends OpenOptions {
    * already known everywhere), take the new station id, and forget the original's peers.
    */
   adoptCopy?: boolean;
+  /**
+   * Tables whose UUID column is missing or has rows without a UUID get one (src/store/addUuids.ts):
+   * the column, a v4 UUID in every row, a UNIQUE index, and an insert trigger for the app's new rows.
+   */
+  addUuids?: boolean;
 }
 
 function openDb(file: string | Database.Database): Database.Database {
@@ -93,8 +100,6 @@ export class RecordStore {
   /** Start syncing the given tables of an application database (idempotent; run again after a migration). */
   static init(file: string | Database.Database, opts: InitOptions): RecordStore {
     const db = openDb(file);
-    db.exec(STORE_DDL);
-    migrateStore(db);
     const ctx: StoreContext = {
       db,
       station: opts.station,
@@ -105,7 +110,21 @@ export class RecordStore {
       cache: new Map(),
       relayQuota: { rows: opts.relayQuotaRows ?? DEFAULT_RELAY_QUOTA_ROWS, bytes: opts.relayQuotaBytes ?? DEFAULT_RELAY_QUOTA_BYTES },
     };
-    db.transaction(() => {
+    // One transaction: a refused init (a missing table or column, a bad UUID) leaves the file as it was.
+    try {
+      RecordStore.initIn(ctx, opts);
+    } catch (e) {
+      if (typeof file === 'string') db.close();
+      throw e;
+    }
+    return new RecordStore(ctx);
+  }
+
+  private static initIn(ctx: StoreContext, opts: InitOptions): void {
+    const db = ctx.db;
+    busy(() => db.transaction(() => {
+      db.exec(STORE_DDL);
+      migrateStore(db);
       const version = getMeta(ctx, 'schema_version');
       if (version !== undefined && Number(version) > STORE_SCHEMA_VERSION) {
         throw makeError(STORE_ERRORS, 'RS_ERR_STORE_SCHEMA_VERSION', `store schema ${String(version)} is newer than ${STORE_SCHEMA_VERSION}`, {
@@ -124,11 +143,36 @@ export class RecordStore {
         setMeta(ctx, 'seq', Number(localVv(ctx)[opts.station] ?? 0));
       }
       setMeta(ctx, 'station', opts.station);
-      const old = (db.prepare('SELECT name FROM radiosync_tables').all() as Array<{ name: string }>).map((r) => r.name);
-      for (const n of old) dropTriggers(db, n);
+      const old = new Map(
+        (db.prepare('SELECT name, options FROM radiosync_tables').all() as Array<{ name: string; options: string }>).map((r) => [
+          r.name,
+          JSON.parse(r.options) as TableOptions,
+        ]),
+      );
+      for (const n of old.keys()) dropTriggers(db, n);
       db.exec('DELETE FROM radiosync_tables');
       for (const t of opts.tables) {
+        const was = old.get(t.name);
+        const uuidColumn = t.uuidColumn ?? 'uuid';
+        if (was !== undefined && (was.uuidColumn ?? 'uuid') !== uuidColumn && db.prepare('SELECT 1 FROM radiosync_log WHERE tbl = ? LIMIT 1').get(t.name) !== undefined) {
+          throw makeError(STORE_ERRORS, 'RS_ERR_STORE_CONFIG', `table ${t.name} already syncs by UUID column ${was.uuidColumn ?? 'uuid'}; its UUID column cannot change to ${uuidColumn}`, {
+            table: t.name,
+            uuidColumn,
+            option: 'uuidColumn',
+          });
+        }
+        if (opts.addUuids === true) {
+          if (opts.adoptCopy === true && needsUuids(db, t.name, uuidColumn)) {
+            // UUIDs made here for a copy's rows would make them other rows than the original's
+            throw makeError(STORE_ERRORS, 'RS_ERR_STORE_CONFIG', `table ${t.name} of a copied database has rows without a UUID: add the UUIDs at the original station, then copy it`, {
+              table: t.name,
+              option: 'adoptCopy',
+            });
+          }
+          addUuids(db, t.name, uuidColumn, t.uuidPrefix ?? '');
+        }
         const spec = resolveTableSpec(db, t, opts.tables);
+        checkUuidColumn(db, spec.name, spec.uuidColumn, spec.uuidPrefix);
         const { policy, ...rest } = t;
         const stored = { ...rest, policy: policy ?? 'newer' };
         db.prepare('INSERT INTO radiosync_tables(name, options) VALUES (?, ?)').run(t.name, JSON.stringify(stored));
@@ -151,8 +195,7 @@ export class RecordStore {
         }
       }
       ingestCaptures(ctx);
-    }).immediate();
-    return new RecordStore(ctx);
+    }).immediate());
   }
 
   /** Open an initialised database. */
@@ -176,7 +219,8 @@ export class RecordStore {
     }
     const station = getMeta(ctx, 'station');
     if (typeof station !== 'string') throw notInit('database has no station id; run init first');
-    if (version < STORE_SCHEMA_VERSION) {
+    const captureAt = db.prepare(`SELECT 1 FROM pragma_table_info('radiosync_capture') WHERE name = 'at'`).get() !== undefined;
+    if (version < STORE_SCHEMA_VERSION || !captureAt) {
       db.transaction(() => {
         db.exec(STORE_DDL);
         migrateStore(db);
@@ -188,15 +232,98 @@ export class RecordStore {
       (r) => JSON.parse(r.options) as TableOptions,
     );
     for (const t of all) {
-      const spec: TableSpec = resolveTableSpec(db, t, all);
+      try {
+        ctx.specs.set(t.name, resolveTableSpec(db, t, all));
+      } catch (e) {
+        if (!isRadiosyncError(e, 'RS_ERR_STORE_CONFIG')) throw e; // a column it uses is gone: the migration check names it
+      }
+    }
+    for (const spec of ctx.specs.values()) {
       if (spec.policy === 'custom' && ctx.resolvers[spec.name] === undefined) {
         throw makeError(STORE_ERRORS, 'RS_ERR_STORE_CONFIG', `table ${spec.name} has policy custom but no resolver was given`, {
           table: spec.name,
         });
       }
-      ctx.specs.set(spec.name, spec);
     }
-    return new RecordStore(ctx);
+    const store = new RecordStore(ctx);
+    store.migrateIfNeeded(true);
+    return store;
+  }
+
+  /** Migrations done by this store (at open, before a capture, or by {@link migrate}). */
+  private readonly migrationsDone: TableMigration[] = [];
+  private schemaCookie = -1;
+
+  /**
+   * Detect a schema migration of the synced tables (src/store/migrate.ts) and carry it out: at
+   * open, and before each capture, build and apply when SQLite's schema cookie moved.
+   */
+  private migrateIfNeeded(force = false): TableMigration[] {
+    const cookie = Number(this.ctx.db.pragma('schema_version', { simple: true }));
+    if (!force && cookie === this.schemaCookie) return [];
+    const all = this.tableOptions();
+    let done: TableMigration[] = [];
+    if (all.length !== this.ctx.specs.size || tablesToMigrate(this.ctx, all).length > 0) {
+      done = this.migrating(() => migrateTables(this.ctx, all));
+    }
+    this.schemaCookie = Number(this.ctx.db.pragma('schema_version', { simple: true }));
+    return done;
+  }
+
+  /** Application tables that are not synced (a table the application added shows here until it is listed). */
+  unsyncedTables(): string[] {
+    const rows = stmt(this.ctx, `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'radiosync\\_%' ESCAPE '\\' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name`).all() as Array<{ name: string }>;
+    return rows.map((r) => r.name).filter((n) => !this.ctx.specs.has(n));
+  }
+
+  /** One migration transaction; on failure the specs are as before (the transaction rolled back). */
+  private migrating(fn: () => TableMigration[]): TableMigration[] {
+    const specs = new Map(this.ctx.specs);
+    let done: TableMigration[];
+    try {
+      done = busy(() => this.ctx.db.transaction(fn).immediate());
+    } catch (e) {
+      this.ctx.specs = specs;
+      throw e;
+    } finally {
+      this.ctx.cache.clear();
+      this.ctx.safeCache?.clear();
+    }
+    this.migrationsDone.push(...done);
+    return done;
+  }
+
+  /**
+   * `radiosync migrate`: check the synced tables against their triggers now, migrate those that
+   * changed, and return every migration this store has done since it opened.
+   */
+  migrate(): TableMigration[];
+  /**
+   * With `sql`: run the application's own migration script under radiosync, in one transaction
+   * with the check: the capture triggers are lifted first (SQLite refuses to drop a column a
+   * trigger names), every synced table is then compared with the log (writes the script made
+   * become local changes), and a script that removes a column radiosync relies on is rolled back
+   * whole (RS_ERR_STORE_MIGRATION): nothing changed. The script must not BEGIN or COMMIT itself.
+   */
+  migrate(sql: string): TableMigration[];
+  migrate(sql?: string): TableMigration[] {
+    if (sql === undefined) {
+      this.migrateIfNeeded(true);
+      return [...this.migrationsDone];
+    }
+    const all = this.tableOptions();
+    this.migrating(() => {
+      for (const t of all) dropTriggers(this.ctx.db, t.name);
+      try {
+        this.ctx.db.exec(sql);
+      } catch (e) {
+        if ((e as { name?: unknown }).name !== 'SqliteError' || /BUSY|LOCKED|FULL/.test(String((e as { code?: unknown }).code))) throw e;
+        throw makeError(STORE_ERRORS, 'RS_ERR_STORE_MIGRATION', `the migration script failed, nothing was changed: ${(e as Error).message}`, { sqlite: String((e as { code?: unknown }).code) }, e);
+      }
+      return migrateTables(this.ctx, all);
+    });
+    this.schemaCookie = Number(this.ctx.db.pragma('schema_version', { simple: true }));
+    return [...this.migrationsDone];
   }
 
   get station(): StationId {
@@ -226,8 +353,16 @@ export class RecordStore {
     return [...this.ctx.specs.values()];
   }
 
+  /** The table options stored by the last init, as given (what `reconfigure` compares the config against). */
+  tableOptions(): TableOptions[] {
+    return (stmt(this.ctx, 'SELECT options FROM radiosync_tables ORDER BY name').all() as Array<{ options: string }>).map(
+      (r) => JSON.parse(r.options) as TableOptions,
+    );
+  }
+
   /** Turn pending trigger captures into stamped changes now (build and apply also do this). */
   capture(): CaptureStats {
+    this.migrateIfNeeded();
     return busy(() => this.ctx.db.transaction(() => ingestCaptures(this.ctx)).immediate());
   }
 
@@ -250,6 +385,7 @@ export class RecordStore {
   }
 
   buildChangeset(peer: StationId, opts?: BuildOptions): Changeset {
+    this.migrateIfNeeded();
     return busy(() => buildChangeset(this.ctx, peer, opts));
   }
 
@@ -259,6 +395,7 @@ export class RecordStore {
   }
 
   applyChangeset(cs: Changeset, opts?: { hash?: Uint8Array }): ApplyResult {
+    this.migrateIfNeeded();
     return busy(() => applyChangeset(this.ctx, cs, opts));
   }
 

@@ -11,7 +11,7 @@ import type { FieldValue, Hlc, RowChange } from '../changeset/Changeset.js';
 import { isRadiosyncError } from '../errors/RadiosyncError.js';
 import { quoteIdent, type TableSpec } from './tables.js';
 import { stmt, getHlc, setHlc, getMeta, setMeta, nextLocalSeq, rowContext, advanceVv, type StoreContext } from './StoreContext.js';
-import { hlcAfter, hlcTick } from './hlc.js';
+import { hlcAfter, hlcPack, hlcTick } from './hlc.js';
 import { holdBack } from './holdBack.js';
 import { compactContext } from './vv.js';
 import { encodeFields, fromSqlite } from './values.js';
@@ -25,12 +25,16 @@ interface CaptureRow {
   old_uuid: string | null;
   cols: string | null;
   image: string | null;
+  /** When the application wrote (ms, SQLite's clock), or null (a snapshot, or a trigger older than store schema 2). */
+  at: bigint | null;
 }
 
 interface Pending {
   spec: TableSpec;
   uuid: string;
   cols: Set<string> | 'all';
+  /** The last write's time, when known. */
+  at: number | undefined;
 }
 
 export interface CaptureStats {
@@ -76,7 +80,12 @@ function isExcluded(ctx: StoreContext, spec: TableSpec, uuid: string): boolean {
 const INSERT_LOG = `INSERT INTO radiosync_log(origin, seq, tbl, id, hlc, kind, fields, ctx, received)
   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`;
 
-/** Append one local change to the log. */
+/**
+ * Append one local change to the log. Its stamp is the time the application wrote (`editMs`, from
+ * the trigger), so "newer" means the later edit, not the later capture; an edit time ahead of the
+ * store's clock is taken as now (an edit cannot be later than its capture). The station's HLC
+ * still ticks at capture time (it never goes back).
+ */
 function appendLocal(
   ctx: StoreContext,
   spec: TableSpec,
@@ -84,13 +93,16 @@ function appendLocal(
   kind: RowChange['kind'],
   fields: Record<string, FieldValue>,
   known?: ReturnType<typeof rowContext>,
+  editMs?: number,
 ): { seq: number; hlc: Hlc } {
   const row = known ?? rowContext(ctx, spec.name, id);
-  const tick = hlcTick(getHlc(ctx), ctx.clock.now(), ctx.maxDriftMs);
+  const now = ctx.clock.now();
+  const tick = hlcTick(getHlc(ctx), now, ctx.maxDriftMs);
   setHlc(ctx, tick);
+  const stamp = editMs !== undefined && editMs < now ? hlcPack(editMs) : tick;
   // A change must sort after everything it saw on this row, even if that came from a clock far
   // ahead. Only this row's stamp moves: the station clock is not dragged (see hlcReceive).
-  const hlc = tick <= row.maxHlc ? hlcAfter(row.maxHlc) : tick;
+  const hlc = stamp <= row.maxHlc ? hlcAfter(row.maxHlc) : stamp;
   const seq = nextLocalSeq(ctx);
   const c = compactContext(row.vv, ctx.station);
   stmt(ctx, INSERT_LOG).run(
@@ -107,12 +119,12 @@ function appendLocal(
   return { seq, hlc };
 }
 
-function emitDelete(ctx: StoreContext, spec: TableSpec, uuid: string, image: string | null, stats: CaptureStats): void {
+function emitDelete(ctx: StoreContext, spec: TableSpec, uuid: string, image: string | null, stats: CaptureStats, at?: number): void {
   const id = uuidToBytes(uuid, spec.uuidPrefix);
   const known = rowContext(ctx, spec.name, id).n > 0;
   let dot: { seq: number; hlc: Hlc } | null = null;
   if (known && !spec.excludeUuids.has(uuid)) {
-    dot = appendLocal(ctx, spec, id, 'delete', {});
+    dot = appendLocal(ctx, spec, id, 'delete', {}, undefined, at);
     stats.changes++;
   }
   stmt(
@@ -140,7 +152,7 @@ function emitUpsert(ctx: StoreContext, p: Pending, stats: CaptureStats): void {
     const flipped = p.cols === 'all' || p.cols.has(spec.deletedColumn);
     if (del) {
       // A soft delete by the application is a delete; other edits of a soft-deleted row stay local.
-      if (flipped && p.cols !== 'all') emitDelete(ctx, spec, uuid, JSON.stringify(row, jsonSafe), stats);
+      if (flipped && p.cols !== 'all') emitDelete(ctx, spec, uuid, JSON.stringify(row, jsonSafe), stats, p.at);
       return;
     }
     if (flipped) p.cols = 'all'; // undeleted (or inserted): send the whole row
@@ -156,7 +168,7 @@ function emitUpsert(ctx: StoreContext, p: Pending, stats: CaptureStats): void {
     fields[f] = v;
   }
   if (Object.keys(fields).length === 0 && p.cols !== 'all') return;
-  appendLocal(ctx, spec, id, 'upsert', fields, held);
+  appendLocal(ctx, spec, id, 'upsert', fields, held, p.at);
   stmt(ctx, 'DELETE FROM radiosync_tombstone WHERE tbl = ? AND id = ?').run(spec.name, Buffer.from(id));
   stats.changes++;
 }
@@ -179,7 +191,7 @@ function guard(stats: CaptureStats, fn: () => void): void {
 
 function ingestBatch(ctx: StoreContext): CaptureStats {
   const stats: CaptureStats = { changes: 0, badUuids: 0, danglingReferences: 0, excluded: 0 };
-  const rows = stmt(ctx, 'SELECT n, tbl, op, uuid, old_uuid, cols, image FROM radiosync_capture ORDER BY n', true).all() as CaptureRow[];
+  const rows = stmt(ctx, 'SELECT n, tbl, op, uuid, old_uuid, cols, image, at FROM radiosync_capture ORDER BY n', true).all() as CaptureRow[];
   if (rows.length === 0) return stats;
   const pending = new Map<string, Pending>();
   const flush = (key: string): void => {
@@ -193,12 +205,13 @@ function ingestBatch(ctx: StoreContext): CaptureStats {
     const spec = ctx.specs.get(r.tbl);
     if (spec === undefined || r.uuid === null) continue;
     const key = `${r.tbl}\u0000${r.uuid}`;
+    const at = typeof r.at === 'bigint' ? Number(r.at) : undefined;
     // Log order follows the application's order: earlier writes to other rows go first.
     if (r.op === 'd') {
       pending.delete(key);
       for (const k of [...pending.keys()]) flush(k);
       const uuid = r.uuid;
-      guard(stats, () => emitDelete(ctx, spec, uuid, r.image, stats));
+      guard(stats, () => emitDelete(ctx, spec, uuid, r.image, stats, at));
       continue;
     }
     if (r.op === 'u' && r.old_uuid !== null) {
@@ -206,15 +219,19 @@ function ingestBatch(ctx: StoreContext): CaptureStats {
       pending.delete(`${r.tbl}\u0000${r.old_uuid}`);
       for (const k of [...pending.keys()]) flush(k);
       const old = r.old_uuid;
-      guard(stats, () => emitDelete(ctx, spec, old, null, stats));
+      guard(stats, () => emitDelete(ctx, spec, old, null, stats, at));
     }
     const cols: Set<string> | 'all' =
       r.op === 'i' || r.old_uuid !== null
         ? 'all'
         : new Set((JSON.parse(r.cols ?? '[]') as Array<string | null>).filter((c): c is string => c !== null));
     const prev = pending.get(key);
-    if (prev === undefined) pending.set(key, { spec, uuid: r.uuid, cols });
-    else if (prev.cols !== 'all') prev.cols = cols === 'all' ? 'all' : new Set([...prev.cols, ...cols]);
+    if (prev === undefined) pending.set(key, { spec, uuid: r.uuid, cols, at });
+    else {
+      // several writes between two captures: one change, stamped with the last write's time
+      if (prev.cols !== 'all') prev.cols = cols === 'all' ? 'all' : new Set([...prev.cols, ...cols]);
+      if (at !== undefined) prev.at = prev.at === undefined ? at : Math.max(prev.at, at);
+    }
   }
   for (const key of [...pending.keys()]) flush(key);
   stmt(ctx, 'DELETE FROM radiosync_capture WHERE n <= ?').run(rows[rows.length - 1]!.n);

@@ -34,6 +34,11 @@ export const STORE_ERRORS = {
     exit: EXIT.USAGE,
     description: '`export --json --tables` named a table that is neither synced here nor held in the log (names are case-sensitive, as in the database).',
   },
+  RS_ERR_STORE_MIGRATION: {
+    exit: EXIT.CONFIG,
+    description:
+      'A schema migration of the application removed a table or a column radiosync relies on (the UUID, soft-delete, local or foreign-key column); data.table, data.column and data.option name it. Nothing was changed: restore it, or change that setting (and run `radiosync reconfigure`) first.',
+  },
   RS_ERR_STORE_NOT_INITIALISED: {
     exit: EXIT.CONFIG,
     description: 'The database has no radiosync tables (or an older radiosync schema); run `radiosync init` on it first.',

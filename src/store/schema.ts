@@ -23,6 +23,7 @@
  * Log columns added in store schema 2: `chain` (the origin's hash chain at this seq, filled lazily),
  * `kept` (0: a relay-only row past the sender's quota, whose fields were not kept) and `wire_hlc`
  * (the stamp as signed by the origin when `hlc` was held back because it was too far ahead).
+ * `radiosync_capture.at` (also schema 2, added when missing): when the application wrote.
  */
 import type Database from 'better-sqlite3';
 import { quoteIdent, type TableSpec } from './tables.js';
@@ -34,7 +35,7 @@ CREATE TABLE IF NOT EXISTS radiosync_state(applying INTEGER NOT NULL);
 INSERT INTO radiosync_state(applying) SELECT 0 WHERE NOT EXISTS (SELECT 1 FROM radiosync_state);
 CREATE TABLE IF NOT EXISTS radiosync_tables(name TEXT PRIMARY KEY, options TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS radiosync_capture(
-  n INTEGER PRIMARY KEY, tbl TEXT NOT NULL, op TEXT NOT NULL, uuid, old_uuid, cols TEXT, image TEXT);
+  n INTEGER PRIMARY KEY, tbl TEXT NOT NULL, op TEXT NOT NULL, uuid, old_uuid, cols TEXT, image TEXT, at INTEGER);
 CREATE TABLE IF NOT EXISTS radiosync_log(
   n INTEGER PRIMARY KEY, origin TEXT NOT NULL, seq INTEGER NOT NULL, tbl TEXT NOT NULL, id BLOB NOT NULL,
   hlc INTEGER NOT NULL, kind TEXT NOT NULL, fields BLOB, ctx TEXT, received INTEGER NOT NULL,
@@ -81,7 +82,16 @@ export function migrateStore(db: Database.Database): void {
   if (!cols.has('chain')) db.exec('ALTER TABLE radiosync_log ADD COLUMN chain BLOB');
   if (!cols.has('kept')) db.exec('ALTER TABLE radiosync_log ADD COLUMN kept INTEGER NOT NULL DEFAULT 1');
   if (!cols.has('wire_hlc')) db.exec('ALTER TABLE radiosync_log ADD COLUMN wire_hlc INTEGER');
+  const cap = new Set((db.prepare(`SELECT name FROM pragma_table_info('radiosync_capture')`).all() as Array<{ name: string }>).map((r) => r.name));
+  if (!cap.has('at')) db.exec('ALTER TABLE radiosync_capture ADD COLUMN at INTEGER');
 }
+
+/**
+ * When the application wrote, in milliseconds since the epoch, by SQLite's clock (the system
+ * clock of the machine the application runs on): recorded by every capture trigger, so that the
+ * change's HLC is the edit's time and not the (later) time radiosync captured it.
+ */
+export const SQL_NOW_MS = `CAST(round((julianday('now') - 2440587.5) * 86400000) AS INTEGER)`;
 
 /** Trigger guard: capture unless radiosync itself is writing (a missing flag row still captures). */
 const SILENT = `IFNULL((SELECT max(applying) FROM radiosync_state), 0) = 0`;
@@ -113,17 +123,17 @@ export function triggerSql(spec: TableSpec): string[] {
   const anyChange = [...changed, `OLD.${u} IS NOT NEW.${u}`].join(' OR ');
   return [
     `CREATE TRIGGER ${ins} AFTER INSERT ON ${t} WHEN ${SILENT} BEGIN
-       INSERT INTO radiosync_capture(tbl, op, uuid) VALUES (${lit(spec.name)}, 'i', NEW.${u}); END`,
+       INSERT INTO radiosync_capture(tbl, op, uuid, at) VALUES (${lit(spec.name)}, 'i', NEW.${u}, ${SQL_NOW_MS}); END`,
     `CREATE TRIGGER ${upd} AFTER UPDATE ON ${t} WHEN ${SILENT} AND (${anyChange}) BEGIN
-       INSERT INTO radiosync_capture(tbl, op, uuid, old_uuid, cols)
-       VALUES (${lit(spec.name)}, 'u', NEW.${u}, CASE WHEN OLD.${u} IS NOT NEW.${u} THEN OLD.${u} END, ${cols}); END`,
+       INSERT INTO radiosync_capture(tbl, op, uuid, old_uuid, cols, at)
+       VALUES (${lit(spec.name)}, 'u', NEW.${u}, CASE WHEN OLD.${u} IS NOT NEW.${u} THEN OLD.${u} END, ${cols}, ${SQL_NOW_MS}); END`,
     spec.deletedColumn !== null
       ? // Soft-delete table (Sahana's `deleted` flag): a DELETE becomes `deleted = 1` and the row
         // stays for audit, at the origin as at every receiver. RAISE(IGNORE) abandons the row's delete.
         `CREATE TRIGGER ${del} BEFORE DELETE ON ${t} WHEN ${SILENT} BEGIN
          UPDATE ${t} SET ${quoteIdent(spec.deletedColumn)} = 1 WHERE ${u} = OLD.${u}; SELECT RAISE(IGNORE); END`
       : `CREATE TRIGGER ${del} AFTER DELETE ON ${t} WHEN ${SILENT} BEGIN
-         INSERT INTO radiosync_capture(tbl, op, uuid, image) VALUES (${lit(spec.name)}, 'd', OLD.${u}, ${image}); END`,
+         INSERT INTO radiosync_capture(tbl, op, uuid, image, at) VALUES (${lit(spec.name)}, 'd', OLD.${u}, ${image}, ${SQL_NOW_MS}); END`,
   ];
 }
 
@@ -131,7 +141,27 @@ export function dropTriggers(db: Database.Database, table: string): void {
   for (const n of triggerNames(table)) db.exec(`DROP TRIGGER IF EXISTS ${quoteIdent(n)}`);
 }
 
+/**
+ * (Re)create a table's capture triggers from its spec, and remember the columns they were made
+ * for (`radiosync_meta` key `columns:<table>`), so that a later migration's added, dropped and
+ * renamed columns can be told apart (src/store/migrate.ts).
+ */
 export function installTriggers(db: Database.Database, spec: TableSpec): void {
   dropTriggers(db, spec.name);
   for (const sql of triggerSql(spec)) db.exec(sql);
+  db.prepare('INSERT INTO radiosync_meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(
+    `columns:${spec.name}`,
+    JSON.stringify(spec.columns),
+  );
+}
+
+/** The columns the table's triggers were last made for, or undefined (made before that was recorded). */
+export function installedColumns(db: Database.Database, table: string): string[] | undefined {
+  const r = db.prepare('SELECT value FROM radiosync_meta WHERE key = ?').get(`columns:${table}`) as { value: string } | undefined;
+  return r === undefined ? undefined : (JSON.parse(r.value) as string[]);
+}
+
+/** The table's capture triggers as SQLite holds them now (fewer than three: some were dropped with the table). */
+export function installedTriggerSql(db: Database.Database, table: string): string[] {
+  return triggerNames(table).map((n) => (db.prepare(`SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?`).get(n) as { sql: string } | undefined)?.sql ?? '');
 }

@@ -102,9 +102,16 @@ interface ColumnInfo {
   pk: number;
 }
 
+/**
+ * `data.option` names the {@link TableOptions} field at fault (`uuidColumn`, `localColumns`, …) so
+ * that the station layer can name the config key instead (`records.table.<name>.uuid_column`).
+ */
 function configError(message: string, data: Record<string, unknown>): Error {
   return makeError(STORE_ERRORS, 'RS_ERR_STORE_CONFIG', message, data);
 }
+
+/** Lower-case `8-4-4-4-12` UUID text, the only form radiosync reads from a UUID column. */
+export const UUID_TEXT = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 export function quoteIdent(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;
@@ -121,17 +128,27 @@ export function resolveTableSpec(db: Database.Database, opts: TableOptions, all:
     throw configError(`table name ${name} is reserved`, { table: name });
   }
   const cols = tableInfo(db, name);
-  if (cols.length === 0) throw configError(`no table ${name} in the database`, { table: name });
+  if (cols.length === 0) throw configError(`no table ${name} in the database`, { table: name, option: 'name' });
   const names = cols.map((c) => c.name);
   const uuidColumn = opts.uuidColumn ?? 'uuid';
   if (!names.includes(uuidColumn)) {
-    throw configError(`table ${name} has no UUID column ${uuidColumn} (set uuidColumn)`, { table: name, uuidColumn });
+    throw configError(`table ${name} has no UUID column ${uuidColumn} (name the table's UUID column, or let init add one with --add-uuids)`, {
+      table: name,
+      uuidColumn,
+      option: 'uuidColumn',
+    });
   }
   const pks = cols.filter((c) => c.pk > 0);
   const pkColumn =
     pks.length === 1 && pks[0]!.name !== uuidColumn && /^INT/i.test(pks[0]!.type) ? pks[0]!.name : null;
-  for (const c of [...(opts.localColumns ?? []), ...(opts.deletedColumn ? [opts.deletedColumn] : [])]) {
-    if (!names.includes(c)) throw configError(`table ${name} has no column ${c}`, { table: name, column: c });
+  for (const c of opts.localColumns ?? []) {
+    if (!names.includes(c)) throw configError(`table ${name} has no column ${c}`, { table: name, column: c, option: 'localColumns' });
+  }
+  if (opts.deletedColumn && !names.includes(opts.deletedColumn)) {
+    throw configError(`table ${name} has no column ${opts.deletedColumn}`, { table: name, column: opts.deletedColumn, option: 'deletedColumn' });
+  }
+  if (opts.deletedColumn && opts.deletedColumn === uuidColumn) {
+    throw configError(`table ${name}: the soft-delete column cannot be the UUID column`, { table: name, column: uuidColumn, option: 'deletedColumn' });
   }
   const fks = new Map<string, ForeignKeySpec>();
   const fkOpts: Record<string, ForeignKeyOption> = {};
@@ -146,16 +163,16 @@ export function resolveTableSpec(db: Database.Database, opts: TableOptions, all:
     for (const d of declared) fkOpts[d.from] = d.to ? { table: d.table, column: d.to } : { table: d.table };
   }
   for (const [column, fk] of Object.entries(fkOpts)) {
-    if (!names.includes(column)) throw configError(`table ${name} has no column ${column}`, { table: name, column });
+    if (!names.includes(column)) throw configError(`table ${name} has no column ${column}`, { table: name, column, option: 'foreignKeys' });
     if ((opts.localColumns ?? []).includes(column)) continue;
     const tcols = tableInfo(db, fk.table);
-    if (tcols.length === 0) throw configError(`${name}.${column} references missing table ${fk.table}`, { table: name, column });
+    if (tcols.length === 0) throw configError(`${name}.${column} references missing table ${fk.table}`, { table: name, column, option: 'foreignKeys' });
     const targetOpts = all.find((t) => t.name === fk.table);
     const tUuid = fk.uuidColumn ?? targetOpts?.uuidColumn ?? 'uuid';
     if (!tcols.some((c) => c.name === tUuid)) {
       throw configError(
         `${name}.${column} references ${fk.table}, which has no UUID column ${tUuid}; list ${column} in localColumns or give uuidColumn`,
-        { table: name, column, references: fk.table },
+        { table: name, column, references: fk.table, option: 'foreignKeys' },
       );
     }
     const tpk = tcols.filter((c) => c.pk > 0);
@@ -167,6 +184,20 @@ export function resolveTableSpec(db: Database.Database, opts: TableOptions, all:
       uuidColumn: tUuid,
       uuidPrefix: targetOpts?.uuidPrefix ?? '',
     });
+  }
+  if (opts.exclude !== undefined && opts.exclude !== '') {
+    try {
+      db.prepare(`SELECT 1 FROM ${quoteIdent(name)} WHERE (${opts.exclude}) LIMIT 0`);
+    } catch (e) {
+      throw configError(`table ${name}: the exclude condition is not valid SQL over its columns: ${(e as Error).message}`, {
+        table: name,
+        option: 'exclude',
+      });
+    }
+  }
+  for (const u of opts.excludeUuids ?? []) {
+    const body = opts.uuidPrefix && u.startsWith(opts.uuidPrefix) ? u.slice(opts.uuidPrefix.length) : u;
+    if (!UUID_TEXT.test(body)) throw configError(`table ${name}: ${JSON.stringify(u)} in the excluded UUIDs is not a lower-case UUID`, { table: name, option: 'excludeUuids', value: u });
   }
   const skip = new Set([uuidColumn, ...(pkColumn ? [pkColumn] : []), ...(opts.localColumns ?? [])]);
   if (opts.deletedColumn) skip.add(opts.deletedColumn);

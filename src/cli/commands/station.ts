@@ -1,8 +1,16 @@
 /** `init`, `key`, `peer add`, `peers`: the station directory and who it trusts. */
+import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { initStation, Station, peerList, FolderSync, stateDigest, verdictFor, formatVerdict } from '../../index.js';
+import { initStation, reconfigureStation, Station, peerList, FolderSync, stateDigest, verdictFor, formatVerdict } from '../../index.js';
 import { printResult } from '../output.js';
 import { callList, collectPairs, defaultHome, HOME_HELP } from '../options.js';
+
+function reconfigured(call: string, home: string, changed: readonly string[]): string[] {
+  return [
+    `station ${call} in ${home} reconfigured`,
+    changed.length === 0 ? '  no records setting changed; capture triggers regenerated' : `  applied: ${changed.join(', ')}`,
+  ];
+}
 
 export function registerStationCommands(program: Command): void {
   program
@@ -16,9 +24,15 @@ export function registerStationCommands(program: Command): void {
     .option('--owner <TEXT>', 'operator or organisation')
     .option('--contact <TEXT>', 'how to reach the operator')
     .option('--profile <NAME>', 'TNC/radio profile from hardware/profiles')
+    .option('--add-uuids', 'give tables without a UUID column one: the column, a v4 UUID per row, a unique index, an insert trigger')
+    .option('--schema-from <FILE>', 'create --db as an empty copy of this database\'s schema (a new field station)')
+    .option('--adopt-copy', '--db is a copy of another station\'s initialised database: keep its log, take this callsign')
     .option('--json', 'print JSON')
-    .action((o: { callsign: string; home: string; db?: string; tables?: string[]; folder?: Record<string, string>; owner?: string; contact?: string; profile?: string; json?: boolean }) => {
+    .action((o: { callsign: string; home: string; db?: string; tables?: string[]; folder?: Record<string, string>; owner?: string; contact?: string; profile?: string; addUuids?: boolean; schemaFrom?: string; adoptCopy?: boolean; json?: boolean }) => {
       const s = initStation({
+        ...(o.addUuids ? { addUuids: true } : {}),
+        ...(o.adoptCopy ? { adoptCopy: true } : {}),
+        ...(o.schemaFrom !== undefined ? { schemaFrom: o.schemaFrom } : {}),
         home: o.home,
         callsign: o.callsign,
         ...(o.db !== undefined ? { db: o.db } : {}),
@@ -28,6 +42,10 @@ export function registerStationCommands(program: Command): void {
         ...(o.contact !== undefined ? { contact: o.contact } : {}),
         ...(o.profile !== undefined ? { profile: o.profile } : {}),
       });
+      if (s.changed !== undefined) {
+        printResult(o, reconfigured(s.callsign, s.home, s.changed), s);
+        return;
+      }
       printResult(o, [
         `station ${s.callsign} created in ${s.home}`,
         `  records: ${s.db}${s.tables.length ? ` (tables ${s.tables.join(', ')})` : ''}`,
@@ -35,6 +53,52 @@ export function registerStationCommands(program: Command): void {
         `  public key: ${s.publicKey}`,
         `give the key to your peers: they run \`radiosync peer add ${s.callsign} --key <key>\``,
       ], s);
+    });
+
+  program
+    .command('reconfigure')
+    .description('apply records settings changed in radiosync.toml since init; regenerate the capture triggers')
+    .option('--home <DIR>', HOME_HELP, defaultHome())
+    .option('--add-uuids', 'give newly listed tables without a UUID column one (as init --add-uuids)')
+    .option('--json', 'print JSON')
+    .action((o: { home: string; addUuids?: boolean; json?: boolean }) => {
+      const s = reconfigureStation(o.home, o.addUuids ? { addUuids: true } : {});
+      printResult(o, reconfigured(s.callsign, s.home, s.changed), s);
+    });
+
+  program
+    .command('migrate')
+    .description('after a schema change of the application: regenerate the capture triggers, apply values that waited for new columns, find writes the old triggers missed')
+    .option('--home <DIR>', HOME_HELP, defaultHome())
+    .option('--sql <FILE>', 'run this migration script under radiosync, in one transaction with the check (needed to drop a synced column)')
+    .option('--json', 'print JSON')
+    .action((o: { home: string; sql?: string; json?: boolean }) => {
+      const script = o.sql === undefined ? undefined : readFileSync(o.sql, 'utf8');
+      const st = Station.open(o.home);
+      try {
+        const done = st.migrate(script);
+        const excluded = new Set(st.config.records.exclude_tables);
+        const unsynced = st.records.unsyncedTables().filter((t) => !excluded.has(t));
+        printResult(
+          o,
+          [
+            ...(done.length === 0 ? ['no synced table changed its schema'] : []),
+            ...done.map((m) => {
+                const parts = [
+                  ...(m.added.length ? [`added ${m.added.join(', ')}`] : []),
+                  ...(m.renamed.length ? [`renamed ${m.renamed.map((r) => `${r.from} → ${r.to}`).join(', ')}`] : []),
+                  ...(m.dropped.length ? [`dropped ${m.dropped.join(', ')}`] : []),
+                  ...(m.rebuilt ? ['rebuilt (triggers were gone)'] : []),
+                ];
+                return `${m.table}: ${parts.join('; ') || 'triggers regenerated'}; ${m.rowsApplied} rows written from waiting values, ${m.changesFound} unseen writes captured`;
+              }),
+            ...(unsynced.length > 0 ? [`tables not synced: ${unsynced.join(', ')} (to sync one, add it to records.tables and run \`radiosync reconfigure\`)`] : []),
+          ],
+          { migrations: done, unsynced },
+        );
+      } finally {
+        st.close();
+      }
     });
 
   program

@@ -139,6 +139,14 @@ export function saveOriginSig(ctx: StoreContext, origin: StationId, seq: number,
 
 /** Check one origin's run (its changes in changeset order). */
 export function checkRun(ctx: StoreContext, origin: StationId, run: RowChange[], sig: Uint8Array | undefined): RunCheck {
+  const r = checkRunInner(ctx, origin, run, sig);
+  // a run claiming our own origin that is not provably ours is refused as such, whatever else is
+  // wrong with it, and never kept waiting for a gap to close (only we make our own seqs)
+  if (!r.ok && origin === ctx.station) return refuse('RS_ERR_STORE_OWN_ORIGIN', `${run.length} change(s) claim to come from this station (${origin}) but are not its own, signed, in its chain: ${r.message}`);
+  return r;
+}
+
+function checkRunInner(ctx: StoreContext, origin: StationId, run: RowChange[], sig: Uint8Array | undefined): RunCheck {
   const own = origin === ctx.station;
   const ownRefused = () => refuse('RS_ERR_STORE_OWN_ORIGIN', `${run.length} change(s) claim to come from this station (${origin}) without its own signature; only it makes its own changes`);
   // our own changes come back only from a peer that holds them (we were restored from an old

@@ -29,9 +29,14 @@ export function buildChangeset(ctx: StoreContext, peer: StationId, opts: BuildOp
     const acked = opts.acked ?? getPeer(ctx, peer)?.acked ?? {};
     // Every origin with a held change has a radiosync_vv row (apply and capture advance it).
     const origins = (stmt(ctx, 'SELECT origin FROM radiosync_vv').all() as Array<{ origin: string }>).map((r) => r.origin);
+    // Per origin in seq order, which the (origin, seq) index gives without sorting: only `max` rows
+    // are read, however many lie beyond the peer's vector (a sort by n read them all, for every
+    // changeset of a large export). An origin's changes are logged in seq order whenever origin
+    // signatures are on (a run is accepted only from the seq after what is held), so this is the
+    // same choice; rows are put back in log order below.
     const q = stmt(
       ctx,
-      `SELECT ${LOG_COLUMNS} FROM radiosync_log WHERE origin = ? AND seq > ? ORDER BY n LIMIT ?`,
+      `SELECT ${LOG_COLUMNS} FROM radiosync_log WHERE origin = ? AND seq > ? ORDER BY seq LIMIT ?`,
       true,
     );
     let rows: LogRow[] = [];

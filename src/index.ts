@@ -18,7 +18,7 @@ export { peerList, type PeerStatus, type PeerState } from './station/peerList.js
 export { exportBundle, importBundle, partNames, MIN_PART_BYTES, type ExportResult, type ExportOptions, type ImportResult } from './sync/bundles.js';
 export { BUNDLE_ERRORS } from './bundle/errors.js';
 export { sessionOutcome, importOutcome, type Outcome } from './sync/outcome.js';
-export { stateDigest, verdictFor, formatVerdict, peerDigest, type Verdict } from './sync/stateDigest.js';
+export { stateDigest, stateCount, verdictFor, formatVerdict, peerDigest, type Verdict } from './sync/stateDigest.js';
 export { encodeSummary, decodeSummary, summarize, compareSummaries, type StateDigest, type DigestSummary } from './store/digest.js';
 export { tableFingerprints, type TableFingerprint } from './sync/tableFingerprint.js';
 export { runDemo, type DemoOptions, type DemoSummary, type DemoPhase } from './demo/runDemo.js';

@@ -4,6 +4,7 @@
  * Each command lives in src/cli/commands/<name>.ts and registers itself here.
  * Exit codes: docs/errors.md. Command forms: docs/cli.md.
  */
+import './heap.js'; // first: the heap policy applies to everything below
 import { Command, CommanderError } from 'commander';
 import { EXIT } from '../index.js';
 import { reportError } from './output.js';

@@ -24,7 +24,7 @@ import { DEFAULT_MAX_CHANGES } from './limits.js';
 import { applyChangeset, type ApplyResult } from './apply.js';
 import { acknowledge, getPeer, listPeers, resetAcked, touchPeer, upsertPeer, type PeerInfo, type PeerRecord } from './peers.js';
 import { exportChanges, writeChangesJson, type ChangesExport, type ExportRange } from './exportJson.js';
-import { bytesToUuid } from './uuid.js';
+import { bytesToUuid, uuidToBytes } from './uuid.js';
 import { listConflicts, resolveConflict, showConflict, type ConflictDetail, type ConflictRecord, type ConflictResolution, type ListConflictsOptions, type ResolveResult } from './conflicts.js';
 import { addUuids, checkUuidColumn, needsUuids } from './addUuids.js';
 import { migrateTables, tablesToMigrate, type TableMigration } from './migrate.js';
@@ -35,6 +35,8 @@ import type { HeldChange } from './merge.js';
 import type { RowChange } from '../changeset/Changeset.js';
 
 export type { ConflictDetail, ConflictRecord, ConflictResolution, ListConflictsOptions, ResolveResult } from './conflicts.js';
+/** Rows read per slice of the snapshot `init` takes of existing rows. */
+export const SNAPSHOT_SLICE = 10_000;
 
 export interface OpenOptions {
   clock?: Clock;
@@ -181,16 +183,27 @@ export class RecordStore {
       }
       if (opts.snapshot !== false && !(typeof had === 'string' && had !== opts.station)) {
         // Rows present before radiosync arrived, and not yet in the log, become this station's inserts.
+        // In slices of SNAPSHOT_SLICE rows, each turned into log entries before the next is read:
+        // memory stays bounded whatever the table's size (still one transaction).
         for (const spec of ctx.specs.values()) {
           const u = quoteIdent(spec.uuidColumn);
-          const known = new Set(
-            (db.prepare('SELECT id FROM radiosync_log WHERE tbl = ?').all(spec.name) as Array<{ id: Buffer }>).map((r) =>
-              bytesToUuid(r.id, spec.uuidPrefix),
-            ),
-          );
+          const t = quoteIdent(spec.name);
+          const firstPage = db.prepare(`SELECT rowid AS r, ${u} AS u FROM ${t} ORDER BY rowid LIMIT ${SNAPSHOT_SLICE}`).safeIntegers(true);
+          const nextPage = db.prepare(`SELECT rowid AS r, ${u} AS u FROM ${t} WHERE rowid > ? ORDER BY rowid LIMIT ${SNAPSHOT_SLICE}`).safeIntegers(true);
+          const held = db.prepare('SELECT 1 FROM radiosync_log WHERE tbl = ? AND id = ? LIMIT 1');
+          const known = (text: string): boolean => {
+            const lower = text.toLowerCase();
+            try {
+              const id = uuidToBytes(lower, spec.uuidPrefix);
+              return bytesToUuid(id, spec.uuidPrefix) === lower && held.get(spec.name, Buffer.from(id)) !== undefined;
+            } catch {
+              return false; // not a UUID: captured, and counted as bad by the ingest
+            }
+          };
           const ins = db.prepare(`INSERT INTO radiosync_capture(tbl, op, uuid) VALUES (?, 'i', ?)`);
-          for (const r of db.prepare(`SELECT ${u} AS u FROM ${quoteIdent(spec.name)} ORDER BY rowid`).all() as Array<{ u: unknown }>) {
-            if (typeof r.u === 'string' && !known.has(r.u.toLowerCase())) ins.run(spec.name, r.u);
+          for (let page = firstPage.all() as Array<{ r: bigint; u: unknown }>; page.length > 0; page = nextPage.all(page[page.length - 1]!.r) as typeof page) {
+            for (const r of page) if (typeof r.u === 'string' && !known(r.u)) ins.run(spec.name, r.u);
+            ingestCaptures(ctx);
           }
         }
       }

@@ -29,9 +29,14 @@ export function buildChangeset(ctx: StoreContext, peer: StationId, opts: BuildOp
     const acked = opts.acked ?? getPeer(ctx, peer)?.acked ?? {};
     // Every origin with a held change has a radiosync_vv row (apply and capture advance it).
     const origins = (stmt(ctx, 'SELECT origin FROM radiosync_vv').all() as Array<{ origin: string }>).map((r) => r.origin);
+    // Per origin in seq order, which the (origin, seq) index gives without sorting: only `max` rows
+    // are read, however many lie beyond the peer's vector (a sort by n read them all, for every
+    // changeset of a large export). An origin's changes are logged in seq order whenever origin
+    // signatures are on (a run is accepted only from the seq after what is held), so this is the
+    // same choice; rows are put back in log order below.
     const q = stmt(
       ctx,
-      `SELECT ${LOG_COLUMNS} FROM radiosync_log WHERE origin = ? AND seq > ? ORDER BY n LIMIT ?`,
+      `SELECT ${LOG_COLUMNS} FROM radiosync_log WHERE origin = ? AND seq > ? ORDER BY seq LIMIT ?`,
       true,
     );
     let rows: LogRow[] = [];
@@ -39,7 +44,12 @@ export function buildChangeset(ctx: StoreContext, peer: StationId, opts: BuildOp
       // a station holds all of its own changes, unless it told us otherwise (a receipt from a station
       // restored from an old backup names its own origin: what it lost goes back to it)
       if (o === peer && acked[o] === undefined) continue;
-      rows.push(...(q.all(o, acked[o] ?? 0, max) as LogRow[]));
+      const list = q.all(o, acked[o] ?? 0, max) as LogRow[];
+      // With origin signatures, an origin's run ends before its first change held without data
+      // (relay quota) or gap (signRuns): cut it here, before the cap, so rows that cannot go
+      // never crowd out those that can (other origins', this station's own).
+      const cut = ctx.origins === undefined ? -1 : list.findIndex((r, i) => r.kept === 0n || (i > 0 && r.seq !== list[i - 1]!.seq + 1n));
+      for (const r of cut >= 0 ? list.slice(0, cut) : list) rows.push(r);
     }
     rows.sort((a, b) => (a.n < b.n ? -1 : a.n > b.n ? 1 : 0));
     rows = rows.slice(0, max);

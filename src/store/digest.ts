@@ -99,6 +99,14 @@ export interface StateDigest {
   files: LeafSet;
 }
 
+/** A digest reduced to what its summary needs (no leaves kept: see {@link rowLeafCount}). */
+export interface StateCount {
+  vv: VersionVector;
+  folders: boolean;
+  rows: LeafCount;
+  files: LeafCount;
+}
+
 /** The first 8 bytes of a SHA-256 as an unsigned 64-bit integer. */
 export function hash64(...parts: Array<string | Uint8Array>): bigint {
   const h = createHash('sha256');
@@ -111,24 +119,21 @@ export function rowLeafKey(table: string, id: Uint8Array): Uint8Array {
 }
 
 /**
- * The rows leaf set of a record store's database: one leaf per (table, id) held in the log,
- * except `@files` rows. One ordered scan of the log.
+ * Visit every row leaf of a record store's database: one per (table, id) held in the log, except
+ * `@files` rows, in one ordered scan of the log. Nothing is kept between rows, so memory does not
+ * grow with the table.
  */
-export function rowLeaves(db: Database.Database): LeafSet {
-  const set = new LeafSet();
+export function forEachRowLeaf(db: Database.Database, visit: (table: string, id: Uint8Array, value: bigint) => void): void {
   const q = db.prepare(`SELECT tbl, id, origin, seq, hlc FROM radiosync_log WHERE tbl <> ? ORDER BY tbl, id, origin, seq`).safeIntegers(true);
   let curT = '';
   let curId: Uint8Array | undefined;
-  let curKey = '';
   let text = '';
   const flush = (): void => {
-    if (curId !== undefined) set.add(rowLeafKey(curT, curId), hash64(text), { table: curT, id: curId });
+    if (curId !== undefined) visit(curT, curId, hash64(text));
   };
   for (const r of q.iterate(FILES_TABLE) as Iterable<{ tbl: string; id: Uint8Array; origin: string; seq: bigint; hlc: bigint }>) {
-    const key = `${r.tbl}\0${Buffer.from(r.id).toString('hex')}`;
-    if (key !== curKey) {
+    if (curId === undefined || r.tbl !== curT || Buffer.compare(r.id, curId) !== 0) {
       flush();
-      curKey = key;
       curT = r.tbl;
       curId = new Uint8Array(r.id);
       text = '';
@@ -136,7 +141,34 @@ export function rowLeaves(db: Database.Database): LeafSet {
     text += `${r.origin}:${r.seq}:${r.hlc};`;
   }
   flush();
+}
+
+/** The rows leaf set of a record store's database (every leaf kept: for repair, which compares keys). */
+export function rowLeaves(db: Database.Database): LeafSet {
+  const set = new LeafSet();
+  forEachRowLeaf(db, (table, id, value) => set.add(rowLeafKey(table, id), value, { table, id }));
   return set;
+}
+
+/** What a summary needs of a leaf set: its count and root. {@link LeafSet} is one. */
+export interface LeafCount {
+  readonly count: number;
+  readonly xor: bigint;
+  root(): Uint8Array;
+}
+
+/**
+ * The count and root of the rows leaf set without keeping its leaves (bounded memory at any table
+ * size): what receipts, `import`'s verdict and `status` need. Same root as {@link rowLeaves}.
+ */
+export function rowLeafCount(db: Database.Database): LeafCount {
+  let count = 0;
+  let xor = 0n;
+  forEachRowLeaf(db, (_t, _id, value) => {
+    count++;
+    xor ^= value;
+  });
+  return { count, xor, root: () => setRoot(count, xor) };
 }
 
 /** Canonical hash of a version vector (zero entries left out). */
@@ -158,7 +190,7 @@ export interface DigestSummary {
   filesCount: number;
 }
 
-export function summarize(d: StateDigest): DigestSummary {
+export function summarize(d: StateDigest | StateCount): DigestSummary {
   return { folders: d.folders, vvHash: vvHash(d.vv), rowsRoot: d.rows.root(), rowsCount: d.rows.count, filesRoot: d.files.root(), filesCount: d.files.count };
 }
 

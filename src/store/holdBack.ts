@@ -33,12 +33,15 @@ export function holdBackBound(later: Hlc): Hlc {
  * sort stamp changed (they must be merged again).
  */
 export function holdBack(ctx: StoreContext, origin: StationId, first: number): Array<{ tbl: string; id: Uint8Array }> {
-  const fresh = stmt(ctx, 'SELECT seq, tbl, id, hlc, wire_hlc FROM radiosync_log WHERE origin = ? AND seq >= ? ORDER BY seq DESC', true).all(origin, first) as Array<{
-    seq: bigint; tbl: string; id: Uint8Array; hlc: bigint; wire_hlc: bigint | null;
+  // Only the stamps are read for every new change (a changeset may bring 100,000): the row of a
+  // change is looked up when its stamp is held back, which an honest origin never needs.
+  const fresh = stmt(ctx, 'SELECT seq, hlc, wire_hlc FROM radiosync_log WHERE origin = ? AND seq >= ? ORDER BY seq DESC', true).all(origin, first) as Array<{
+    seq: bigint; hlc: bigint; wire_hlc: bigint | null;
   }>;
   if (fresh.length === 0) return [];
   const out: Array<{ tbl: string; id: Uint8Array }> = [];
   const set = stmt(ctx, 'UPDATE radiosync_log SET wire_hlc = COALESCE(wire_hlc, hlc), hlc = ? WHERE origin = ? AND seq = ?');
+  const rowOf = stmt(ctx, 'SELECT tbl, id FROM radiosync_log WHERE origin = ? AND seq = ?');
   let minLater: Hlc | undefined;
   for (const r of fresh) {
     const wire = r.wire_hlc ?? r.hlc;
@@ -46,7 +49,8 @@ export function holdBack(ctx: StoreContext, origin: StationId, first: number): A
       const bound = holdBackBound(minLater);
       if (r.hlc > bound) {
         set.run(bound, origin, r.seq);
-        out.push({ tbl: r.tbl, id: new Uint8Array(r.id) });
+        const row = rowOf.get(origin, r.seq) as { tbl: string; id: Uint8Array };
+        out.push({ tbl: row.tbl, id: new Uint8Array(row.id) });
       }
     }
     if (minLater === undefined || wire < minLater) minLater = wire;

@@ -8,14 +8,16 @@ import type { VersionVector } from '../changeset/Changeset.js';
 const FILES_TABLE = '@files';
 
 export function rowsBeyond(db: Database.Database, vv: VersionVector, which: 'rows' | 'files'): number {
-  const origins = db.prepare('SELECT origin FROM radiosync_vv').all() as Array<{ origin: string }>;
+  // One query; SQLite counts the distinct rows in its own temporary b-tree, so memory does not
+  // grow with the table (a new peer lacks every row). Origin names are [A-Z0-9/-] (validated on
+  // arrival), so they are safe inside the quoted JSON path.
   const cond = which === 'files' ? 'tbl = ?' : 'tbl <> ?';
-  const q = db.prepare(`SELECT DISTINCT tbl, id FROM radiosync_log WHERE origin = ? AND seq > ? AND ${cond}`);
-  const seen = new Set<string>();
-  for (const { origin } of origins) {
-    for (const r of q.all(origin, vv[origin] ?? 0, FILES_TABLE) as Array<{ tbl: string; id: Uint8Array }>) {
-      seen.add(`${r.tbl}\0${Buffer.from(r.id).toString('hex')}`);
-    }
-  }
-  return seen.size;
+  const r = db
+    .prepare(
+      `SELECT count(*) AS n FROM (SELECT DISTINCT tbl, id FROM radiosync_log
+       WHERE ${cond} AND origin IN (SELECT origin FROM radiosync_vv)
+         AND seq > COALESCE(json_extract(?, '$."' || origin || '"'), 0))`,
+    )
+    .get(FILES_TABLE, JSON.stringify(vv)) as { n: number };
+  return r.n;
 }

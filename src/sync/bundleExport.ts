@@ -31,6 +31,13 @@ export const MIN_PART_BYTES = 64 * 1024;
 const PART_OVERHEAD = 512;
 /** Most changesets one export builds (a bound on a runaway loop; 256 MiB of 4 MiB changesets). */
 export const MAX_EXPORT_CHANGESETS = 10_000;
+/**
+ * Most rows one exported changeset carries (less when `limits.rows_per_changeset` is lower): each
+ * changeset is built, encoded and sealed in memory, so this bounds an export's memory whatever the
+ * table's size (a million rows: 50 changesets in one bundle). It costs about 150 bytes of
+ * signature and framing per changeset, under 0.1 % of one this size.
+ */
+export const EXPORT_ROWS_PER_CHANGESET = 20_000;
 
 export interface ExportOptions {
   /** Largest part, bytes (default: MAX_BUNDLE_BYTES; more than that always splits). */
@@ -106,7 +113,7 @@ export function buildChangesets(station: Station, peers: string[], fs: FolderSyn
   let rows = 0;
   let chunks = 0;
   let chunkBytes = 0;
-  let maxChanges = station.config.limits.rows_per_changeset;
+  let maxChanges = Math.min(station.config.limits.rows_per_changeset, EXPORT_ROWS_PER_CHANGESET);
   const chunkCap = Math.max(1, Math.min(maxBytes - PART_OVERHEAD - 16 * 1024, 4 * 1024 * 1024));
   while (sealed.length < MAX_EXPORT_CHANGESETS) {
     const base = station.records.buildChangeset(peers[0]!, { acked, to: peers, maxChanges });

@@ -17,7 +17,7 @@ import { applyIncoming, type IncomingResult } from './applyIncoming.js';
 import type { Station } from '../station/Station.js';
 import type { FolderSync } from './FolderSync.js';
 import type { VersionVector } from '../changeset/Changeset.js';
-import { peerDigest, recordPeerDigest, stateDigest, verdictFor, type Verdict } from './stateDigest.js';
+import { peerDigest, recordPeerDigest, stateCount, verdictFor, type Verdict } from './stateDigest.js';
 
 export interface ImportResult {
   from: string;
@@ -133,7 +133,7 @@ async function importFrom(station: Station, src: ItemSource, folders?: FolderSyn
   notePart(station, src, r);
   if (folders?.enabled) r.filesPending = folders.pendingRows();
   if (station.isTrusted(r.from)) {
-    r.verdict = verdictFor(station, r.from, stateDigest(station, folders));
+    r.verdict = verdictFor(station, r.from, stateCount(station, folders));
     if (sender.vv) r.holdsAllOfSender = covers(station.records.versionVector(), sender.vv) && (r.filesPending ?? 0) === 0;
   }
   if (noSpace.length > 0) {

@@ -13,7 +13,7 @@ import type { Clock } from '../clock/Clock.js';
 import { sleep } from '../clock/Clock.js';
 import type { LinkStats } from '../link/linkEvents.js';
 import type { RuntimeCounters, StationRuntime } from './StationRuntime.js';
-import { stateDigest, verdictFor, type Verdict } from './stateDigest.js';
+import { stateCount, verdictFor, type Verdict } from './stateDigest.js';
 import type { RepairResult } from './Repair.js';
 
 /**
@@ -175,7 +175,7 @@ async function queueFor(rt: StationRuntime, peers: string[], result: SessionResu
 
 /** Fill in the verdict for each peer from this station's digest now and the peer's last digest. */
 function settle(rt: StationRuntime, result: SessionResult, peers: Iterable<string>): void {
-  const mine = stateDigest(rt.station, rt.folders);
+  const mine = stateCount(rt.station, rt.folders);
   for (const p of peers) result.verdicts[p] = verdictFor(rt.station, p, mine);
   result.link = rt.link.stats;
   result.counters = { ...rt.counters };

@@ -9,7 +9,7 @@
  */
 import type { VersionVector } from '../changeset/Changeset.js';
 import type { Station } from '../station/Station.js';
-import { compareSummaries, decodeSummary, encodeSummary, rowLeaves, summarize, type DigestSummary, type StateDigest } from '../store/digest.js';
+import { compareSummaries, decodeSummary, encodeSummary, rowLeafCount, rowLeaves, summarize, type DigestSummary, type StateCount, type StateDigest } from '../store/digest.js';
 import { rowsBeyond } from '../store/rowsBeyond.js';
 import type { FolderSync } from './FolderSync.js';
 import { fileLeaves } from './fileLeaves.js';
@@ -17,6 +17,12 @@ import { fileLeaves } from './fileLeaves.js';
 export function stateDigest(st: Station, folders?: FolderSync): StateDigest {
   st.records.capture();
   return { vv: st.records.versionVector(), folders: folders?.enabled === true, rows: rowLeaves(st.records.db), files: fileLeaves(folders) };
+}
+
+/** The same digest reduced to its counts and roots: memory bounded whatever the number of rows (receipts, verdicts). */
+export function stateCount(st: Station, folders?: FolderSync): StateCount {
+  st.records.capture();
+  return { vv: st.records.versionVector(), folders: folders?.enabled === true, rows: rowLeafCount(st.records.db), files: fileLeaves(folders) };
 }
 
 /**
@@ -30,7 +36,7 @@ export function heldVector(st: Station): VersionVector {
 }
 
 export function summaryBytes(st: Station, folders?: FolderSync): Uint8Array {
-  return encodeSummary(summarize(stateDigest(st, folders)));
+  return encodeSummary(summarize(stateCount(st, folders)));
 }
 
 export interface PeerDigestRecord {
@@ -63,7 +69,7 @@ export type Verdict =
   | { state: 'unknown'; reason: string };
 
 /** The verdict for one peer, from this station's digest now and the peer's last one. */
-export function verdictFor(st: Station, peer: string, mine: StateDigest): Verdict {
+export function verdictFor(st: Station, peer: string, mine: StateDigest | StateCount): Verdict {
   const theirs = peerDigest(st, peer);
   if (!theirs) return { state: 'unknown', reason: 'no digest from this peer yet' };
   const cmp = compareSummaries(summarize(mine), theirs.decoded);

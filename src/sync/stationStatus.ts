@@ -14,7 +14,7 @@ import { rowCounts } from '../store/rowCounts.js';
 import type { FileProblem } from '../files/RowSyncState.js';
 import type { OutboundInfo } from './StationRuntime.js';
 import type { FolderSync } from './FolderSync.js';
-import { stateDigest, verdictFor, type Verdict } from './stateDigest.js';
+import { stateCount, verdictFor, type Verdict } from './stateDigest.js';
 
 export const PLANNER_STATE_KEY = 'planner';
 
@@ -98,7 +98,7 @@ export function stationStatus(st: Station, queue?: TransferQueue, folders?: Fold
   const counters = st.log.counters();
   const dropped = Object.fromEntries(Object.entries(counters).filter(([k]) => k.startsWith('dropped.')).map(([k, v]) => [k.slice(8), v]));
   const peers = peerList(st);
-  const mine = stateDigest(st, folders);
+  const mine = stateCount(st, folders);
   return {
     callsign: st.callsign,
     home: st.layout.home,

@@ -5,6 +5,7 @@
  * - a bundle near the 256 MiB cap: 40 changesets of 40 person rows with ~150 KiB of random text each;
  * - the issue's 40 × 100,000 tiny rows (a relay-only table, quotas raised so every row is kept).
  * Target: ≤ 300 MB peak RSS for the 256 MiB bundle.
+ * `RADIOSYNC_BENCH_IMPORT=tiny` (or `256`) runs one case only.
  */
 import { mkdtempSync, rmSync, statSync, writeFileSync, readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
@@ -49,7 +50,9 @@ function measure(rig: Rig, file: string): { rssMB: number; seconds: number; code
 export async function run(): Promise<BenchReport> {
   const rows: Array<Record<string, string | number>> = [];
   const t0 = Date.now() - 86_400_000;
+  const only = process.env['RADIOSYNC_BENCH_IMPORT'];
   for (const c of ['256 MiB', 'tiny'] as const) {
+    if (only !== undefined && !c.startsWith(only)) continue;
     const dir = mkdtempSync(join(tmpdir(), 'radiosync-bench-import-'));
     try {
       const rig = makeRig(dir);

@@ -161,3 +161,31 @@ test('misconfiguration is a typed error', () => {
   assert.throws(() => RecordStore.open(db), (e) => isRadiosyncError(e, 'RS_ERR_STORE_NOT_INITIALISED'));
   db.close();
 });
+
+test('init snapshots a table larger than one slice: every row once, in rowid order, seqs without gaps; rerun adds nothing', async () => {
+  const { SNAPSHOT_SLICE } = await import('../../src/store/RecordStore.js');
+  const file = join(tmp.dir, 'slices.sqlite');
+  const app = new Database(file);
+  app.exec('CREATE TABLE item(uuid TEXT NOT NULL UNIQUE, label TEXT)');
+  const n = SNAPSHOT_SLICE * 2 + 345;
+  const ins = app.prepare('INSERT INTO item(rowid, uuid, label) VALUES (?, ?, ?)');
+  const uuid = (i: number) => `${i.toString(16).padStart(8, '0')}-0000-4000-8000-000000000000`;
+  app.transaction(() => {
+    // rowids with gaps and a negative one, inserted out of order
+    for (let i = n - 1; i >= 0; i--) ins.run(i === 0 ? -5 : i * 3, uuid(i), `item ${i}`);
+    ins.run(n * 3 + 1, 'not-a-uuid', 'bad');
+  })();
+  app.close();
+  const store = RecordStore.init(file, { station: 'A1', tables: [{ name: 'item' }] });
+  assert.equal(store.versionVector()['A1'], n); // the bad UUID is skipped, not logged
+  const ids = (store.db.prepare(`SELECT seq, id FROM radiosync_log WHERE origin = 'A1' ORDER BY seq`).all() as Array<{ seq: number; id: Buffer }>);
+  assert.equal(ids.length, n);
+  ids.forEach((r, k) => {
+    assert.equal(r.seq, k + 1);
+    assert.equal(bytesToUuid(r.id), uuid(k)); // rowid order: -5 (i = 0), then 3, 6, 9 …
+  });
+  store.close();
+  const again = RecordStore.init(file, { station: 'A1', tables: [{ name: 'item' }] });
+  assert.equal(again.versionVector()['A1'], n);
+  again.close();
+});

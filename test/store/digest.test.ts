@@ -1,7 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { compareSummaries, decodeSummary, DIGEST_SUMMARY_BYTES, encodeSummary, hash64, LeafSet, summarize, vvHash } from '../../src/store/digest.js';
+import Database from 'better-sqlite3';
+import { compareSummaries, decodeSummary, DIGEST_SUMMARY_BYTES, encodeSummary, hash64, LeafSet, rowLeafCount, rowLeaves, summarize, vvHash } from '../../src/store/digest.js';
+import { STORE_DDL } from '../../src/store/schema.js';
 import { LeafIblt, leafElement } from '../../src/store/leafIblt.js';
 import { SyncRequester } from '../../src/sync/syncRequest.js';
 import { ManualClock } from '../../src/clock/ManualClock.js';
@@ -123,4 +125,27 @@ test('sync requests repeat with back-off (10, 20, 40 … s, at most 160 s) until
   clock.advance(1_000_000);
   assert.equal(sent2.length, 2, 'nothing after the answer');
   assert.equal(r2.answered('N0BBB'), false, 'no request outstanding any more');
+});
+
+test('rowLeafCount gives the count and root of rowLeaves without keeping the leaves (a real log, several origins)', () => {
+  const db = new Database(':memory:');
+  db.exec(STORE_DDL);
+  const ins = db.prepare('INSERT INTO radiosync_log(origin, seq, tbl, id, hlc, kind, fields, ctx, received) VALUES (?, ?, ?, ?, ?, ?, NULL, NULL, 0)');
+  const empty = rowLeafCount(db);
+  assert.equal(empty.count, 0);
+  assert.deepEqual(empty.root(), rowLeaves(db).root());
+  for (let i = 0; i < 300; i++) {
+    // rows edited by one to three origins, in two tables, plus `@files` rows (not row leaves)
+    ins.run('N0AAA', i + 1, i % 3 === 0 ? 'b' : 'a', Buffer.from(key(i % 120)), 1000 + i, 'upsert');
+    if (i % 4 === 0) ins.run('N0BBB', i + 1, i % 3 === 0 ? 'b' : 'a', Buffer.from(key(i % 120)), 5000 + i, i % 8 === 0 ? 'delete' : 'upsert');
+    if (i % 10 === 0) ins.run('N0CCC', i + 1, '@files', Buffer.from(key(i)), 9000 + i, 'upsert');
+  }
+  const full = rowLeaves(db);
+  const counted = rowLeafCount(db);
+  assert.equal(full.count, 120); // 120 ids, each in one table; `@files` rows are not row leaves
+  assert.equal(counted.count, full.count);
+  assert.equal(counted.xor, full.xor);
+  assert.deepEqual(counted.root(), full.root());
+  ins.run('N0BBB', 999, 'a', Buffer.from(key(7)), 1, 'upsert');
+  assert.notDeepEqual(rowLeafCount(db).root(), counted.root());
 });

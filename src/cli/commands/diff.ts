@@ -1,6 +1,6 @@
 /** `diff`: what would be sent to a peer, and what it would cost on air. */
 import type { Command } from 'commander';
-import { Station, previewSend, FolderSync, stateDigest, verdictFor, formatVerdict } from '../../index.js';
+import { Station, previewSend, FolderSync, stateCount, verdictFor, formatVerdict } from '../../index.js';
 import { printResult } from '../output.js';
 import { callList, defaultHome, HOME_HELP } from '../options.js';
 
@@ -17,7 +17,7 @@ export function registerDiffCommand(program: Command): void {
       try {
         const files = folders.enabled ? await folders.diff(o.to[0]!) : undefined;
         const p = previewSend(st, o.to, folders);
-        const mine = stateDigest(st, folders);
+        const mine = stateCount(st, folders);
         const verdicts = o.to.map((c) => `${c}: ${formatVerdict(verdictFor(st, c, mine))}`);
         printResult(
           o,

@@ -1,7 +1,7 @@
 /** `init`, `key`, `peer add`, `peers`: the station directory and who it trusts. */
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { initStation, reconfigureStation, Station, peerList, FolderSync, stateDigest, verdictFor, formatVerdict } from '../../index.js';
+import { initStation, reconfigureStation, Station, peerList, FolderSync, stateDigest, stateCount, verdictFor, formatVerdict } from '../../index.js';
 import { printResult } from '../output.js';
 import { callList, collectPairs, defaultHome, HOME_HELP } from '../options.js';
 
@@ -161,7 +161,7 @@ export function registerStationCommands(program: Command): void {
       const folders = FolderSync.open(st);
       try {
         await folders.capture();
-        const mine = stateDigest(st, folders);
+        const mine = stateCount(st, folders);
         const list = peerList(st).map((p) => ({ ...p, verdict: verdictFor(st, p.callsign, mine) }));
         const fmt = (t: number | null) => (t === null ? '-' : new Date(t).toISOString().replace('T', ' ').slice(0, 19) + 'Z');
         printResult(

@@ -14,6 +14,7 @@ import { registerDemoCommand } from './commands/demo.js';
 import { registerSimCommand } from './commands/sim.js';
 import { registerStatusCommand } from './commands/status.js';
 import { registerDiffCommand } from './commands/diff.js';
+import { registerServeCommand } from './commands/online.js';
 
 export function buildProgram(): Command {
   const program = new Command('radiosync')
@@ -25,6 +26,7 @@ export function buildProgram(): Command {
   registerStatusCommand(program);
   registerRadioCommands(program);
   registerDaemonCommand(program);
+  registerServeCommand(program);
   registerBundleCommands(program);
   registerDiffCommand(program);
   registerSimCommand(program);

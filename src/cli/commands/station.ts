@@ -1,6 +1,6 @@
 /** `init`, `key`, `peer add`, `peers`: the station directory and who it trusts. */
 import type { Command } from 'commander';
-import { initStation, Station, peerList, FolderSync, stateDigest, verdictFor, formatVerdict } from '../../index.js';
+import { initStation, Station, peerList, FolderSync, stateDigest, verdictFor, formatVerdict, lastPeerPath, formatPeerPath } from '../../index.js';
 import { printResult } from '../output.js';
 import { callList, collectPairs, defaultHome, HOME_HELP } from '../options.js';
 
@@ -98,16 +98,16 @@ export function registerStationCommands(program: Command): void {
       try {
         await folders.capture();
         const mine = stateDigest(st, folders);
-        const list = peerList(st).map((p) => ({ ...p, verdict: verdictFor(st, p.callsign, mine) }));
+        const list = peerList(st).map((p) => ({ ...p, verdict: verdictFor(st, p.callsign, mine), lastPath: lastPeerPath(st, p.callsign) ?? null }));
         const fmt = (t: number | null) => (t === null ? '-' : new Date(t).toISOString().replace('T', ' ').slice(0, 19) + 'Z');
         printResult(
           o,
           list.length === 0
             ? 'no peers yet: add one with `radiosync peer add CALL --key KEY`'
             : [
-                'CALLSIGN   STATE       LAST HEARD            PENDING  LAST SYNC             SYNCS  CLOCK  DATA',
+                'CALLSIGN   STATE       LAST HEARD            PENDING  LAST SYNC             SYNCS  CLOCK  LAST PATH                      DATA',
                 ...list.map((p) =>
-                  `${p.callsign.padEnd(10)} ${p.state.padEnd(11)} ${fmt(p.lastHeard).padEnd(21)} ${String(p.pendingRows).padStart(7)}  ${fmt(p.lastSync).padEnd(21)} ${String(p.syncCount).padStart(5)}  ${(p.clockFlag ?? 'ok').padEnd(5)}  ${formatVerdict(p.verdict)}`,
+                  `${p.callsign.padEnd(10)} ${p.state.padEnd(11)} ${fmt(p.lastHeard).padEnd(21)} ${String(p.pendingRows).padStart(7)}  ${fmt(p.lastSync).padEnd(21)} ${String(p.syncCount).padStart(5)}  ${(p.clockFlag ?? 'ok').padEnd(5)}  ${formatPeerPath(p.lastPath ?? undefined).padEnd(30)} ${formatVerdict(p.verdict)}`,
                 ),
               ],
           list,

@@ -1,5 +1,5 @@
 /**
- * Length-prefixed frames over a {@link ByteStream} (docs/protocol.md §9.1):
+ * Length-prefixed frames over a {@link ByteStream} (docs/protocol.md §7.1):
  *
  *   offset  size  field
  *   0       4     L: length of the body, big-endian u32

@@ -1,5 +1,5 @@
 /**
- * The encrypted record stream after the handshake (docs/protocol.md §9.3). Each record is one
+ * The encrypted record stream after the handshake (docs/protocol.md §7.3). Each record is one
  * frame (FrameReader.ts) whose body is
  *
  *   ChaCha20-Poly1305(key = this direction's session key, nonce = 0x00000000 ‖ counter (u64 BE),

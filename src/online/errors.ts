@@ -1,6 +1,6 @@
 /**
  * Error codes of the online transport (src/online/): the authenticated, encrypted stream between
- * stations over TCP or WebSocket (docs/protocol.md §9). Each description names what an operator
+ * stations over TCP or WebSocket (docs/protocol.md §7). Each description names what an operator
  * can do.
  */
 import { EXIT, type ErrorCatalog } from '../errors/RadiosyncError.js';

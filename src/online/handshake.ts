@@ -1,5 +1,5 @@
 /**
- * The online handshake (docs/protocol.md §9.2): mutual challenge-response over the station keys,
+ * The online handshake (docs/protocol.md §7.2): mutual challenge-response over the station keys,
  * then session keys from ephemeral X25519. A SIGMA-style exchange in three messages, each one
  * frame (FrameReader.ts) of at most {@link MAX_HANDSHAKE_BYTES}:
  *

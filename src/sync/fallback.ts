@@ -74,10 +74,12 @@ export class Fallback {
     return this.server;
   }
 
-  /** One round: online attempts that are due, bundle fallbacks that are due, the inbox. */
+  /** One round: the inbox, online attempts that are due, bundle fallbacks that are due. */
   async tick(): Promise<void> {
     const cfg = this.st.config.online;
     const now = this.st.clock.now();
+    // the inbox first: a receipt that arrived may leave nothing to send
+    if (cfg.inbox !== '') await this.scanInbox(now);
     const attempts: Array<Promise<void>> = [];
     for (const p of peerList(this.st)) {
       if (p.state === 'out of use') continue;
@@ -89,8 +91,7 @@ export class Fallback {
       }
     }
     await Promise.all(attempts);
-    if (cfg.outbox !== '' && cfg.bundle_after_s > 0) this.bundleOut(now);
-    if (cfg.inbox !== '') await this.scanInbox(now);
+    if (cfg.outbox !== '' && cfg.bundle_after_s > 0) this.bundleOut(this.st.clock.now());
   }
 
   private async tryOnline(peer: string, addr: string): Promise<void> {

@@ -232,3 +232,29 @@ test('a silent client, a silent server and an oversized frame are timed out or r
     cleanup();
   }
 });
+
+test('store-and-forward hub: A and B never online together, both sync with the hub, and converge', async () => {
+  const { dir, cleanup } = tempDir('radiosync-online-');
+  const [a, hub, b] = makeStations(dir, ['N0AAA', 'N0HUB', 'N0BBB']);
+  const srv = await serveOnline(hub!, { host: '127.0.0.1', port: 0 });
+  try {
+    const up = await syncOnline(a!, { host: '127.0.0.1', port: srv.port, with: 'N0HUB' });
+    assert.equal(up.ok, true);
+    // B comes online later, when A is gone: it gets A's rows from the hub, edits one, and hands the edit to the hub
+    const down = await syncOnline(b!, { host: '127.0.0.1', port: srv.port, with: 'N0HUB' });
+    assert.equal(down.ok, true, JSON.stringify(down.verdict));
+    assert.ok(down.received.rows > 4000, `B received ${down.received.rows}`);
+    b!.records.db.prepare(`UPDATE person SET status = 'at shelter' WHERE id = (SELECT min(id) FROM person)`).run();
+    const edit = await syncOnline(b!, { host: '127.0.0.1', port: srv.port, with: 'N0HUB' });
+    assert.equal(edit.sent.rows, 1);
+    // A comes back: it gets B's edit through the hub
+    const back = await syncOnline(a!, { host: '127.0.0.1', port: srv.port, with: 'N0HUB' });
+    assert.equal(back.ok, true);
+    assert.equal(back.received.rows, 1);
+    assert.deepEqual(tableFingerprints(a!.records), tableFingerprints(b!.records));
+  } finally {
+    await srv.close();
+    for (const s of [a, hub, b]) s!.close();
+    cleanup();
+  }
+});

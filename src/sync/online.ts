@@ -8,6 +8,7 @@ import { isRadiosyncError } from '../errors/RadiosyncError.js';
 import type { ByteStream } from '../online/ByteStream.js';
 import { clientHandshake, serverHandshake, type HandshakeOptions, type PeerKeys } from '../online/handshake.js';
 import { connectTcp, listenTcp } from '../online/tcp.js';
+import { connectWs, listenWs } from '../online/ws.js';
 import type { Station } from '../station/Station.js';
 import type { FolderSync } from './FolderSync.js';
 import { onlineExchange, type OnlineEvent, type OnlineResult } from './onlineExchange.js';
@@ -62,11 +63,11 @@ export async function syncOverStream(st: Station, stream: ByteStream, opts: Onli
   }
 }
 
-/** `sync --with CALL --tcp HOST:PORT`. */
-export async function syncOnline(st: Station, opts: OnlineTimeouts & { host: string; port: number; with: string; folders?: FolderSync; onEvent?: (e: OnlineEvent) => void; path?: PeerPathKind }): Promise<OnlineResult> {
+/** `sync --with CALL --tcp HOST:PORT`, or `--ws ws://HOST:PORT/radiosync` (give `url` instead of host and port). */
+export async function syncOnline(st: Station, opts: OnlineTimeouts & ({ host: string; port: number } | { url: string }) & { with: string; folders?: FolderSync; onEvent?: (e: OnlineEvent) => void; path?: PeerPathKind }): Promise<OnlineResult> {
   let stream: ByteStream;
   try {
-    stream = await connectTcp(opts.host, opts.port, opts.connectMs);
+    stream = 'url' in opts ? await connectWs(opts.url, opts.connectMs) : await connectTcp(opts.host, opts.port, opts.connectMs);
   } catch (e) {
     recordPeerPath(st, opts.with, { path: opts.path ?? 'online', ok: false, detail: isRadiosyncError(e) ? e.code : 'error' });
     throw e;
@@ -86,6 +87,8 @@ export interface ServeEvent {
 export interface OnlineServer {
   host: string;
   port: number;
+  /** The WebSocket listener's port, when one was asked for. */
+  wsPort?: number;
   /** Sessions finished, refused or failed so far. */
   readonly stats: { sessions: number; refused: number; failed: number };
   /** Answer one stream (a TCP connection, a WebSocket): handshake, then the exchange. */
@@ -127,9 +130,27 @@ export function onlineResponder(st: Station, opts: OnlineTimeouts & { folders?: 
   return { stats, accept };
 }
 
-/** `serve --listen HOST:PORT`. */
-export async function serveOnline(st: Station, opts: OnlineTimeouts & { host: string; port: number; folders?: FolderSync; onEvent?: (e: ServeEvent) => void }): Promise<OnlineServer> {
+/** `serve --listen HOST:PORT [--ws HOST:PORT]`: TCP, and the same stream over WebSocket at /radiosync. */
+export async function serveOnline(st: Station, opts: OnlineTimeouts & { host: string; port: number; ws?: { host: string; port: number }; folders?: FolderSync; onEvent?: (e: ServeEvent) => void }): Promise<OnlineServer> {
   const responder = onlineResponder(st, opts);
-  const l = await listenTcp(opts.host, opts.port, (s) => void responder.accept(s).catch(() => undefined));
-  return { host: l.host, port: l.port, stats: responder.stats, accept: responder.accept, close: l.close };
+  const accept = (s: ByteStream) => void responder.accept(s).catch(() => undefined);
+  const l = await listenTcp(opts.host, opts.port, accept);
+  let w: Awaited<ReturnType<typeof listenWs>> | undefined;
+  try {
+    w = opts.ws ? await listenWs(opts.ws.host, opts.ws.port, accept) : undefined;
+  } catch (e) {
+    await l.close();
+    throw e;
+  }
+  return {
+    host: l.host,
+    port: l.port,
+    ...(w ? { wsPort: w.port } : {}),
+    stats: responder.stats,
+    accept: responder.accept,
+    close: async () => {
+      await w?.close();
+      await l.close();
+    },
+  };
 }

@@ -13,12 +13,13 @@ import { makeStations, tempDir } from '../sync/stations.js';
 import { tableFingerprints } from '../../src/sync/tableFingerprint.js';
 import { Station } from '../../src/station/Station.js';
 
-async function serve(home: string): Promise<{ port: number; lines: Array<Record<string, unknown>>; stop: () => Promise<number> }> {
-  const child = spawn(process.execPath, [BIN, 'serve', '--home', home, '--listen', '127.0.0.1:0', '--json'], { stdio: ['ignore', 'pipe', 'pipe'] });
+async function serve(home: string): Promise<{ port: number; wsPort: number; lines: Array<Record<string, unknown>>; stop: () => Promise<number> }> {
+  const child = spawn(process.execPath, [BIN, 'serve', '--home', home, '--listen', '127.0.0.1:0', '--ws', '127.0.0.1:0', '--json'], { stdio: ['ignore', 'pipe', 'pipe'] });
   let err = '';
   child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
   const lines: Array<Record<string, unknown>> = [];
   const rl = createInterface({ input: child.stdout! });
+  let wsPort = 0;
   const port = await new Promise<number>((resolve, reject) => {
     const t = setTimeout(() => reject(new Error(`serve did not start: ${err}`)), 20_000);
     rl.on('line', (l) => {
@@ -26,16 +27,17 @@ async function serve(home: string): Promise<{ port: number; lines: Array<Record<
       lines.push(j);
       if (j['event'] === 'ready') {
         clearTimeout(t);
+        wsPort = j['wsPort'] as number;
         resolve(j['port'] as number);
       }
     });
     child.on('exit', () => reject(new Error(`serve exited: ${err}`)));
   });
   const exited = new Promise<number>((resolve) => child.on('exit', (c) => resolve(c ?? -1)));
-  return { port, lines, stop: () => (child.kill('SIGTERM'), exited) };
+  return { port, wsPort, lines, stop: () => (child.kill('SIGTERM'), exited) };
 }
 
-test('serve and sync --tcp: a sync, a stranger refused, the server still serving, the path shown', async () => {
+test('serve and sync --tcp / --ws: a sync, a stranger refused, the server still serving, the path shown', async () => {
   const { dir, cleanup } = tempDir('radiosync-cli-online-');
   const stations = makeStations(dir, ['N0AAA', 'N0BBB']);
   mkdirSync(`${dir}/evil`);
@@ -56,7 +58,8 @@ test('serve and sync --tcp: a sync, a stranger refused, the server still serving
     assert.equal(s.code, 69, s.stderr);
     assert.match(s.stderr, /RS_ERR_ONLINE_UNTRUSTED/);
 
-    const again = radiosync(['sync', '--home', homes[0]!, '--with', 'N0BBB', '--tcp', `127.0.0.1:${srv.port}`]);
+    // the same over WebSocket
+    const again = radiosync(['sync', '--home', homes[0]!, '--with', 'N0BBB', '--ws', `ws://127.0.0.1:${srv.wsPort}/radiosync`]);
     assert.equal(again.code, 0, again.stderr);
     assert.match(again.stdout, /sent 0 rows/);
 

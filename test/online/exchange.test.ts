@@ -258,3 +258,29 @@ test('store-and-forward hub: A and B never online together, both sync with the h
     cleanup();
   }
 });
+
+test('the same stream over WebSocket: a sync works, a stranger is refused, plain HTTP gets 426', async () => {
+  const { dir, cleanup } = tempDir('radiosync-online-');
+  const [a, b] = makeStations(dir, ['N0AAA', 'N0BBB']);
+  mkdirSync(`${dir}/evil`);
+  const [evil] = makeStations(`${dir}/evil`, ['N0EVL']);
+  evil!.addPeer('N0BBB', b!.publicKey());
+  const srv = await serveOnline(b!, { host: '127.0.0.1', port: 0, ws: { host: '127.0.0.1', port: 0 } });
+  try {
+    const url = `ws://127.0.0.1:${srv.wsPort}/radiosync`;
+    const r = await syncOnline(a!, { url, with: 'N0BBB' });
+    assert.equal(r.ok, true);
+    assert.ok(r.sent.rows > 4000);
+    assert.deepEqual(tableFingerprints(b!.records), tableFingerprints(a!.records));
+    await assert.rejects(() => syncOnline(evil!, { url, with: 'N0BBB' }), (e) => isRadiosyncError(e, 'RS_ERR_ONLINE_UNTRUSTED'));
+    await assert.rejects(() => syncOnline(a!, { url: `ws://127.0.0.1:${srv.wsPort}/elsewhere`, with: 'N0BBB' }), (e) => isRadiosyncError(e, 'RS_ERR_ONLINE_UNREACHABLE'));
+    const res = await fetch(`http://127.0.0.1:${srv.wsPort}/radiosync`);
+    assert.equal(res.status, 426);
+    await until(() => srv.stats.refused === 1);
+    assert.equal(srv.stats.refused, 1);
+  } finally {
+    await srv.close();
+    for (const s of [a, b, evil]) s!.close();
+    cleanup();
+  }
+});

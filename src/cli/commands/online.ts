@@ -9,10 +9,12 @@ export function registerServeCommand(program: Command): void {
     .command('serve')
     .description('answer online syncs from trusted stations over TCP (authenticated, encrypted); SIGTERM stops it')
     .requiredOption('--listen <HOST:PORT>', 'address to listen on, e.g. 0.0.0.0:7373 (port 0: any free port, printed)')
+    .option('--ws <HOST:PORT>', 'also answer the same stream over WebSocket at ws://HOST:PORT/radiosync (for networks that pass only HTTP)')
     .option('--home <DIR>', HOME_HELP, defaultHome())
     .option('--json', 'print JSON lines (ready, session, refused, failed)')
-    .action(async (o: { listen: string; home: string; json?: boolean }) => {
+    .action(async (o: { listen: string; ws?: string; home: string; json?: boolean }) => {
       const addr = parseHostPort(o.listen);
+      const ws = o.ws === undefined ? undefined : parseHostPort(o.ws);
       const st = Station.open(o.home);
       const folders = FolderSync.open(st);
       const say = (e: Record<string, unknown>, human: string) => {
@@ -23,6 +25,7 @@ export function registerServeCommand(program: Command): void {
         const srv = await serveOnline(st, {
           host: addr.host,
           port: addr.port,
+          ...(ws ? { ws } : {}),
           folders,
           onEvent: (e) =>
             say(
@@ -30,7 +33,7 @@ export function registerServeCommand(program: Command): void {
               e.result ? `session ${e.peer} (${e.remote}): sent ${e.result.sent.rows} rows, received ${e.result.received.rows}; ${formatVerdict(e.result.verdict)}` : `${e.kind} ${e.peer ?? ''} (${e.remote}): ${e.detail ?? ''} [${e.code}]`,
             ),
         });
-        say({ event: 'ready', callsign: st.callsign, host: srv.host, port: srv.port }, `serving ${st.callsign} on ${srv.host}:${srv.port}; SIGTERM or Ctrl-C stops it`);
+        say({ event: 'ready', callsign: st.callsign, host: srv.host, port: srv.port, wsPort: srv.wsPort ?? null }, `serving ${st.callsign} on ${srv.host}:${srv.port}${srv.wsPort !== undefined ? ` and ws://${ws!.host}:${srv.wsPort}/radiosync` : ''}; SIGTERM or Ctrl-C stops it`);
         await new Promise<void>((resolve) => {
           process.once('SIGTERM', resolve);
           process.once('SIGINT', resolve);
@@ -44,13 +47,13 @@ export function registerServeCommand(program: Command): void {
     });
 }
 
-/** `sync --with CALL --tcp HOST:PORT`. */
-export async function runOnlineSync(o: { home: string; with: string[]; tcp: string; json?: boolean; timeout: number }): Promise<void> {
-  const addr = parseHostPort(o.tcp);
+/** `sync --with CALL --tcp HOST:PORT` or `--ws URL`. */
+export async function runOnlineSync(o: { home: string; with: string[]; tcp?: string; ws?: string; json?: boolean; timeout: number }): Promise<void> {
+  const where = o.ws !== undefined ? { url: o.ws } : parseHostPort(o.tcp ?? '');
   const st = Station.open(o.home);
   const folders = FolderSync.open(st);
   try {
-    const r = await syncOnline(st, { host: addr.host, port: addr.port, with: o.with[0]!, folders, stallMs: Math.min(o.timeout * 1000, 30_000) });
+    const r = await syncOnline(st, { ...where, with: o.with[0]!, folders, stallMs: Math.min(o.timeout * 1000, 30_000) });
     const outcome = onlineOutcome(r);
     printResult(
       o,

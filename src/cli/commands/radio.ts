@@ -83,9 +83,10 @@ export function registerRadioCommands(program: Command): void {
     .action((o) => run('receive', o));
   transportOptions(program.command('sync').description('both directions in one session: send, and ask the peer for its changes (on air, or online with --tcp)'))
     .requiredOption('--with <CALL>', 'the peer', callList)
-    .addOption(new Option('--tcp <HOST:PORT>', 'sync online with the peer\'s `radiosync serve` (authenticated, encrypted; no radio)').conflicts(['port', 'kissTcp']))
+    .addOption(new Option('--tcp <HOST:PORT>', 'sync online with the peer\'s `radiosync serve` (authenticated, encrypted; no radio)').conflicts(['port', 'kissTcp', 'ws']))
+    .addOption(new Option('--ws <URL>', 'the same over WebSocket: ws://HOST:PORT/radiosync (`serve --ws`)').conflicts(['port', 'kissTcp']))
     .option('--timeout <SECONDS>', 'give up after', numberArg('timeout', 1, 7 * 86400), 3600)
-    .action((o) => (o.tcp !== undefined ? runOnlineSync(o) : run('sync', o)));
+    .action((o) => (o.tcp !== undefined || o.ws !== undefined ? runOnlineSync(o) : run('sync', o)));
 }
 
 export function registerDaemonCommand(program: Command): void {

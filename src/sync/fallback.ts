@@ -27,7 +27,9 @@ import type { FolderSync } from './FolderSync.js';
 import { exportBundle } from './bundleExport.js';
 import { importBundleFile } from './bundleImport.js';
 import { serveOnline, syncOnline, type OnlineServer, type OnlineTimeouts } from './online.js';
-import { lastPeerPath, recordPeerPath } from './peerPath.js';
+import { lastPeerPath, recordPeerPath, type PeerPathKind } from './peerPath.js';
+import { lanAddress, startLanDiscovery } from './discovery.js';
+import type { MdnsDiscovery } from '../online/mdns.js';
 
 /** A bundle in the inbox is imported once it has not changed for 2 s (a copy under way is not read). */
 export const SETTLE_MS = 2_000;
@@ -53,6 +55,7 @@ export class Fallback {
   private readonly busy = new Set<string>();
   private readonly lastTry = new Map<string, number>();
   private server: OnlineServer | undefined;
+  private lan: MdnsDiscovery | undefined;
 
   constructor(opts: FallbackOptions) {
     this.st = opts.station;
@@ -71,6 +74,7 @@ export class Fallback {
     const a = parseHostPort(listen);
     this.server = await serveOnline(this.st, { ...a, ...this.opts.online, ...(this.opts.folders ? { folders: this.opts.folders } : {}) });
     this.opts.onEvent?.({ kind: 'listening', detail: `${this.server.host}:${this.server.port}` });
+    if (this.st.config.online.mdns) this.lan = startLanDiscovery(this.st, { port: this.server.port });
     return this.server;
   }
 
@@ -83,21 +87,22 @@ export class Fallback {
     const attempts: Array<Promise<void>> = [];
     for (const p of peerList(this.st)) {
       if (p.state === 'out of use') continue;
-      const addr = cfg.peers[p.callsign];
+      const lan = cfg.peers[p.callsign] === undefined ? lanAddress(this.st, p.callsign) : undefined;
+      const addr = cfg.peers[p.callsign] ?? (lan ? `${lan.host.includes(':') ? `[${lan.host}]` : lan.host}:${lan.port}` : undefined);
       const due = now - (this.lastTry.get(p.callsign) ?? -Infinity) >= cfg.retry_s * 1000;
       if (addr !== undefined && due && !this.busy.has(p.callsign) && (p.pendingRows > 0 || p.lastSync === null)) {
         this.lastTry.set(p.callsign, now);
-        attempts.push(this.tryOnline(p.callsign, addr));
+        attempts.push(this.tryOnline(p.callsign, addr, lan ? 'lan' : 'online'));
       }
     }
     await Promise.all(attempts);
     if (cfg.outbox !== '' && cfg.bundle_after_s > 0) this.bundleOut(this.st.clock.now());
   }
 
-  private async tryOnline(peer: string, addr: string): Promise<void> {
+  private async tryOnline(peer: string, addr: string, path: PeerPathKind): Promise<void> {
     this.busy.add(peer);
     try {
-      const r = await syncOnline(this.st, { ...parseHostPort(addr), with: peer, ...this.opts.online, ...(this.opts.folders ? { folders: this.opts.folders } : {}) });
+      const r = await syncOnline(this.st, { ...parseHostPort(addr), with: peer, path, ...this.opts.online, ...(this.opts.folders ? { folders: this.opts.folders } : {}) });
       this.opts.onEvent?.({ kind: 'online', peer, rows: r.sent.rows + r.received.rows, detail: r.verdict.state });
     } catch (e) {
       if (!isRadiosyncError(e)) throw e;
@@ -164,6 +169,7 @@ export class Fallback {
   }
 
   async close(): Promise<void> {
+    this.lan?.close();
     await this.server?.close();
   }
 }

@@ -1,6 +1,6 @@
 /** `serve`: answer online syncs (TCP) from trusted stations; `sync --tcp` is in radio.ts. */
 import type { Command } from 'commander';
-import { Station, FolderSync, serveOnline, parseHostPort, syncOnline, onlineOutcome, formatVerdict } from '../../index.js';
+import { Station, FolderSync, serveOnline, parseHostPort, syncOnline, onlineOutcome, formatVerdict, startLanDiscovery, findOnLan } from '../../index.js';
 import { printResult, reportOutcome } from '../output.js';
 import { defaultHome, HOME_HELP } from '../options.js';
 
@@ -10,9 +10,10 @@ export function registerServeCommand(program: Command): void {
     .description('answer online syncs from trusted stations over TCP (authenticated, encrypted); SIGTERM stops it')
     .requiredOption('--listen <HOST:PORT>', 'address to listen on, e.g. 0.0.0.0:7373 (port 0: any free port, printed)')
     .option('--ws <HOST:PORT>', 'also answer the same stream over WebSocket at ws://HOST:PORT/radiosync (for networks that pass only HTTP)')
+    .option('--mdns', 'advertise this station on the LAN (_radiosync._tcp, callsign and key fingerprint) and record the stations seen')
     .option('--home <DIR>', HOME_HELP, defaultHome())
-    .option('--json', 'print JSON lines (ready, session, refused, failed)')
-    .action(async (o: { listen: string; ws?: string; home: string; json?: boolean }) => {
+    .option('--json', 'print JSON lines (ready, session, refused, failed, seen)')
+    .action(async (o: { listen: string; ws?: string; mdns?: boolean; home: string; json?: boolean }) => {
       const addr = parseHostPort(o.listen);
       const ws = o.ws === undefined ? undefined : parseHostPort(o.ws);
       const st = Station.open(o.home);
@@ -34,10 +35,12 @@ export function registerServeCommand(program: Command): void {
             ),
         });
         say({ event: 'ready', callsign: st.callsign, host: srv.host, port: srv.port, wsPort: srv.wsPort ?? null }, `serving ${st.callsign} on ${srv.host}:${srv.port}${srv.wsPort !== undefined ? ` and ws://${ws!.host}:${srv.wsPort}/radiosync` : ''}; SIGTERM or Ctrl-C stops it`);
+        const lan = o.mdns ? startLanDiscovery(st, { port: srv.port, onSeen: (x) => say({ event: 'seen', peer: x.callsign, host: x.host, port: x.port, fingerprint: x.fingerprint, state: x.state }, `seen ${x.callsign} at ${x.host}:${x.port}: ${x.state}`) }) : undefined;
         await new Promise<void>((resolve) => {
           process.once('SIGTERM', resolve);
           process.once('SIGINT', resolve);
         });
+        lan?.close();
         await srv.close();
         say({ event: 'stopped', ...srv.stats }, `stopped: ${srv.stats.sessions} sessions, ${srv.stats.refused} refused, ${srv.stats.failed} failed`);
       } finally {
@@ -48,12 +51,12 @@ export function registerServeCommand(program: Command): void {
 }
 
 /** `sync --with CALL --tcp HOST:PORT` or `--ws URL`. */
-export async function runOnlineSync(o: { home: string; with: string[]; tcp?: string; ws?: string; json?: boolean; timeout: number }): Promise<void> {
-  const where = o.ws !== undefined ? { url: o.ws } : parseHostPort(o.tcp ?? '');
+export async function runOnlineSync(o: { home: string; with: string[]; tcp?: string; ws?: string; lan?: boolean; json?: boolean; timeout: number }): Promise<void> {
   const st = Station.open(o.home);
   const folders = FolderSync.open(st);
   try {
-    const r = await syncOnline(st, { ...where, with: o.with[0]!, folders, stallMs: Math.min(o.timeout * 1000, 30_000) });
+    const where = o.ws !== undefined ? { url: o.ws } : o.lan ? await findOnLan(st, o.with[0]!, Math.min(o.timeout * 1000, 30_000)) : parseHostPort(o.tcp ?? '');
+    const r = await syncOnline(st, { ...where, with: o.with[0]!, folders, stallMs: Math.min(o.timeout * 1000, 30_000), ...(o.lan ? { path: 'lan' as const } : {}) });
     const outcome = onlineOutcome(r);
     printResult(
       o,

@@ -85,8 +85,9 @@ export function registerRadioCommands(program: Command): void {
     .requiredOption('--with <CALL>', 'the peer', callList)
     .addOption(new Option('--tcp <HOST:PORT>', 'sync online with the peer\'s `radiosync serve` (authenticated, encrypted; no radio)').conflicts(['port', 'kissTcp', 'ws']))
     .addOption(new Option('--ws <URL>', 'the same over WebSocket: ws://HOST:PORT/radiosync (`serve --ws`)').conflicts(['port', 'kissTcp']))
+    .addOption(new Option('--lan', 'find the peer on the LAN by mDNS (`serve --mdns`), then sync online with it').conflicts(['port', 'kissTcp', 'tcp', 'ws']))
     .option('--timeout <SECONDS>', 'give up after', numberArg('timeout', 1, 7 * 86400), 3600)
-    .action((o) => (o.tcp !== undefined || o.ws !== undefined ? runOnlineSync(o) : run('sync', o)));
+    .action((o) => (o.tcp !== undefined || o.ws !== undefined || o.lan ? runOnlineSync(o) : run('sync', o)));
 }
 
 export function registerDaemonCommand(program: Command): void {

@@ -284,3 +284,48 @@ test('the same stream over WebSocket: a sync works, a stranger is refused, plain
     cleanup();
   }
 });
+
+test('an online transfer cut mid-way finishes over the (simulated) radio, without resending what was acknowledged', async () => {
+  const { ManualClock } = await import('../../src/clock/ManualClock.js');
+  const { RadioChannel } = await import('../../src/sim/RadioChannel.js');
+  const { StationRuntime } = await import('../../src/sync/StationRuntime.js');
+  const { simRadioPort } = await import('../../src/sync/FramePort.js');
+  const { syncSession } = await import('../../src/sync/sessions.js');
+  const { dir, cleanup } = tempDir('radiosync-online-');
+  const clock = new ManualClock(Date.UTC(2026, 11, 2, 12, 0, 0));
+  const [a, b] = makeStations(dir, ['N0AAA', 'N0BBB'], { clock });
+  const srv = await serveOnline(b!, { host: '127.0.0.1', port: 0 });
+  try {
+    const total = a!.records.versionVector()['N0AAA']!;
+    // the online peer disappears after about half of the stream
+    const tap = await relay(srv.port, { cutAfter: 40_000 });
+    await assert.rejects(() => syncOnline(a!, { host: '127.0.0.1', port: tap.port, with: 'N0BBB', rowsPerChangeset: 100 }), onlineCode);
+    await tap.close();
+    await srv.close();
+    await new Promise((r) => setTimeout(r, 50));
+    const acked = a!.records.peer('N0BBB')?.acked['N0AAA'] ?? 0;
+    const held = b!.records.versionVector()['N0AAA'] ?? 0;
+    assert.ok(acked > 0 && acked < total, `acknowledged online before the cut: ${acked} of ${total}`);
+    assert.ok(held >= acked);
+    // the radio takes over
+    const channel = new RadioChannel({ clock, seed: 5, bitrate: 9600, loss: { kind: 'iid', p: 0 } });
+    const ra = new StationRuntime({ station: a!, port: simRadioPort(channel.attach('N0AAA')), bitrate: 9600 });
+    const rb = new StationRuntime({ station: b!, port: simRadioPort(channel.attach('N0BBB')), bitrate: 9600 });
+    try {
+      let done = false;
+      const p = syncSession(ra, 'N0BBB', { timeoutMs: 3600_000 }).finally(() => (done = true));
+      await clock.run(() => done, 6 * 3600_000);
+      const r = await p;
+      assert.equal(r.ok, true);
+      assert.equal(r.sent.rows, total - acked, 'the radio carried only what was not acknowledged online');
+    } finally {
+      ra.close();
+      rb.close();
+    }
+    assert.deepEqual(tableFingerprints(b!.records), tableFingerprints(a!.records));
+  } finally {
+    a!.close();
+    b!.close();
+    cleanup();
+  }
+});

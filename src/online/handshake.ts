@@ -37,7 +37,7 @@ import { DEFAULT_STALL_MS, SecureChannel } from './SecureChannel.js';
 export const MAGIC = new TextEncoder().encode('RSO1');
 /** Largest handshake message: 512 bytes (the longest is M2, 1 + 1 + 9 + 32 + 32 + 64 = 139 B). */
 export const MAX_HANDSHAKE_BYTES = 512;
-/** The whole handshake must finish within 10 s by default. */
+/** Each handshake message must arrive within 10 s by default (a byte restarts the timer). */
 export const DEFAULT_HANDSHAKE_TIMEOUT_MS = 10_000;
 export const KEY_BYTES = 32;
 export const NONCE_BYTES = 32;

@@ -17,7 +17,7 @@ import { recordPeerPath, type PeerPathKind } from './peerPath.js';
 export interface OnlineTimeouts {
   /** Rows per changeset this end sends (default ONLINE_ROWS_PER_CHANGESET). */
   rowsPerChangeset?: number;
-  /** Whole handshake (default 10 s). */
+  /** Silence allowed for each handshake message (default 10 s). */
   handshakeMs?: number;
   /** Silence mid-session (default 30 s). */
   stallMs?: number;

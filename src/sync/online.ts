@@ -102,11 +102,17 @@ export function onlineResponder(st: Station, opts: OnlineTimeouts & { folders?: 
   const stats = { sessions: 0, refused: 0, failed: 0 };
   const accept = async (stream: ByteStream): Promise<void> => {
     let peer: string | undefined;
+    let reserved: string | undefined;
     let id: number | undefined;
     try {
-      const ch = await serverHandshake(stream, { ...stationHandshake(st, opts), admit: (c) => !active.has(c) });
+      // a peer's slot is taken when it is admitted (before M2), so two handshakes at once cannot both pass
+      const admit = (c: string): boolean => {
+        if (active.has(c)) return false;
+        active.add((reserved = c));
+        return true;
+      };
+      const ch = await serverHandshake(stream, { ...stationHandshake(st, opts), admit });
       peer = ch.peer;
-      active.add(peer);
       id = st.log.startSession('serve', [peer], st.clock.now());
       const r = await onlineExchange(st, ch, { folders: opts.folders, ...(opts.rowsPerChangeset ? { rowsPerChangeset: opts.rowsPerChangeset } : {}) });
       st.log.endSession(id, st.clock.now(), r.ok, summary(r));
@@ -124,7 +130,7 @@ export function onlineResponder(st: Station, opts: OnlineTimeouts & { folders?: 
       opts.onEvent?.({ kind: refused ? 'refused' : 'failed', remote: stream.remote, code, detail: e instanceof Error ? e.message : String(e), ...(peer ? { peer } : {}) });
       if (!isRadiosyncError(e)) throw e;
     } finally {
-      if (peer !== undefined) active.delete(peer);
+      if (reserved !== undefined) active.delete(reserved);
     }
   };
   return { stats, accept };

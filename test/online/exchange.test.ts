@@ -329,3 +329,25 @@ test('an online transfer cut mid-way finishes over the (simulated) radio, withou
     cleanup();
   }
 });
+
+test('one session per peer at a time: a second connection from the same station while one runs is refused as busy', async () => {
+  const { dir, cleanup } = tempDir('radiosync-online-');
+  const [a, b] = makeStations(dir, ['N0AAA', 'N0BBB']);
+  const srv = await serveOnline(b!, { host: '127.0.0.1', port: 0 });
+  try {
+    const results = await Promise.allSettled([
+      syncOnline(a!, { host: '127.0.0.1', port: srv.port, with: 'N0BBB' }),
+      syncOnline(a!, { host: '127.0.0.1', port: srv.port, with: 'N0BBB' }),
+    ]);
+    const ok = results.filter((r) => r.status === 'fulfilled');
+    const busy = results.filter((r) => r.status === 'rejected' && isRadiosyncError(r.reason, 'RS_ERR_ONLINE_BUSY'));
+    assert.equal(ok.length, 1, JSON.stringify(results.map((r) => r.status === 'rejected' ? String(r.reason) : 'ok')));
+    assert.equal(busy.length, 1);
+    assert.deepEqual(tableFingerprints(b!.records), tableFingerprints(a!.records));
+  } finally {
+    await srv.close();
+    a!.close();
+    b!.close();
+    cleanup();
+  }
+});

@@ -1,7 +1,7 @@
 /**
  * radiosync public API. The CLI (src/cli/) imports only from here.
  * Layers, lowest first: errors → clock → util → radio → diagnostics → framing → fec → changeset → link → transport →
- * tnc → sim → files → store → auth → bundle → config → schedule → station → sync → demo.
+ * tnc → sim → files → store → auth → online → bundle → config → schedule → station → sync → demo.
  * The cli sits on top and imports only this file. See docs/architecture.md.
  */
 export * from './errors/RadiosyncError.js';
@@ -38,3 +38,12 @@ export { FolderSync, type FolderApplyReport, type SentFiles } from './sync/Folde
 export { importBundleRecords, importBundleFile } from './sync/bundles.js';
 export { openBundleFile, type BundleFile, type BundleItemRef } from './bundle/bundleFile.js';
 export type { TableMigration } from './store/migrate.js';
+export { syncOnline, serveOnline, onlineResponder, syncOverStream, stationHandshake, type OnlineServer, type ServeEvent, type OnlineTimeouts } from './sync/online.js';
+export { onlineExchange, type OnlineResult, type OnlineEvent } from './sync/onlineExchange.js';
+export { onlineOutcome } from './sync/outcome.js';
+export { recordPeerPath, lastPeerPath, formatPeerPath, type PeerPath, type PeerPathKind } from './sync/peerPath.js';
+export { parseHostPort, DEFAULT_ONLINE_PORT, type HostPort } from './online/address.js';
+export { ONLINE_ERRORS } from './online/errors.js';
+export { startLanDiscovery, findOnLan, lanSeen, lanAddress, stationFingerprint, type LanSeen, type LanState } from './sync/discovery.js';
+export { keyFingerprint, MdnsDiscovery, MDNS_SERVICE } from './online/mdns.js';
+export { Fallback, type FallbackEvent } from './sync/fallback.js';

@@ -24,7 +24,7 @@ import { spawnSync } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 
 /** Paths (prefixes, from the repository root) of the slow system tests. */
-export const SYSTEM_TESTS = ['test/sync/', 'test/security/', 'test/cli/', 'test/crash/', 'test/soak/', 'test/store/kill.test.ts'];
+export const SYSTEM_TESTS = ['test/sync/', 'test/online/', 'test/security/', 'test/cli/', 'test/crash/', 'test/soak/', 'test/store/kill.test.ts'];
 /** The folder of tests that need Debian packages. */
 export const INTEROP_DIR = 'test/interop/';
 

@@ -16,6 +16,7 @@ import { registerSimCommand } from './commands/sim.js';
 import { registerStatusCommand } from './commands/status.js';
 import { registerDiffCommand } from './commands/diff.js';
 import { registerConflictsCommands } from './commands/conflicts.js';
+import { registerServeCommand } from './commands/online.js';
 
 export function buildProgram(): Command {
   const program = new Command('radiosync')
@@ -27,6 +28,7 @@ export function buildProgram(): Command {
   registerStatusCommand(program);
   registerRadioCommands(program);
   registerDaemonCommand(program);
+  registerServeCommand(program);
   registerBundleCommands(program);
   registerDiffCommand(program);
   registerConflictsCommands(program);

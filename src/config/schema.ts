@@ -218,6 +218,27 @@ export const SCHEMA: TableNode = {
         relay_bytes_per_peer: int('bytes of such rows, per sending peer', 32 * 1024 * 1024, 0, 2 ** 40),
       },
     },
+    online: {
+      kind: 'table',
+      doc: 'The daemon off the air: online sync over TCP (authenticated, encrypted; docs/protocol.md §7), and the bundle fallback through an outbox and an inbox folder.',
+      fields: {
+        listen: { kind: 'string', doc: 'address the daemon answers online syncs on, HOST:PORT ("" = none)', default: '', form: 'HOST:PORT, e.g. "0.0.0.0:7373"', pattern: HOST_PORT_PATTERN },
+        mdns: { kind: 'bool', doc: 'advertise this station (callsign, key fingerprint) as _radiosync._tcp by mDNS on the LAN while it listens, and browse for others: trusted peers found are synced online (path "lan")', default: false, form: 'true or false' },
+        retry_s: int('seconds between online attempts to a peer that has something pending (or not yet synced)', 60, 1, 86400),
+        bundle_after_s: int('write a bundle to the outbox for a peer that neither online nor radio reached for this long while it has changes pending (0 = never)', 0, 0, 365 * 86400, 'an integer ≥ 0 (0 = never)'),
+        outbox: { kind: 'string', doc: 'folder bundles are written to: a USB stick\'s mount point or a mail spool, relative to the station directory ("" = none)', default: '', form: 'a directory path' },
+        inbox: { kind: 'string', doc: 'folder watched for bundles (*.rsb): each is imported, moved to <inbox>/done, and acknowledged by a receipt bundle in the outbox ("" = none)', default: '', form: 'a directory path' },
+        peers: {
+          kind: 'map',
+          doc: 'Where each peer answers online: "N0CALL-3" = "HOST:PORT".',
+          keyPattern: CALLSIGN_PATTERN,
+          keyForm: 'a callsign, e.g. "N0CALL-3"',
+          maxEntries: MAX_PEER_BUDGETS,
+          example: '"N0CALL-3" = "hq.example.org:7373"',
+          of: { kind: 'string', doc: 'HOST:PORT', default: '', form: 'HOST:PORT', pattern: HOST_PORT_PATTERN, allowEmpty: false },
+        },
+      },
+    },
     logging: {
       kind: 'table',
       doc: 'Structured logs (pino).',
@@ -311,6 +332,7 @@ export interface StationConfig {
     relay_rows_per_peer: number;
     relay_bytes_per_peer: number;
   };
+  online: { listen: string; mdns: boolean; retry_s: number; bundle_after_s: number; outbox: string; inbox: string; peers: Record<string, string> };
   logging: { level: string; file: string; format: 'json' | 'pretty' };
 }
 

@@ -108,14 +108,45 @@ export function buildChangesets(station: Station, peers: string[], fs: FolderSyn
   const byTable = new Map<string, { upserts: number; deletes: number }>();
   const sealed: Uint8Array[] = [];
   let acked: VersionVector = ackedByAll(station, peers);
-  const carried = new Set<string>();
-  let carryIds: Uint8Array[] = [];
   let rows = 0;
   let chunks = 0;
   let chunkBytes = 0;
-  let maxChanges = Math.min(station.config.limits.rows_per_changeset, EXPORT_ROWS_PER_CHANGESET);
+  for (const next of changesetStream(station, peers, fs, maxBytes)) {
+    const cs = next.changeset;
+    sealed.push(next.sealed);
+    acked = next.acked;
+    rows += cs.changes.length;
+    chunks += cs.chunks.length;
+    for (const c of cs.chunks) chunkBytes += c.data.length;
+    for (const c of cs.changes) {
+      let t = byTable.get(c.table);
+      if (!t) byTable.set(c.table, (t = { upserts: 0, deletes: 0 }));
+      if (c.kind === 'delete') t.deletes++;
+      else t.upserts++;
+    }
+  }
+  return { sealed, acked, rows, chunks, chunkBytes, byTable };
+}
+
+/** One changeset of a {@link changesetStream}: sealed, and the addressees' vector once it is applied. */
+export interface StreamedChangeset {
+  changeset: Changeset;
+  sealed: Uint8Array;
+  acked: VersionVector;
+}
+
+/**
+ * The changesets of {@link buildChangesets}, built one at a time as the consumer asks (the online
+ * transport sends each before the next is built, so memory holds one). `maxChanges` caps the rows
+ * of each (default: EXPORT_ROWS_PER_CHANGESET, within the `rows_per_changeset` limit).
+ */
+export function* changesetStream(station: Station, peers: string[], fs: FolderSync | undefined, maxBytes: number, opts: { maxChanges?: number } = {}): Generator<StreamedChangeset> {
+  let acked: VersionVector = ackedByAll(station, peers);
+  const carried = new Set<string>();
+  let carryIds: Uint8Array[] = [];
+  let maxChanges = Math.min(opts.maxChanges ?? EXPORT_ROWS_PER_CHANGESET, station.config.limits.rows_per_changeset);
   const chunkCap = Math.max(1, Math.min(maxBytes - PART_OVERHEAD - 16 * 1024, 4 * 1024 * 1024));
-  while (sealed.length < MAX_EXPORT_CHANGESETS) {
+  for (let built = 0; built < MAX_EXPORT_CHANGESETS; ) {
     const base = station.records.buildChangeset(peers[0]!, { acked, to: peers, maxChanges });
     const cs: Changeset = fs ? fs.attachChunks(base, peers, { ids: carryIds, has: (h) => carried.has(toHex(h)), maxBytes: chunkCap }) : base;
     if (cs.changes.length === 0 && cs.chunks.length === 0) break;
@@ -130,23 +161,12 @@ export function buildChangesets(station: Station, peers: string[], fs: FolderSyn
     const next = vvMerge(acked, cs.upto);
     const progressed = cs.chunks.length > 0 || Object.keys(next).some((k) => next[k] !== acked[k]);
     if (!progressed) break; // changes that cannot advance the vector (held out of order): they wait for their gaps
-    sealed.push(bytes);
     acked = next;
-    rows += cs.changes.length;
-    chunks += cs.chunks.length;
-    for (const c of cs.chunks) {
-      carried.add(toHex(c.hash));
-      chunkBytes += c.data.length;
-    }
-    for (const c of cs.changes) {
-      let t = byTable.get(c.table);
-      if (!t) byTable.set(c.table, (t = { upserts: 0, deletes: 0 }));
-      if (c.kind === 'delete') t.deletes++;
-      else t.upserts++;
-    }
+    built++;
+    for (const c of cs.chunks) carried.add(toHex(c.hash));
     carryIds = [...carryIds, ...cs.changes.filter((c) => c.table === FILES_TABLE && c.kind === 'upsert').map((c) => c.id)];
+    yield { changeset: cs, sealed: bytes, acked };
   }
-  return { sealed, acked, rows, chunks, chunkBytes, byTable };
 }
 
 /** Pack changesets in order into parts of at most `maxBytes`; the receipts go in the first part (or lead their own). */

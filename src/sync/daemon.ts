@@ -26,11 +26,15 @@ import { StationRuntime } from './StationRuntime.js';
 import { AirtimeGovernor, type KeyUpRecord } from './AirtimeGovernor.js';
 import { FolderSync } from './FolderSync.js';
 import { FolderWatcher } from '../files/FolderWatcher.js';
+import { recordPeerPath } from './peerPath.js';
+import { Fallback, type FallbackEvent } from './fallback.js';
 
 export type { KeyUpRecord } from './AirtimeGovernor.js';
 
 /** How often the daemon re-plans when nothing wakes it earlier: 60 s. */
 export const DAEMON_TICK_MS = 60_000;
+/** How often the daemon looks at its off-air paths (online retries are paced by `online.retry_s`): 5 s. */
+export const FALLBACK_TICK_MS = 5_000;
 /** Bytes of a beacon frame's info field (header + "Bradiosync/1 CALL"). */
 const BEACON_INFO_BYTES = 24;
 
@@ -49,7 +53,7 @@ export interface DaemonOptions {
 }
 
 export interface DaemonEvent {
-  kind: 'queued' | 'acknowledged' | 'applied' | 'beacon' | 'blocked' | 'failed' | 'stopped';
+  kind: 'queued' | 'acknowledged' | 'applied' | 'beacon' | 'blocked' | 'failed' | 'stopped' | FallbackEvent['kind'];
   peer?: string;
   detail?: string;
   bytes?: number;
@@ -84,8 +88,14 @@ export class Daemon {
       link: { mayTransmit: (to: string, now: number) => this.governor.mayTransmit(to, now) },
     });
     this.dropped = new DroppedInput(this.runtime);
-    this.runtime.on('acknowledged', (e) => opts.onEvent?.({ kind: 'acknowledged', peer: e.peer, rows: e.info.rows, bytes: e.info.bytes }));
-    this.runtime.on('applied', (e) => opts.onEvent?.({ kind: 'applied', peer: e.from, rows: e.result.applied }));
+    this.runtime.on('acknowledged', (e) => {
+      recordPeerPath(this.station, e.peer, { path: 'radio', ok: true });
+      opts.onEvent?.({ kind: 'acknowledged', peer: e.peer, rows: e.info.rows, bytes: e.info.bytes });
+    });
+    this.runtime.on('applied', (e) => {
+      recordPeerPath(this.station, e.from, { path: 'radio', ok: true });
+      opts.onEvent?.({ kind: 'applied', peer: e.from, rows: e.result.applied });
+    });
     this.runtime.on('failed', (e) => opts.onEvent?.({ kind: 'failed', ...(e.to ? { peer: e.to } : {}), detail: e.error.code }));
   }
 
@@ -186,6 +196,20 @@ export async function startDaemon(
     ...(opts.onEvent ? { onEvent: opts.onEvent } : {}),
   });
   daemon.start();
+  // off the air ([online]): online sync, the bundle outbox and inbox, on their own timer
+  const fallback = new Fallback({ station, folders, ...(opts.onEvent ? { onEvent: (e: FallbackEvent) => opts.onEvent!(e) } : {}) });
+  await fallback.start();
+  let fallbackTimer: ReturnType<typeof setTimeout> | undefined;
+  let stopping = false;
+  const round = (): void => {
+    fallback.tick().then(
+      () => undefined,
+      (e: unknown) => opts.onEvent?.({ kind: 'failed', detail: e instanceof Error ? e.message : String(e) }),
+    ).finally(() => {
+      if (!stopping) fallbackTimer = setTimeout(round, FALLBACK_TICK_MS);
+    });
+  };
+  round();
   // a watcher per folder: a saved file is captured and queued within seconds, not at the next tick
   const watchers = (folders.set?.shares() ?? []).map((share) => {
     const w = new FolderWatcher({
@@ -204,6 +228,9 @@ export async function startDaemon(
     daemon,
     transportName: air.name,
     stop: async () => {
+      stopping = true;
+      if (fallbackTimer) clearTimeout(fallbackTimer);
+      await fallback.close();
       for (const w of watchers) await w.close();
       daemon.stop();
       folders.close();

@@ -56,3 +56,13 @@ export function importOutcome(r: ImportResult): Outcome {
   }
   return { exit: EXIT.OK, message: r.verdict ? formatVerdict(r.verdict) : 'applied' };
 }
+
+/** An online sync (src/sync/onlineExchange.ts): 0 in sync, 1 when the digests still differ or something was refused. */
+export function onlineOutcome(r: import('./onlineExchange.js').OnlineResult): Outcome {
+  if (r.ok) return { exit: EXIT.OK, message: `online sync complete: ${r.peer} ${formatVerdict(r.verdict)}` };
+  if (r.received.refused > 0 && r.received.changesets === 0 && r.sent.acknowledged === 0) {
+    return { exit: EXIT.NOTHING_APPLIED, code: 'RS_ERR_SYNC_NOTHING_APPLIED', message: `nothing applied: ${r.received.refused} changeset(s) refused` };
+  }
+  if (r.sent.acknowledged < r.sent.changesets) return { exit: EXIT.INCOMPLETE, code: 'RS_ERR_SYNC_INCOMPLETE', message: `partly delivered: ${r.sent.acknowledged} of ${r.sent.changesets} changeset(s) applied by ${r.peer}` };
+  return { exit: EXIT.INCOMPLETE, code: 'RS_ERR_SYNC_DIFFERS', message: `partly delivered: ${r.peer} ${formatVerdict(r.verdict)}` };
+}

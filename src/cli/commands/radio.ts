@@ -6,6 +6,7 @@ import { printResult, reportOutcome } from '../output.js';
 import { callList, defaultHome, HOME_HELP, intArg, numberArg } from '../options.js';
 import { createProgress } from '../progress.js';
 import { createDaemonLogger, createLogger } from '../logger.js';
+import { runOnlineSync } from './online.js';
 
 interface TransportFlags {
   port?: string;
@@ -80,10 +81,13 @@ export function registerRadioCommands(program: Command): void {
     .option('--once', 'exit 0 after the first complete session')
     .option('--timeout <SECONDS>', 'stop listening after', numberArg('timeout', 1, 365 * 86400), 3600)
     .action((o) => run('receive', o));
-  transportOptions(program.command('sync').description('both directions in one session: send, and ask the peer for its changes'))
+  transportOptions(program.command('sync').description('both directions in one session: send, and ask the peer for its changes (on air, or online with --tcp)'))
     .requiredOption('--with <CALL>', 'the peer', callList)
+    .addOption(new Option('--tcp <HOST:PORT>', 'sync online with the peer\'s `radiosync serve` (authenticated, encrypted; no radio)').conflicts(['port', 'kissTcp', 'ws']))
+    .addOption(new Option('--ws <URL>', 'the same over WebSocket: ws://HOST:PORT/radiosync (`serve --ws`)').conflicts(['port', 'kissTcp']))
+    .addOption(new Option('--lan', 'find the peer on the LAN by mDNS (`serve --mdns`), then sync online with it').conflicts(['port', 'kissTcp', 'tcp', 'ws']))
     .option('--timeout <SECONDS>', 'give up after', numberArg('timeout', 1, 7 * 86400), 3600)
-    .action((o) => run('sync', o));
+    .action((o) => (o.tcp !== undefined || o.ws !== undefined || o.lan ? runOnlineSync(o) : run('sync', o)));
 }
 
 export function registerDaemonCommand(program: Command): void {

@@ -1,7 +1,7 @@
 /** `init`, `key`, `peer add`, `peers`: the station directory and who it trusts. */
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { initStation, reconfigureStation, Station, peerList, FolderSync, stateDigest, stateCount, verdictFor, formatVerdict } from '../../index.js';
+import { initStation, reconfigureStation, Station, peerList, FolderSync, stateCount, verdictFor, formatVerdict, lastPeerPath, formatPeerPath, lanSeen, startLanDiscovery } from '../../index.js';
 import { printResult } from '../output.js';
 import { callList, collectPairs, defaultHome, HOME_HELP } from '../options.js';
 
@@ -154,27 +154,38 @@ export function registerStationCommands(program: Command): void {
   program
     .command('peers')
     .description('list known stations: state, last heard, pending, last sync')
+    .option('--discover <SECONDS>', 'first browse the LAN by mDNS for this long (stations advertised by `serve --mdns`)', (v: string) => Math.max(0, Math.min(600, Number(v) || 0)))
     .option('--home <DIR>', HOME_HELP, defaultHome())
     .option('--json', 'print JSON')
-    .action(async (o: { home: string; json?: boolean }) => {
+    .action(async (o: { home: string; json?: boolean; discover?: number }) => {
       const st = Station.open(o.home);
       const folders = FolderSync.open(st);
       try {
+        if (o.discover) {
+          const d = startLanDiscovery(st);
+          await new Promise((r) => setTimeout(r, o.discover! * 1000));
+          d.close();
+        }
         await folders.capture();
         const mine = stateCount(st, folders);
-        const list = peerList(st).map((p) => ({ ...p, verdict: verdictFor(st, p.callsign, mine) }));
+        const lan = lanSeen(st);
+        const peers = peerList(st).map((p) => ({ ...p, verdict: verdictFor(st, p.callsign, mine), lastPath: lastPeerPath(st, p.callsign) ?? null, lan: lan.find((l) => l.callsign === p.callsign) ?? null }));
+        // stations seen on the LAN that are not trusted peers: listed, never synced
+        const strangers = lan.filter((l) => !peers.some((p) => p.callsign === l.callsign)).map((l) => ({ callsign: l.callsign, state: l.state, trusted: false, lan: l }));
+        const list = peers;
         const fmt = (t: number | null) => (t === null ? '-' : new Date(t).toISOString().replace('T', ' ').slice(0, 19) + 'Z');
         printResult(
           o,
-          list.length === 0
+          list.length === 0 && strangers.length === 0
             ? 'no peers yet: add one with `radiosync peer add CALL --key KEY`'
             : [
-                'CALLSIGN   STATE       LAST HEARD            PENDING  LAST SYNC             SYNCS  CLOCK  DATA',
+                'CALLSIGN   STATE       LAST HEARD            PENDING  LAST SYNC             SYNCS  CLOCK  LAST PATH                      DATA',
                 ...list.map((p) =>
-                  `${p.callsign.padEnd(10)} ${p.state.padEnd(11)} ${fmt(p.lastHeard).padEnd(21)} ${String(p.pendingRows).padStart(7)}  ${fmt(p.lastSync).padEnd(21)} ${String(p.syncCount).padStart(5)}  ${(p.clockFlag ?? 'ok').padEnd(5)}  ${formatVerdict(p.verdict)}`,
+                  `${p.callsign.padEnd(10)} ${p.state.padEnd(11)} ${fmt(p.lastHeard).padEnd(21)} ${String(p.pendingRows).padStart(7)}  ${fmt(p.lastSync).padEnd(21)} ${String(p.syncCount).padStart(5)}  ${(p.clockFlag ?? 'ok').padEnd(5)}  ${formatPeerPath(p.lastPath ?? undefined).padEnd(30)} ${formatVerdict(p.verdict)}${p.lan ? `; LAN ${p.lan.host}:${p.lan.port} tcp (${p.lan.state})` : ''}`,
                 ),
+                ...strangers.map((s) => `${s.callsign.padEnd(10)} seen, not trusted: LAN ${s.lan.host}:${s.lan.port} tcp, key fingerprint ${s.lan.fingerprint}`),
               ],
-          list,
+          [...list, ...strangers],
         );
       } finally {
         folders.close();

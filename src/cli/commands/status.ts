@@ -1,6 +1,6 @@
 /** `status`: the queue, the budget, the next window, the peers (in sync or not), recent sessions. */
 import type { Command } from 'commander';
-import { Station, stationStatus, openStationQueue, formatVerdict, FolderSync, type Verdict } from '../../index.js';
+import { Station, stationStatus, openStationQueue, formatVerdict, FolderSync, lastPeerPath, formatPeerPath, type Verdict } from '../../index.js';
 import { printResult } from '../output.js';
 import { defaultHome, HOME_HELP } from '../options.js';
 
@@ -61,12 +61,12 @@ export function registerStatusCommand(program: Command): void {
                 ].join('\n'),
             `budget left: ${amount(s.budget.bytesHour, 'B')} / ${amount(s.budget.airtimeMsHour / 1000, 's')} this hour, ${amount(s.budget.bytesDay, 'B')} / ${amount(s.budget.airtimeMsDay / 1000, 's')} today`,
             `transmit window: ${s.window.open ? (s.window.until === null ? 'always open (no windows configured)' : `open until ${t(s.window.until)}`) : s.window.next === null ? 'none scheduled' : `next ${t(s.window.next)}`}`,
-            `peers: ${s.peers.map((p) => `${p.callsign} ${p.state}, ${p.pendingRows} pending, ${formatVerdict(s.verdicts[p.callsign] ?? { state: 'unknown', reason: 'no digest' })}`).join('; ') || 'none'}`,
+            `peers: ${s.peers.map((p) => `${p.callsign} ${p.state}, ${p.pendingRows} pending, ${formatVerdict(s.verdicts[p.callsign] ?? { state: 'unknown', reason: 'no digest' })}, last path ${formatPeerPath(lastPeerPath(st, p.callsign))}`).join('; ') || 'none'}`,
             `dropped input: ${Object.entries(s.dropped).map(([k, v]) => `${k} ${v}`).join(', ') || 'none'}`,
             'recent sessions:',
             ...(s.sessions.length === 0 ? ['  none'] : s.sessions.map((x) => `  ${t(x.started)} ${x.kind.padEnd(8)} ${x.peers.join(',').padEnd(14)} ${x.ok === null ? 'running' : x.ok ? 'ok' : 'incomplete'}  ${sessionLine(x.summary)}`)),
           ],
-          s,
+          { ...s, paths: Object.fromEntries(s.peers.map((p) => [p.callsign, lastPeerPath(st, p.callsign) ?? null])) },
         );
       } finally {
         folders.close();

@@ -1,0 +1,175 @@
+/**
+ * Every way to reach a peer, per peer, for the daemon (config `[online]`, docs/config.md):
+ *
+ * 1. online: a peer with an address in `[online.peers]` and something pending (or never synced)
+ *    is tried every `retry_s`; success records the path `online`;
+ * 2. radio: the daemon's radio runtime goes on queueing for every peer inside its windows
+ *    (src/sync/daemon.ts), whatever happens here; an acknowledged or applied transfer records `radio`;
+ * 3. bundle: a peer that neither reached (no sync by any path) for `bundle_after_s` while it has
+ *    changes pending gets a bundle in `outbox` (one per deadline, not one per tick): path `bundle-out`.
+ *
+ * And the inbox: each `*.rsb` file in `inbox` that has not changed for {@link SETTLE_MS} (a copy
+ * still under way is left for the next scan) is imported (verified whole first), moved to
+ * `<inbox>/done/`, and acknowledged by a bundle carrying this station's receipt (and its own
+ * changes for the sender) in `outbox`: path `bundle-in`. A bundle that fails to import moves to
+ * `<inbox>/failed/` with its code in the station log.
+ *
+ * Nothing partial: each path applies whole changesets only, and moves a cursor only on a receipt,
+ * so a transfer cut on one path resumes on the next without resending what was acknowledged.
+ */
+import { existsSync, mkdirSync, readdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { isAbsolute, join } from 'node:path';
+import { isRadiosyncError } from '../errors/RadiosyncError.js';
+import { parseHostPort } from '../online/address.js';
+import type { Station } from '../station/Station.js';
+import { peerList } from '../station/peerList.js';
+import type { FolderSync } from './FolderSync.js';
+import { exportBundle } from './bundleExport.js';
+import { importBundleFile } from './bundleImport.js';
+import { serveOnline, syncOnline, type OnlineServer, type OnlineTimeouts } from './online.js';
+import { lastPeerPath, recordPeerPath, type PeerPathKind } from './peerPath.js';
+import { lanAddress, startLanDiscovery } from './discovery.js';
+import type { MdnsDiscovery } from '../online/mdns.js';
+
+/** A bundle in the inbox is imported once it has not changed for 2 s (a copy under way is not read). */
+export const SETTLE_MS = 2_000;
+
+export interface FallbackEvent {
+  kind: 'online' | 'online-failed' | 'bundle-out' | 'bundle-in' | 'bundle-failed' | 'listening';
+  peer?: string;
+  detail?: string;
+  rows?: number;
+}
+
+export interface FallbackOptions {
+  station: Station;
+  folders?: FolderSync;
+  onEvent?: (e: FallbackEvent) => void;
+  online?: OnlineTimeouts;
+}
+
+export class Fallback {
+  private readonly st: Station;
+  private readonly opts: FallbackOptions;
+  private readonly started: number;
+  private readonly busy = new Set<string>();
+  private readonly lastTry = new Map<string, number>();
+  private server: OnlineServer | undefined;
+  private lan: MdnsDiscovery | undefined;
+
+  constructor(opts: FallbackOptions) {
+    this.st = opts.station;
+    this.opts = opts;
+    this.started = opts.station.clock.now();
+  }
+
+  private dir(p: string): string {
+    return isAbsolute(p) ? p : join(this.st.layout.home, p);
+  }
+
+  /** Listen for online syncs if `[online] listen` is set. */
+  async start(): Promise<OnlineServer | undefined> {
+    const listen = this.st.config.online.listen;
+    if (listen === '') return undefined;
+    const a = parseHostPort(listen);
+    this.server = await serveOnline(this.st, { ...a, ...this.opts.online, ...(this.opts.folders ? { folders: this.opts.folders } : {}) });
+    this.opts.onEvent?.({ kind: 'listening', detail: `${this.server.host}:${this.server.port}` });
+    if (this.st.config.online.mdns) this.lan = startLanDiscovery(this.st, { port: this.server.port });
+    return this.server;
+  }
+
+  /** One round: the inbox, online attempts that are due, bundle fallbacks that are due. */
+  async tick(): Promise<void> {
+    const cfg = this.st.config.online;
+    const now = this.st.clock.now();
+    // the inbox first: a receipt that arrived may leave nothing to send
+    if (cfg.inbox !== '') await this.scanInbox(now);
+    const attempts: Array<Promise<void>> = [];
+    for (const p of peerList(this.st)) {
+      if (p.state === 'out of use') continue;
+      const lan = cfg.peers[p.callsign] === undefined ? lanAddress(this.st, p.callsign) : undefined;
+      const addr = cfg.peers[p.callsign] ?? (lan ? `${lan.host.includes(':') ? `[${lan.host}]` : lan.host}:${lan.port}` : undefined);
+      const due = now - (this.lastTry.get(p.callsign) ?? -Infinity) >= cfg.retry_s * 1000;
+      if (addr !== undefined && due && !this.busy.has(p.callsign) && (p.pendingRows > 0 || p.lastSync === null)) {
+        this.lastTry.set(p.callsign, now);
+        attempts.push(this.tryOnline(p.callsign, addr, lan ? 'lan' : 'online'));
+      }
+    }
+    await Promise.all(attempts);
+    if (cfg.outbox !== '' && cfg.bundle_after_s > 0) this.bundleOut(this.st.clock.now());
+  }
+
+  private async tryOnline(peer: string, addr: string, path: PeerPathKind): Promise<void> {
+    this.busy.add(peer);
+    try {
+      const r = await syncOnline(this.st, { ...parseHostPort(addr), with: peer, path, ...this.opts.online, ...(this.opts.folders ? { folders: this.opts.folders } : {}) });
+      this.opts.onEvent?.({ kind: 'online', peer, rows: r.sent.rows + r.received.rows, detail: r.verdict.state });
+    } catch (e) {
+      if (!isRadiosyncError(e)) throw e;
+      this.st.log.bump(`online.${e.code}`);
+      this.opts.onEvent?.({ kind: 'online-failed', peer, detail: e.code });
+    } finally {
+      this.busy.delete(peer);
+    }
+  }
+
+  private bundleOut(now: number): void {
+    const deadline = this.st.config.online.bundle_after_s * 1000;
+    const outbox = this.dir(this.st.config.online.outbox);
+    for (const p of peerList(this.st)) {
+      if (p.state === 'out of use' || p.pendingRows === 0 || this.busy.has(p.callsign)) continue;
+      const reached = p.lastSync ?? this.started;
+      const last = lastPeerPath(this.st, p.callsign);
+      const lastBundle = last?.path === 'bundle-out' ? last.at : -Infinity;
+      if (now - reached < deadline || now - lastBundle < deadline) continue;
+      const ex = exportBundle(this.st, [p.callsign], this.opts.folders);
+      const name = `${this.st.callsign}-to-${p.callsign}-${now}.rsb`;
+      this.write(outbox, name, ex.bytes);
+      recordPeerPath(this.st, p.callsign, { path: 'bundle-out', ok: true, detail: join(outbox, name) });
+      this.opts.onEvent?.({ kind: 'bundle-out', peer: p.callsign, rows: ex.rows, detail: join(outbox, name) });
+    }
+  }
+
+  private write(dir: string, name: string, bytes: Uint8Array): void {
+    mkdirSync(dir, { recursive: true });
+    const tmp = join(dir, `.${name}.tmp`);
+    writeFileSync(tmp, bytes);
+    renameSync(tmp, join(dir, name));
+  }
+
+  private async scanInbox(now: number): Promise<void> {
+    const inbox = this.dir(this.st.config.online.inbox);
+    if (!existsSync(inbox)) return;
+    for (const name of readdirSync(inbox).sort()) {
+      const file = join(inbox, name);
+      if (!name.endsWith('.rsb') || name.startsWith('.')) continue;
+      const s = statSync(file);
+      if (!s.isFile() || Date.now() - s.mtimeMs < SETTLE_MS) continue;
+      const move = (sub: string) => {
+        mkdirSync(join(inbox, sub), { recursive: true });
+        renameSync(file, join(inbox, sub, name));
+      };
+      try {
+        const r = await importBundleFile(this.st, file, this.opts.folders);
+        move('done');
+        recordPeerPath(this.st, r.from, { path: 'bundle-in', ok: r.skipped.length === 0, detail: name, at: now });
+        this.opts.onEvent?.({ kind: 'bundle-in', peer: r.from, rows: r.rowsApplied, detail: name });
+        // acknowledge: a receipt (and what the sender lacks) goes back through the outbox
+        if (this.st.config.online.outbox !== '' && this.st.isTrusted(r.from) && !this.st.log.outOfUse(r.from)) {
+          const ack = exportBundle(this.st, [r.from], this.opts.folders);
+          this.write(this.dir(this.st.config.online.outbox), `${this.st.callsign}-to-${r.from}-${now}-ack.rsb`, ack.bytes);
+        }
+      } catch (e) {
+        if (!isRadiosyncError(e)) throw e;
+        move('failed');
+        this.st.log.bump(`bundle.${e.code}`);
+        this.opts.onEvent?.({ kind: 'bundle-failed', detail: `${name}: ${e.code}` });
+      }
+    }
+  }
+
+  async close(): Promise<void> {
+    this.lan?.close();
+    await this.server?.close();
+  }
+}

@@ -9,19 +9,9 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, normalize, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { SRC, sources } from './sources.js';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
-const SRC = join(REPO, 'src');
-
-function sources(dir = SRC, out: string[] = []): string[] {
-  for (const name of readdirSync(dir).sort()) {
-    const p = join(dir, name);
-    if (statSync(p).isDirectory()) sources(p, out);
-    // .d.ts files (src/types/) declare third-party modules' types; they are no layer's code
-    else if (name.endsWith('.ts') && !name.endsWith('.d.ts')) out.push(relative(SRC, p));
-  }
-  return out;
-}
 
 /** Every relative module a source imports or re-exports, as a path under src/ ending in .ts. */
 export function importsOf(file: string, text: string): string[] {

@@ -9,17 +9,8 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { SRC, sources } from './sources.js';
 
-const SRC = fileURLToPath(new URL('../../src/', import.meta.url));
-
-function sources(dir = SRC, out: string[] = []): string[] {
-  for (const name of readdirSync(dir).sort()) {
-    const p = join(dir, name);
-    if (statSync(p).isDirectory()) sources(p, out);
-    else if (name.endsWith('.ts') && !name.endsWith('.d.ts')) out.push(relative(SRC, p));
-  }
-  return out;
-}
 
 /** Block and line comments removed (string contents are left alone; `//` inside a string is rare in src/). */
 function stripComments(text: string): string {

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import assert from 'node:assert/strict';
 import { makeStations, tempDir } from '../sync/stations.js';
 import { exportBundle, importBundle } from '../../src/sync/bundles.js';
-import { isRadiosyncError } from '../../src/errors/RadiosyncError.js';
+import { errorCodeOf } from './errorCode.js';
 import type { Station } from '../../src/station/Station.js';
 
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -30,15 +30,7 @@ async function conflicted(dir: string, field: string, va: unknown, vb: unknown):
   return { a: a!, b: b!, uuid };
 }
 
-function code(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (e) {
-    if (isRadiosyncError(e)) return e.code;
-    throw e;
-  }
-  return 'no error';
-}
+const code = errorCodeOf;
 
 function sub(dir: string, name: string): string {
   const d = join(dir, name);

@@ -3,17 +3,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { exportRangeFromText, parseExportDate, parseSeqRange } from '../../src/store/exportRange.js';
-import { isRadiosyncError } from '../../src/errors/RadiosyncError.js';
+import { errorCodeOf } from './errorCode.js';
 
-const code = (fn: () => unknown): string => {
-  try {
-    fn();
-  } catch (e) {
-    if (isRadiosyncError(e)) return e.code;
-    throw e;
-  }
-  return 'no error';
-};
+const code = errorCodeOf;
 
 test('dates: a bare date is its first millisecond (since) or its last (until), times without a zone are UTC', () => {
   assert.equal(parseExportDate('since', '2026-12-01'), Date.UTC(2026, 11, 1));

@@ -118,6 +118,8 @@ export class DigestExchange {
       this.answeredBy(from);
       const asked = this.lastRequest.get(from);
       if (h.summary) this.onPeerSummary(from, h.summary, true, asked !== undefined && Buffer.from(asked).equals(Buffer.from(h.summary)));
+      // 'N' ‖ h: the peer's summary is the one our request named
+      else if (h.agree && asked && agreeHash(asked).every((b, i) => b === h.agree![i]) && recordPeerDigest(this.deps.station, from, asked)) this.digestHeard(from, true);
       return true;
     }
     if (h.kind === 'digest') {

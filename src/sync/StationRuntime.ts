@@ -30,7 +30,7 @@ import { buildGroupChangeset } from './groupChangeset.js';
 import { pairwiseAuthenticator } from './pairwiseAuthenticator.js';
 import { hashEqual, payloadHash } from '../link/payloadHash.js';
 import { bytesSource, type PayloadSource } from '../link/PayloadSource.js';
-import { beaconBody, nothingPendingBody, parseHello } from './hello.js';
+import { beaconBody, nothingPendingAgreeBody, nothingPendingBody, parseHello } from './hello.js';
 import { peerDigest } from './stateDigest.js';
 import { DigestExchange } from './DigestExchange.js';
 import { Repair, type RepairResult } from './Repair.js';
@@ -434,6 +434,7 @@ export class StationRuntime {
       // neither side has anything to send by the vectors, yet the digests differ: the PROBE is the
       // answer (it carries our summary), one round trip sooner than N and then a PROBE from the asker
       if (h.idle && !this.digests.agreesWith(h.hash) && !this.repair.active(from)) this.repair.start(from);
+      else if (this.digests.agreesWith(h.hash)) this.sendHello(from, nothingPendingAgreeBody(h.hash));
       else this.sendHello(from, nothingPendingBody(this.digests.summaryFor(from)));
     };
     if (!this.folders) return answer();

@@ -14,6 +14,9 @@
  *                              Repeated with back-off until answered (src/sync/syncRequest.ts).
  *   0x4E 'N' ‖ summary (34 B)  answer to a sync request: "I have nothing you lack", and the
  *                              answerer's state digest summary (src/store/digest.ts)
+ *   0x4E 'N' ‖ h (8 B)         the same answer when the request's h named the answerer's own summary:
+ *                              "nothing you lack, and we agree" (h echoed; the asker knows which
+ *                              summary it named, so the 34 bytes need not travel)
  *   0x44 'D' ‖ summary (34 B) ‖ ask (1 B)
  *                              "this is my state digest": sent after comparing a peer's digest
  *                              (from an 'N' or a final-ack receipt) and finding that they differ
@@ -48,6 +51,11 @@ export function nothingPendingBody(summary: Uint8Array): Uint8Array {
   return Uint8Array.of(HelloKind.NothingPending, ...summary);
 }
 
+/** 'N' ‖ h: nothing pending, and the asker's summary (hash h, from its S) is ours too. */
+export function nothingPendingAgreeBody(hash: Uint8Array): Uint8Array {
+  return Uint8Array.of(HelloKind.NothingPending, ...hash);
+}
+
 export function digestBody(summary: Uint8Array, ask = false): Uint8Array {
   return Uint8Array.of(HelloKind.Digest, ...summary, ask ? 1 : 0);
 }
@@ -63,7 +71,7 @@ export function agreeBody(theirSummary: Uint8Array): Uint8Array {
 export type ParsedHello =
   | { kind: 'beacon'; text: string }
   | { kind: 'sync-request'; hash: Uint8Array; idle: boolean }
-  | { kind: 'nothing-pending'; summary: Uint8Array | undefined }
+  | { kind: 'nothing-pending'; summary: Uint8Array | undefined; agree?: Uint8Array }
   | { kind: 'digest'; summary: Uint8Array; ask: boolean }
   | { kind: 'agree'; hash: Uint8Array }
   | { kind: 'unknown' };
@@ -75,6 +83,7 @@ export function parseHello(body: Uint8Array): ParsedHello {
     return { kind: 'sync-request', hash: body.slice(1, 1 + AGREE_HASH_BYTES), idle: body[1 + AGREE_HASH_BYTES] === SYNC_REQUEST_IDLE };
   }
   if (k === HelloKind.NothingPending) {
+    if (body.length === 1 + AGREE_HASH_BYTES) return { kind: 'nothing-pending', summary: undefined, agree: body.slice(1) };
     return { kind: 'nothing-pending', summary: body.length === 1 + DIGEST_SUMMARY_BYTES ? body.slice(1) : undefined };
   }
   if (k === HelloKind.Digest && body.length === 2 + DIGEST_SUMMARY_BYTES && body[body.length - 1]! <= 1) {

@@ -2,7 +2,7 @@
  * State digests and repair (`npm run bench -- digest`), two real stations (SQLite, keys, the
  * station runtime) over the simulated channel at 9600 bit/s, 0 % loss, on virtual time:
  *
- * 1. the in-sync exchange: a `sync` between stations that already agree (HELLO S → N ‖ summary →
+ * 1. the in-sync exchange: a `sync` between stations that already agree (HELLO S → N ‖ hash, or N ‖ summary →
  *    Q): bytes of digest, frames and bytes on air;
  * 2. one differing row among 100,000: (a) lost at B behind radiosync's back (the vectors agree,
  *    only the digests see it), (b) edited at A (the vectors differ by one): the whole `sync`
@@ -258,7 +258,7 @@ export async function run(): Promise<BenchReport> {
         columns: ['case', 'rows', 'firstInSync', 'inSyncBytes', 'inSyncKeyUps', 'syncBytes', 'syncTurnarounds', 'repairs', 'probeBytes', 'repairBytes', 'repairTurnarounds', 'verdictAfter', 'tablesEqual'],
         rows,
         notes: [
-          'inSyncBytes: a whole `sync` between stations already in sync (HELLO S ‖ 8-byte hash, N ‖ 34-byte summary), AX.25 framing included',
+          'inSyncBytes: a whole `sync` between stations already in sync (HELLO S ‖ 8-byte hash ‖ flag, N ‖ the hash echoed), AX.25 framing included',
           'repairBytes/Turnarounds: from the PROBE to the end of the session (B: PROBE in answer to the idle S; A: ack ‖ REPLY with the history; B: ack with its new digest)',
           'probeBytes: the repair messages and changesets this station sent (payload bytes, before FEC and framing)',
         ],

@@ -7,7 +7,7 @@ import { STORE_DDL } from '../../src/store/schema.js';
 import { LeafIblt, leafElement } from '../../src/store/leafIblt.js';
 import { SyncRequester } from '../../src/sync/syncRequest.js';
 import { ManualClock } from '../../src/clock/ManualClock.js';
-import { parseHello, agreeBody, digestBody, nothingPendingBody, agreeHash } from '../../src/sync/hello.js';
+import { parseHello, agreeBody, digestBody, nothingPendingBody, nothingPendingAgreeBody, syncRequestBody, agreeHash } from '../../src/sync/hello.js';
 import { tableSize } from '../../src/sync/Repair.js';
 
 function key(i: number): Uint8Array {
@@ -108,6 +108,12 @@ test('HELLO bodies: N carries a summary, D a summary and the ask flag, Q an 8-by
   assert.equal(agreeBody(s).length, 9);
   assert.equal(parseHello(Uint8Array.of(0x44, 1, 2)).kind, 'unknown');
   assert.equal(parseHello(Uint8Array.of(0x51)).kind, 'unknown');
+  // N ‖ h (agreeing), and S ‖ h ‖ flags: only bit 0 may be set
+  assert.deepEqual(parseHello(nothingPendingAgreeBody(agreeHash(s))), { kind: 'nothing-pending', summary: undefined, agree: agreeHash(s) });
+  assert.deepEqual(parseHello(syncRequestBody(s, true)), { kind: 'sync-request', hash: agreeHash(s), idle: true });
+  assert.deepEqual(parseHello(syncRequestBody(s, false)), { kind: 'sync-request', hash: agreeHash(s), idle: false });
+  assert.equal(parseHello(Uint8Array.of(0x53, ...agreeHash(s), 2)).kind, 'unknown');
+  assert.equal(parseHello(Uint8Array.of(0x53, ...agreeHash(s))).kind, 'unknown');
 });
 
 test('sync requests repeat with back-off (10, 20, 40 … s, at most 160 s) until answered or the deadline', () => {

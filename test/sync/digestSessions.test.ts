@@ -82,20 +82,21 @@ async function run<T>(clock: ManualClock, p: Promise<T>, limitMs = 6 * 3600_000)
   return q;
 }
 
-test('after a sync both ends say "in sync" from the two digests; the in-sync exchange costs 8 + 34 bytes of digest', () =>
+test('after a sync both ends say "in sync" from the two digests; the in-sync exchange costs 8 + 8 bytes of digest', () =>
   withPair({}, async ({ clock, a, b, ra, portA, portB }) => {
     const r = await run(clock, syncSession(ra, 'N0BBB', { timeoutMs: 3600_000 }));
     assert.ok(r.ok, JSON.stringify(r.verdicts));
     assert.equal(r.verdicts['N0BBB']?.state, 'in sync');
     assert.deepEqual(tableFingerprints(a.records), tableFingerprints(b.records));
     assert.ok(peerDigest(b, 'N0AAA'), 'B holds a digest from A (a Q naming its own summary)');
-    // a second sync with nothing to send: HELLO S ‖ hash of A's summary (9 B) → N ‖ B's summary (35 B); no Q needed
+    // a second sync with nothing to send: HELLO S ‖ hash of A's summary ‖ flag (10 B) → N ‖ that hash
+    // echoed (9 B: B's summary is the one A named, so it need not travel); no Q needed
     portA.helloBytes.length = 0;
     portB.helloBytes.length = 0;
     const again = await run(clock, syncSession(ra, 'N0BBB', { timeoutMs: 3600_000 }));
     assert.ok(again.ok);
     assert.equal(again.sent.transfers, 0);
-    assert.deepEqual(portB.helloBytes, [35], 'B answered with N ‖ 34-byte summary');
+    assert.deepEqual(portB.helloBytes, [9], 'B answered with N ‖ the 8-byte hash it agrees with');
     assert.deepEqual(portA.helloBytes, [10], 'A asked (S ‖ 8-byte hash ‖ idle flag); B knew from it, so no Q');
     assert.equal(peerDigest(b, 'N0AAA')?.summary, peerDigest(a, 'N0BBB')?.summary, 'each holds the same summary for the other');
   }));

@@ -80,17 +80,22 @@ function waitFor(clock: Clock, rt: StationRuntime, done: () => boolean, timeoutM
     };
     const timer = clock.setTimer(timeoutMs, () => finish(false));
     offs.push(rt.on('acknowledged', check), rt.on('applied', check), rt.on('failed', check), rt.on('refused', check), rt.on('heard', check));
-    offs.push(rt.on('digest', check), rt.on('answered', check), rt.on('files', check));
+    // every runtime event a session's condition reads must be here, or the wait sleeps to its timeout
+    offs.push(rt.on('digest', check), rt.on('answered', check), rt.on('files', check), rt.on('repaired', check));
     offs.push(rt.link.on('hello', check), rt.link.on('expired', check));
   });
 }
 
-/** Resolve once none of `peers` has been heard for `quietMs`, or after `limitMs` in all. */
+/**
+ * Resolve once none of `peers` has been heard for `quietMs`, or after `limitMs` in all (the
+ * session's time left: a linger never outlives the session's timeout).
+ */
 function quiet(rt: StationRuntime, peers: ReadonlySet<string>, quietMs: number, limitMs: number): Promise<void> {
   const clock = rt.clock;
+  if (limitMs <= 0) return Promise.resolve();
   return new Promise((resolve) => {
     let timer = clock.setTimer(quietMs, () => done());
-    const limit = clock.setTimer(Math.max(quietMs, limitMs), () => done());
+    const limit = clock.setTimer(limitMs, () => done());
     const off = rt.on('heard', (e) => {
       if (!peers.has(e.from)) return;
       timer.cancel();
@@ -298,6 +303,19 @@ export async function syncSession(rt: StationRuntime, peer: string, opts: Sessio
     answered = true;
     if (result.received.changesets === 0) opts.onEvent?.({ kind: 'nothing', peer });
   });
+  // A digest the peer sent before a changeset of its that we applied may be stale: the changeset
+  // can hold what the peer captured after it (files are captured when it answers our request).
+  // If that digest still agrees with ours, it stands; if it differs, ask for a fresh one before
+  // judging, or a repair would run for nothing.
+  let seq = 0;
+  let appliedAt = -1;
+  let digestAt = -1;
+  const offApplied = rt.on('applied', (e) => {
+    if (e.from === peer) appliedAt = ++seq;
+  });
+  const offDigest = rt.on('digest', (e) => {
+    if (e.from === peer) digestAt = ++seq;
+  });
   try {
     // queue first: the sync request says whether anything of ours is on its way (the idle flag)
     await queueFor(rt, [peer], result, opts.onEvent);
@@ -306,6 +324,11 @@ export async function syncSession(rt: StationRuntime, peer: string, opts: Sessio
     const left = () => opts.timeoutMs - (clock.now() - start);
     if (finished) await awaitDigests(rt, [peer], digests.heard, left());
     settle(rt, result, [peer]);
+    if (finished && result.verdicts[peer]?.state === 'differs' && digestAt < appliedAt) {
+      digests.heard.delete(peer);
+      await awaitDigests(rt, [peer], digests.heard, left());
+      settle(rt, result, [peer]);
+    }
     // the digests still differ with nothing left to send by the vectors: find what differs, and send it
     for (let round = 0; finished && round < MAX_REPAIR_ROUNDS && result.verdicts[peer]?.state === 'differs' && left() > 0; round++) {
       let done = false;
@@ -335,6 +358,8 @@ export async function syncSession(rt: StationRuntime, peer: string, opts: Sessio
     stop();
     digests.off();
     offAnswered();
+    offApplied();
+    offDigest();
   }
   result.durationMs = clock.now() - start;
   return result;

@@ -183,3 +183,23 @@ test('a sync request that is not idle (changes of ours queued) is answered with 
     assert.equal(bRepairs.length + r.repairs.length, 0, 'no repair');
     assert.deepEqual(tableFingerprints(a.records), tableFingerprints(b.records));
   }));
+
+test('a repair that this sync starts ends the session when it is done, not at the timeout', () =>
+  withPair({}, async ({ clock, a, b, ra }) => {
+    const first = await run(clock, syncSession(ra, 'N0BBB', { timeoutMs: 3600_000 }));
+    assert.ok(first.ok);
+    // B loses a row behind radiosync's back, and A has an edit queued: its sync request is not
+    // idle, so B answers N (no PROBE) and it is A, judging the digests, that starts the repair
+    const row = b.records.db.prepare('SELECT uuid FROM person LIMIT 1 OFFSET 7').get() as { uuid: string };
+    b.records.db.exec('UPDATE radiosync_state SET applying = 1');
+    b.records.db.prepare('DELETE FROM radiosync_log WHERE tbl = ? AND id = ?').run('person', Buffer.from(row.uuid.replace(/-/g, ''), 'hex'));
+    b.records.db.prepare('DELETE FROM person WHERE uuid = ?').run(row.uuid);
+    b.records.db.exec('UPDATE radiosync_state SET applying = 0');
+    a.records.db.prepare('UPDATE person SET age = age + 1 WHERE rowid = 2').run();
+    const timeoutMs = 3600_000;
+    const r = await run(clock, syncSession(ra, 'N0BBB', { timeoutMs }));
+    assert.equal(r.repairs.length, 1, 'A ran one repair exchange');
+    assert.ok(r.ok, JSON.stringify(r.verdicts));
+    assert.ok(r.durationMs < timeoutMs / 10, `the session ended ${r.durationMs} ms in, when the repair was done`);
+    assert.deepEqual(tableFingerprints(a.records), tableFingerprints(b.records));
+  }));

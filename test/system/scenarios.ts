@@ -4,7 +4,7 @@
  * `receive`, `sync`, or two `daemon`s, then both stations' tables (by UUID) and folders (by path
  * and hash) read straight from their files.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ChannelStats } from '../channel/kissTcpChannel.js';
@@ -129,6 +129,7 @@ async function finish(s: Setup, runs: Record<string, CliResult>, t0: number, kee
   const queued = { [A]: (await queueOf(s.a)) ?? ['status failed'], [B]: (await queueOf(s.b)) ?? ['status failed'] };
   const out: Outcome = { runs, queued, channel, ...compare(s.a, s.b), wallMs: Date.now() - t0, dir: s.dir };
   if (!keep) rmSync(s.dir, { recursive: true, force: true });
+  else for (const [name, r] of Object.entries(runs)) writeFileSync(join(s.dir, `${name}.log`), `exit ${r.code ?? r.signal}\n--- stdout ---\n${r.stdout}\n--- stderr ---\n${r.stderr}`);
   return out;
 }
 
@@ -143,9 +144,9 @@ export async function sendReceive(c: ChannelCase, data: Data): Promise<Outcome> 
   try {
     const env = stationEnv(c);
     const deadlineMs = (c.timeoutS + 30) * 1000;
-    const recv = cli(['receive', '--home', s.b.home, ...transport(s.ch, B, c), '--once', '--timeout', String(c.timeoutS), '--json'], { env, deadlineMs });
+    const recv = cli(['receive', '--home', s.b.home, ...transport(s.ch, B, c), '--once', '--timeout', String(c.timeoutS), '--json', '--verbose'], { env, deadlineMs });
     await connected(s.ch, [B]);
-    const send = cli(['send', '--home', s.a.home, '--to', B, ...transport(s.ch, A, c), '--timeout', String(c.timeoutS), '--json'], { env, deadlineMs });
+    const send = cli(['send', '--home', s.a.home, '--to', B, ...transport(s.ch, A, c), '--timeout', String(c.timeoutS), '--json', '--verbose'], { env, deadlineMs });
     const runs = { send: await send.done, receive: await recv.done };
     return await finish(s, runs, t0, keepDirs());
   } catch (e) {
@@ -176,9 +177,9 @@ export async function syncBothWays(c: ChannelCase, data: Data, edits = 5): Promi
     editSide(s.a, r, base, 0, edits, 'edit-hq');
     editSide(s.b, r, base, edits, edits, 'edit-fld');
     const deadlineMs = (c.timeoutS + 30) * 1000;
-    const recv = cli(['receive', '--home', s.b.home, ...transport(s.ch, B, c), '--once', '--timeout', String(c.timeoutS), '--json'], { env, deadlineMs });
+    const recv = cli(['receive', '--home', s.b.home, ...transport(s.ch, B, c), '--once', '--timeout', String(c.timeoutS), '--json', '--verbose'], { env, deadlineMs });
     await connected(s.ch, [B]);
-    const sync = cli(['sync', '--home', s.a.home, '--with', B, ...transport(s.ch, A, c), '--timeout', String(c.timeoutS), '--json'], { env, deadlineMs });
+    const sync = cli(['sync', '--home', s.a.home, '--with', B, ...transport(s.ch, A, c), '--timeout', String(c.timeoutS), '--json', '--verbose'], { env, deadlineMs });
     const runs = { sync: await sync.done, receive: await recv.done };
     return await finish(s, runs, t0, keepDirs());
   } catch (e) {

@@ -3,47 +3,17 @@ import assert from 'node:assert/strict';
 import { ManualClock } from '../../src/clock/ManualClock.js';
 import { RadioChannel } from '../../src/sim/RadioChannel.js';
 import { StationRuntime } from '../../src/sync/StationRuntime.js';
-import { simRadioPort, type FramePort } from '../../src/sync/FramePort.js';
+import { simRadioPort } from '../../src/sync/FramePort.js';
+import { dropping, helloBody } from './droppingPort.js';
 import type { Station } from '../../src/station/Station.js';
 import { tableFingerprints } from '../../src/sync/tableFingerprint.js';
 import { makeStations, tempDir } from './stations.js';
 import { syncSession, sendSession, receiveSession } from '../../src/sync/sessions.js';
-import { decodeAx25 } from '../../src/framing/ax25.js';
-import { decodeFrame } from '../../src/link/decodeFrame.js';
-import { FrameType } from '../../src/link/frameHeader.js';
 import { HelloKind } from '../../src/sync/hello.js';
 import { peerDigest, stateDigest, verdictFor } from '../../src/sync/stateDigest.js';
 import type { RepairResult } from '../../src/sync/Repair.js';
 
 const T0 = Date.UTC(2026, 10, 21, 12, 0, 0);
-
-/** The HELLO body of an outgoing AX.25 frame, if it is one. */
-function helloBody(ax25: Uint8Array): Uint8Array | undefined {
-  const r = decodeAx25(ax25);
-  if (!r.ok) return undefined;
-  const f = decodeFrame(r.frame.info);
-  return f.ok && f.frame.type === FrameType.Hello ? f.frame.body : undefined;
-}
-
-/** A port that drops the first `n` outgoing frames matching `match` (the channel loses exactly those). */
-function dropping(port: FramePort, match: (ax25: Uint8Array) => boolean, n = 1): FramePort & { dropped: number; helloBytes: number[] } {
-  const out = {
-    dropped: 0,
-    helloBytes: [] as number[],
-    send(ax25: Uint8Array) {
-      const body = helloBody(ax25);
-      if (body) out.helloBytes.push(body.length);
-      if (out.dropped < n && match(ax25)) {
-        out.dropped++;
-        return;
-      }
-      port.send(ax25);
-    },
-    onFrame: port.onFrame.bind(port),
-    ...(port.onIdle ? { onIdle: port.onIdle.bind(port) } : {}),
-  };
-  return out;
-}
 
 interface Pair {
   clock: ManualClock;

@@ -11,11 +11,9 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { RadioChannel } from '../../src/sim/RadioChannel.js';
 import { StationRuntime } from '../../src/sync/StationRuntime.js';
-import { simRadioPort, type FramePort } from '../../src/sync/FramePort.js';
-import { decodeAx25 } from '../../src/framing/ax25.js';
-import { decodeFrame } from '../../src/link/decodeFrame.js';
-import { FrameType } from '../../src/link/frameHeader.js';
+import { simRadioPort } from '../../src/sync/FramePort.js';
 import { HelloKind } from '../../src/sync/hello.js';
+import { dropping, helloBody } from './droppingPort.js';
 import { receiveSession, syncSession, type SessionResult } from '../../src/sync/sessions.js';
 import { folderSetup, syncedTree } from './folderStations.js';
 import type { ManualClock } from '../../src/clock/ManualClock.js';
@@ -29,32 +27,13 @@ async function run<T>(clock: ManualClock, p: Promise<T>, limitMs: number): Promi
 
 const TIMEOUT_MS = 600_000;
 
-/** A port that loses the first sync request (HELLO S) it is given, as a lossy channel may. */
-function losingFirstSyncRequest(port: FramePort): FramePort & { dropped: number } {
-  const out = {
-    dropped: 0,
-    send(ax25: Uint8Array) {
-      const r = decodeAx25(ax25);
-      const f = r.ok ? decodeFrame(r.frame.info) : undefined;
-      if (out.dropped === 0 && f?.ok && f.frame.type === FrameType.Hello && f.frame.body[0] === HelloKind.SyncRequest) {
-        out.dropped++;
-        return;
-      }
-      port.send(ax25);
-    },
-    onFrame: port.onFrame.bind(port),
-    ...(port.onIdle ? { onIdle: port.onIdle.bind(port) } : {}),
-  };
-  return out;
-}
-
 test('sync with a peer that captures a file when it answers: in sync from a fresh digest, no repair, within the timeout', async () => {
   const { nodes, clock, done } = folderSetup(['N0AAA', 'N0BBB']);
   const [a, b] = nodes as [(typeof nodes)[0], (typeof nodes)[0]];
   const channel = new RadioChannel({ clock, seed: 5, bitrate: 9600, loss: { kind: 'iid', p: 0 } });
   // the first HELLO S is lost: B acknowledges A's changeset (its receipt carries its digest, taken
   // before it scanned its folder) and only then hears the repeated request, scans and answers
-  const portA = losingFirstSyncRequest(simRadioPort(channel.attach('N0AAA')));
+  const portA = dropping(simRadioPort(channel.attach('N0AAA')), (f) => helloBody(f)?.[0] === HelloKind.SyncRequest);
   const ra = new StationRuntime({ station: a.station, folders: a.fs, port: portA, bitrate: 9600 });
   const rb = new StationRuntime({ station: b.station, folders: b.fs, port: simRadioPort(channel.attach('N0BBB')), bitrate: 9600 });
   try {

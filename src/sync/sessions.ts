@@ -200,14 +200,25 @@ async function awaitDigests(rt: StationRuntime, peers: string[], heardDigest: Se
   await waitFor(rt.clock, rt, () => peers.every((p) => heardDigest.has(p)), left);
 }
 
-function digestTracker(rt: StationRuntime, peers: Set<string>): { heard: Set<string>; off: () => void } {
+/**
+ * The peers whose digest was heard in the session (`heard`), and those whose last digest came
+ * before the last changeset of theirs that this station applied (`stale`).
+ */
+function digestTracker(rt: StationRuntime, peers: Set<string>): { heard: Set<string>; stale: Set<string>; off: () => void } {
   const heard = new Set<string>();
+  const stale = new Set<string>();
+  const tracked = (p: string) => peers.has('*') || peers.has(p);
   const offs = [
     rt.on('digest', (e) => {
-      if (peers.has('*') || peers.has(e.from)) heard.add(e.from);
+      if (!tracked(e.from)) return;
+      heard.add(e.from);
+      stale.delete(e.from);
+    }),
+    rt.on('applied', (e) => {
+      if (tracked(e.from)) stale.add(e.from);
     }),
   ];
-  return { heard, off: () => offs.forEach((o) => o()) };
+  return { heard, stale, off: () => offs.forEach((o) => o()) };
 }
 
 export async function sendSession(rt: StationRuntime, to: string[], opts: SessionOptions): Promise<SessionResult> {
@@ -303,19 +314,6 @@ export async function syncSession(rt: StationRuntime, peer: string, opts: Sessio
     answered = true;
     if (result.received.changesets === 0) opts.onEvent?.({ kind: 'nothing', peer });
   });
-  // A digest the peer sent before a changeset of its that we applied may be stale: the changeset
-  // can hold what the peer captured after it (files are captured when it answers our request).
-  // If that digest still agrees with ours, it stands; if it differs, ask for a fresh one before
-  // judging, or a repair would run for nothing.
-  let seq = 0;
-  let appliedAt = -1;
-  let digestAt = -1;
-  const offApplied = rt.on('applied', (e) => {
-    if (e.from === peer) appliedAt = ++seq;
-  });
-  const offDigest = rt.on('digest', (e) => {
-    if (e.from === peer) digestAt = ++seq;
-  });
   try {
     // queue first: the sync request says whether anything of ours is on its way (the idle flag)
     await queueFor(rt, [peer], result, opts.onEvent);
@@ -324,7 +322,10 @@ export async function syncSession(rt: StationRuntime, peer: string, opts: Sessio
     const left = () => opts.timeoutMs - (clock.now() - start);
     if (finished) await awaitDigests(rt, [peer], digests.heard, left());
     settle(rt, result, [peer]);
-    if (finished && result.verdicts[peer]?.state === 'differs' && digestAt < appliedAt) {
+    // a digest that differs but predates the peer's changeset we applied may be stale (the changeset
+    // can hold what the peer captured after it: files are scanned when it answers our request); ask
+    // for a fresh one before judging, or a repair would run for nothing. One that agrees stands.
+    if (finished && result.verdicts[peer]?.state === 'differs' && digests.stale.has(peer)) {
       digests.heard.delete(peer);
       await awaitDigests(rt, [peer], digests.heard, left());
       settle(rt, result, [peer]);
@@ -358,8 +359,6 @@ export async function syncSession(rt: StationRuntime, peer: string, opts: Sessio
     stop();
     digests.off();
     offAnswered();
-    offApplied();
-    offDigest();
   }
   result.durationMs = clock.now() - start;
   return result;

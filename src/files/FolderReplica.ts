@@ -8,7 +8,9 @@
  */
 import type { Chunk, VersionVector } from '../changeset/Changeset.js';
 import type { ApplyItem, ApplyReport } from './applyEntries.js';
+import { makeError } from '../errors/RadiosyncError.js';
 import { toHex } from './chunkHash.js';
+import { FILES_ERRORS } from './errors.js';
 import { needsConflictCopy, pickFileWinner } from './fileConflict.js';
 import { applyFields, type FileEntry, type FileRowState } from './FileEntry.js';
 import type { FolderSet } from './FolderSet.js';
@@ -108,7 +110,7 @@ export class FolderReplica {
       } else {
         const base = prev && !prev.deleted ? prev.entry : undefined;
         const entry = applyFields(base ?? prev?.entry, ch.fields);
-        if (!entry) throw new Error(`scan produced an incomplete entry for ${key}`);
+        if (!entry) throw makeError(FILES_ERRORS, 'RS_ERR_FILES_BAD_ENTRY', `scan produced an incomplete entry for ${key}`, { share: this.share, id: key });
         this.rows.set(key, { vv, hlc: this.tick(), origin: this.station, deleted: false, entry });
       }
     }

@@ -113,52 +113,256 @@ async function holds(abs: string, expected: ScanRow | undefined, ctx: ScanContex
 
 export async function applyEntries(folder: FolderConfig, items: ApplyItem[], ctx: ApplyContext): Promise<ApplyReport> {
   assertFolderMarker(folder);
-  const report: ApplyReport = { written: [], deleted: [], conflictCopies: [], versioned: [], deferred: [], rejected: [], caseCollisions: [], keptNonEmpty: [] };
-  const { share, root } = folder;
-  const problem = (list: ApplyProblem[], path: string, code: FilesErrorCode, message: string, missing?: Uint8Array[]): void => {
-    const e = makeError(FILES_ERRORS, code, message, { share, path });
+  const a = new Applier(folder, ctx);
+  for (const it of a.validInOrder(items)) {
+    try {
+      await a.applyOne(it);
+    } catch (e) {
+      // One entry's disk error never stops the others: a full disk or a failed chmod defers it.
+      const err = e as NodeJS.ErrnoException;
+      const full = err?.code === 'ENOSPC' || err?.code === 'EDQUOT';
+      if (!full && typeof err?.code !== 'string') throw e;
+      a.problem(a.report.deferred, it.winner.entry.path, full ? 'RS_ERR_FILES_NO_SPACE' : 'RS_ERR_FILES_WRITE_FAILED', `${err.code}: ${err.message}`);
+    }
+  }
+  return a.report;
+}
+
+/** Order of the phases: directories, files and symlinks, deletes of files, deletes of directories. */
+function rank(it: ApplyItem): number {
+  const { deleted, entry } = it.winner;
+  if (!deleted) return entry.type === 'dir' ? 0 : 1;
+  return entry.type === 'dir' ? 3 : 2;
+}
+
+/** One apply run over one folder: the phases, in the order the header lists them. */
+class Applier {
+  readonly report: ApplyReport = { written: [], deleted: [], conflictCopies: [], versioned: [], deferred: [], rejected: [], caseCollisions: [], keptNonEmpty: [] };
+  private readonly share: string;
+  private readonly root: string;
+
+  constructor(folder: FolderConfig, private readonly ctx: ApplyContext) {
+    this.share = folder.share;
+    this.root = folder.root;
+  }
+
+  problem(list: ApplyProblem[], path: string, code: FilesErrorCode, message: string, missing?: Uint8Array[]): void {
+    const e = makeError(FILES_ERRORS, code, message, { share: this.share, path });
     list.push(missing ? { path, code, message: e.message, missing } : { path, code, message: e.message });
-  };
+  }
+
+  /** Phase 0: reject bad paths and bad entries; sort the rest into phase order (deletes of dirs deepest first). */
+  validInOrder(items: ApplyItem[]): ApplyItem[] {
+    const valid = items.filter((it) => {
+      const e = it.winner.entry;
+      const why = e.share !== this.share ? `entry for share ${e.share}` : badPathReason(e.path);
+      if (why !== undefined) {
+        this.problem(this.report.rejected, e.path, 'RS_ERR_FILES_BAD_PATH', why);
+        return false;
+      }
+      const bad = it.winner.deleted ? undefined : badEntryReason(e);
+      if (bad !== undefined) this.problem(this.report.rejected, e.path, 'RS_ERR_FILES_BAD_ENTRY', bad);
+      return bad === undefined;
+    });
+    return valid.sort((a, b) => {
+      const r = rank(a) - rank(b);
+      if (r !== 0) return r;
+      const d = depth(a.winner.entry.path) - depth(b.winner.entry.path);
+      return rank(a) === 3 ? -d : d;
+    });
+  }
+
+  async applyOne(it: ApplyItem): Promise<void> {
+    const { entry, deleted } = it.winner;
+    const viaLink = this.symlinkParent(entry.path);
+    if (viaLink !== undefined) {
+      this.problem(this.report.rejected, entry.path, 'RS_ERR_FILES_BAD_PATH', `parent ${viaLink} is a symlink; radiosync never writes through symlinks`);
+      return;
+    }
+    const local = this.ctx.fdb.getScan(this.share, entry.path);
+    const now = this.ctx.now();
+    if (deleted) return this.remove(entry, local, now);
+    if (this.caseClash(entry.path)) {
+      this.report.caseCollisions.push(entry.path);
+      return;
+    }
+    let copiesDone = true;
+    for (const l of it.losers ?? []) copiesDone = (await this.writeConflictCopy(l, entry.path)) && copiesDone;
+    if (!copiesDone) return; // deferred: retried when the loser's chunks arrive
+    if (entry.type === 'dir') return this.putDir(entry, local, now);
+    const abs = join(this.root, entry.path);
+    if (local && tryLstat(abs) && local.type === entry.type && bytesEqual(local.chunks, entry.chunks) && local.target === entry.target
+      && local.mode === entry.mode && local.mtime === entry.mtime) {
+      return; // already there
+    }
+    if (tryLstat(abs)?.isDirectory()) {
+      try {
+        rmdirSync(abs); // a dir replaced by a file: only if empty
+      } catch {
+        this.problem(this.report.deferred, entry.path, 'RS_ERR_FILES_TARGET_CHANGED', 'a non-empty directory is in the way');
+        return;
+      }
+    }
+    if (entry.type === 'symlink') return this.putSymlink(entry, local, now);
+    return this.putFile(entry, local, now);
+  }
+
+  /** Phase 1: a directory (a file or link in its way goes to versions, if unchanged since the scan). */
+  private async putDir(entry: FileEntry, local: ScanRow | undefined, now: number): Promise<void> {
+    const abs = join(this.root, entry.path);
+    const st = tryLstat(abs);
+    if (st && !st.isDirectory()) {
+      if (!(await holds(abs, local, this.ctx))) {
+        this.problem(this.report.deferred, entry.path, 'RS_ERR_FILES_TARGET_CHANGED', 'target changed since the last scan');
+        return;
+      }
+      if (st.isFile()) this.toVersions(entry.path, abs, now, 'move');
+      else unlinkSync(abs);
+    }
+    mkdirSync(abs, { recursive: true });
+    if ((lstatSync(abs).mode & 0o7777) !== safeMode(entry.mode)) chmodSync(abs, safeMode(entry.mode));
+    this.recordLocal(entry, abs);
+    this.report.written.push(entry.path);
+  }
+
+  /** Phase 2: a symlink, made under a temporary name and renamed over the target. */
+  private async putSymlink(entry: FileEntry, local: ScanRow | undefined, now: number): Promise<void> {
+    const abs = join(this.root, entry.path);
+    if (!(await holds(abs, local, this.ctx))) {
+      this.problem(this.report.deferred, entry.path, 'RS_ERR_FILES_TARGET_CHANGED', 'target changed since the last scan');
+      return;
+    }
+    mkdirSync(dirname(abs), { recursive: true });
+    const tmp = tempPathFor(abs);
+    symlinkSync(entry.target, tmp);
+    try {
+      lutimesSync(tmp, entry.mtime / 1000, entry.mtime / 1000);
+    } catch {
+      /* not supported here: the link keeps the time it was made */
+    }
+    this.keepOld(entry.path, abs, now);
+    renameSync(tmp, abs);
+    fsyncDir(dirname(abs));
+    this.recordLocal(entry, abs);
+    this.ctx.chunks.forgetFile(this.share, entry.path);
+    this.report.written.push(entry.path);
+  }
+
+  /** Phase 2: a file, assembled from verified chunks by a safe write that re-checks the target. */
+  private async putFile(entry: FileEntry, local: ScanRow | undefined, now: number): Promise<void> {
+    const abs = join(this.root, entry.path);
+    const leaves = this.leavesOf(entry);
+    if (!leaves) return;
+    const r = await safeWriteFile(abs, this.source(leaves), {
+      mode: safeMode(entry.mode),
+      mtime: entry.mtime,
+      check: () => holds(abs, local, this.ctx),
+      beforeReplace: () => this.keepOld(entry.path, abs, now),
+    });
+    if (r === 'target-changed') this.problem(this.report.deferred, entry.path, 'RS_ERR_FILES_TARGET_CHANGED', 'target changed since the last scan');
+    else if (r === 'source-failed') this.problem(this.report.deferred, entry.path, 'RS_ERR_FILES_CHUNK_MISSING', 'a chunk could not be read');
+    else {
+      this.recordLocal(entry, abs, leaves);
+      this.report.written.push(entry.path);
+    }
+  }
+
+  /** Phases 3 and 4: a delete, only of what the last scan saw unchanged; a file goes to versions. */
+  private async remove(entry: FileEntry, local: ScanRow | undefined, now: number): Promise<void> {
+    const abs = join(this.root, entry.path);
+    const st = tryLstat(abs);
+    if (st === undefined) {
+      if (local) this.forgetLocal(entry.path);
+      return;
+    }
+    if (local === undefined) return; // an unscanned local file or dir: it is newer than the delete
+    if (!(await holds(abs, local, this.ctx))) {
+      this.problem(this.report.deferred, entry.path, 'RS_ERR_FILES_TARGET_CHANGED', 'target changed since the last scan; the local edit wins');
+      return;
+    }
+    if (st.isDirectory()) {
+      try {
+        rmdirSync(abs);
+      } catch {
+        this.report.keptNonEmpty.push(entry.path);
+        return;
+      }
+    } else if (st.isFile()) this.toVersions(entry.path, abs, now, 'move');
+    else unlinkSync(abs);
+    fsyncDir(dirname(abs));
+    this.forgetLocal(entry.path);
+    this.report.deleted.push(entry.path);
+  }
+
+  /**
+   * Write a conflict copy of a losing version (never replaces anything). False if it cannot be
+   * written yet (chunks missing): then the winner must not replace the loser either.
+   */
+  private async writeConflictCopy(loser: FileRowState, winnerPath: string): Promise<boolean> {
+    const e = loser.entry;
+    if (loser.deleted || e.type !== 'file') return true;
+    const path = conflictName(e.path, Number(loser.hlc >> 16n), loser.origin);
+    const abs = join(this.root, path);
+    if (tryLstat(abs)) {
+      this.report.conflictCopies.push(path); // made already (here or by a peer)
+      return true;
+    }
+    const sink: ApplyProblem[] = [];
+    const leaves = this.leavesOf({ ...e, path }, sink);
+    if (!leaves) {
+      for (const p of sink) this.report[p.code === 'RS_ERR_FILES_BAD_CHUNK_LIST' ? 'rejected' : 'deferred'].push({ ...p, path: winnerPath });
+      return sink.every((p) => p.code === 'RS_ERR_FILES_BAD_CHUNK_LIST'); // a corrupt loser cannot block the winner
+    }
+    if (badEntryReason(e) !== undefined) return true; // a corrupt loser cannot block the winner
+    const r = await safeWriteFile(abs, this.source(leaves), { mode: safeMode(e.mode), mtime: e.mtime, check: () => tryLstat(abs) === undefined });
+    if (r === 'written') {
+      this.report.conflictCopies.push(path);
+      if (diagConflict.hasSubscribers) diagConflict.publish({ share: this.share, path: winnerPath, copy: path });
+    }
+    return r !== 'source-failed';
+  }
+
+  /** The data-chunk refs of a file entry, or a deferral/rejection. */
+  private leavesOf(entry: FileEntry, sink?: ApplyProblem[]): ChunkRef[] | undefined {
+    const ex = expandChunkList(entry.chunks, (h) => this.ctx.chunks.read(h));
+    if (!ex.ok) {
+      if (ex.error) this.problem(sink ?? this.report.rejected, entry.path, 'RS_ERR_FILES_BAD_CHUNK_LIST', ex.error.message);
+      else this.problem(sink ?? this.report.deferred, entry.path, 'RS_ERR_FILES_CHUNK_MISSING', `${ex.missing.length} list chunks missing`, ex.missing);
+      return undefined;
+    }
+    const size = ex.leaves.reduce((s, r) => s + r.length, 0);
+    if (size !== entry.size) {
+      this.problem(sink ?? this.report.rejected, entry.path, 'RS_ERR_FILES_BAD_CHUNK_LIST', `chunks add up to ${size}, entry says ${entry.size}`);
+      return undefined;
+    }
+    const missing = ex.leaves.filter((r) => !this.ctx.chunks.has(r.hash)).map((r) => r.hash);
+    if (missing.length > 0) {
+      this.problem(sink ?? this.report.deferred, entry.path, 'RS_ERR_FILES_CHUNK_MISSING', `${missing.length} chunks missing`, missing);
+      return undefined;
+    }
+    return ex.leaves;
+  }
+
+  private *source(leaves: ChunkRef[]): Generator<Uint8Array | undefined> {
+    for (const r of leaves) yield this.ctx.chunks.read(r.hash);
+  }
 
   /** A parent directory of `path` that is a symlink (writing through it could escape the folder). */
-  const symlinkParent = (path: string): string | undefined => {
+  private symlinkParent(path: string): string | undefined {
     const segs = path.split('/');
     for (let i = 1; i < segs.length; i++) {
       const p = segs.slice(0, i).join('/');
-      const st = tryLstat(join(root, p));
+      const st = tryLstat(join(this.root, p));
       if (st === undefined) return undefined;
       if (st.isSymbolicLink()) return p;
     }
     return undefined;
-  };
-
-  const valid = items.filter((it) => {
-    const e = it.winner.entry;
-    const why = e.share !== share ? `entry for share ${e.share}` : badPathReason(e.path);
-    if (why !== undefined) {
-      problem(report.rejected, e.path, 'RS_ERR_FILES_BAD_PATH', why);
-      return false;
-    }
-    const bad = it.winner.deleted ? undefined : badEntryReason(e);
-    if (bad !== undefined) problem(report.rejected, e.path, 'RS_ERR_FILES_BAD_ENTRY', bad);
-    return bad === undefined;
-  });
-  const rank = (it: ApplyItem): number => {
-    const { deleted, entry } = it.winner;
-    if (!deleted) return entry.type === 'dir' ? 0 : 1;
-    return entry.type === 'dir' ? 3 : 2;
-  };
-  valid.sort((a, b) => {
-    const r = rank(a) - rank(b);
-    if (r !== 0) return r;
-    const d = depth(a.winner.entry.path) - depth(b.winner.entry.path);
-    return rank(a) === 3 ? -d : d;
-  });
+  }
 
   /** Case-insensitive target: another name in the directory equal to this one ignoring case. */
-  const caseClash = (path: string): boolean => {
-    if (!ctx.caseInsensitive) return false;
-    const abs = join(root, path);
+  private caseClash(path: string): boolean {
+    if (!this.ctx.caseInsensitive) return false;
+    const abs = join(this.root, path);
     const name = abs.slice(dirname(abs).length + 1);
     let names: string[] = [];
     try {
@@ -168,202 +372,32 @@ export async function applyEntries(folder: FolderConfig, items: ApplyItem[], ctx
     }
     const fold = name.normalize('NFC').toLowerCase();
     return names.some((n) => n !== name && n.normalize('NFC').toLowerCase() === fold);
-  };
+  }
 
-  const recordLocal = (entry: FileEntry, abs: string, leaves?: ChunkRef[]): void => {
-    const st = lstatSync(abs);
-    const row: ScanRow = { ...statEntry(share, entry.path, st, entry.type), chunks: entry.type === 'file' ? entry.chunks : EMPTY_LIST, target: entry.target };
-    ctx.fdb.tx(() => {
-      ctx.fdb.putScan(row);
-      if (leaves) ctx.chunks.recordFile(share, entry.path, leaves);
-    });
-  };
+  /** The replaced file's old content goes to versions (a copy: the rename replaces it next). */
+  private keepOld(path: string, abs: string, now: number): void {
+    if (tryLstat(abs)?.isFile()) this.toVersions(path, abs, now, 'copy');
+  }
 
   /** Keep the old file in the versions folder; its chunks stay readable from there. */
-  const toVersions = (path: string, abs: string, now: number, how: 'copy' | 'move'): void => {
-    if (how === 'copy') ctx.versions.keepCopy(share, path, abs, now);
-    else ctx.versions.moveIn(share, path, abs, now);
-    ctx.chunks.relocateFile(share, path, VERSIONS_SHARE, ctx.versions.relPathFor(share, path, now));
-    report.versioned.push(path);
-  };
-
-  /** The data-chunk refs of a file entry, or a deferral/rejection. */
-  const leavesOf = (entry: FileEntry, sink?: ApplyProblem[]): ChunkRef[] | undefined => {
-    const ex = expandChunkList(entry.chunks, (h) => ctx.chunks.read(h));
-    if (!ex.ok) {
-      if (ex.error) problem(sink ?? report.rejected, entry.path, 'RS_ERR_FILES_BAD_CHUNK_LIST', ex.error.message);
-      else problem(sink ?? report.deferred, entry.path, 'RS_ERR_FILES_CHUNK_MISSING', `${ex.missing.length} list chunks missing`, ex.missing);
-      return undefined;
-    }
-    const size = ex.leaves.reduce((s, r) => s + r.length, 0);
-    if (size !== entry.size) {
-      problem(sink ?? report.rejected, entry.path, 'RS_ERR_FILES_BAD_CHUNK_LIST', `chunks add up to ${size}, entry says ${entry.size}`);
-      return undefined;
-    }
-    const missing = ex.leaves.filter((r) => !ctx.chunks.has(r.hash)).map((r) => r.hash);
-    if (missing.length > 0) {
-      problem(sink ?? report.deferred, entry.path, 'RS_ERR_FILES_CHUNK_MISSING', `${missing.length} chunks missing`, missing);
-      return undefined;
-    }
-    return ex.leaves;
-  };
-
-  function* source(leaves: ChunkRef[]): Generator<Uint8Array | undefined> {
-    for (const r of leaves) yield ctx.chunks.read(r.hash);
+  private toVersions(path: string, abs: string, now: number, how: 'copy' | 'move'): void {
+    if (how === 'copy') this.ctx.versions.keepCopy(this.share, path, abs, now);
+    else this.ctx.versions.moveIn(this.share, path, abs, now);
+    this.ctx.chunks.relocateFile(this.share, path, VERSIONS_SHARE, this.ctx.versions.relPathFor(this.share, path, now));
+    this.report.versioned.push(path);
   }
 
-  /**
-   * Write a conflict copy of a losing version (never replaces anything). False if it cannot be
-   * written yet (chunks missing): then the winner must not replace the loser either.
-   */
-  const writeConflictCopy = async (loser: FileRowState, winnerPath: string): Promise<boolean> => {
-    const e = loser.entry;
-    if (loser.deleted || e.type !== 'file') return true;
-    const path = conflictName(e.path, Number(loser.hlc >> 16n), loser.origin);
-    const abs = join(root, path);
-    if (tryLstat(abs)) {
-      report.conflictCopies.push(path); // made already (here or by a peer)
-      return true;
-    }
-    const sink: ApplyProblem[] = [];
-    const leaves = leavesOf({ ...e, path }, sink);
-    if (!leaves) {
-      for (const p of sink) report[p.code === 'RS_ERR_FILES_BAD_CHUNK_LIST' ? 'rejected' : 'deferred'].push({ ...p, path: winnerPath });
-      return sink.every((p) => p.code === 'RS_ERR_FILES_BAD_CHUNK_LIST'); // a corrupt loser cannot block the winner
-    }
-    if (badEntryReason(e) !== undefined) return true; // a corrupt loser cannot block the winner
-    const r = await safeWriteFile(abs, source(leaves), { mode: safeMode(e.mode), mtime: e.mtime, check: () => tryLstat(abs) === undefined });
-    if (r === 'written') {
-      report.conflictCopies.push(path);
-      if (diagConflict.hasSubscribers) diagConflict.publish({ share, path: winnerPath, copy: path });
-    }
-    return r !== 'source-failed';
-  };
-
-  for (const it of valid) {
-    try {
-      await applyOne(it);
-    } catch (e) {
-      // One entry's disk error never stops the others: a full disk or a failed chmod defers it.
-      const err = e as NodeJS.ErrnoException;
-      const full = err?.code === 'ENOSPC' || err?.code === 'EDQUOT';
-      if (!full && typeof err?.code !== 'string') throw e;
-      problem(report.deferred, it.winner.entry.path, full ? 'RS_ERR_FILES_NO_SPACE' : 'RS_ERR_FILES_WRITE_FAILED', `${err.code}: ${err.message}`);
-    }
+  /** The scan state now holds what was written, so the next scan does not report it as a local change. */
+  private recordLocal(entry: FileEntry, abs: string, leaves?: ChunkRef[]): void {
+    const st = lstatSync(abs);
+    const row: ScanRow = { ...statEntry(this.share, entry.path, st, entry.type), chunks: entry.type === 'file' ? entry.chunks : EMPTY_LIST, target: entry.target };
+    this.ctx.fdb.tx(() => {
+      this.ctx.fdb.putScan(row);
+      if (leaves) this.ctx.chunks.recordFile(this.share, entry.path, leaves);
+    });
   }
-  return report;
 
-  async function applyOne(it: ApplyItem): Promise<void> {
-    const { entry, deleted } = it.winner;
-    const abs = join(root, entry.path);
-    const local = ctx.fdb.getScan(share, entry.path);
-    const now = ctx.now();
-    const viaLink = symlinkParent(entry.path);
-    if (viaLink !== undefined) {
-      problem(report.rejected, entry.path, 'RS_ERR_FILES_BAD_PATH', `parent ${viaLink} is a symlink; radiosync never writes through symlinks`);
-      return;
-    }
-
-    if (!deleted) {
-      if (caseClash(entry.path)) {
-        report.caseCollisions.push(entry.path);
-        return;
-      }
-      let copiesDone = true;
-      for (const l of it.losers ?? []) copiesDone = (await writeConflictCopy(l, entry.path)) && copiesDone;
-      if (!copiesDone) return; // deferred: retried when the loser's chunks arrive
-      const st = tryLstat(abs);
-      if (entry.type === 'dir') {
-        if (st && !st.isDirectory()) {
-          if (!(await holds(abs, local, ctx))) {
-            problem(report.deferred, entry.path, 'RS_ERR_FILES_TARGET_CHANGED', 'target changed since the last scan');
-            return;
-          }
-          if (st.isFile()) toVersions(entry.path, abs, now, 'move');
-          else unlinkSync(abs);
-        }
-        mkdirSync(abs, { recursive: true });
-        if ((lstatSync(abs).mode & 0o7777) !== safeMode(entry.mode)) chmodSync(abs, safeMode(entry.mode));
-        recordLocal(entry, abs);
-        report.written.push(entry.path);
-        return;
-      }
-      if (local && st && local.type === entry.type && bytesEqual(local.chunks, entry.chunks) && local.target === entry.target
-        && local.mode === entry.mode && local.mtime === entry.mtime) {
-        return; // already there
-      }
-      if (st?.isDirectory()) {
-        try {
-          rmdirSync(abs); // a dir replaced by a file: only if empty
-        } catch {
-          problem(report.deferred, entry.path, 'RS_ERR_FILES_TARGET_CHANGED', 'a non-empty directory is in the way');
-          return;
-        }
-      }
-      const keepOld = (): void => {
-        const cur = tryLstat(abs);
-        if (cur?.isFile()) toVersions(entry.path, abs, now, 'copy');
-      };
-      if (entry.type === 'symlink') {
-        if (!(await holds(abs, local, ctx))) {
-          problem(report.deferred, entry.path, 'RS_ERR_FILES_TARGET_CHANGED', 'target changed since the last scan');
-          return;
-        }
-        mkdirSync(dirname(abs), { recursive: true });
-        const tmp = tempPathFor(abs);
-        symlinkSync(entry.target, tmp);
-        try {
-          lutimesSync(tmp, entry.mtime / 1000, entry.mtime / 1000);
-        } catch {
-          /* not supported here: the link keeps the time it was made */
-        }
-        keepOld();
-        renameSync(tmp, abs);
-        fsyncDir(dirname(abs));
-        recordLocal(entry, abs);
-        ctx.chunks.forgetFile(share, entry.path);
-        report.written.push(entry.path);
-        return;
-      }
-      const leaves = leavesOf(entry);
-      if (!leaves) return;
-      const r = await safeWriteFile(abs, source(leaves), {
-        mode: safeMode(entry.mode),
-        mtime: entry.mtime,
-        check: () => holds(abs, local, ctx),
-        beforeReplace: keepOld,
-      });
-      if (r === 'target-changed') problem(report.deferred, entry.path, 'RS_ERR_FILES_TARGET_CHANGED', 'target changed since the last scan');
-      else if (r === 'source-failed') problem(report.deferred, entry.path, 'RS_ERR_FILES_CHUNK_MISSING', 'a chunk could not be read');
-      else {
-        recordLocal(entry, abs, leaves);
-        report.written.push(entry.path);
-      }
-      return;
-    }
-
-    // delete
-    const st = tryLstat(abs);
-    if (st === undefined) {
-      if (local) ctx.fdb.tx(() => (ctx.fdb.deleteScan(share, entry.path), ctx.chunks.forgetFile(share, entry.path)));
-      return;
-    }
-    if (local === undefined) return; // an unscanned local file or dir: it is newer than the delete
-    if (!(await holds(abs, local, ctx))) {
-      problem(report.deferred, entry.path, 'RS_ERR_FILES_TARGET_CHANGED', 'target changed since the last scan; the local edit wins');
-      return;
-    }
-    if (st.isDirectory()) {
-      try {
-        rmdirSync(abs);
-      } catch {
-        report.keptNonEmpty.push(entry.path);
-        return;
-      }
-    } else if (st.isFile()) toVersions(entry.path, abs, now, 'move');
-    else unlinkSync(abs);
-    fsyncDir(dirname(abs));
-    ctx.fdb.tx(() => (ctx.fdb.deleteScan(share, entry.path), ctx.chunks.forgetFile(share, entry.path)));
-    report.deleted.push(entry.path);
+  private forgetLocal(path: string): void {
+    this.ctx.fdb.tx(() => (this.ctx.fdb.deleteScan(this.share, path), this.ctx.chunks.forgetFile(this.share, path)));
   }
 }

@@ -152,14 +152,32 @@ function emitUpsert(ctx: StoreContext, p: Pending, stats: CaptureStats): void {
     const flipped = p.cols === 'all' || p.cols.has(spec.deletedColumn);
     if (del) {
       // A soft delete by the application is a delete; other edits of a soft-deleted row stay local.
-      if (flipped && p.cols !== 'all') emitDelete(ctx, spec, uuid, JSON.stringify(row, jsonSafe), stats, p.at);
+      // Fields changed in the same writes as the flag (Eden's deleted_fk, the references it clears,
+      // modified_on) go first as an upsert, so that the receiver's deleted row holds them too.
+      if (!flipped || p.cols === 'all') return;
+      const cols = new Set([...p.cols].filter((c) => c !== spec.deletedColumn));
+      const alongside = wireFields(ctx, spec, row, cols, stats);
+      if (Object.keys(alongside).length > 0) {
+        appendLocal(ctx, spec, id, 'upsert', alongside, held, p.at);
+        stats.changes++;
+      }
+      emitDelete(ctx, spec, uuid, JSON.stringify(row, jsonSafe), stats, p.at);
       return;
     }
     if (flipped) p.cols = 'all'; // undeleted (or inserted): send the whole row
   }
+  const fields = wireFields(ctx, spec, row, p.cols, stats);
+  if (Object.keys(fields).length === 0 && p.cols !== 'all') return;
+  appendLocal(ctx, spec, id, 'upsert', fields, held, p.at);
+  stmt(ctx, 'DELETE FROM radiosync_tombstone WHERE tbl = ? AND id = ?').run(spec.name, Buffer.from(id));
+  stats.changes++;
+}
+
+/** The row's values for `cols` in wire form (references as UUIDs); a dangling reference is counted and left out. */
+function wireFields(ctx: StoreContext, spec: TableSpec, row: Record<string, unknown>, cols: Set<string> | 'all', stats: CaptureStats): Record<string, FieldValue> {
   const fields: Record<string, FieldValue> = {};
   for (const f of spec.fields) {
-    if (p.cols !== 'all' && !p.cols.has(f)) continue;
+    if (cols !== 'all' && !cols.has(f)) continue;
     const v = fkToWire(ctx, spec, f, fromSqlite(row[f]));
     if (v === undefined) {
       stats.danglingReferences++;
@@ -167,10 +185,7 @@ function emitUpsert(ctx: StoreContext, p: Pending, stats: CaptureStats): void {
     }
     fields[f] = v;
   }
-  if (Object.keys(fields).length === 0 && p.cols !== 'all') return;
-  appendLocal(ctx, spec, id, 'upsert', fields, held, p.at);
-  stmt(ctx, 'DELETE FROM radiosync_tombstone WHERE tbl = ? AND id = ?').run(spec.name, Buffer.from(id));
-  stats.changes++;
+  return fields;
 }
 
 function jsonSafe(_k: string, v: unknown): unknown {

@@ -169,6 +169,29 @@ export function materializeRow(ctx: StoreContext, spec: TableSpec, id: Uint8Arra
     return { status: 'parked', reason, conflicts, unknownColumns };
   }
 
+  /**
+   * The merged values in local form. A value whose type does not fit the column parks the row
+   * (`strict`), or is left out (a delete must apply whatever the values).
+   */
+  function wanted(strict: boolean): Array<[string, FieldValue]> {
+    const want: Array<[string, FieldValue]> = [];
+    for (const [f, { value }] of st.values) {
+      if (!spec.fields.includes(f)) continue; // pass-through: held in the log and relayed, not written
+      let v: FieldValue;
+      try {
+        v = fieldToLocal(ctx, spec, f, value);
+      } catch (e) {
+        if (!(e instanceof BadReference)) throw e;
+        if (!unknownColumns.includes(f)) unknownColumns.push(f);
+        continue;
+      }
+      const why = misfit(spec.types.get(f) ?? '', v);
+      if (why !== undefined && strict) throw new Park(`type: ${spec.name}.${f}: ${why}`);
+      if (why === undefined) want.push([f, v]);
+    }
+    return want;
+  }
+
   function writeRow(): 'written' | 'unchanged' | 'resurrected' {
     const cur = readAppRow(ctx, spec, uuid);
     const softDeleted = cur !== undefined && spec.deletedColumn !== null && Boolean(fromSqlite(cur[spec.deletedColumn]));
@@ -184,27 +207,30 @@ export function materializeRow(ctx: StoreContext, spec: TableSpec, id: Uint8Arra
       }
       writeTombstone(ctx, spec, id, imageJson(cur), st.deletedBy);
       if (spec.deletedColumn !== null) {
-        stmt(ctx, `UPDATE ${t} SET ${quoteIdent(spec.deletedColumn)} = 1 WHERE ${u} = ?`).run(uuid);
+        // The soft-deleted row keeps the values the log holds for it (what the deleting write set
+        // beside the flag, such as Eden's deleted_fk); a value that does not fit is left as it is.
+        // If the application's constraints refuse those values, the flag alone is set.
+        const set = wanted(false).filter(([f, v]) => !sameValue(fromSqlite(cur[f]), v));
+        const flagOnly = `UPDATE ${t} SET ${quoteIdent(spec.deletedColumn)} = 1 WHERE ${u} = ?`;
+        if (set.length === 0) stmt(ctx, flagOnly).run(uuid);
+        else {
+          try {
+            stmt(ctx, `UPDATE ${t} SET ${set.map(([f]) => `${quoteIdent(f)} = ?`).join(', ')}, ${quoteIdent(spec.deletedColumn)} = 1 WHERE ${u} = ?`).run(
+              ...set.map(([, v]) => toSqlite(v)),
+              uuid,
+            );
+          } catch (e) {
+            if (!isConstraintError(e)) throw e;
+            stmt(ctx, flagOnly).run(uuid);
+          }
+        }
       } else {
         detachChildren(ctx, spec.name, new Map(Object.entries(cur)));
         stmt(ctx, `DELETE FROM ${t} WHERE ${u} = ?`).run(uuid);
       }
       return 'written';
     }
-    const want: Array<[string, FieldValue]> = [];
-    for (const [f, { value }] of st.values) {
-      if (!spec.fields.includes(f)) continue; // pass-through: held in the log and relayed, not written
-      try {
-        want.push([f, fieldToLocal(ctx, spec, f, value)]);
-      } catch (e) {
-        if (!(e instanceof BadReference)) throw e;
-        unknownColumns.push(f);
-      }
-    }
-    for (const [f, v] of want) {
-      const why = misfit(spec.types.get(f) ?? '', v);
-      if (why !== undefined) throw new Park(`type: ${spec.name}.${f}: ${why}`);
-    }
+    const want = wanted(true);
     if (spec.deletedColumn !== null) want.push([spec.deletedColumn, 0]);
     if (cur === undefined) {
       const cols = [spec.uuidColumn, ...want.map(([f]) => f)];

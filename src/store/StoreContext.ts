@@ -1,6 +1,6 @@
 /** Shared state of an open store: the database, the station, the clock and the table specs. */
 import type Database from 'better-sqlite3';
-import { MAX_SEQ, type Hlc, type StationId, type VersionVector } from '../changeset/Changeset.js';
+import { MAX_SEQ, type FieldValue, type Hlc, type StationId, type VersionVector } from '../changeset/Changeset.js';
 import { makeError } from '../errors/RadiosyncError.js';
 import { STORE_ERRORS } from './errors.js';
 import type { Clock } from '../clock/Clock.js';
@@ -25,6 +25,8 @@ export interface StoreContext {
   origins?: OriginAuth;
   /** Per-sender quota for rows held only for relaying. */
   relayQuota: { rows: number; bytes: number };
+  /** Column renames per table (old name → current name), read from radiosync_renamed on first use. */
+  renamed?: Map<string, ReadonlyMap<string, string>>;
 }
 
 /**
@@ -108,14 +110,64 @@ export function heldFromLog(r: LogRow): HeldChange {
   };
 }
 
-/** Every change held for one row. */
+/**
+ * Every change held for one row, with its fields under this station's column names: a value a
+ * peer sent under a column's old name (it has not renamed it yet) counts for the renamed column.
+ * The log itself keeps the names as sent (they are signed and relayed as they are).
+ */
 export function rowChanges(ctx: StoreContext, table: string, id: Uint8Array): HeldChange[] {
   const rows = stmt(
     ctx,
     'SELECT origin, seq, hlc, kind, fields, ctx FROM radiosync_log WHERE tbl = ? AND id = ?',
     true,
   ).all(table, id) as LogRow[];
-  return rows.map(heldFromLog);
+  const held = rows.map(heldFromLog);
+  const names = columnRenames(ctx, table);
+  if (names.size === 0) return held;
+  for (const c of held) {
+    if (!Object.keys(c.fields).some((f) => names.has(f))) continue;
+    const fields: Record<string, FieldValue> = {};
+    for (const [f, v] of Object.entries(c.fields)) {
+      const to = names.get(f) ?? f;
+      if (to === f || !Object.prototype.hasOwnProperty.call(c.fields, to)) fields[to] = v;
+    }
+    c.fields = fields;
+  }
+  return held;
+}
+
+/**
+ * A table's column renames, old name → current name, chains followed (a → b → c gives a → c). An
+ * old name that is a column again (added back after the rename) is not renamed.
+ */
+export function columnRenames(ctx: StoreContext, table: string): ReadonlyMap<string, string> {
+  const cache = (ctx.renamed ??= new Map());
+  let names = cache.get(table);
+  if (names === undefined) {
+    const rows = stmt(ctx, 'SELECT old, new FROM radiosync_renamed WHERE tbl = ?').all(table) as Array<{ old: string; new: string }>;
+    const direct = new Map(rows.map((r) => [r.old, r.new]));
+    const columns = new Set(ctx.specs.get(table)?.columns ?? []);
+    const resolved = new Map<string, string>();
+    for (const old of direct.keys()) {
+      if (columns.has(old)) continue;
+      let to = direct.get(old)!;
+      for (let hops = 0; direct.has(to) && !columns.has(to) && hops < direct.size; hops++) to = direct.get(to)!;
+      if (to !== old) resolved.set(old, to);
+    }
+    names = resolved;
+    cache.set(table, names);
+  }
+  return names;
+}
+
+/** Record the renames a migration found; the cached view is rebuilt on next use. */
+export function recordColumnRenames(ctx: StoreContext, table: string, renames: ReadonlyMap<string, string>): void {
+  const put = stmt(ctx, 'INSERT OR REPLACE INTO radiosync_renamed(tbl, old, new, at) VALUES (?, ?, ?, ?)');
+  for (const [from, to] of renames) {
+    put.run(table, from, to, ctx.clock.now());
+    stmt(ctx, 'DELETE FROM radiosync_renamed WHERE tbl = ? AND old = ?').run(table, to); // the new name is a column again
+  }
+  ctx.renamed?.clear();
 }
 
 /** Per-origin highest seq of changes held for a row, and their highest HLC. */

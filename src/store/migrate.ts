@@ -10,17 +10,20 @@
  * 1. a column radiosync uses (the UUID, soft-delete, local or foreign-key column) that is gone is
  *    refused: RS_ERR_STORE_MIGRATION, nothing changed;
  * 2. the triggers are made again from the table as it is;
- * 3. rows whose held changes carry values for a column this station only now has are written
- *    (values that arrived while it lacked the column waited in the log);
+ * 3. local edits already captured (by the old triggers) are taken into the log;
  * 4. writes the old triggers could not see are found by comparing the table with the log: the new
  *    columns' values (a value equal to the column's default is not an edit), and, after a rebuild,
- *    every column and every row inserted or deleted meanwhile. They become ordinary local changes.
+ *    every column and every row inserted or deleted meanwhile. They become ordinary local changes;
+ * 5. rows whose held changes carry values for a column this station only now has are written
+ *    (values that arrived while it lacked the column waited in the log), merged with those edits.
+ * A renamed column is recorded (radiosync_renamed): values a peer still sends under the old name
+ * count for the new one (StoreContext.rowChanges).
  */
 import { makeError } from '../errors/RadiosyncError.js';
 import { STORE_ERRORS } from './errors.js';
 import { installedColumns, installedTriggerSql, installTriggers, triggerSql } from './schema.js';
 import { quoteIdent, resolveTableSpec, UUID_TEXT, type TableOptions, type TableSpec } from './tables.js';
-import { rowChanges, silently, stmt, type StoreContext } from './StoreContext.js';
+import { recordColumnRenames, rowChanges, silently, stmt, type StoreContext } from './StoreContext.js';
 import { materializeRow } from './materialize.js';
 import { mergeRow } from './merge.js';
 import { fkToWire, ingestCaptures } from './capture.js';
@@ -126,9 +129,12 @@ function compareWithLog(ctx: StoreContext, spec: TableSpec, columns: readonly st
       const local = fkToWire(ctx, spec, f, fromSqlite(row[f]));
       if (local === undefined) continue;
       const merged = st.values.get(f);
-      if (merged === undefined) {
-        const d = defaults.get(f) ?? null;
-        if (local !== null && !sameValue(local, d)) differ.push(f);
+      const d = defaults.get(f) ?? null;
+      const isDefault = local === null || sameValue(local, d);
+      // In a column this station only now has, the default is not an edit: a value waiting in the
+      // log for it (from a peer) is written next (step 5), not overwritten.
+      if (merged === undefined || columns !== 'all') {
+        if (!isDefault && (merged === undefined || !sameValue(local, merged.value))) differ.push(f);
       } else if (!sameValue(local, merged.value)) differ.push(f);
     }
     if (differ.length > 0) {
@@ -162,7 +168,7 @@ function renamePending(ctx: StoreContext, table: string, renames: ReadonlyMap<st
   }
 }
 
-/** Step 3: rows holding values (in the log) for columns this station only now has. */
+/** Step 5: rows holding values (in the log) for columns this station only now has. */
 function applyWaitingValues(ctx: StoreContext, spec: TableSpec, added: readonly string[]): number {
   if (added.length === 0) return 0;
   let n = 0;
@@ -182,7 +188,7 @@ function applyWaitingValues(ctx: StoreContext, spec: TableSpec, added: readonly 
  * they are. Call inside a write transaction. Returns one entry per migrated table.
  */
 export function migrateTables(ctx: StoreContext, all: readonly TableOptions[]): TableMigration[] {
-  const out: TableMigration[] = [];
+  const found: Array<{ spec: TableSpec; added: string[]; fresh: string[]; m: TableMigration }> = [];
   for (const t of all) {
     const cols = (ctx.db.prepare('SELECT name FROM pragma_table_info(?)').all(t.name) as Array<{ name: string }>).map((r) => r.name);
     if (cols.length === 0) throw migrationError(`table ${t.name} is gone from the database; remove it from the synced tables first`, { table: t.name, option: 'name' });
@@ -206,22 +212,35 @@ export function migrateTables(ctx: StoreContext, all: readonly TableOptions[]): 
       installTriggers(ctx.db, spec);
       ctx.specs.set(spec.name, spec);
       renamePending(ctx, spec.name, renames);
+      recordColumnRenames(ctx, spec.name, renames);
       const fresh = added.filter((c) => ![...renames.values()].includes(c));
-      const rowsApplied = applyWaitingValues(ctx, spec, added);
-      // A renamed column holds the values already synced under its old name: not new edits.
-      const changesFound = compareWithLog(ctx, spec, rebuilt ? 'all' : fresh);
-      out.push({
-        table: t.name,
-        added: fresh,
-        dropped: dropped.filter((c) => !renames.has(c)),
-        renamed: [...renames].map(([from, to]) => ({ from, to })),
-        rebuilt,
-        rowsApplied,
-        changesFound,
+      found.push({
+        spec,
+        added,
+        fresh,
+        m: {
+          table: t.name,
+          added: fresh,
+          dropped: dropped.filter((c) => !renames.has(c)),
+          renamed: [...renames].map(([from, to]) => ({ from, to })),
+          rebuilt,
+          rowsApplied: 0,
+          changesFound: 0,
+        },
       });
     }
     ctx.specs.set(spec.name, spec);
   }
-  if (out.some((m) => m.changesFound > 0)) ingestCaptures(ctx);
-  return out;
+  if (found.length === 0) return [];
+  // Local edits the old triggers did capture become log entries first, then the writes they could
+  // not see (step 4): writing the waiting values (step 3) then merges with every local edit and
+  // cannot undo one.
+  ingestCaptures(ctx);
+  for (const f of found) {
+    // A renamed column holds the values already synced under its old name: not new edits.
+    f.m.changesFound = compareWithLog(ctx, f.spec, f.m.rebuilt ? 'all' : f.fresh);
+  }
+  if (found.some((f) => f.m.changesFound > 0)) ingestCaptures(ctx);
+  for (const f of found) f.m.rowsApplied = applyWaitingValues(ctx, f.spec, f.added);
+  return found.map((f) => f.m);
 }

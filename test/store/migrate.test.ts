@@ -122,6 +122,51 @@ test('a renamed column is detected (SQLite rewrote the triggers) and its values 
   assert.deepEqual(tableFingerprints(a.store), tableFingerprints(b.store));
 });
 
+test('values waiting for a new column are written without undoing local edits not captured yet', (t) => {
+  const tmp = tempDir();
+  t.after(tmp.cleanup);
+  const [a, b] = pair(tmp.dir);
+  t.after(() => close(a, b));
+  a.app.exec('ALTER TABLE person ADD COLUMN phone TEXT');
+  a.app.prepare("UPDATE person SET phone = '555-0101' WHERE uuid = ?").run(U(1));
+  sync(a, b);
+  b.app.exec('ALTER TABLE person ADD COLUMN phone TEXT');
+  b.app.prepare("UPDATE person SET name = 'edited at B before migrate' WHERE uuid = ?").run(U(1));
+  b.store.migrate();
+  const row = b.app.prepare('SELECT name, phone FROM person WHERE uuid = ?').get(U(1)) as { name: string; phone: string };
+  assert.deepEqual(row, { name: 'edited at B before migrate', phone: '555-0101' });
+  sync(b, a);
+  assert.deepEqual(tableFingerprints(a.store), tableFingerprints(b.store));
+});
+
+test('a column renamed at one station only: edits the other sends under the old name land in the renamed column, and both converge when it renames too', (t) => {
+  const tmp = tempDir();
+  t.after(tmp.cleanup);
+  const [a, b] = pair(tmp.dir);
+  t.after(() => close(a, b));
+  const remark = (s: St, n: number) => (s.app.prepare('SELECT remark FROM person WHERE uuid = ?').get(U(n)) as { remark: string }).remark;
+  a.app.exec('ALTER TABLE person RENAME COLUMN note TO remark');
+  assert.deepEqual(a.store.migrate()[0]!.renamed, [{ from: 'note', to: 'remark' }]);
+  a.app.prepare("UPDATE person SET remark = 'edited at A' WHERE uuid = ?").run(U(2));
+  b.app.prepare("UPDATE person SET note = 'edited at B' WHERE uuid = ?").run(U(3));
+  b.app.prepare("UPDATE person SET note = 'B on row 4' WHERE uuid = ?").run(U(4));
+  a.app.prepare("UPDATE person SET remark = 'A on row 4' WHERE uuid = ?").run(U(4));
+  sync(b, a);
+  sync(a, b);
+  assert.equal(remark(a, 3), 'edited at B', 'B\'s edit under the old name is written to the renamed column');
+  assert.equal((b.app.prepare('SELECT note FROM person WHERE uuid = ?').get(U(2)) as { note: string }).note, 'n2', 'B lacks remark: A\'s value waits');
+  b.app.exec('ALTER TABLE person RENAME COLUMN note TO remark');
+  b.store.migrate();
+  assert.equal(remark(b, 2), 'edited at A', 'the waiting value is written when B renames');
+  assert.equal(remark(b, 3), 'edited at B');
+  assert.equal(remark(a, 4), remark(b, 4), 'a concurrent edit under both names resolves the same way at both');
+  assert.deepEqual(tableFingerprints(a.store), tableFingerprints(b.store));
+  b.app.prepare("UPDATE person SET remark = 'after both renamed' WHERE uuid = ?").run(U(1));
+  sync(b, a);
+  assert.equal(remark(a, 1), 'after both renamed');
+  assert.deepEqual(tableFingerprints(a.store), tableFingerprints(b.store));
+});
+
 test('a table rebuilt by the application (its triggers dropped with it): writes meanwhile are found and sync', (t) => {
   const tmp = tempDir();
   t.after(tmp.cleanup);

@@ -20,7 +20,8 @@
  * hash (RS_ERR_BUNDLE_CORRUPT): either way nothing is applied.
  */
 import { createHash } from 'node:crypto';
-import { decode as cborDecode, encode as cborEncode } from 'cbor-x';
+import { decode as cborDecode } from 'cbor-x';
+import { encodeDeterministic } from '../util/deterministicCbor.js';
 import { makeError } from '../errors/RadiosyncError.js';
 import { BUNDLE_ERRORS } from './errors.js';
 
@@ -56,15 +57,15 @@ export function encodeBundle(b: Bundle): Uint8Array {
   if (b.items.length > MAX_BUNDLE_ITEMS) {
     throw makeError(BUNDLE_ERRORS, 'RS_ERR_BUNDLE_TOO_LARGE', `bundle has ${b.items.length} items (max ${MAX_BUNDLE_ITEMS})`);
   }
-  const body = cborEncode({
+  const body = encodeDeterministic({
     from: b.from,
     to: b.to,
-    created: b.created,
+    created: Math.trunc(b.created),
     export: b.exportId,
     part: b.part,
     parts: b.parts,
     items: b.items.map((i) => [i.kind, i.data]),
-  }) as Uint8Array;
+  });
   const total = HEADER_BYTES + body.length + HASH_BYTES;
   if (total > MAX_BUNDLE_BYTES) {
     throw makeError(BUNDLE_ERRORS, 'RS_ERR_BUNDLE_TOO_LARGE', `bundle would be ${total} bytes (max ${MAX_BUNDLE_BYTES})`);
@@ -119,6 +120,8 @@ function validateBody(body: unknown): Bundle {
   const o = body as Record<string, unknown>;
   if (typeof o.from !== 'string') throw bad('"from" is not text');
   if (!Array.isArray(o.to) || !o.to.every((t) => typeof t === 'string')) throw bad('"to" is not a list of text');
+  // A uint (deterministic CBOR: 8 bytes, read as a bigint); a float64 from earlier writers.
+  if (typeof o.created === 'bigint' && o.created <= BigInt(Number.MAX_SAFE_INTEGER)) o.created = Number(o.created);
   if (typeof o.created !== 'number') throw bad('"created" is not a number');
   if (!(o.export instanceof Uint8Array) || o.export.length !== 8) throw bad('"export" is not 8 bytes');
   if (!Number.isSafeInteger(o.parts) || !Number.isSafeInteger(o.part) || (o.part as number) < 1 || (o.part as number) > (o.parts as number)) throw bad('"part" is not 1 … "parts"');

@@ -16,7 +16,8 @@
  * The tag is the pairwise HMAC (src/auth/pairwise.ts) between `from` and `to`. A replayed
  * receipt changes nothing: the reader keeps the newest by `at`.
  */
-import { decode as cborDecode, encode as cborEncode } from 'cbor-x';
+import { decode as cborDecode } from 'cbor-x';
+import { encodeDeterministic } from '../util/deterministicCbor.js';
 import type { VersionVector } from '../changeset/Changeset.js';
 import { macTag, TAG_BYTES, verifyTag } from '../auth/pairwise.js';
 import { makeError } from '../errors/RadiosyncError.js';
@@ -49,7 +50,7 @@ export function sealReceipt(station: Station, to: string, content: ReceiptConten
   if (key === undefined) throw makeError(AUTH_ERRORS, 'RS_ERR_AUTH_UNKNOWN_SIGNER', `no key for ${to}: add it with \`radiosync peer add\``, { station: to });
   const ids = new Uint8Array(content.chunks.length * CHUNK_HASH_BYTES);
   content.chunks.forEach((c, i) => ids.set(c.subarray(0, CHUNK_HASH_BYTES), i * CHUNK_HASH_BYTES));
-  const body = cborEncode([station.callsign, to, content.vv, station.clock.now(), content.summary, ids]) as Uint8Array;
+  const body = encodeDeterministic([station.callsign, to, content.vv, Math.trunc(station.clock.now()), content.summary, ids]);
   const out = new Uint8Array(body.length + TAG_BYTES);
   out.set(body);
   out.set(macTag(key, body), body.length);
@@ -66,6 +67,8 @@ export function openReceipt(station: Station, bytes: Uint8Array): Receipt {
   } catch (e) {
     throw bad('receipt is not CBOR', e);
   }
+  // `at` is a uint (deterministic CBOR; 8 bytes from 2^32 on, read as a bigint), or a float64 from earlier writers.
+  if (Array.isArray(v) && typeof v[3] === 'bigint' && v[3] <= BigInt(Number.MAX_SAFE_INTEGER)) v[3] = Number(v[3]);
   if (!Array.isArray(v) || v.length !== 6 || typeof v[0] !== 'string' || typeof v[1] !== 'string' || typeof v[2] !== 'object' || v[2] === null || typeof v[3] !== 'number') {
     throw bad('receipt has the wrong shape');
   }

@@ -22,7 +22,8 @@
  *                 of every differing row it holds
  *   last    8     HMAC tag (the pair's key, src/auth/pairwise.ts) over every byte before it
  */
-import { decode as cborDecode, encode as cborEncode } from 'cbor-x';
+import { decode as cborDecode } from 'cbor-x';
+import { encodeDeterministic } from '../util/deterministicCbor.js';
 import type { VersionVector } from '../changeset/Changeset.js';
 import { DIGEST_SUMMARY_BYTES } from '../store/digest.js';
 import { LeafIblt } from '../store/leafIblt.js';
@@ -100,7 +101,7 @@ export function encodeRepair(station: Station, m: RepairMessage): Uint8Array {
   w.text(m.from);
   w.text(m.to);
   w.bytes(m.summary);
-  const vv = cborEncode(m.vv) as Uint8Array;
+  const vv = encodeDeterministic(m.vv);
   w.u16(vv.length);
   w.bytes(vv);
   if (m.kind === 'probe') {

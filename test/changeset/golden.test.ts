@@ -3,6 +3,7 @@
  * exactly these bytes (the v1 schema is frozen; a change here is a wire-format change).
  */
 import { test } from 'node:test';
+import { readFileSync } from 'node:fs';
 import assert from 'node:assert/strict';
 import { decodeChangeset, encodeChangeset, encodeChangesetCbor } from '../../src/changeset/codec.js';
 import type { Changeset } from '../../src/changeset/Changeset.js';
@@ -59,6 +60,14 @@ export const GOLDEN_CBOR_HEX = [
 
 test('the golden changeset encodes to exactly the documented CBOR bytes', () => {
   assert.equal(Buffer.from(encodeChangesetCbor(GOLDEN_CHANGESET)).toString('hex'), GOLDEN_CBOR_HEX);
+});
+
+test('the worked example\'s sizes in docs/protocol.md §4 are the encoder\'s', () => {
+  const doc = readFileSync(new URL('../../docs/protocol.md', import.meta.url), 'utf8');
+  const m = /(\d+) bytes of CBOR, (\d+) with the header and deflate/.exec(doc);
+  assert.ok(m, 'the sentence is in §4');
+  assert.equal(Number(m[1]), GOLDEN_CBOR_HEX.length / 2);
+  assert.equal(Number(m[2]), encodeChangeset(GOLDEN_CHANGESET).length);
 });
 
 test('the golden bytes decode back to the golden changeset, deflated (0x10) or stored (0x11)', () => {

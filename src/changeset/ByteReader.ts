@@ -2,6 +2,7 @@
  * Reads what {@link ByteWriter} writes, throwing RS_ERR_CHANGESET_CORRUPT on anything that is
  * truncated, overlong or out of the safe-integer range.
  */
+import { readVarint } from '../util/varint.js';
 import { corrupt } from './fail.js';
 
 /** A uvarint of a safe integer never needs more than 8 bytes (8 × 7 = 56 ≥ 53 bits). */
@@ -29,19 +30,14 @@ export class ByteReader {
   }
 
   uvarint(): number {
-    let v = 0;
-    let scale = 1;
-    for (let i = 0; i < MAX_UVARINT_BYTES; i++) {
-      const b = this.byte();
-      v += (b & 0x7f) * scale;
-      if ((b & 0x80) === 0) {
-        if (!Number.isSafeInteger(v)) throw corrupt('varint out of range');
-        if (b === 0 && i > 0) throw corrupt('overlong varint');
-        return v;
-      }
-      scale *= 0x80;
+    const r = readVarint(this.buf, this.pos, MAX_UVARINT_BYTES);
+    if (r === undefined) {
+      if (this.pos + MAX_UVARINT_BYTES > this.buf.length && this.buf.subarray(this.pos).every((b) => b & 0x80)) throw corrupt('stream truncated');
+      throw corrupt('varint overlong or longer than 8 bytes');
     }
-    throw corrupt('varint too long');
+    if (!Number.isSafeInteger(r.value)) throw corrupt('varint out of range');
+    this.pos = r.next;
+    return r.value;
   }
 
   svarint(): number {

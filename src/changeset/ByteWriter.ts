@@ -7,6 +7,8 @@
  *             as a uvarint (if "more"). Sign-magnitude rather than zigzag, so every safe integer
  *             (|v| ≤ 2^53 - 1) fits without passing 2^53 on the way.
  */
+import { varintLength, writeVarint } from '../util/varint.js';
+
 export class ByteWriter {
   private buf: Uint8Array;
   private len = 0;
@@ -42,11 +44,7 @@ export class ByteWriter {
   /** Unsigned LEB128 of a non-negative safe integer. */
   uvarint(v: number): void {
     this.room(8);
-    while (v >= 0x80) {
-      this.buf[this.len++] = (v % 0x80) | 0x80;
-      v = Math.floor(v / 0x80);
-    }
-    this.buf[this.len++] = v;
+    this.len = writeVarint(this.buf, this.len, v);
   }
 
   /** Sign-magnitude varint of a safe integer (never -0). */
@@ -65,14 +63,7 @@ export class ByteWriter {
 }
 
 /** Bytes an uvarint of `v` takes. */
-export function uvarintSize(v: number): number {
-  let n = 1;
-  while (v >= 0x80) {
-    v = Math.floor(v / 0x80);
-    n++;
-  }
-  return n;
-}
+export const uvarintSize = varintLength;
 
 /** Bytes an svarint of `v` takes. */
 export function svarintSize(v: number): number {

@@ -34,7 +34,7 @@
 import type { RadiosyncError } from '../errors/RadiosyncError.js';
 import { AUTH_TAG_BYTES, FrameType, headerByte, type HeaderByte } from './frameHeader.js';
 import { linkError } from './errors.js';
-import { readVarint, varintLength, writeVarint } from './varint.js';
+import { readVarint, varintLength, writeVarint } from '../util/varint.js';
 
 /** Most per-block entries in one ack: equal to the largest sender window (MAX_WINDOW_BLOCKS). */
 export const MAX_ACK_ENTRIES = 64;

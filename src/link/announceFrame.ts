@@ -30,7 +30,7 @@
 import type { RadiosyncError } from '../errors/RadiosyncError.js';
 import { AUTH_TAG_BYTES, FrameType, headerByte, type HeaderByte } from './frameHeader.js';
 import { linkError } from './errors.js';
-import { readVarint, varintLength, writeVarint } from './varint.js';
+import { readVarint, varintLength, writeVarint } from '../util/varint.js';
 
 /** Truncated SHA-256 length: 64 bits make an undetected corrupt reassembly a 2^-64 event. */
 export const PAYLOAD_HASH_BYTES = 8;

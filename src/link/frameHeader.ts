@@ -39,7 +39,7 @@
  */
 import type { RadiosyncError } from '../errors/RadiosyncError.js';
 import { linkError } from './errors.js';
-import { readVarint, varintLength, writeVarint } from './varint.js';
+import { readVarint, varintLength, writeVarint } from '../util/varint.js';
 
 /** The protocol version this code speaks (2 bits on air). */
 export const LINK_VERSION = 2;

@@ -6,7 +6,7 @@ import { encodeDataFrame, FrameType } from '../../src/link/frameHeader.js';
 import { encodeAnnounceFrame } from '../../src/link/announceFrame.js';
 import { encodeAckFrame, MAX_ACK_ENTRIES } from '../../src/link/ackFrame.js';
 import { encodeCancelFrame, encodeHelloFrame } from '../../src/link/controlFrames.js';
-import { readVarint, varintLength, writeVarint } from '../../src/link/varint.js';
+import { readVarint, varintLength, writeVarint } from '../../src/util/varint.js';
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 

@@ -1,5 +1,7 @@
 /**
- * Unsigned LEB128 varints: 7 bits per byte, least significant group first, high bit = "more".
+ * Unsigned LEB128 varints, the one codec for the link's frame fields (docs/protocol.md §2) and the
+ * changeset streams' `uvarint` (§4): 7 bits per byte, least significant group first, high bit =
+ * "more", shortest form only.
  * 0..127 → 1 byte, ..16383 → 2, ..2^21−1 → 3, ..2^28-1 → 4, ..2^35−1 → 5. Decoding is bounded by
  * `maxBytes`, so a run of 0xFF bytes cannot make it loop or overflow.
  */

@@ -17,6 +17,7 @@
  * - `radiosync:sync:applied`        { station, result }           a changeset applied
  * - `radiosync:sync:refused`        { station, from, code, message }
  * - `radiosync:sync:files`          { station, from, report }     folder changes written
+ * - `radiosync:sync:queued`         { station, info }             a changeset queued (session, daemon, or an answer)
  * - `radiosync:sync:acknowledged`   { station, peer, info }
  * - `radiosync:sync:failed`         { station, event }
  * - `radiosync:sync:digest`         { station, from, inSync }     a peer's state digest compared
@@ -52,6 +53,7 @@ export const DIAGNOSTICS = {
     applied: 'radiosync:sync:applied',
     refused: 'radiosync:sync:refused',
     files: 'radiosync:sync:files',
+    queued: 'radiosync:sync:queued',
     acknowledged: 'radiosync:sync:acknowledged',
     failed: 'radiosync:sync:failed',
     digest: 'radiosync:sync:digest',

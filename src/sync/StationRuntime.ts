@@ -107,6 +107,8 @@ type Events = {
   applied: IncomingResult;
   refused: { from: string; code: string; message: string };
   files: { from: string; report: FolderApplyReport };
+  /** A changeset was queued for sending: by a session, the daemon, or in answer to a sync request. */
+  queued: { info: OutboundInfo };
   acknowledged: { peer: string; info: OutboundInfo };
   failed: FailedEvent;
   heard: { from: string; radiosync: boolean };
@@ -234,6 +236,7 @@ export class StationRuntime {
       ...(this.folders ? { files: FolderSync.sentFiles(cs) } : {}),
     };
     this.station.log.setJson(`tx:${transferId}`, info);
+    this.emit('queued', { info });
     return info;
   }
 

@@ -112,8 +112,16 @@ function quiet(rt: StationRuntime, peers: ReadonlySet<string>, quietMs: number, 
 
 function collect(rt: StationRuntime, result: SessionResult, peers: Set<string>, onEvent?: (e: SessionEvent) => void): () => void {
   const offs = [
+    // every changeset sent in the session, including those that answer a peer's sync request
+    rt.on('queued', ({ info }) => {
+      if (!peers.has('*') && !info.to.some((p) => peers.has(p))) return;
+      result.sent.transfers++;
+      result.sent.rows += info.rows;
+      result.sent.bytes += info.bytes;
+      onEvent?.({ kind: 'queued', peer: info.to.join(','), rows: info.rows, bytes: info.bytes });
+    }),
     rt.on('acknowledged', (e) => {
-      if (!peers.has(e.peer)) return;
+      if (!peers.has('*') && !peers.has(e.peer)) return;
       result.sent.acknowledged++;
       onEvent?.({ kind: 'acknowledged', peer: e.peer, rows: e.info.rows, bytes: e.info.bytes });
     }),
@@ -167,15 +175,10 @@ function owedTo(rt: StationRuntime, peers: Set<string>): number {
   return rt.link.pendingOutbound().filter((p) => p.pending.some((s) => peers.has(s))).length;
 }
 
-async function queueFor(rt: StationRuntime, peers: string[], result: SessionResult, onEvent?: (e: SessionEvent) => void): Promise<void> {
+/** Queue what `peers` lack (counted in the result by `collect`, as every queued changeset is). */
+async function queueFor(rt: StationRuntime, peers: string[]): Promise<void> {
   await rt.captureFolders();
-  const info = rt.sendPending(peers);
-  if (info) {
-    result.sent.transfers++;
-    result.sent.rows += info.rows;
-    result.sent.bytes += info.bytes;
-    onEvent?.({ kind: 'queued', peer: info.to.join(','), rows: info.rows, bytes: info.bytes });
-  }
+  rt.sendPending(peers);
 }
 
 /** Fill in the verdict for each peer from this station's digest now and the peer's last digest. */
@@ -233,7 +236,7 @@ export async function sendSession(rt: StationRuntime, to: string[], opts: Sessio
     if (e.queued && (e.to === undefined || peers.has(e.to))) gaveUp = true;
   });
   try {
-    await queueFor(rt, to, result, opts.onEvent);
+    await queueFor(rt, to);
     // our digest goes along, so a receiver can judge "in sync" even if our last frame is lost after we leave
     for (const p of to) rt.tellDigest(p);
     // and again when a peer acknowledges the changeset: the first tell may have been lost
@@ -316,7 +319,7 @@ export async function syncSession(rt: StationRuntime, peer: string, opts: Sessio
   });
   try {
     // queue first: the sync request says whether anything of ours is on its way (the idle flag)
-    await queueFor(rt, [peer], result, opts.onEvent);
+    await queueFor(rt, [peer]);
     rt.requestSync(peer, start + opts.timeoutMs);
     const finished = await waitFor(clock, rt, () => answered && owedTo(rt, peers) === 0 && !rt.expecting(peer), opts.timeoutMs);
     const left = () => opts.timeoutMs - (clock.now() - start);

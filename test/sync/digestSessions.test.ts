@@ -173,3 +173,18 @@ test('a repair that this sync starts ends the session when it is done, not at th
     assert.ok(r.durationMs < timeoutMs / 10, `the session ended ${r.durationMs} ms in, when the repair was done`);
     assert.deepEqual(tableFingerprints(a.records), tableFingerprints(b.records));
   }));
+
+test('receive counts the changeset it sends in answer to a sync request in what it reports as sent', () =>
+  withPair({ allFull: true }, async ({ clock, a, b, ra, rb }) => {
+    a.records.db.prepare('UPDATE person SET age = age + 1 WHERE rowid = 2').run();
+    b.records.db.prepare('UPDATE person SET age = age + 2 WHERE rowid = 3').run();
+    const recv = receiveSession(rb, { once: true, timeoutMs: 1800_000, lingerMs: 8_000 });
+    const r = await run(clock, syncSession(ra, 'N0BBB', { timeoutMs: 1800_000 }));
+    const got = await run(clock, recv);
+    assert.ok(r.ok && got.ok, `sync ${r.ok}, receive ${got.ok}`);
+    assert.equal(r.received.changesets, 1, 'A got B\'s answer');
+    assert.equal(got.sent.transfers, 1, 'and B reports sending it');
+    assert.equal(got.sent.acknowledged, 1);
+    assert.ok(got.sent.bytes > 0 && got.sent.rows >= 1, JSON.stringify(got.sent));
+    assert.deepEqual(tableFingerprints(a.records), tableFingerprints(b.records));
+  }));

@@ -21,7 +21,7 @@
  */
 import { createHash } from 'node:crypto';
 import { decode as cborDecode } from 'cbor-x';
-import { encodeDeterministic } from '../util/deterministicCbor.js';
+import { cborUint, encodeDeterministic } from '../util/deterministicCbor.js';
 import { makeError } from '../errors/RadiosyncError.js';
 import { BUNDLE_ERRORS } from './errors.js';
 
@@ -121,7 +121,7 @@ function validateBody(body: unknown): Bundle {
   if (typeof o.from !== 'string') throw bad('"from" is not text');
   if (!Array.isArray(o.to) || !o.to.every((t) => typeof t === 'string')) throw bad('"to" is not a list of text');
   // A uint (deterministic CBOR: 8 bytes, read as a bigint); a float64 from earlier writers.
-  if (typeof o.created === 'bigint' && o.created <= BigInt(Number.MAX_SAFE_INTEGER)) o.created = Number(o.created);
+  o.created = cborUint(o.created);
   if (typeof o.created !== 'number') throw bad('"created" is not a number');
   if (!(o.export instanceof Uint8Array) || o.export.length !== 8) throw bad('"export" is not 8 bytes');
   if (!Number.isSafeInteger(o.parts) || !Number.isSafeInteger(o.part) || (o.part as number) < 1 || (o.part as number) > (o.parts as number)) throw bad('"part" is not 1 … "parts"');

@@ -17,7 +17,7 @@
  * receipt changes nothing: the reader keeps the newest by `at`.
  */
 import { decode as cborDecode } from 'cbor-x';
-import { encodeDeterministic } from '../util/deterministicCbor.js';
+import { cborUint, encodeDeterministic } from '../util/deterministicCbor.js';
 import type { VersionVector } from '../changeset/Changeset.js';
 import { macTag, TAG_BYTES, verifyTag } from '../auth/pairwise.js';
 import { makeError } from '../errors/RadiosyncError.js';
@@ -68,7 +68,7 @@ export function openReceipt(station: Station, bytes: Uint8Array): Receipt {
     throw bad('receipt is not CBOR', e);
   }
   // `at` is a uint (deterministic CBOR; 8 bytes from 2^32 on, read as a bigint), or a float64 from earlier writers.
-  if (Array.isArray(v) && typeof v[3] === 'bigint' && v[3] <= BigInt(Number.MAX_SAFE_INTEGER)) v[3] = Number(v[3]);
+  if (Array.isArray(v)) v[3] = cborUint(v[3]);
   if (!Array.isArray(v) || v.length !== 6 || typeof v[0] !== 'string' || typeof v[1] !== 'string' || typeof v[2] !== 'object' || v[2] === null || typeof v[3] !== 'number') {
     throw bad('receipt has the wrong shape');
   }

@@ -58,3 +58,8 @@ function prepare(v: DeterministicValue): unknown {
   for (const k of Object.keys(o).sort(compareTextKeys)) m.set(k, prepare(o[k]!));
   return m;
 }
+
+/** A uint as decoded by cbor-x (a bigint from 2^32 on, or a float64 from earlier writers) as a number; other values as they are. */
+export function cborUint(v: unknown): unknown {
+  return typeof v === 'bigint' && v >= 0n && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v;
+}

@@ -22,56 +22,88 @@
 import { createHash } from 'node:crypto';
 import type { FieldValue, RowChange } from '../changeset/Changeset.js';
 import { compactContext } from './vv.js';
+import { writeVarint } from '../util/varint.js';
 
 export const CHAIN_ZERO = new Uint8Array(32);
 
+/**
+ * One growable buffer for the canonical bytes (one allocation per row, not one per field): the
+ * chain is computed for every change a station builds or receives, so this is on the hot path.
+ */
 class Writer {
-  parts: Uint8Array[] = [];
+  buf: Buffer;
+  at = 0;
+  constructor(size = 256) {
+    this.buf = Buffer.allocUnsafe(size);
+  }
+  private room(n: number): void {
+    if (this.at + n <= this.buf.length) return;
+    const next = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.at + n));
+    this.buf.copy(next, 0, 0, this.at);
+    this.buf = next;
+  }
   uvarint(n: number): void {
-    const out: number[] = [];
-    let v = n;
-    do {
-      let b = v % 128;
-      v = Math.floor(v / 128);
-      if (v > 0) b |= 0x80;
-      out.push(b);
-    } while (v > 0);
-    this.parts.push(Uint8Array.from(out));
+    this.room(10);
+    this.at = writeVarint(this.buf, this.at, n);
   }
   byte(b: number): void {
-    this.parts.push(Uint8Array.of(b));
+    this.room(1);
+    this.buf[this.at++] = b;
   }
   raw(b: Uint8Array): void {
-    this.parts.push(b);
+    this.room(b.length);
+    this.buf.set(b, this.at);
+    this.at += b.length;
   }
   str(s: string): void {
-    const b = Buffer.from(s, 'utf8');
-    this.uvarint(b.length);
-    this.parts.push(b);
+    // at most 3 UTF-8 bytes per UTF-16 code unit
+    this.room(10 + s.length * 3);
+    const len = Buffer.byteLength(s, 'utf8');
+    this.at = writeVarint(this.buf, this.at, len);
+    this.at += this.buf.write(s, this.at, 'utf8');
   }
   u64(v: bigint): void {
-    const b = Buffer.alloc(8);
-    b.writeBigUInt64BE(BigInt.asUintN(64, v));
-    this.parts.push(b);
+    this.room(8);
+    this.buf.writeBigUInt64BE(BigInt.asUintN(64, v), this.at);
+    this.at += 8;
+  }
+  f64(v: number): void {
+    this.room(8);
+    this.buf.writeDoubleBE(v, this.at);
+    this.at += 8;
+  }
+  bytes(): Uint8Array {
+    return this.buf.subarray(0, this.at);
   }
 }
 
+/** Strings without surrogates sort by UTF-16 code unit exactly as by their UTF-8 bytes. */
+const SURROGATE = /[\uD800-\uDFFF]/;
+
 function byUtf8(a: string, b: string): number {
   return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
+}
+
+function sortedUtf8(keys: string[]): string[] {
+  if (keys.length < 2) return keys;
+  for (const k of keys) if (SURROGATE.test(k)) return keys.sort(byUtf8);
+  return keys.sort();
 }
 
 function value(w: Writer, v: FieldValue): void {
   if (v === null) w.byte(0);
   else if (v === false) w.byte(1);
   else if (v === true) w.byte(2);
-  else if (typeof v === 'bigint' || (typeof v === 'number' && Number.isInteger(v))) {
+  else if (typeof v === 'bigint') {
     w.byte(3);
-    w.str(typeof v === 'bigint' ? v.toString() : Object.is(v, -0) ? '0' : BigInt(v).toString());
+    w.str(v.toString());
+  } else if (typeof v === 'number' && Number.isInteger(v)) {
+    w.byte(3);
+    // a safe integer prints as its decimal; beyond 2^53, as the exact integer the double holds
+    w.str(Object.is(v, -0) ? '0' : Number.isSafeInteger(v) ? String(v) : BigInt(v).toString());
   } else if (typeof v === 'number') {
     w.byte(4);
-    const b = Buffer.alloc(8);
-    b.writeDoubleBE(Number.isNaN(v) ? NaN : v);
-    w.raw(b);
+    w.f64(Number.isNaN(v) ? NaN : v);
   } else if (typeof v === 'string') {
     w.byte(6);
     w.str(v);
@@ -82,37 +114,39 @@ function value(w: Writer, v: FieldValue): void {
   }
 }
 
-/** The canonical bytes of one change (without origin and seq). */
-export function canonicalRow(c: RowChange): Uint8Array {
-  const w = new Writer();
+function writeRow(w: Writer, c: RowChange): void {
   w.str(c.table);
   w.raw(c.id);
   w.byte(c.kind === 'delete' ? 1 : 0);
   w.u64(c.hlc);
-  const names = c.kind === 'delete' ? [] : Object.keys(c.fields).sort(byUtf8);
+  const names = c.kind === 'delete' ? [] : sortedUtf8(Object.keys(c.fields));
   w.uvarint(names.length);
   for (const k of names) {
     w.str(k);
     value(w, c.fields[k]!);
   }
   const ctx = c.ctx === undefined ? undefined : compactContext(c.ctx, c.origin);
-  const stations = ctx === undefined ? [] : Object.keys(ctx).sort(byUtf8);
+  const stations = ctx === undefined ? [] : sortedUtf8(Object.keys(ctx));
   w.uvarint(stations.length);
   for (const s of stations) {
     w.str(s);
     w.uvarint(ctx![s]!);
   }
-  return Buffer.concat(w.parts);
+}
+
+/** The canonical bytes of one change (without origin and seq). */
+export function canonicalRow(c: RowChange): Uint8Array {
+  const w = new Writer();
+  writeRow(w, c);
+  return new Uint8Array(w.bytes());
 }
 
 /** H(s) from H(s−1) and change s. */
 export function chainStep(prev: Uint8Array, c: RowChange): Uint8Array {
-  const h = createHash('sha256');
-  h.update(prev);
   const w = new Writer();
+  w.raw(prev);
   w.str(c.origin);
   w.u64(BigInt(c.seq));
-  for (const p of w.parts) h.update(p);
-  h.update(canonicalRow(c));
-  return new Uint8Array(h.digest());
+  writeRow(w, c);
+  return new Uint8Array(createHash('sha256').update(w.bytes()).digest());
 }

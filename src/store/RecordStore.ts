@@ -14,7 +14,7 @@ import { systemClock, type Clock } from '../clock/Clock.js';
 import { isRadiosyncError, makeError } from '../errors/RadiosyncError.js';
 import { STORE_ERRORS } from './errors.js';
 import { BUSY_TIMEOUT_MS, DEFAULT_RELAY_QUOTA_BYTES, DEFAULT_RELAY_QUOTA_ROWS, MAX_CLOCK_DRIFT_MS, STORE_SCHEMA_VERSION } from './limits.js';
-import { STORE_DDL, installTriggers, dropTriggers, migrateStore } from './schema.js';
+import { STORE_DDL, installTriggers, dropTriggers, migrateStore, storeSchemaCurrent } from './schema.js';
 import { resolveTableSpec, quoteIdent, type ConflictResolver, type TableOptions, type TableSpec } from './tables.js';
 import { getMeta, setMeta, localVv, stmt, type OriginAuth, type StoreContext } from './StoreContext.js';
 import { ingestCaptures, type CaptureStats } from './capture.js';
@@ -232,8 +232,7 @@ export class RecordStore {
     }
     const station = getMeta(ctx, 'station');
     if (typeof station !== 'string') throw notInit('database has no station id; run init first');
-    const captureAt = db.prepare(`SELECT 1 FROM pragma_table_info('radiosync_capture') WHERE name = 'at'`).get() !== undefined;
-    if (version < STORE_SCHEMA_VERSION || !captureAt) {
+    if (version < STORE_SCHEMA_VERSION || !storeSchemaCurrent(db)) {
       db.transaction(() => {
         db.exec(STORE_DDL);
         migrateStore(db);

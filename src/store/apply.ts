@@ -86,7 +86,7 @@ export function applyChangeset(ctx: StoreContext, cs: Changeset, opts: { hash?: 
     const has = stmt(ctx, 'SELECT 1 FROM radiosync_log WHERE origin = ? AND seq = ?');
     const ins = stmt(
       ctx,
-      `INSERT INTO radiosync_log(origin, seq, tbl, id, hlc, kind, fields, ctx, received, chain, kept, wire_hlc)
+      `INSERT OR IGNORE INTO radiosync_log(origin, seq, tbl, id, hlc, kind, fields, ctx, received, chain, kept, wire_hlc)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     const quota = relayUsage(ctx, cs.from);
@@ -98,14 +98,16 @@ export function applyChangeset(ctx: StoreContext, cs: Changeset, opts: { hash?: 
     let maxRemoteWall = 0;
     const ahead = new Map<string, number>();
     const take = (c: RowChange, chain: Uint8Array | null): void => {
-      if (has.get(c.origin, c.seq) !== undefined) {
+      const relayOnly = !c.table.startsWith('@') && !ctx.specs.has(c.table);
+      // a relay-only change held already must not count against the quota: looked up first
+      if (relayOnly && has.get(c.origin, c.seq) !== undefined) {
         result.skipped++;
         return;
       }
       const ctxc = c.ctx === undefined ? undefined : compactContext(c.ctx, c.origin);
       let fields = c.kind === 'upsert' ? encodeFields(c.fields) : null;
       let kept = 1;
-      if (!c.table.startsWith('@') && !ctx.specs.has(c.table)) {
+      if (relayOnly) {
         // Held only for relaying: counted against the sender's quota; past it, logged without data.
         const bytes = fields?.length ?? 0;
         if (quota.rows + 1 > ctx.relayQuota.rows || quota.bytes + bytes > ctx.relayQuota.bytes) {
@@ -117,11 +119,16 @@ export function applyChangeset(ctx: StoreContext, cs: Changeset, opts: { hash?: 
           quota.bytes += bytes;
         }
       }
-      ins.run(
+      // UNIQUE(origin, seq): a change held already is ignored (one statement, not a lookup and an insert)
+      const stored = ins.run(
         c.origin, c.seq, c.table, Buffer.from(c.id), c.hlc, c.kind, fields,
         ctxc === undefined ? null : JSON.stringify(ctxc), now,
         chain === null ? null : Buffer.from(chain), kept, null,
-      );
+      ).changes;
+      if (stored === 0) {
+        result.skipped++;
+        return;
+      }
       const f = firstNew.get(c.origin);
       if (f === undefined || c.seq < f) firstNew.set(c.origin, c.seq);
       if (c.table.startsWith('@')) result.ignored++;
@@ -190,21 +197,26 @@ export function applyChangeset(ctx: StoreContext, cs: Changeset, opts: { hash?: 
         id: Uint8Array;
       }>;
       let queue = [...touched.values()];
+      // rows in radiosync_parked: those parked before this apply, and those it parks
+      const parkedKeys = new Set<string>();
       for (const p of parked) {
+        const key = `${p.tbl}\u0000${Buffer.from(p.id).toString('hex')}`;
+        parkedKeys.add(key);
         const spec = ctx.specs.get(p.tbl);
-        if (spec !== undefined && !touched.has(`${p.tbl}\u0000${Buffer.from(p.id).toString('hex')}`)) {
-          queue.push({ spec, id: new Uint8Array(p.id) });
-        }
+        if (spec !== undefined && !touched.has(key)) queue.push({ spec, id: new Uint8Array(p.id) });
       }
+      const keyOf = (spec: TableSpec, id: Uint8Array) => `${spec.name}\u0000${Buffer.from(id).toString('hex')}`;
       // Rows parked for a parent that arrives later in the same pass are retried until no progress.
       for (let round = 0; queue.length > 0; round++) {
         const retry: typeof queue = [];
         let progress = false;
         for (const { spec, id } of queue) {
-          const o = materializeRow(ctx, spec, id);
+          const key = parkedKeys.size > 0 ? keyOf(spec, id) : '';
+          const o = materializeRow(ctx, spec, id, { mayBeParked: parkedKeys.size > 0 && parkedKeys.has(key) });
           result.conflicts += o.conflicts;
           for (const col of o.unknownColumns) pass.add(`${spec.name}.${col}`);
           if (o.status === 'parked') {
+            parkedKeys.add(key || keyOf(spec, id));
             retry.push({ spec, id });
             continue;
           }

@@ -135,7 +135,7 @@ export function forEachRowLeaf(db: Database.Database, visit: (table: string, id:
     if (curId === undefined || r.tbl !== curT || Buffer.compare(r.id, curId) !== 0) {
       flush();
       curT = r.tbl;
-      curId = new Uint8Array(r.id);
+      curId = r.id; // a fresh buffer for every row read: kept as it is
       text = '';
     }
     text += `${r.origin}:${r.seq}:${r.hlc};`;

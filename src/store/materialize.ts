@@ -125,11 +125,18 @@ function isConstraintError(e: unknown): boolean {
   return typeof e === 'object' && e !== null && String((e as { code?: unknown }).code ?? '').startsWith('SQLITE_CONSTRAINT');
 }
 
+export interface MaterializeOptions {
+  /** The row may be in radiosync_parked (default true); false skips clearing it. */
+  mayBeParked?: boolean;
+}
+
 /**
  * Bring one application row in line with the log. Call inside a transaction with the capture
- * triggers silenced. Runs in a savepoint: a row that cannot be written leaves no partial write.
+ * triggers silenced. A row that cannot be written leaves no partial write: a delete (several
+ * statements) runs in a savepoint; an insert or an update is one statement, computed in full
+ * before it runs, which SQLite undoes alone if it fails.
  */
-export function materializeRow(ctx: StoreContext, spec: TableSpec, id: Uint8Array): MaterializeOutcome {
+export function materializeRow(ctx: StoreContext, spec: TableSpec, id: Uint8Array, opts: MaterializeOptions = {}): MaterializeOutcome {
   const changes = rowChanges(ctx, spec.name, id);
   const st = mergeRow(changes, {
     policy: spec.policy,
@@ -144,19 +151,25 @@ export function materializeRow(ctx: StoreContext, spec: TableSpec, id: Uint8Arra
   const t = quoteIdent(spec.name);
   const u = quoteIdent(spec.uuidColumn);
   const idb = Buffer.from(id);
+  // the row's history holds a delete: only then can a tombstone exist for it (a delete is never
+  // superseded by an upsert, supersede.ts), so only then must an insert or update clear one
+  const hadDelete = changes.some((c) => c.kind === 'delete');
   try {
-    // A savepoint per row (plain statements: a better-sqlite3 transaction wrapper per row is costly).
-    stmt(ctx, 'SAVEPOINT radiosync_row').run();
     let status: 'written' | 'unchanged' | 'resurrected';
-    try {
-      status = writeRow();
-      stmt(ctx, 'RELEASE radiosync_row').run();
-    } catch (e) {
-      stmt(ctx, 'ROLLBACK TO radiosync_row').run();
-      stmt(ctx, 'RELEASE radiosync_row').run();
-      throw e;
+    if (st.alive) status = writeRow();
+    else {
+      // A savepoint (plain statements: a better-sqlite3 transaction wrapper per row is costly).
+      stmt(ctx, 'SAVEPOINT radiosync_row').run();
+      try {
+        status = writeRow();
+        stmt(ctx, 'RELEASE radiosync_row').run();
+      } catch (e) {
+        stmt(ctx, 'ROLLBACK TO radiosync_row').run();
+        stmt(ctx, 'RELEASE radiosync_row').run();
+        throw e;
+      }
     }
-    stmt(ctx, 'DELETE FROM radiosync_parked WHERE tbl = ? AND id = ?').run(spec.name, idb);
+    if (opts.mayBeParked !== false) stmt(ctx, 'DELETE FROM radiosync_parked WHERE tbl = ? AND id = ?').run(spec.name, idb);
     return { status, conflicts, unknownColumns };
   } catch (e) {
     if (!(e instanceof Park) && !isConstraintError(e)) throw e;
@@ -238,7 +251,7 @@ export function materializeRow(ctx: StoreContext, spec: TableSpec, id: Uint8Arra
         uuid,
         ...want.map(([, v]) => toSqlite(v)),
       );
-      const wasDead = stmt(ctx, 'DELETE FROM radiosync_tombstone WHERE tbl = ? AND id = ?').run(spec.name, idb).changes > 0;
+      const wasDead = hadDelete && stmt(ctx, 'DELETE FROM radiosync_tombstone WHERE tbl = ? AND id = ?').run(spec.name, idb).changes > 0;
       return wasDead ? 'resurrected' : 'written';
     }
     const diff = want.filter(([f, v]) => !sameValue(fromSqlite(cur[f]), v));

@@ -24,6 +24,8 @@
  * `kept` (0: a relay-only row past the sender's quota, whose fields were not kept) and `wire_hlc`
  * (the stamp as signed by the origin when `hlc` was held back because it was too far ahead).
  * `radiosync_capture.at` (also schema 2, added when missing): when the application wrote.
+ * The log's row index `radiosync_log_leaf` (tbl, id, origin, seq, hlc) covers the digest's scan;
+ * it replaced `radiosync_log_row` (tbl, id), which opening an older store drops.
  */
 import type Database from 'better-sqlite3';
 import { quoteIdent, type TableSpec } from './tables.js';
@@ -41,7 +43,7 @@ CREATE TABLE IF NOT EXISTS radiosync_log(
   hlc INTEGER NOT NULL, kind TEXT NOT NULL, fields BLOB, ctx TEXT, received INTEGER NOT NULL,
   chain BLOB, kept INTEGER NOT NULL DEFAULT 1, wire_hlc INTEGER,
   UNIQUE(origin, seq));
-CREATE INDEX IF NOT EXISTS radiosync_log_row ON radiosync_log(tbl, id);
+CREATE INDEX IF NOT EXISTS radiosync_log_leaf ON radiosync_log(tbl, id, origin, seq, hlc);
 CREATE INDEX IF NOT EXISTS radiosync_log_hlc ON radiosync_log(hlc);
 CREATE INDEX IF NOT EXISTS radiosync_log_origin_hlc ON radiosync_log(origin, hlc);
 CREATE TABLE IF NOT EXISTS radiosync_vv(origin TEXT PRIMARY KEY, upto INTEGER NOT NULL) WITHOUT ROWID;
@@ -86,6 +88,17 @@ export function migrateStore(db: Database.Database): void {
   if (!cols.has('wire_hlc')) db.exec('ALTER TABLE radiosync_log ADD COLUMN wire_hlc INTEGER');
   const cap = new Set((db.prepare(`SELECT name FROM pragma_table_info('radiosync_capture')`).all() as Array<{ name: string }>).map((r) => r.name));
   if (!cap.has('at')) db.exec('ALTER TABLE radiosync_capture ADD COLUMN at INTEGER');
+  // The (tbl, id) index became a covering one for the digest's ordered scan (digest.ts
+  // forEachRowLeaf reads the index alone, in order, with no table lookups and no sort).
+  db.exec('DROP INDEX IF EXISTS radiosync_log_row');
+  db.exec('CREATE INDEX IF NOT EXISTS radiosync_log_leaf ON radiosync_log(tbl, id, origin, seq, hlc)');
+}
+
+/** The store's schema is complete: every column and index {@link migrateStore} adds is there. */
+export function storeSchemaCurrent(db: Database.Database): boolean {
+  const captureAt = db.prepare(`SELECT 1 FROM pragma_table_info('radiosync_capture') WHERE name = 'at'`).get() !== undefined;
+  const leafIndex = db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = 'radiosync_log_leaf'`).get() !== undefined;
+  return captureAt && leafIndex;
 }
 
 /**

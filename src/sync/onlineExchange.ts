@@ -27,8 +27,8 @@ import type { VersionVector } from '../changeset/Changeset.js';
 import { FolderSync, type SentFiles } from './FolderSync.js';
 import { changesetStream } from './bundleExport.js';
 import { openReceipt, sealReceipt } from './receipt.js';
-import { heldVector, recordPeerDigest, stateDigest, verdictFor, type Verdict } from './stateDigest.js';
-import { encodeSummary, summarize, type StateDigest } from '../store/digest.js';
+import { heldVector, recordPeerDigest, stateCount, verdictFor, type Verdict } from './stateDigest.js';
+import { encodeSummary, summarize, type StateCount } from '../store/digest.js';
 import { applyIncoming } from './applyIncoming.js';
 
 export const OnlineRecord = { State: 0x01, Changeset: 0x02, Ack: 0x03, Done: 0x04, Final: 0x05, Abort: 0x06 } as const;
@@ -111,8 +111,8 @@ export async function onlineExchange(station: Station, ch: SecureChannel, opts: 
   let failed: unknown;
 
   /** This station's digest when it sent FINAL: nothing changes after that, so the verdict reuses it. */
-  let finalDigest: StateDigest | undefined;
-  const receipt = (digest = stateDigest(station, fs)) => sealReceipt(station, peer, { vv: heldVector(station), summary: encodeSummary(summarize(digest)), chunks: fs?.heldChunks() ?? [] });
+  let finalDigest: StateCount | undefined;
+  const receipt = (digest: StateCount = stateCount(station, fs)) => sealReceipt(station, peer, { vv: heldVector(station), summary: encodeSummary(summarize(digest)), chunks: fs?.heldChunks() ?? [] });
   const takeReceipt = (body: Uint8Array, final: boolean) => {
     const rc = openReceipt(station, body);
     if (rc.from !== peer) throw protocol(`receipt from ${rc.from} on ${peer}'s channel`);
@@ -213,7 +213,7 @@ export async function onlineExchange(station: Station, ch: SecureChannel, opts: 
     if (pending.size > 0) await Promise.race([allAcked.promise, readerDone]);
     await Promise.race([gotDone.promise, readerDone]);
     if (failed) return;
-    finalDigest = stateDigest(station, fs);
+    finalDigest = stateCount(station, fs);
     await ch.send(record(OnlineRecord.Final, receipt(finalDigest)));
   };
 
@@ -238,7 +238,7 @@ export async function onlineExchange(station: Station, ch: SecureChannel, opts: 
   }
   ch.end();
   station.records.countSync(peer);
-  result.verdict = verdictFor(station, peer, finalDigest ?? stateDigest(station, fs));
+  result.verdict = verdictFor(station, peer, finalDigest ?? stateCount(station, fs));
   result.ok = result.verdict.state === 'in sync' && result.received.refused === 0 && result.sent.acknowledged === result.sent.changesets;
   opts.onEvent?.({ kind: 'done', peer, detail: result.verdict.state });
   return result;

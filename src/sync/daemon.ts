@@ -14,6 +14,7 @@
  * Runs on any clock: the tests drive 24 simulated hours on virtual time.
  */
 import { DroppedInput } from './droppedInput.js';
+import { captureRecords } from './captureRecords.js';
 import type { Clock, Timer } from '../clock/Clock.js';
 import type { BurstPlanner } from '../schedule/BurstPlanner.js';
 import { linkFromConfig } from '../schedule/fromConfig.js';
@@ -143,6 +144,9 @@ export class Daemon {
   /** Queue, for each peer with pending changes, one changeset if a burst to it could start now. */
   queuePending(): void {
     if (this.stopped) return;
+    // the application's writes since the last look: without this, a station with no synced folder
+    // (whose folder scan takes them in on the way) never saw edits made while the daemon ran
+    if (!captureRecords(this.station, (code) => this.opts.onEvent?.({ kind: 'capture-failed', detail: code }))) return;
     const now = this.clock.now();
     for (const p of peerList(this.station)) {
       if (p.state === 'out of use' || p.pendingRows === 0) continue;

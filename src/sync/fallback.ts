@@ -20,6 +20,7 @@
 import { existsSync, mkdirSync, readdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { isRadiosyncError } from '../errors/RadiosyncError.js';
+import { captureRecords } from './captureRecords.js';
 import { parseHostPort } from '../online/address.js';
 import type { Station } from '../station/Station.js';
 import { peerList } from '../station/peerList.js';
@@ -35,7 +36,7 @@ import type { MdnsDiscovery } from '../online/mdns.js';
 export const SETTLE_MS = 2_000;
 
 export interface FallbackEvent {
-  kind: 'online' | 'online-failed' | 'bundle-out' | 'bundle-in' | 'bundle-failed' | 'listening';
+  kind: 'online' | 'online-failed' | 'bundle-out' | 'bundle-in' | 'bundle-failed' | 'listening' | 'capture-failed';
   peer?: string;
   detail?: string;
   rows?: number;
@@ -84,6 +85,8 @@ export class Fallback {
     const now = this.st.clock.now();
     // the inbox first: a receipt that arrived may leave nothing to send
     if (cfg.inbox !== '') await this.scanInbox(now);
+    // then the application's own writes since the last round (what peers lack)
+    if (!captureRecords(this.st, (code) => this.opts.onEvent?.({ kind: 'capture-failed', detail: code }))) return;
     const attempts: Array<Promise<void>> = [];
     for (const p of peerList(this.st)) {
       if (p.state === 'out of use') continue;

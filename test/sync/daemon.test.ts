@@ -11,6 +11,8 @@ import { tableFingerprints } from '../../src/sync/tableFingerprint.js';
 import { Station } from '../../src/station/Station.js';
 import { TransmitWindows } from '../../src/schedule/TransmitWindows.js';
 import { makeStations, tempDir } from './stations.js';
+import Database from 'better-sqlite3';
+import { randomUUID } from 'node:crypto';
 
 const T0 = Date.UTC(2026, 10, 21, 0, 0, 0);
 const HOUR = 3_600_000;
@@ -126,6 +128,42 @@ test('a daemon killed in the middle of a transfer resumes after restart without 
     assert.deepEqual(tableFingerprints(b!.records), tableFingerprints(a.records));
     daemon.stop();
   } finally {
+    rb.close();
+    queue.close();
+    a.close();
+    b!.close();
+    cleanup();
+  }
+});
+
+test('a daemon on a station with no synced folder sends what the application writes while it runs', { timeout: 120_000 }, async () => {
+  const { dir, cleanup } = tempDir();
+  const clock = new ManualClock(T0);
+  const [a0, b] = makeStations(dir, ['N0AAA', 'N0BBB'], { clock });
+  a0!.close();
+  const a = Station.open(join(dir, 'N0AAA'), { clock, env: {}, overrides: { 'radio.bitrate': 9600 } });
+  assert.deepEqual(a.config.folders, {}, 'no folder: no folder scan takes the captures in on the way');
+  const channel = new RadioChannel({ clock, seed: 11, bitrate: 9600, loss: { kind: 'iid', p: 0.1 } });
+  const queue = openStationQueue(a);
+  const daemon = new Daemon({ station: a, port: simRadioPort(channel.attach('N0AAA')), clock, queue, bitrate: 9600 });
+  const rb = new StationRuntime({ station: b!, port: simRadioPort(channel.attach('N0BBB')), bitrate: 9600 });
+  // looks at B only: reading A's tables through radiosync would take A's captures in itself
+  const late = () => b!.records.db.prepare("SELECT count(*) AS n FROM person WHERE first_name = 'Late'").get() as { n: number };
+  let synced = false;
+  daemon.runtime.on('acknowledged', () => (synced = true));
+  try {
+    daemon.start();
+    await clock.run(() => synced, HOUR);
+    assert.ok(synced, 'the first round synced the sample data');
+    // the application writes, through its own connection, while the daemon runs
+    const app = new Database(join(dir, 'N0AAA.sqlite'));
+    app.prepare("INSERT INTO person (uuid, first_name, last_name) VALUES (?, 'Late', 'Arrival')").run(randomUUID());
+    app.close();
+    await clock.run(() => late().n === 1, HOUR);
+    assert.equal(late().n, 1, 'the row written while the daemon ran reached the peer');
+    assert.deepEqual(tableFingerprints(b!.records), tableFingerprints(a.records));
+  } finally {
+    daemon.stop();
     rb.close();
     queue.close();
     a.close();

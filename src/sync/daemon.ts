@@ -15,6 +15,8 @@
  */
 import { DroppedInput } from './droppedInput.js';
 import { captureRecords } from './captureRecords.js';
+import { makeError } from '../errors/RadiosyncError.js';
+import { CONFIG_ERRORS } from '../config/errors.js';
 import type { Clock, Timer } from '../clock/Clock.js';
 import type { BurstPlanner } from '../schedule/BurstPlanner.js';
 import { linkFromConfig } from '../schedule/fromConfig.js';
@@ -173,42 +175,76 @@ export class Daemon {
 }
 
 export interface DaemonHandle {
-  daemon: Daemon;
+  /** The radio daemon; undefined when started with `radio: false`. */
+  daemon: Daemon | undefined;
   transportName: string;
   stop(): Promise<void>;
 }
 
-/** Open the transport from flags or config and start a daemon on real time. */
+/** What a daemon without a radio can still do (docs/config.md `[online]`): at least one must be set. */
+function offAirPaths(station: Station): string[] {
+  const o = station.config.online;
+  const out: string[] = [];
+  if (o.listen !== '') out.push(`listen ${o.listen}`);
+  if (Object.keys(o.peers).length > 0) out.push('online peers');
+  if (o.mdns) out.push('LAN discovery');
+  if (o.outbox !== '' && o.bundle_after_s > 0) out.push(`outbox ${o.outbox}`);
+  if (o.inbox !== '') out.push(`inbox ${o.inbox}`);
+  return out;
+}
+
+/**
+ * Open the transport from flags or config and start a daemon on real time. With `radio: false`
+ * there is no TNC: the daemon runs only its off-air paths (online and LAN sync, the bundle outbox
+ * and inbox, `[online]`), for a station with no radio such as HQ or a relay machine.
+ */
 export async function startDaemon(
   station: Station,
-  opts: { transport?: import('../transport/openTransport.js').TransportSpec | undefined; priority?: number; ttlMs?: number | null; onEvent?: (e: DaemonEvent) => void },
+  opts: { transport?: import('../transport/openTransport.js').TransportSpec | undefined; radio?: boolean; priority?: number; ttlMs?: number | null; onEvent?: (e: DaemonEvent) => void },
 ): Promise<DaemonHandle> {
+  const radio = opts.radio !== false;
+  if (!radio && offAirPaths(station).length === 0) {
+    throw makeError(CONFIG_ERRORS, 'RS_ERR_CONFIG_INVALID', 'a daemon without a radio has nothing to do: set online.listen, online.peers, online.mdns, online.outbox (with online.bundle_after_s) or online.inbox', { key: 'online' });
+  }
   const { openAir, transportFromConfig } = await import('./openAir.js');
   const { openStationQueue } = await import('./stationQueue.js');
-  const air = await openAir(opts.transport ?? transportFromConfig(station.config.radio), station.config.radio, station.config.limits);
-  const queue = openStationQueue(station);
+  const air = radio ? await openAir(opts.transport ?? transportFromConfig(station.config.radio), station.config.radio, station.config.limits) : undefined;
+  const queue = radio ? openStationQueue(station) : undefined;
   const folders = FolderSync.open(station);
   await folders.set?.cleanup();
   await folders.retryPending();
-  const daemon = new Daemon({
-    station,
-    port: air.port,
-    queue,
-    folders,
-    ...(opts.priority !== undefined ? { priority: opts.priority } : {}),
-    ...(opts.ttlMs !== undefined ? { ttlMs: opts.ttlMs } : {}),
-    ...(opts.onEvent ? { onEvent: opts.onEvent } : {}),
-  });
-  daemon.start();
-  // off the air ([online]): online sync, the bundle outbox and inbox, on their own timer
-  const fallback = new Fallback({ station, folders, ...(opts.onEvent ? { onEvent: (e: FallbackEvent) => opts.onEvent!(e) } : {}) });
-  await fallback.start();
+  const daemon = air && queue
+    ? new Daemon({
+      station,
+      port: air.port,
+      queue,
+      folders,
+      ...(opts.priority !== undefined ? { priority: opts.priority } : {}),
+      ...(opts.ttlMs !== undefined ? { ttlMs: opts.ttlMs } : {}),
+      ...(opts.onEvent ? { onEvent: opts.onEvent } : {}),
+    })
+    : undefined;
+  daemon?.start();
   let fallbackTimer: ReturnType<typeof setTimeout> | undefined;
   let stopping = false;
+  let lastScan = -Infinity;
+  // the round under way: stop() waits for it before closing what it uses (an online session ends
+  // within its own timeouts), and nothing is reported once stopping began
+  let inflight: Promise<void> = Promise.resolve();
+  const report = (e: DaemonEvent): void => {
+    if (!stopping) opts.onEvent?.(e);
+  };
+  // off the air ([online]): online sync, the bundle outbox and inbox, on their own timer
+  const fallback = new Fallback({ station, folders, ...(opts.onEvent ? { onEvent: (e: FallbackEvent) => report(e) } : {}) });
+  await fallback.start();
   const round = (): void => {
-    fallback.tick().then(
+    // without a radio daemon nothing else scans the folders: once a tick (the watchers catch saves sooner)
+    const scan = daemon === undefined && folders.enabled && station.clock.now() - lastScan >= DAEMON_TICK_MS
+      ? (lastScan = station.clock.now(), folders.capture().then(() => undefined))
+      : Promise.resolve();
+    inflight = scan.then(() => fallback.tick()).then(
       () => undefined,
-      (e: unknown) => opts.onEvent?.({ kind: 'failed', detail: e instanceof Error ? e.message : String(e) }),
+      (e: unknown) => report({ kind: 'failed', detail: e instanceof Error ? e.message : String(e) }),
     ).finally(() => {
       if (!stopping) fallbackTimer = setTimeout(round, FALLBACK_TICK_MS);
     });
@@ -220,26 +256,31 @@ export async function startDaemon(
       folder: folders.set!.folder(share),
       clock: station.clock,
       onChange: async () => {
+        if (daemon === undefined) {
+          await folders.capture();
+          return;
+        }
         await daemon.runtime.captureFolders();
         daemon.queuePending();
       },
-      onError: (e) => opts.onEvent?.({ kind: 'failed', detail: e instanceof Error ? e.message : String(e) }),
+      onError: (e) => report({ kind: 'failed', detail: e instanceof Error ? e.message : String(e) }),
     });
     w.start();
     return w;
   });
   return {
     daemon,
-    transportName: air.name,
+    transportName: air?.name ?? 'no radio',
     stop: async () => {
       stopping = true;
       if (fallbackTimer) clearTimeout(fallbackTimer);
+      await inflight;
       await fallback.close();
       for (const w of watchers) await w.close();
-      daemon.stop();
+      daemon?.stop();
       folders.close();
-      queue.close();
-      await air.close();
+      queue?.close();
+      await air?.close();
     },
   };
 }

@@ -6,7 +6,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { appendFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import Database from 'better-sqlite3';
 import { createInterface } from 'node:readline';
 import { BIN, radiosync } from './cliHarness.js';
 import { makeStations, tempDir } from '../sync/stations.js';
@@ -79,6 +82,58 @@ test('serve and sync --tcp / --ws: a sync, a stranger refused, the server still 
   const b = Station.open(homes[1]!, { env: {} });
   try {
     assert.deepEqual(tableFingerprints(b.records), tableFingerprints(a.records));
+  } finally {
+    a.close();
+    b.close();
+    cleanup();
+  }
+});
+
+test('daemon --no-radio: no TNC, online sync with a peer\'s serve, rows written while it runs follow; with no off-air path it exits 78', async () => {
+  const { dir, cleanup } = tempDir('radiosync-cli-noradio-');
+  const stations = makeStations(dir, ['N0AAA', 'N0BBB']);
+  const homes = stations.map((s) => s.layout.home);
+  for (const s of stations) s.close();
+  // nothing to do without a radio: a config error, before anything opens
+  const idle = radiosync(['daemon', '--home', homes[0]!, '--no-radio']);
+  assert.equal(idle.code, 78, idle.stderr);
+  assert.match(idle.stderr, /RS_ERR_CONFIG_INVALID/);
+  const srv = await serve(homes[1]!);
+  appendFileSync(join(homes[0]!, 'radiosync.toml'), `\n[online.peers]\nN0BBB = "127.0.0.1:${srv.port}"\n`);
+  const child = spawn(process.execPath, [BIN, 'daemon', '--home', homes[0]!, '--no-radio', '--json'], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, RADIOSYNC_ONLINE_RETRY_S: '1' } });
+  let err = '';
+  child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+  const events: Array<Record<string, unknown>> = [];
+  createInterface({ input: child.stdout! }).on('line', (l) => events.push(JSON.parse(l) as Record<string, unknown>));
+  const exited = new Promise<number>((resolve) => child.on('exit', (c) => resolve(c ?? -1)));
+  const until = async (ok: () => boolean, what: string) => {
+    for (let i = 0; i < 600 && !ok(); i++) await new Promise((r) => setTimeout(r, 100));
+    assert.ok(ok(), `${what}; daemon stderr: ${err}`);
+  };
+  try {
+    await until(() => events.some((e) => e['kind'] === 'online' && e['peer'] === 'N0BBB'), 'the first online sync');
+    // the application writes while the daemon runs: the next round takes it in and sends it
+    const app = new Database(join(dir, 'N0AAA.sqlite'));
+    app.prepare("INSERT INTO person (uuid, first_name) VALUES (?, 'Online')").run(randomUUID());
+    app.close();
+    const peer = new Database(join(dir, 'N0BBB.sqlite'), { readonly: true });
+    try {
+      await until(() => (peer.prepare("SELECT count(*) AS n FROM person WHERE first_name = 'Online'").get() as { n: number }).n === 1, 'the new row at the peer');
+    } finally {
+      peer.close();
+    }
+  } finally {
+    child.kill('SIGTERM');
+    const code = await exited;
+    await srv.stop();
+    assert.equal(code, 0, err);
+  }
+  const a = Station.open(homes[0]!, { env: {} });
+  const b = Station.open(homes[1]!, { env: {} });
+  try {
+    assert.deepEqual(tableFingerprints(b.records), tableFingerprints(a.records));
+    const p = radiosync(['peers', '--home', homes[0]!, '--json']);
+    assert.equal((JSON.parse(p.stdout) as Array<{ callsign: string; lastPath: { path: string } | null }>).find((x) => x.callsign === 'N0BBB')?.lastPath?.path, 'online');
   } finally {
     a.close();
     b.close();

@@ -94,13 +94,15 @@ export function registerDaemonCommand(program: Command): void {
   transportOptions(program.command('daemon').description('run continuously: listen, send in scheduled windows within budgets and duty cycle, beacon; SIGTERM stops cleanly'))
     .option('--priority <N>', 'priority of what the daemon queues', intArg('priority', -1000, 1000), 0)
     .option('--ttl <SECONDS>', 'drop queued transfers not delivered within this time', numberArg('ttl', 1, 365 * 86400))
-    .action(async (o: TransportFlags & { home: string; json?: boolean; verbose?: boolean; priority: number; ttl?: number }) => {
+    .addOption(new Option('--no-radio', 'no TNC: run only the off-air paths of [online] (online and LAN sync, bundle outbox and inbox)').conflicts(['port', 'kissTcp']))
+    .action(async (o: TransportFlags & { home: string; json?: boolean; verbose?: boolean; priority: number; ttl?: number; radio: boolean }) => {
       const st = Station.open(o.home, { overrides: { ...(o.bitrate !== undefined ? { 'radio.bitrate': o.bitrate } : {}) } });
       const log = await createDaemonLogger(st.layout.home, o.verbose === true, st.config.limits.log_bytes_per_hour);
       const logger = log.logger;
       logger.info({ callsign: st.callsign }, 'daemon starting');
       const handle = await startDaemon(st, {
         transport: specOf(o),
+        radio: o.radio,
         priority: o.priority,
         ttlMs: o.ttl === undefined ? null : o.ttl * 1000,
         onEvent: (e) => {

@@ -155,3 +155,35 @@ test('rowLeafCount gives the count and root of rowLeaves without keeping the lea
   ins.run('N0BBB', 999, 'a', Buffer.from(key(7)), 1, 'upsert');
   assert.notDeepEqual(rowLeafCount(db).root(), counted.root());
 });
+
+test('a store opened with the old (tbl, id) log index gets the covering one, and the digest reads the index alone', async () => {
+  const { makeStations, tempDir } = await import('../sync/stations.js');
+  const { Station } = await import('../../src/station/Station.js');
+  const { join } = await import('node:path');
+  const { dir, cleanup } = tempDir('radiosync-digest-index-');
+  try {
+    const [a] = makeStations(dir, ['N0AAA']);
+    const before = rowLeafCount(a!.records.db);
+    a!.close();
+    // what a store made before this index looked like
+    const old = new Database(join(dir, 'N0AAA.sqlite'));
+    old.exec('DROP INDEX radiosync_log_leaf; CREATE INDEX radiosync_log_row ON radiosync_log(tbl, id)');
+    old.close();
+    const s = Station.open(join(dir, 'N0AAA'), { env: {} });
+    try {
+      const names = (s.records.db.prepare(`SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'radiosync_log'`).all() as Array<{ name: string }>).map((r) => r.name);
+      assert.ok(names.includes('radiosync_log_leaf'), names.join());
+      assert.ok(!names.includes('radiosync_log_row'), names.join());
+      const plan = (s.records.db.prepare(`EXPLAIN QUERY PLAN SELECT tbl, id, origin, seq, hlc FROM radiosync_log WHERE tbl <> ? ORDER BY tbl, id, origin, seq`).all('@files') as Array<{ detail: string }>).map((r) => r.detail).join('; ');
+      assert.match(plan, /COVERING INDEX radiosync_log_leaf/);
+      assert.doesNotMatch(plan, /TEMP B-TREE/);
+      const after = rowLeafCount(s.records.db);
+      assert.equal(after.count, before.count);
+      assert.deepEqual(after.root(), before.root());
+    } finally {
+      s.close();
+    }
+  } finally {
+    cleanup();
+  }
+});

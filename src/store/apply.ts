@@ -206,13 +206,16 @@ export function applyChangeset(ctx: StoreContext, cs: Changeset, opts: { hash?: 
         if (spec !== undefined && !touched.has(key)) queue.push({ spec, id: new Uint8Array(p.id) });
       }
       const keyOf = (spec: TableSpec, id: Uint8Array) => `${spec.name}\u0000${Buffer.from(id).toString('hex')}`;
+      // tables with any tombstone (after this apply's capture): elsewhere only a row with a delete
+      // in its history can have one (materialize.ts); those written below all have one
+      const tombstoned = new Set((stmt(ctx, 'SELECT DISTINCT tbl FROM radiosync_tombstone').all() as Array<{ tbl: string }>).map((r) => r.tbl));
       // Rows parked for a parent that arrives later in the same pass are retried until no progress.
       for (let round = 0; queue.length > 0; round++) {
         const retry: typeof queue = [];
         let progress = false;
         for (const { spec, id } of queue) {
           const key = parkedKeys.size > 0 ? keyOf(spec, id) : '';
-          const o = materializeRow(ctx, spec, id, { mayBeParked: parkedKeys.size > 0 && parkedKeys.has(key) });
+          const o = materializeRow(ctx, spec, id, { mayBeParked: parkedKeys.size > 0 && parkedKeys.has(key), unloggedTombstones: tombstoned.has(spec.name) });
           result.conflicts += o.conflicts;
           for (const col of o.unknownColumns) pass.add(`${spec.name}.${col}`);
           if (o.status === 'parked') {

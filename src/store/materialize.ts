@@ -128,6 +128,12 @@ function isConstraintError(e: unknown): boolean {
 export interface MaterializeOptions {
   /** The row may be in radiosync_parked (default true); false skips clearing it. */
   mayBeParked?: boolean;
+  /**
+   * The table may hold tombstones of rows whose history has no delete (default true): a local
+   * delete of a row never logged, or of an excluded one (capture.ts). False: only rows with a
+   * delete in their history can have one.
+   */
+  unloggedTombstones?: boolean;
 }
 
 /**
@@ -151,9 +157,9 @@ export function materializeRow(ctx: StoreContext, spec: TableSpec, id: Uint8Arra
   const t = quoteIdent(spec.name);
   const u = quoteIdent(spec.uuidColumn);
   const idb = Buffer.from(id);
-  // the row's history holds a delete: only then can a tombstone exist for it (a delete is never
-  // superseded by an upsert, supersede.ts), so only then must an insert or update clear one
-  const hadDelete = changes.some((c) => c.kind === 'delete');
+  // a tombstone can exist for the row only if its history holds a delete (a delete is never
+  // superseded by an upsert, supersede.ts) or the table has tombstones the log does not explain
+  const mayHaveTombstone = opts.unloggedTombstones !== false || changes.some((c) => c.kind === 'delete');
   try {
     let status: 'written' | 'unchanged' | 'resurrected';
     if (st.alive) status = writeRow();
@@ -251,7 +257,7 @@ export function materializeRow(ctx: StoreContext, spec: TableSpec, id: Uint8Arra
         uuid,
         ...want.map(([, v]) => toSqlite(v)),
       );
-      const wasDead = hadDelete && stmt(ctx, 'DELETE FROM radiosync_tombstone WHERE tbl = ? AND id = ?').run(spec.name, idb).changes > 0;
+      const wasDead = mayHaveTombstone && stmt(ctx, 'DELETE FROM radiosync_tombstone WHERE tbl = ? AND id = ?').run(spec.name, idb).changes > 0;
       return wasDead ? 'resurrected' : 'written';
     }
     const diff = want.filter(([f, v]) => !sameValue(fromSqlite(cur[f]), v));

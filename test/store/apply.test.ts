@@ -291,3 +291,20 @@ test('peers table: acknowledgements only move forward; owner, contact and key ar
   assert.deepEqual([...p.publicKey!], [1, 2, 3]);
   closeAll([a!, b!]);
 });
+
+test('a tombstone the log does not explain (a row deleted here before it was ever captured) is cleared when a peer brings the row', () => {
+  const [a, b] = pair();
+  const uuid = 'aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee';
+  // B: the row exists for a moment and is deleted before any capture, so it never reaches the log
+  b.app.prepare("INSERT INTO person (uuid, first_name) VALUES (?, 'Brief')").run(uuid);
+  b.app.prepare('DELETE FROM person WHERE uuid = ?').run(uuid);
+  b.store.capture();
+  const tomb = () => b.app.prepare("SELECT count(*) AS n FROM radiosync_tombstone WHERE tbl = 'person' AND id = ?").get(Buffer.from(uuidToBytes(uuid, ''))) as { n: number };
+  assert.equal(tomb().n, 1, 'the audit image was kept');
+  // A has a row with the same UUID (made elsewhere, e.g. copied in): B takes it and the tombstone goes
+  a.app.prepare("INSERT INTO person (uuid, first_name) VALUES (?, 'Back')").run(uuid);
+  b.store.applyChangeset(a.store.buildChangeset('B2'));
+  assert.equal(get(b, 'SELECT first_name FROM person WHERE uuid = ?', uuid)['first_name'], 'Back');
+  assert.equal(tomb().n, 0, 'no stale tombstone for a live row');
+  closeAll([a, b]);
+});

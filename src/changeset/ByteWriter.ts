@@ -57,10 +57,43 @@ export class ByteWriter {
     if (rest > 0) this.uvarint(rest);
   }
 
+  /** uvarint(UTF-8 length) ‖ UTF-8 bytes, encoded in place (no intermediate buffer). */
+  utf8(s: string): void {
+    // at most 3 UTF-8 bytes per UTF-16 code unit
+    this.room(8 + s.length * 3);
+    const at = this.len + varintLength(s.length * 3);
+    // encode after the widest length the string could need, then move it back if shorter
+    const { written } = ENCODER.encodeInto(s, this.buf.subarray(at));
+    const start = writeVarint(this.buf, this.len, written);
+    if (start !== at) this.buf.copyWithin(start, at, at + written);
+    this.len = start + written;
+  }
+
+  /** 64-bit unsigned big-endian (the value taken modulo 2^64). */
+  u64be(v: bigint): void {
+    this.room(8);
+    new DataView(this.buf.buffer, this.buf.byteOffset + this.len, 8).setBigUint64(0, BigInt.asUintN(64, v));
+    this.len += 8;
+  }
+
+  /** IEEE 754 double, big-endian. */
+  f64be(v: number): void {
+    this.room(8);
+    new DataView(this.buf.buffer, this.buf.byteOffset + this.len, 8).setFloat64(0, v);
+    this.len += 8;
+  }
+
+  /** The bytes written so far, without a copy (valid until the next write). */
+  view(): Uint8Array {
+    return this.buf.subarray(0, this.len);
+  }
+
   finish(): Uint8Array {
     return this.buf.slice(0, this.len);
   }
 }
+
+const ENCODER = new TextEncoder();
 
 /** Bytes an uvarint of `v` takes. */
 export const uvarintSize = varintLength;

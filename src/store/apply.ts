@@ -61,6 +61,15 @@ export interface ApplyResult {
 
 export { validateChange } from './originRuns.js';
 
+/** A row to bring in line with the log, with its key (table, id) in the maps below. */
+interface Touched {
+  spec: TableSpec;
+  id: Uint8Array;
+  key: string;
+}
+
+const rowKey = (table: string, id: Uint8Array): string => `${table}\u0000${Buffer.from(id).toString('hex')}`;
+
 export function applyChangeset(ctx: StoreContext, cs: Changeset, opts: { hash?: Uint8Array } = {}): ApplyResult {
   if (cs.version !== 1) {
     throw makeError(STORE_ERRORS, 'RS_ERR_STORE_SCHEMA_VERSION', `changeset version ${String(cs.version)} is unknown`, {
@@ -91,7 +100,7 @@ export function applyChangeset(ctx: StoreContext, cs: Changeset, opts: { hash?: 
     );
     const quota = relayUsage(ctx, cs.from);
     const firstNew = new Map<string, number>();
-    const touched = new Map<string, { spec: TableSpec; id: Uint8Array }>();
+    const touched = new Map<string, Touched>();
     const origins = new Set<string>();
     const pass = new Set<string>();
     let hlc = getHlc(ctx);
@@ -148,7 +157,8 @@ export function applyChangeset(ctx: StoreContext, cs: Changeset, opts: { hash?: 
         pass.add(c.table);
         return;
       }
-      touched.set(`${c.table}\u0000${Buffer.from(c.id).toString('hex')}`, { spec, id: c.id });
+      const key = rowKey(c.table, c.id);
+      touched.set(key, { spec, id: c.id, key });
     };
     for (const c of cs.changes) {
       const chain = accepted.get(c);
@@ -175,7 +185,8 @@ export function applyChangeset(ctx: StoreContext, cs: Changeset, opts: { hash?: 
       for (const r of holdBack(ctx, o, first)) {
         result.heldBack++;
         const spec = ctx.specs.get(r.tbl);
-        if (spec !== undefined) touched.set(`${r.tbl}\u0000${Buffer.from(r.id).toString('hex')}`, { spec, id: r.id });
+        const key = rowKey(r.tbl, r.id);
+        if (spec !== undefined) touched.set(key, { spec, id: r.id, key });
       }
     }
     // Clock checks: a change stamped beyond our wall clock + bound means its origin runs ahead;
@@ -200,32 +211,36 @@ export function applyChangeset(ctx: StoreContext, cs: Changeset, opts: { hash?: 
       // rows in radiosync_parked: those parked before this apply, and those it parks
       const parkedKeys = new Set<string>();
       for (const p of parked) {
-        const key = `${p.tbl}\u0000${Buffer.from(p.id).toString('hex')}`;
+        const key = rowKey(p.tbl, p.id);
         parkedKeys.add(key);
         const spec = ctx.specs.get(p.tbl);
-        if (spec !== undefined && !touched.has(key)) queue.push({ spec, id: new Uint8Array(p.id) });
+        if (spec !== undefined && !touched.has(key)) queue.push({ spec, id: new Uint8Array(p.id), key });
       }
-      const keyOf = (spec: TableSpec, id: Uint8Array) => `${spec.name}\u0000${Buffer.from(id).toString('hex')}`;
-      // tables with any tombstone (after this apply's capture): elsewhere only a row with a delete
-      // in its history can have one (materialize.ts); those written below all have one
-      const tombstoned = new Set((stmt(ctx, 'SELECT DISTINCT tbl FROM radiosync_tombstone').all() as Array<{ tbl: string }>).map((r) => r.tbl));
+      // per table, whether it holds any tombstone (one indexed probe each); elsewhere only a row
+      // with a delete in its history can have one (materialize.ts), as do those written below
+      const tombstoned = new Map<string, boolean>();
+      const hasTombstones = (table: string): boolean => {
+        let t = tombstoned.get(table);
+        if (t === undefined) tombstoned.set(table, (t = stmt(ctx, 'SELECT 1 FROM radiosync_tombstone WHERE tbl = ? LIMIT 1').get(table) !== undefined));
+        return t;
+      };
       // Rows parked for a parent that arrives later in the same pass are retried until no progress.
       for (let round = 0; queue.length > 0; round++) {
         const retry: typeof queue = [];
         let progress = false;
-        for (const { spec, id } of queue) {
-          const key = parkedKeys.size > 0 ? keyOf(spec, id) : '';
-          const o = materializeRow(ctx, spec, id, { mayBeParked: parkedKeys.size > 0 && parkedKeys.has(key), unloggedTombstones: tombstoned.has(spec.name) });
+        for (const row of queue) {
+          const { spec, id } = row;
+          const o = materializeRow(ctx, spec, id, { mayBeParked: parkedKeys.has(row.key), unloggedTombstones: hasTombstones(spec.name) });
           result.conflicts += o.conflicts;
           for (const col of o.unknownColumns) pass.add(`${spec.name}.${col}`);
           if (o.status === 'parked') {
-            parkedKeys.add(key || keyOf(spec, id));
-            retry.push({ spec, id });
+            parkedKeys.add(row.key);
+            retry.push(row);
             continue;
           }
           progress = true;
           if (o.status !== 'unchanged') result.rowsWritten++;
-          if (o.status === 'resurrected') retry.push(...nullReferencers(ctx, spec.name));
+          if (o.status === 'resurrected') for (const r of nullReferencers(ctx, spec.name)) retry.push({ ...r, key: rowKey(r.spec.name, r.id) });
         }
         if (!progress) break;
         queue = retry;

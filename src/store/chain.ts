@@ -22,60 +22,9 @@
 import { createHash } from 'node:crypto';
 import type { FieldValue, RowChange } from '../changeset/Changeset.js';
 import { compactContext } from './vv.js';
-import { writeVarint } from '../util/varint.js';
+import { ByteWriter } from '../changeset/ByteWriter.js';
 
 export const CHAIN_ZERO = new Uint8Array(32);
-
-/**
- * One growable buffer for the canonical bytes (one allocation per row, not one per field): the
- * chain is computed for every change a station builds or receives, so this is on the hot path.
- */
-class Writer {
-  buf: Buffer;
-  at = 0;
-  constructor(size = 256) {
-    this.buf = Buffer.allocUnsafe(size);
-  }
-  private room(n: number): void {
-    if (this.at + n <= this.buf.length) return;
-    const next = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.at + n));
-    this.buf.copy(next, 0, 0, this.at);
-    this.buf = next;
-  }
-  uvarint(n: number): void {
-    this.room(10);
-    this.at = writeVarint(this.buf, this.at, n);
-  }
-  byte(b: number): void {
-    this.room(1);
-    this.buf[this.at++] = b;
-  }
-  raw(b: Uint8Array): void {
-    this.room(b.length);
-    this.buf.set(b, this.at);
-    this.at += b.length;
-  }
-  str(s: string): void {
-    // at most 3 UTF-8 bytes per UTF-16 code unit
-    this.room(10 + s.length * 3);
-    const len = Buffer.byteLength(s, 'utf8');
-    this.at = writeVarint(this.buf, this.at, len);
-    this.at += this.buf.write(s, this.at, 'utf8');
-  }
-  u64(v: bigint): void {
-    this.room(8);
-    this.buf.writeBigUInt64BE(BigInt.asUintN(64, v), this.at);
-    this.at += 8;
-  }
-  f64(v: number): void {
-    this.room(8);
-    this.buf.writeDoubleBE(v, this.at);
-    this.at += 8;
-  }
-  bytes(): Uint8Array {
-    return this.buf.subarray(0, this.at);
-  }
-}
 
 /** Strings without surrogates sort by UTF-16 code unit exactly as by their UTF-8 bytes. */
 const SURROGATE = /[\uD800-\uDFFF]/;
@@ -90,63 +39,63 @@ function sortedUtf8(keys: string[]): string[] {
   return keys.sort();
 }
 
-function value(w: Writer, v: FieldValue): void {
+function value(w: ByteWriter, v: FieldValue): void {
   if (v === null) w.byte(0);
   else if (v === false) w.byte(1);
   else if (v === true) w.byte(2);
   else if (typeof v === 'bigint') {
     w.byte(3);
-    w.str(v.toString());
+    w.utf8(v.toString());
   } else if (typeof v === 'number' && Number.isInteger(v)) {
     w.byte(3);
     // a safe integer prints as its decimal; beyond 2^53, as the exact integer the double holds
-    w.str(Object.is(v, -0) ? '0' : Number.isSafeInteger(v) ? String(v) : BigInt(v).toString());
+    w.utf8(Object.is(v, -0) ? '0' : Number.isSafeInteger(v) ? String(v) : BigInt(v).toString());
   } else if (typeof v === 'number') {
     w.byte(4);
-    w.f64(Number.isNaN(v) ? NaN : v);
+    w.f64be(Number.isNaN(v) ? NaN : v);
   } else if (typeof v === 'string') {
     w.byte(6);
-    w.str(v);
+    w.utf8(v);
   } else {
     w.byte(7);
     w.uvarint(v.length);
-    w.raw(v);
+    w.bytes(v);
   }
 }
 
-function writeRow(w: Writer, c: RowChange): void {
-  w.str(c.table);
-  w.raw(c.id);
+function writeRow(w: ByteWriter, c: RowChange): void {
+  w.utf8(c.table);
+  w.bytes(c.id);
   w.byte(c.kind === 'delete' ? 1 : 0);
-  w.u64(c.hlc);
+  w.u64be(c.hlc);
   const names = c.kind === 'delete' ? [] : sortedUtf8(Object.keys(c.fields));
   w.uvarint(names.length);
   for (const k of names) {
-    w.str(k);
+    w.utf8(k);
     value(w, c.fields[k]!);
   }
   const ctx = c.ctx === undefined ? undefined : compactContext(c.ctx, c.origin);
   const stations = ctx === undefined ? [] : sortedUtf8(Object.keys(ctx));
   w.uvarint(stations.length);
   for (const s of stations) {
-    w.str(s);
+    w.utf8(s);
     w.uvarint(ctx![s]!);
   }
 }
 
 /** The canonical bytes of one change (without origin and seq). */
 export function canonicalRow(c: RowChange): Uint8Array {
-  const w = new Writer();
+  const w = new ByteWriter();
   writeRow(w, c);
-  return new Uint8Array(w.bytes());
+  return w.finish();
 }
 
 /** H(s) from H(s−1) and change s. */
 export function chainStep(prev: Uint8Array, c: RowChange): Uint8Array {
-  const w = new Writer();
-  w.raw(prev);
-  w.str(c.origin);
-  w.u64(BigInt(c.seq));
+  const w = new ByteWriter();
+  w.bytes(prev);
+  w.utf8(c.origin);
+  w.u64be(BigInt(c.seq));
   writeRow(w, c);
-  return new Uint8Array(createHash('sha256').update(w.bytes()).digest());
+  return new Uint8Array(createHash('sha256').update(w.view()).digest());
 }

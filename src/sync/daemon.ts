@@ -181,16 +181,10 @@ export interface DaemonHandle {
   stop(): Promise<void>;
 }
 
-/** What a daemon without a radio can still do (docs/config.md `[online]`): at least one must be set. */
-function offAirPaths(station: Station): string[] {
+/** A daemon without a radio has something to do (docs/config.md `[online]`): at least one off-air path. */
+function hasOffAirPath(station: Station): boolean {
   const o = station.config.online;
-  const out: string[] = [];
-  if (o.listen !== '') out.push(`listen ${o.listen}`);
-  if (Object.keys(o.peers).length > 0) out.push('online peers');
-  if (o.mdns) out.push('LAN discovery');
-  if (o.outbox !== '' && o.bundle_after_s > 0) out.push(`outbox ${o.outbox}`);
-  if (o.inbox !== '') out.push(`inbox ${o.inbox}`);
-  return out;
+  return o.listen !== '' || Object.keys(o.peers).length > 0 || o.mdns || (o.outbox !== '' && o.bundle_after_s > 0) || o.inbox !== '';
 }
 
 /**
@@ -203,7 +197,7 @@ export async function startDaemon(
   opts: { transport?: import('../transport/openTransport.js').TransportSpec | undefined; radio?: boolean; priority?: number; ttlMs?: number | null; onEvent?: (e: DaemonEvent) => void },
 ): Promise<DaemonHandle> {
   const radio = opts.radio !== false;
-  if (!radio && offAirPaths(station).length === 0) {
+  if (!radio && !hasOffAirPath(station)) {
     throw makeError(CONFIG_ERRORS, 'RS_ERR_CONFIG_INVALID', 'a daemon without a radio has nothing to do: set online.listen, online.peers, online.mdns, online.outbox (with online.bundle_after_s) or online.inbox', { key: 'online' });
   }
   const { openAir, transportFromConfig } = await import('./openAir.js');

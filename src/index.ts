@@ -44,6 +44,7 @@ export { onlineOutcome } from './sync/outcome.js';
 export { recordPeerPath, lastPeerPath, formatPeerPath, type PeerPath, type PeerPathKind } from './sync/peerPath.js';
 export { parseHostPort, DEFAULT_ONLINE_PORT, type HostPort } from './online/address.js';
 export { ONLINE_ERRORS } from './online/errors.js';
+export { DEFAULT_STALL_MS } from './online/SecureChannel.js';
 export { startLanDiscovery, findOnLan, lanSeen, lanAddress, stationFingerprint, type LanSeen, type LanState } from './sync/discovery.js';
 export { keyFingerprint, MdnsDiscovery, MDNS_SERVICE } from './online/mdns.js';
 export { Fallback, type FallbackEvent } from './sync/fallback.js';

@@ -18,8 +18,13 @@ import { frame, type FrameReader } from './FrameReader.js';
 /** Largest record plaintext: 4 MiB + 1 KiB (one online changeset, src/sync/onlineExchange.ts, and its header). */
 export const MAX_RECORD_BYTES = 4 * 1024 * 1024 + 1024;
 export const AEAD_TAG_BYTES = 16;
-/** Default stall timeout: 30 s without a byte from the peer mid-session. */
-export const DEFAULT_STALL_MS = 30_000;
+/**
+ * Default stall timeout: 15 s without a byte from the peer mid-session. Nothing in a session is
+ * silent that long (a receipt follows each changeset within its apply, well under a second per
+ * 5,000 rows), and a peer that vanishes without a close (a cable pulled, a route lost) must be
+ * given up soon enough for the radio to take over within 30 s (issue #16).
+ */
+export const DEFAULT_STALL_MS = 15_000;
 
 export interface SecureChannelInit {
   stream: ByteStream;

@@ -52,6 +52,8 @@ export interface DaemonOptions {
   ttlMs?: number | null;
   /** Folder sync: each tick scans the folders before queueing. */
   folders?: FolderSync;
+  /** Peers the radio leaves alone for now (online first: Fallback.holdsRadio). */
+  holdRadio?: (peer: string) => boolean;
   onEvent?: (e: DaemonEvent) => void;
 }
 
@@ -152,6 +154,7 @@ export class Daemon {
     const now = this.clock.now();
     for (const p of peerList(this.station)) {
       if (p.state === 'out of use' || p.pendingRows === 0) continue;
+      if (this.opts.holdRadio?.(p.callsign) === true) continue;
       if (!this.planner.plan(now, p.callsign).ok) continue;
       const info = this.runtime.sendPending([p.callsign], {
         priority: this.opts.priority ?? 0,
@@ -207,18 +210,6 @@ export async function startDaemon(
   const folders = FolderSync.open(station);
   await folders.set?.cleanup();
   await folders.retryPending();
-  const daemon = air && queue
-    ? new Daemon({
-      station,
-      port: air.port,
-      queue,
-      folders,
-      ...(opts.priority !== undefined ? { priority: opts.priority } : {}),
-      ...(opts.ttlMs !== undefined ? { ttlMs: opts.ttlMs } : {}),
-      ...(opts.onEvent ? { onEvent: opts.onEvent } : {}),
-    })
-    : undefined;
-  daemon?.start();
   let fallbackTimer: ReturnType<typeof setTimeout> | undefined;
   let stopping = false;
   let lastScan = -Infinity;
@@ -228,9 +219,31 @@ export async function startDaemon(
   const report = (e: DaemonEvent): void => {
     if (!stopping) opts.onEvent?.(e);
   };
-  // off the air ([online]): online sync, the bundle outbox and inbox, on their own timer
-  const fallback = new Fallback({ station, folders, ...(opts.onEvent ? { onEvent: (e: FallbackEvent) => report(e) } : {}) });
+  // off the air ([online]): online sync, the bundle outbox and inbox, on their own timer. Online
+  // first: the radio leaves a peer to it while online holds it, and takes over the moment it fails.
+  let daemon: Daemon | undefined;
+  const fallback = new Fallback({
+    station,
+    folders,
+    ...(opts.onEvent ? { onEvent: (e: FallbackEvent) => report(e) } : {}),
+    onOnlineLost: () => {
+      if (!stopping) daemon?.queuePending();
+    },
+  });
+  daemon = air && queue
+    ? new Daemon({
+      station,
+      port: air.port,
+      queue,
+      folders,
+      holdRadio: (peer) => fallback.holdsRadio(peer),
+      ...(opts.priority !== undefined ? { priority: opts.priority } : {}),
+      ...(opts.ttlMs !== undefined ? { ttlMs: opts.ttlMs } : {}),
+      ...(opts.onEvent ? { onEvent: opts.onEvent } : {}),
+    })
+    : undefined;
   await fallback.start();
+  daemon?.start();
   const round = (): void => {
     // without a radio daemon nothing else scans the folders: once a tick (the watchers catch saves sooner)
     const scan = daemon === undefined && folders.enabled && station.clock.now() - lastScan >= DAEMON_TICK_MS

@@ -3,8 +3,12 @@
  *
  * 1. online: a peer with an address in `[online.peers]` and something pending (or never synced)
  *    is tried every `retry_s`; success records the path `online`;
- * 2. radio: the daemon's radio runtime goes on queueing for every peer inside its windows
- *    (src/sync/daemon.ts), whatever happens here; an acknowledged or applied transfer records `radio`;
+ * 2. radio: the daemon's radio runtime queues for every peer inside its windows (src/sync/daemon.ts),
+ *    except a peer that online holds ({@link Fallback.holdsRadio}: a session with it under way, or
+ *    an address for it whose last attempt did not fail). When an attempt or a served session with
+ *    a peer fails, `onOnlineLost` tells the radio at once, so the radio takes over within the
+ *    failure's detection time (a cut: at once; silence: the stall timeout), not at its next tick.
+ *    An acknowledged or applied radio transfer records `radio`;
  * 3. bundle: a peer that neither reached (no sync by any path) for `bundle_after_s` while it has
  *    changes pending gets a bundle in `outbox` (one per deadline, not one per tick): path `bundle-out`.
  *
@@ -47,6 +51,8 @@ export interface FallbackOptions {
   folders?: FolderSync;
   onEvent?: (e: FallbackEvent) => void;
   online?: OnlineTimeouts;
+  /** An online attempt or served session with this peer failed: the radio may carry it now. */
+  onOnlineLost?: (peer: string) => void;
 }
 
 export class Fallback {
@@ -55,6 +61,8 @@ export class Fallback {
   private readonly started: number;
   private readonly busy = new Set<string>();
   private readonly lastTry = new Map<string, number>();
+  /** Per peer, whether the last online attempt to it reached it in sync. */
+  private readonly lastOnline = new Map<string, boolean>();
   private server: OnlineServer | undefined;
   private lan: MdnsDiscovery | undefined;
 
@@ -73,7 +81,14 @@ export class Fallback {
     const listen = this.st.config.online.listen;
     if (listen === '') return undefined;
     const a = parseHostPort(listen);
-    this.server = await serveOnline(this.st, { ...a, ...this.opts.online, ...(this.opts.folders ? { folders: this.opts.folders } : {}) });
+    this.server = await serveOnline(this.st, {
+      ...a,
+      ...this.opts.online,
+      ...(this.opts.folders ? { folders: this.opts.folders } : {}),
+      onEvent: (e) => {
+        if (e.kind === 'failed' && e.peer !== undefined) this.opts.onOnlineLost?.(e.peer);
+      },
+    });
     this.opts.onEvent?.({ kind: 'listening', detail: `${this.server.host}:${this.server.port}` });
     if (this.st.config.online.mdns) this.lan = startLanDiscovery(this.st, { port: this.server.port });
     return this.server;
@@ -90,30 +105,51 @@ export class Fallback {
     const attempts: Array<Promise<void>> = [];
     for (const p of peerList(this.st)) {
       if (p.state === 'out of use') continue;
-      const lan = cfg.peers[p.callsign] === undefined ? lanAddress(this.st, p.callsign) : undefined;
-      const addr = cfg.peers[p.callsign] ?? (lan ? `${lan.host.includes(':') ? `[${lan.host}]` : lan.host}:${lan.port}` : undefined);
+      const a = this.address(p.callsign);
       const due = now - (this.lastTry.get(p.callsign) ?? -Infinity) >= cfg.retry_s * 1000;
-      if (addr !== undefined && due && !this.busy.has(p.callsign) && (p.pendingRows > 0 || p.lastSync === null)) {
+      if (a !== undefined && due && !this.busy.has(p.callsign) && (p.pendingRows > 0 || p.lastSync === null)) {
         this.lastTry.set(p.callsign, now);
-        attempts.push(this.tryOnline(p.callsign, addr, lan ? 'lan' : 'online'));
+        attempts.push(this.tryOnline(p.callsign, a.addr, a.path));
       }
     }
     await Promise.all(attempts);
     if (cfg.outbox !== '' && cfg.bundle_after_s > 0) this.bundleOut(this.st.clock.now());
   }
 
+  /** The peer's online address: `[online.peers]`, else where LAN discovery last saw it trusted. */
+  private address(peer: string): { addr: string; path: PeerPathKind } | undefined {
+    const set = this.st.config.online.peers[peer];
+    if (set !== undefined) return { addr: set, path: 'online' };
+    const lan = lanAddress(this.st, peer);
+    return lan ? { addr: `${lan.host.includes(':') ? `[${lan.host}]` : lan.host}:${lan.port}`, path: 'lan' } : undefined;
+  }
+
+  /**
+   * Online first: whether the radio should leave `peer` to the online path now. Yes while a
+   * session with it is under way (either end), and while it has an address whose last attempt
+   * did not fail (one not tried yet is tried within a round). No otherwise: no address, or the
+   * last attempt failed (until an attempt succeeds again).
+   */
+  holdsRadio(peer: string): boolean {
+    if (this.busy.has(peer) || this.server?.active(peer) === true) return true;
+    return this.address(peer) !== undefined && this.lastOnline.get(peer) !== false;
+  }
+
   private async tryOnline(peer: string, addr: string, path: PeerPathKind): Promise<void> {
     this.busy.add(peer);
     try {
       const r = await syncOnline(this.st, { ...parseHostPort(addr), with: peer, path, ...this.opts.online, ...(this.opts.folders ? { folders: this.opts.folders } : {}) });
+      this.lastOnline.set(peer, r.ok);
       this.opts.onEvent?.({ kind: 'online', peer, rows: r.sent.rows + r.received.rows, detail: r.verdict.state });
     } catch (e) {
       if (!isRadiosyncError(e)) throw e;
+      this.lastOnline.set(peer, false);
       this.st.log.bump(`online.${e.code}`);
       this.opts.onEvent?.({ kind: 'online-failed', peer, detail: e.code });
     } finally {
       this.busy.delete(peer);
     }
+    if (this.lastOnline.get(peer) === false) this.opts.onOnlineLost?.(peer);
   }
 
   private bundleOut(now: number): void {

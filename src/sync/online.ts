@@ -91,13 +91,15 @@ export interface OnlineServer {
   wsPort?: number;
   /** Sessions finished, refused or failed so far. */
   readonly stats: { sessions: number; refused: number; failed: number };
+  /** Whether a session with this peer (callsign) is under way. */
+  active(peer: string): boolean;
   /** Answer one stream (a TCP connection, a WebSocket): handshake, then the exchange. */
   accept(stream: ByteStream): Promise<void>;
   close(): Promise<void>;
 }
 
 /** Answer streams for a station: one session per peer at a time; a failing session harms no other. */
-export function onlineResponder(st: Station, opts: OnlineTimeouts & { folders?: FolderSync; onEvent?: (e: ServeEvent) => void } = {}): Pick<OnlineServer, 'stats' | 'accept'> {
+export function onlineResponder(st: Station, opts: OnlineTimeouts & { folders?: FolderSync; onEvent?: (e: ServeEvent) => void } = {}): Pick<OnlineServer, 'stats' | 'accept' | 'active'> {
   const active = new Set<string>();
   const stats = { sessions: 0, refused: 0, failed: 0 };
   const accept = async (stream: ByteStream): Promise<void> => {
@@ -133,7 +135,7 @@ export function onlineResponder(st: Station, opts: OnlineTimeouts & { folders?: 
       if (reserved !== undefined) active.delete(reserved);
     }
   };
-  return { stats, accept };
+  return { stats, accept, active: (peer) => active.has(peer.toUpperCase()) };
 }
 
 /** `serve --listen HOST:PORT [--ws HOST:PORT]`: TCP, and the same stream over WebSocket at /radiosync. */
@@ -154,6 +156,7 @@ export async function serveOnline(st: Station, opts: OnlineTimeouts & { host: st
     ...(w ? { wsPort: w.port } : {}),
     stats: responder.stats,
     accept: responder.accept,
+    active: responder.active,
     close: async () => {
       await w?.close();
       await l.close();

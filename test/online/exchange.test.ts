@@ -11,6 +11,7 @@ import { serveOnline, syncOnline } from '../../src/sync/online.js';
 import { tableFingerprints } from '../../src/sync/tableFingerprint.js';
 import { isRadiosyncError } from '../../src/errors/RadiosyncError.js';
 import { lastPeerPath } from '../../src/sync/peerPath.js';
+import { tcpTap } from './tap.js';
 
 /** Wait (at most 5 s) until `ok()`: the server finishes its side a moment after the client. */
 export async function until(ok: () => boolean, ms = 5000): Promise<void> {
@@ -44,38 +45,8 @@ test('sync over TCP: both directions, in sync, then a second sync sends nothing'
   }
 });
 
-/** A TCP relay to `port` that records what the client sent and cuts both ways after `cutAfter` client→server bytes (or server→client with `direction: 'down'`). */
-async function relay(port: number, opts: { cutAfter?: number; direction?: 'up' | 'down' } = {}): Promise<{ port: number; sent: Buffer[]; close: () => Promise<void> }> {
-  const { createServer } = await import('node:net');
-  const sent: Buffer[] = [];
-  const socks = new Set<import('node:net').Socket>();
-  const server = createServer((c) => {
-    const s = connect(port, '127.0.0.1');
-    socks.add(c).add(s);
-    let passed = 0;
-    const pipe = (from: import('node:net').Socket, to: import('node:net').Socket, dir: 'up' | 'down') => from.on('data', (d: Buffer) => {
-      if (dir === 'up') sent.push(d);
-      if (opts.cutAfter !== undefined && (opts.direction ?? 'up') === dir) {
-        const room = opts.cutAfter - passed;
-        passed += d.length;
-        if (room <= d.length) {
-          to.write(d.subarray(0, Math.max(0, room)), () => {
-            c.destroy();
-            s.destroy();
-          });
-          return;
-        }
-      }
-      to.write(d);
-    });
-    pipe(c, s, 'up');
-    pipe(s, c, 'down');
-    for (const x of [c, s]) x.on('error', () => undefined).on('close', () => (c.destroy(), s.destroy()));
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const a = server.address() as { port: number };
-  return { port: a.port, sent, close: () => new Promise((r) => { for (const x of socks) x.destroy(); server.close(() => r()); }) };
-}
+/** A tap that cuts both ways (closing) after `cutAfter` client→server bytes (or server→client with `direction: 'down'`). */
+const relay = (port: number, opts: { cutAfter?: number; direction?: 'up' | 'down' } = {}) => tcpTap(port, opts);
 
 const onlineCode = (e: unknown) => isRadiosyncError(e) && e.code.startsWith('RS_ERR_ONLINE_');
 

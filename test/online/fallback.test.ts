@@ -123,3 +123,74 @@ test('fallback: a truncated bundle in the inbox moves to failed/ with its code; 
     cleanup();
   }
 });
+
+test('fallback: online first: the radio is held for a peer online reaches, and told the moment online fails', async () => {
+  const { dir, cleanup } = tempDir('radiosync-fallback-');
+  const [a0, b0] = makeStations(dir, ['N0AAA', 'N0BBB']);
+  const homes = [a0!.layout.home, b0!.layout.home];
+  a0!.close();
+  b0!.close();
+  const b = configure(homes[1]!, 'listen = "127.0.0.1:0"');
+  const lostAtB: string[] = [];
+  const fb = new Fallback({ station: b, onOnlineLost: (p) => lostAtB.push(p) });
+  const srv = (await fb.start())!;
+  const { tcpTap } = await import('./tap.js');
+  const tap = await tcpTap(srv.port);
+  const a = configure(homes[0]!, `retry_s = 1\npeers = { "N0BBB" = "127.0.0.1:${tap.port}" }`);
+  const lost: string[] = [];
+  const fa = new Fallback({ station: a, onOnlineLost: (p) => lost.push(p) });
+  try {
+    // an address not tried yet: held (the first round tries it); B has no address for A: not held
+    assert.equal(fa.holdsRadio('N0BBB'), true);
+    assert.equal(fb.holdsRadio('N0AAA'), false);
+    // while the session runs, B holds A too (a session with it is under way)
+    let heldAtB = false;
+    let done = false;
+    const t = fa.tick().finally(() => (done = true));
+    while (!done) {
+      heldAtB ||= fb.holdsRadio('N0AAA');
+      await new Promise((r) => setTimeout(r, 2));
+    }
+    await t;
+    assert.ok(heldAtB, 'B held its radio for A during the session');
+    assert.equal(pending(a, 'N0BBB'), 0);
+    assert.equal(fa.holdsRadio('N0BBB'), true, 'the last attempt reached B: still held');
+    // B lets go once its end of the session is over (it may close just after A's)
+    for (let i = 0; i < 200 && fb.holdsRadio('N0AAA'); i++) await new Promise((r) => setTimeout(r, 10));
+    assert.equal(fb.holdsRadio('N0AAA'), false);
+    assert.deepEqual([lost, lostAtB], [[], []]);
+
+    // the link dies mid-session (the tap closes both ways after the first KiB): both ends let go
+    a.records.db.prepare(`UPDATE person SET status = 'moved'`).run();
+    a.records.capture();
+    await new Promise((r) => setTimeout(r, 1100));
+    await tap.close();
+    const tap2 = await tcpTap(srv.port, { cutAfter: 1024 });
+    a.close();
+    const toml = join(homes[0]!, 'radiosync.toml');
+    writeFileSync(toml, readFileSync(toml, 'utf8').replace(`127.0.0.1:${tap.port}`, `127.0.0.1:${tap2.port}`));
+    const a2 = Station.open(homes[0]!, { env: {} });
+    const fa2 = new Fallback({ station: a2, onOnlineLost: (p) => lost.push(p) });
+    try {
+      await fa2.tick();
+      assert.equal(fa2.holdsRadio('N0BBB'), false, 'the attempt failed: the radio may carry B');
+      assert.deepEqual(lost, ['N0BBB']);
+      assert.ok(pending(a2, 'N0BBB') > 0);
+      // B's side of the session failed too (a close mid-stream): it tells its radio about A
+      for (let i = 0; i < 200 && lostAtB.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+      assert.deepEqual(lostAtB, ['N0AAA']);
+      assert.equal(fb.holdsRadio('N0AAA'), false);
+    } finally {
+      await fa2.close();
+      a2.close();
+      await tap2.close();
+    }
+  } finally {
+    await tap.close();
+    await fa.close();
+    await fb.close();
+    a.close();
+    b.close();
+    cleanup();
+  }
+});

@@ -171,3 +171,42 @@ test('a daemon on a station with no synced folder sends what the application wri
     cleanup();
   }
 });
+
+test('online first: the daemon queues nothing on air for a peer online holds, and queues at once when let go', { timeout: 120_000 }, async () => {
+  const { dir, cleanup } = tempDir();
+  const clock = new ManualClock(T0);
+  const [a, b] = makeStations(dir, ['N0AAA', 'N0BBB'], { clock });
+  const channel = new RadioChannel({ clock, seed: 3, bitrate: 9600, loss: { kind: 'iid', p: 0 } });
+  const queue = openStationQueue(a!);
+  let held = true;
+  const queued: string[] = [];
+  const daemon = new Daemon({
+    station: a!, port: simRadioPort(channel.attach('N0AAA')), clock, queue, bitrate: 9600,
+    holdRadio: (peer) => peer === 'N0BBB' && held,
+    onEvent: (e) => {
+      if (e.kind === 'queued') queued.push(e.peer!);
+    },
+  });
+  const rb = new StationRuntime({ station: b!, port: simRadioPort(channel.attach('N0BBB')), bitrate: 9600 });
+  try {
+    daemon.start();
+    await clock.run(() => false, 3 * 60_000);
+    assert.deepEqual(queued, [], 'held: three ticks, nothing queued for B');
+    assert.equal(daemon.runtime.outboundInfos().length, 0);
+    // online fails: the fallback lets go and calls queuePending (startDaemon's onOnlineLost)
+    held = false;
+    daemon.queuePending();
+    assert.deepEqual(queued, ['N0BBB'], 'queued the moment it was let go, not at the next tick');
+    let synced = false;
+    daemon.runtime.on('acknowledged', () => (synced = true));
+    await clock.run(() => synced, HOUR);
+    assert.deepEqual(tableFingerprints(b!.records), tableFingerprints(a!.records));
+  } finally {
+    daemon.stop();
+    rb.close();
+    queue.close();
+    a!.close();
+    b!.close();
+    cleanup();
+  }
+});

@@ -1,6 +1,6 @@
 /** `serve`: answer online syncs (TCP) from trusted stations; `sync --tcp` is in radio.ts. */
 import type { Command } from 'commander';
-import { Station, FolderSync, serveOnline, parseHostPort, syncOnline, onlineOutcome, formatVerdict, startLanDiscovery, findOnLan } from '../../index.js';
+import { Station, FolderSync, serveOnline, parseHostPort, syncOnline, onlineOutcome, formatVerdict, startLanDiscovery, findOnLan, DEFAULT_STALL_MS } from '../../index.js';
 import { printResult, reportOutcome } from '../output.js';
 import { defaultHome, HOME_HELP } from '../options.js';
 
@@ -56,7 +56,7 @@ export async function runOnlineSync(o: { home: string; with: string[]; tcp?: str
   const folders = FolderSync.open(st);
   try {
     const where = o.ws !== undefined ? { url: o.ws } : o.lan ? await findOnLan(st, o.with[0]!, Math.min(o.timeout * 1000, 30_000)) : parseHostPort(o.tcp ?? '');
-    const r = await syncOnline(st, { ...where, with: o.with[0]!, folders, stallMs: Math.min(o.timeout * 1000, 30_000), ...(o.lan ? { path: 'lan' as const } : {}) });
+    const r = await syncOnline(st, { ...where, with: o.with[0]!, folders, stallMs: Math.min(o.timeout * 1000, DEFAULT_STALL_MS), ...(o.lan ? { path: 'lan' as const } : {}) });
     const outcome = onlineOutcome(r);
     printResult(
       o,

@@ -9,6 +9,10 @@
  *           RADIOSYNC_RT_SYNC_SEEDS seeds (5)
  *   folder  a 200 KB folder (incompressible files) at p = 0.1, RADIOSYNC_RT_FOLDER_SEEDS seeds (3)
  *   daemon  two daemons, a 2-minute window every 3 minutes, ~200 KB of report text queued at HQ
+ *   failover two daemons with radio and online (issue #16): A's online session to B is cut
+ *           mid-changeset, by a close and silently, RADIOSYNC_RT_FAILOVER_SEEDS seeds each (3) at
+ *           p = 0.05: seconds from the cut to A giving online up, to A's radio queueing for B
+ *           (the failover; target ≤ 30 s), and to both stations converged over the radio
  *
  * RADIOSYNC_RT_PARTS (default table,sync,folder,daemon), RADIOSYNC_RT_BITRATE (9600),
  * RADIOSYNC_RT_TXDELAY (300 ms). Each run's CLI timeout is 3 × its bound + 60 s.
@@ -21,7 +25,7 @@
  */
 import { generatePersonRows, PERSON_SEED, uuidToString } from '../../fixtures/gen/personTable.js';
 import type { BenchReport, BenchTable } from './report.js';
-import { sendReceive, syncBothWays, daemons, type ChannelCase, type Data, type Outcome } from '../system/scenarios.js';
+import { sendReceive, syncBothWays, daemons, failover, type ChannelCase, type Data, type Outcome } from '../system/scenarios.js';
 import { errorCode, type CliResult } from '../system/cli.js';
 import { summarize } from '../system/outcome.js';
 import type { AppTable, Row } from '../system/stationHome.js';
@@ -33,6 +37,7 @@ const LOSSES = (env.RADIOSYNC_RT_LOSS ?? '0.1,0.3').split(',').map(Number);
 const SEEDS = Number(env.RADIOSYNC_RT_SEEDS ?? 20);
 const SYNC_SEEDS = Number(env.RADIOSYNC_RT_SYNC_SEEDS ?? 5);
 const FOLDER_SEEDS = Number(env.RADIOSYNC_RT_FOLDER_SEEDS ?? 3);
+const FAILOVER_SEEDS = Number(env.RADIOSYNC_RT_FAILOVER_SEEDS ?? 3);
 const PARTS = (env.RADIOSYNC_RT_PARTS ?? 'table,sync,folder,daemon').split(',');
 const FRAME_P = 256;
 const H = 20;
@@ -146,10 +151,39 @@ export async function run(): Promise<BenchReport> {
     log(row('daemon', 0.1, 1, o, sentBytes(o.runs.daemonA) + sentBytes(o.runs.daemonB)), o);
     rows.at(-1)!['converged s'] = o.convergedMs / 1000;
   }
+  const fo: Array<Record<string, string | number>> = [];
+  if (PARTS.includes('failover')) {
+    for (const mode of ['close', 'silent'] as const) {
+      for (let seed = 1; seed <= FAILOVER_SEEDS; seed++) {
+        const o = await failover(base(0.05, seed, 240), { rows: 300, files: { 'sitrep.md': 3000 } }, mode);
+        const s = (ms: number) => (Number.isFinite(ms) && ms >= 0 ? ms / 1000 : '-');
+        const r = {
+          cut: mode, seed, 'online bytes': o.onlineBytes, 'radio before cut': o.radioBeforeCut,
+          'given up s': s(o.failedMs), 'failover s': s(o.failoverMs), 'converged s': o.converged ? s(o.convergedMs) : 'NO',
+          target: '≤ 30 s', met: Number.isFinite(o.failoverMs) && o.failoverMs <= 30_000 && o.converged ? 'yes' : 'NO',
+        };
+        fo.push(r);
+        console.log(`  failover ${mode} seed ${seed}: given up ${r['given up s']} s, radio queued ${r['failover s']} s, converged ${r['converged s']} s`);
+        if (!o.converged) failures.push(`failover ${mode} seed ${seed}: ${summarize(o)}`);
+      }
+    }
+  }
 
   const tables: BenchTable[] = [
     { title: `Real-time link over the independent KISS-TCP channel, ${BITRATE} bit/s, TXDELAY ${TXDELAY} ms`, columns: cols, rows: rows.map((r) => Object.fromEntries(cols.map((c) => [c, r[c] ?? '']))), notes: ['ratio = channel busy time (both stations) / erasure bound of the reported payload', ...failures.map((f) => f.split('\n')[0]!)] },
     { title: 'Per case: completion and ratio to the erasure bound', columns: ['case', 'complete', 'median ratio', 'max ratio', 'median key-ups', 'target', 'met'], rows: summaryRows(rows, { 'table p=0.1': 1.15, 'table p=0.3': 1.25, 'sync p=0': 1.5 }) },
   ];
-  return { tables, extra: { bitrate: BITRATE, txdelayMs: TXDELAY, frameP: FRAME_P, overheadH: H, runs: rows, failures } };
+  if (fo.length > 0) {
+    tables.push({
+      title: 'Failover, online → radio: two daemons, A\'s online session to B cut mid-changeset (seconds from the cut)',
+      columns: ['cut', 'seed', 'online bytes', 'radio before cut', 'given up s', 'failover s', 'converged s', 'target', 'met'],
+      rows: fo,
+      notes: [
+        'close: both sockets closed (the peer process died); silent: nothing forwarded, nothing closed (a cable pulled): A notices by its stall timeout (15 s)',
+        'failover s: A\'s radio queues its changeset for B (the `queued` event); converged: both tables and folders identical, both queues empty',
+        '300 report rows + a 3 KB file at A, 75 rows + a file at B, 9600 bit/s, p = 0.05, no transmit window (any time)',
+      ],
+    });
+  }
+  return { tables, extra: { bitrate: BITRATE, txdelayMs: TXDELAY, frameP: FRAME_P, overheadH: H, runs: rows, failover: fo, failures } };
 }

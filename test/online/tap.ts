@@ -23,6 +23,8 @@ export interface Tap {
   /** Cut every connection now (and every later one). */
   cut(): void;
   readonly isCut: boolean;
+  /** Date.now() when the cut happened (undefined before). */
+  readonly cutAt: number | undefined;
   close(): Promise<void>;
 }
 
@@ -32,6 +34,7 @@ export async function tcpTap(port: number, opts: TapOptions = {}, host = '127.0.
   const socks = new Set<Socket>();
   const pairs = new Set<[Socket, Socket]>();
   let isCut = false;
+  let cutAt: number | undefined;
   const cutPair = ([c, s]: [Socket, Socket]) => {
     if ((opts.mode ?? 'close') === 'close') {
       c.destroy();
@@ -39,6 +42,7 @@ export async function tcpTap(port: number, opts: TapOptions = {}, host = '127.0.
     }
   };
   const cut = () => {
+    if (!isCut) cutAt = Date.now();
     isCut = true;
     for (const p of pairs) cutPair(p);
   };
@@ -71,7 +75,15 @@ export async function tcpTap(port: number, opts: TapOptions = {}, host = '127.0.
     });
     pipe(c, s, 'up');
     pipe(s, c, 'down');
-    for (const x of pair) x.on('error', () => undefined).on('close', () => (c.destroy(), s.destroy(), pairs.delete(pair)));
+    // a close passes through until a silent cut; after it, neither end hears of the other's close
+    for (const x of pair) {
+      x.on('error', () => undefined).on('close', () => {
+        pairs.delete(pair);
+        if (isCut && (opts.mode ?? 'close') === 'silent') return;
+        c.destroy();
+        s.destroy();
+      });
+    }
   });
   await new Promise<void>((r) => server.listen(0, host, r));
   const a = server.address() as { port: number };
@@ -82,6 +94,9 @@ export async function tcpTap(port: number, opts: TapOptions = {}, host = '127.0.
     cut,
     get isCut() {
       return isCut;
+    },
+    get cutAt() {
+      return cutAt;
     },
     close: () => new Promise((r) => {
       for (const x of socks) x.destroy();

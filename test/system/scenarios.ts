@@ -4,7 +4,7 @@
  * `receive`, `sync`, or two `daemon`s, then both stations' tables (by UUID) and folders (by path
  * and hash) read straight from their files.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ChannelStats } from '../channel/kissTcpChannel.js';
@@ -238,5 +238,132 @@ export async function daemons(c: ChannelCase, data: Data, window: { cron: string
   } catch (e) {
     await s.ch.stop().catch(() => undefined);
     throw e;
+  }
+}
+
+/** A free TCP port on loopback (listened on and closed: a small race, fine for tests). */
+async function freePort(): Promise<number> {
+  const { createServer } = await import('node:net');
+  const s = createServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+  const port = (s.address() as { port: number }).port;
+  await new Promise((r) => s.close(r));
+  return port;
+}
+
+/** Put `lines` at the top of the station's `[online]` table (the file `init` wrote has one). */
+function setOnline(h: Home, lines: string): void {
+  const f = join(h.home, 'radiosync.toml');
+  const text = readFileSync(f, 'utf8');
+  if (!text.includes('\n[online]\n')) throw new Error(`${f} has no [online] table`);
+  writeFileSync(f, text.replace('\n[online]\n', `\n[online]\n${lines}\n`));
+}
+
+export interface DaemonLine {
+  /** Date.now() when the test read the line. */
+  at: number;
+  station: string;
+  kind: string;
+  peer?: string;
+  detail?: string;
+  rows?: number;
+}
+
+export interface FailoverOutcome extends Outcome {
+  converged: boolean;
+  /** From the cut to both stations identical with empty queues (-1: never). */
+  convergedMs: number;
+  /** From the cut to A's online attempt given up (its `online-failed`). */
+  failedMs: number;
+  /** From the cut to A's radio queueing for B: the failover. */
+  failoverMs: number;
+  /** From the cut to B's radio queueing for A (B served the session that was cut). */
+  failoverBackMs: number;
+  /** Changesets A's radio queued for B before the cut (online first: 0). */
+  radioBeforeCut: number;
+  /** Bytes A had sent online when the cut came. */
+  onlineBytes: number;
+  events: DaemonLine[];
+}
+
+/**
+ * Both stations run `daemon` with a radio (the real-time channel, no windows: any time) and online:
+ * B listens, A reaches it through a tap. A's online session is cut mid-changeset, after `cutAfter`
+ * bytes from A: `close` (both sockets closed, as when the peer's process dies) or `silent` (nothing
+ * forwarded any more, nothing closed: a cable pulled). The radio must take over (each station
+ * queues for the other once its end of the session failed) and the stations converge over it.
+ */
+export async function failover(c: ChannelCase, data: Data, mode: 'close' | 'silent', cutAfter = 4096): Promise<FailoverOutcome> {
+  const { tcpTap } = await import('../online/tap.js');
+  const r = rng(c.seed * 7717 + 11);
+  const rowsA = Array.from({ length: data.rows }, () => reportRow(r, A));
+  const rowsB = Array.from({ length: Math.max(1, Math.floor(data.rows / 4)) }, () => reportRow(r, B));
+  const s = await setup(c, { rows: rowsA, files: seededFiles(r, data.files, data.binaryFiles) }, { rows: rowsB, files: { 'field-log.txt': fileText(r, 800) } });
+  const t0 = Date.now();
+  const portB = await freePort();
+  const tap = await tcpTap(portB, { cutAfter, mode });
+  try {
+    setOnline(s.b, `listen = "127.0.0.1:${portB}"`);
+    setOnline(s.a, `retry_s = 3600\npeers = { "${B}" = "127.0.0.1:${tap.port}" }`);
+    const env = stationEnv(c);
+    const deadlineMs = (c.timeoutS + 30) * 1000;
+    const events: DaemonLine[] = [];
+    const watch = (station: string, run: ReturnType<typeof cli>) => {
+      let buf = '';
+      run.child.stdout!.on('data', (d: Buffer) => {
+        buf += d.toString();
+        for (let i = buf.indexOf('\n'); i >= 0; i = buf.indexOf('\n')) {
+          const line = buf.slice(0, i);
+          buf = buf.slice(i + 1);
+          try {
+            events.push({ ...(JSON.parse(line) as { kind: string }), at: Date.now(), station });
+          } catch {
+            // not an event line
+          }
+        }
+      });
+      return run;
+    };
+    const db = watch(B, cli(['daemon', '--home', s.b.home, ...transport(s.ch, B, c), '--json'], { env, deadlineMs }));
+    const listening = Date.now() + 30_000;
+    while (!events.some((e) => e.station === B && e.kind === 'listening') && Date.now() < listening) await new Promise((res) => setTimeout(res, 50));
+    const da = watch(A, cli(['daemon', '--home', s.a.home, ...transport(s.ch, A, c), '--json'], { env, deadlineMs }));
+    let converged = false;
+    let convergedAt = -1;
+    const until = Date.now() + c.timeoutS * 1000;
+    while (Date.now() < until) {
+      await new Promise((res) => setTimeout(res, 1000));
+      if (!tap.isCut) {
+        if (events.some((e) => e.station === A && e.kind === 'online')) break; // finished before the cut: nothing to fail over
+        continue;
+      }
+      const now = compare(s.a, s.b);
+      if (now.tableDiff.length === 0 && now.folderDiff.length === 0 && (await queueOf(s.a))?.length === 0 && (await queueOf(s.b))?.length === 0) {
+        converged = true;
+        convergedAt = Date.now();
+        break;
+      }
+    }
+    da.child.kill('SIGTERM');
+    db.child.kill('SIGTERM');
+    const runs = { daemonA: await da.done, daemonB: await db.done };
+    const cut = tap.cutAt ?? NaN;
+    const after = (station: string, kind: string, peer: string) => events.find((e) => e.station === station && e.kind === kind && e.peer === peer && e.at >= cut)?.at ?? NaN;
+    return {
+      ...(await finish(s, runs, t0, keepDirs())),
+      converged,
+      convergedMs: converged ? convergedAt - cut : -1,
+      failedMs: after(A, 'online-failed', B) - cut,
+      failoverMs: after(A, 'queued', B) - cut,
+      failoverBackMs: after(B, 'queued', A) - cut,
+      radioBeforeCut: events.filter((e) => e.station === A && e.kind === 'queued' && e.at < cut).length,
+      onlineBytes: tap.bytes.up,
+      events,
+    };
+  } catch (e) {
+    await s.ch.stop().catch(() => undefined);
+    throw e;
+  } finally {
+    await tap.close();
   }
 }

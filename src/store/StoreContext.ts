@@ -121,7 +121,11 @@ export function rowChanges(ctx: StoreContext, table: string, id: Uint8Array): He
     'SELECT origin, seq, hlc, kind, fields, ctx FROM radiosync_log WHERE tbl = ? AND id = ?',
     true,
   ).all(table, id) as LogRow[];
-  const held = rows.map(heldFromLog);
+  return underCurrentNames(ctx, table, rows.map(heldFromLog));
+}
+
+/** Changes of one row with their fields under this station's column names (see {@link rowChanges}). */
+export function underCurrentNames(ctx: StoreContext, table: string, held: HeldChange[]): HeldChange[] {
   const names = columnRenames(ctx, table);
   if (names.size === 0) return held;
   for (const c of held) {

@@ -4,18 +4,20 @@
  * station's version vector and records the changeset's hash. A crash at any point leaves the
  * database as it was; applying the same changeset again is a no-op.
  */
-import type { Changeset, RowChange, StationId, VersionVector } from '../changeset/Changeset.js';
+import type { Changeset, FieldValue, RowChange, StationId, VersionVector } from '../changeset/Changeset.js';
 import { makeError } from '../errors/RadiosyncError.js';
 import { STORE_ERRORS } from './errors.js';
 import {
-  stmt, getHlc, setHlc, getMeta, setMeta, advanceVv, localVv, silently, type StoreContext,
+  stmt, getHlc, setHlc, getMeta, setMeta, advanceVv, localVv, silently, underCurrentNames, type StoreContext,
 } from './StoreContext.js';
+import type { HeldChange } from './merge.js';
+import { fullContext } from './vv.js';
 import { ingestCaptures } from './capture.js';
 import { materializeRow, nullReferencers } from './materialize.js';
 import { hlcReceive, hlcWallMs } from './hlc.js';
 import { holdBack } from './holdBack.js';
 import { compactContext } from './vv.js';
-import { encodeFields } from './values.js';
+import { encodeFields, fromSqlite } from './values.js';
 import { checkRun, recordRefused, saveOriginSig, type RefusedRun } from './originRuns.js';
 import { putWaiting, takeWaiting } from './waitingRuns.js';
 import { changesetHash } from './hash.js';
@@ -66,6 +68,16 @@ interface Touched {
   spec: TableSpec;
   id: Uint8Array;
   key: string;
+  /** The row's whole history, when the log held nothing of it before this apply stored this change. */
+  held?: HeldChange[];
+}
+
+/** A change as the log holds it once stored (what rowChanges would read back). */
+export function heldForm(c: RowChange): HeldChange {
+  const fields: Record<string, FieldValue> = {};
+  // as the log's CBOR gives them back: a bigint that fits a double as a number, −0 as 0
+  if (c.kind === 'upsert') for (const [k, v] of Object.entries(c.fields)) fields[k] = typeof v === 'bigint' ? fromSqlite(v) : v === 0 ? 0 : v;
+  return { origin: c.origin, seq: c.seq, hlc: c.hlc, kind: c.kind, fields, ctx: fullContext({ origin: c.origin, seq: c.seq, ctx: c.ctx === undefined ? undefined : compactContext(c.ctx, c.origin) }) };
 }
 
 const rowKey = (table: string, id: Uint8Array): string => `${table}\u0000${Buffer.from(id).toString('hex')}`;
@@ -93,6 +105,8 @@ export function applyChangeset(ctx: StoreContext, cs: Changeset, opts: { hash?: 
     const now = ctx.clock.now();
     const accepted = acceptRuns(ctx, cs, now, result);
     const has = stmt(ctx, 'SELECT 1 FROM radiosync_log WHERE origin = ? AND seq = ?');
+    // does the log hold anything of this row yet (the covering index alone answers)
+    const known = stmt(ctx, 'SELECT 1 FROM radiosync_log WHERE tbl = ? AND id = ? LIMIT 1');
     const ins = stmt(
       ctx,
       `INSERT OR IGNORE INTO radiosync_log(origin, seq, tbl, id, hlc, kind, fields, ctx, received, chain, kept, wire_hlc)
@@ -114,6 +128,10 @@ export function applyChangeset(ctx: StoreContext, cs: Changeset, opts: { hash?: 
         return;
       }
       const ctxc = c.ctx === undefined ? undefined : compactContext(c.ctx, c.origin);
+      const spec = c.table.startsWith('@') ? undefined : ctx.specs.get(c.table);
+      const idb = Buffer.from(c.id);
+      // a row new to the log: its history is this change alone, kept in hand (not read back)
+      const fresh = spec !== undefined && known.get(c.table, idb) === undefined;
       let fields = c.kind === 'upsert' ? encodeFields(c.fields) : null;
       let kept = 1;
       if (relayOnly) {
@@ -130,7 +148,7 @@ export function applyChangeset(ctx: StoreContext, cs: Changeset, opts: { hash?: 
       }
       // UNIQUE(origin, seq): a change held already is ignored (one statement, not a lookup and an insert)
       const stored = ins.run(
-        c.origin, c.seq, c.table, Buffer.from(c.id), c.hlc, c.kind, fields,
+        c.origin, c.seq, c.table, idb, c.hlc, c.kind, fields,
         ctxc === undefined ? null : JSON.stringify(ctxc), now,
         chain === null ? null : Buffer.from(chain), kept, null,
       ).changes;
@@ -152,13 +170,13 @@ export function applyChangeset(ctx: StoreContext, cs: Changeset, opts: { hash?: 
         // advances past them) but not written here; folder sync reads them back (rowHistory).
         return;
       }
-      const spec = ctx.specs.get(c.table);
       if (spec === undefined) {
         pass.add(c.table);
         return;
       }
       const key = rowKey(c.table, c.id);
-      touched.set(key, { spec, id: c.id, key });
+      // a second change to the same row here finds the first one in the log: not fresh
+      touched.set(key, fresh ? { spec, id: c.id, key, held: underCurrentNames(ctx, c.table, [heldForm(c)]) } : { spec, id: c.id, key });
     };
     for (const c of cs.changes) {
       const chain = accepted.get(c);
@@ -230,7 +248,7 @@ export function applyChangeset(ctx: StoreContext, cs: Changeset, opts: { hash?: 
         let progress = false;
         for (const row of queue) {
           const { spec, id } = row;
-          const o = materializeRow(ctx, spec, id, { mayBeParked: parkedKeys.has(row.key), unloggedTombstones: hasTombstones(spec.name) });
+          const o = materializeRow(ctx, spec, id, { mayBeParked: parkedKeys.has(row.key), unloggedTombstones: hasTombstones(spec.name), ...(row.held ? { held: row.held } : {}) });
           result.conflicts += o.conflicts;
           for (const col of o.unknownColumns) pass.add(`${spec.name}.${col}`);
           if (o.status === 'parked') {

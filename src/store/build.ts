@@ -53,8 +53,15 @@ export function buildChangeset(ctx: StoreContext, peer: StationId, opts: BuildOp
     }
     rows.sort((a, b) => (a.n < b.n ? -1 : a.n > b.n ? 1 : 0));
     rows = rows.slice(0, max);
-    const signed = signRuns(ctx, rows);
-    const changes: RowChange[] = signed.rows.map(logRowToChange);
+    // each row becomes a change once: signing hashes the same changes that go out
+    const made = new Map<LogRow, RowChange>();
+    const toChange = (r: LogRow): RowChange => {
+      let c = made.get(r);
+      if (c === undefined) made.set(r, (c = logRowToChange(r)));
+      return c;
+    };
+    const signed = signRuns(ctx, rows, toChange);
+    const changes: RowChange[] = signed.rows.map(toChange);
     // upto: per origin, the contiguous run from what the peer acknowledged through what is sent.
     const sent = new Map<string, number[]>();
     for (const c of changes) {

@@ -134,6 +134,11 @@ export interface MaterializeOptions {
    * delete in their history can have one.
    */
   unloggedTombstones?: boolean;
+  /**
+   * Every change the log holds for the row, when the caller has them in hand (a row new to the
+   * log: the changes this apply just stored); otherwise they are read from the log.
+   */
+  held?: HeldChange[];
 }
 
 /**
@@ -143,7 +148,7 @@ export interface MaterializeOptions {
  * before it runs, which SQLite undoes alone if it fails.
  */
 export function materializeRow(ctx: StoreContext, spec: TableSpec, id: Uint8Array, opts: MaterializeOptions = {}): MaterializeOutcome {
-  const changes = rowChanges(ctx, spec.name, id);
+  const changes = opts.held ?? rowChanges(ctx, spec.name, id);
   const st = mergeRow(changes, {
     policy: spec.policy,
     resolver: ctx.resolvers[spec.name],

@@ -126,6 +126,22 @@ export function chainAt(ctx: StoreContext, origin: StationId, seq: number): Uint
   return expect === seq + 1 ? prev : undefined;
 }
 
+/**
+ * This station's chain head at the end of `run` (its own rows, consecutive seqs), computed from
+ * the rows in hand rather than read back from the log: only the head is stored (chainAt computes
+ * any head between two stored ones from the nearest stored one before it).
+ */
+function ownHead(ctx: StoreContext, run: LogChainRow[], toChange: (r: LogChainRow) => RowChange): Uint8Array | undefined {
+  const last = run[run.length - 1]!;
+  if (last.chain !== null) return new Uint8Array(last.chain);
+  const origin = ctx.station;
+  let prev = chainAt(ctx, origin, Number(run[0]!.seq) - 1);
+  if (prev === undefined) return undefined;
+  for (const r of run) prev = r.chain !== null ? new Uint8Array(r.chain) : chainStep(prev, toChange(r));
+  stmt(ctx, 'UPDATE radiosync_log SET chain = ? WHERE origin = ? AND seq = ?').run(Buffer.from(prev), origin, last.seq);
+  return prev;
+}
+
 /** `ahead`: the run starts after a gap (it may connect later, waitingRuns.ts). */
 export type RunCheck = { ok: true; chains?: Uint8Array[] } | { ok: false; code: StoreErrorCode; message: string; ahead?: boolean };
 
@@ -218,7 +234,7 @@ export function refusedCount(ctx: StoreContext): number {
  * inside it, extended to the next one (which may pass the build cap); a run that reaches a change
  * held without its data (relay quota) stops before it. Without origin auth: rows as they are.
  */
-export function signRuns(ctx: StoreContext, rows: LogChainRow[]): { rows: LogChainRow[]; sigs?: Record<StationId, Uint8Array> } {
+export function signRuns(ctx: StoreContext, rows: LogChainRow[], toChange: (r: LogChainRow) => RowChange = logRowToChange): { rows: LogChainRow[]; sigs?: Record<StationId, Uint8Array> } {
   const auth = ctx.origins;
   if (auth === undefined) return { rows };
   const byOrigin = new Map<string, LogChainRow[]>();
@@ -239,7 +255,7 @@ export function signRuns(ctx: StoreContext, rows: LogChainRow[]): { rows: LogCha
     let last = Number(list[list.length - 1]!.seq);
     let sig: Uint8Array | undefined;
     if (origin === ctx.station) {
-      const head = chainAt(ctx, origin, last);
+      const head = ownHead(ctx, list, toChange);
       if (head === undefined) continue;
       sig = auth.sign(last, head);
     } else {

@@ -103,7 +103,7 @@ export const LOG_COLUMNS = 'n, origin, seq, tbl, id, hlc, wire_hlc, kind, fields
 
 /**
  * The origin's chain head at `seq` (H(0) = zeros), filling in heads not yet computed (local
- * changes get theirs lazily, here). Undefined when a change of 1 … seq is missing.
+ * changes get theirs lazily, here, or only at the heads of the runs sent, ownHead). Undefined when a change of 1 … seq is missing.
  */
 export function chainAt(ctx: StoreContext, origin: StationId, seq: number): Uint8Array | undefined {
   if (seq <= 0) return CHAIN_ZERO;

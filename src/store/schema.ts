@@ -20,7 +20,7 @@
  * | `radiosync_waiting` | runs that arrived ahead of a gap in their origin's seqs, until it fills (waitingRuns.ts) |
  * | `radiosync_relay` | per sender, rows and bytes held only for relaying (tables not synced here), against the relay quota |
  *
- * Log columns added in store schema 2: `chain` (the origin's hash chain at this seq, filled lazily),
+ * Log columns added in store schema 2: `chain` (the origin's hash chain at this seq, filled lazily: received changes get theirs as they are checked, this station's own only at the head of each run it sends; chainAt computes any other from the nearest stored one before it),
  * `kept` (0: a relay-only row past the sender's quota, whose fields were not kept) and `wire_hlc`
  * (the stamp as signed by the origin when `hlc` was held back because it was too far ahead).
  * `radiosync_capture.at` (also schema 2, added when missing): when the application wrote.

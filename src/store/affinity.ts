@@ -19,7 +19,19 @@ import type { FieldValue } from '../changeset/Changeset.js';
 
 export type Affinity = 'INTEGER' | 'TEXT' | 'BLOB' | 'REAL' | 'NUMERIC';
 
+/** Declared type → affinity, remembered (a handful of distinct names; asked for every value applied). */
+const affinities = new Map<string, Affinity>();
+
 export function affinityOf(declared: string): Affinity {
+  let a = affinities.get(declared);
+  if (a === undefined) {
+    a = affinityOfName(declared);
+    if (affinities.size < 1024) affinities.set(declared, a);
+  }
+  return a;
+}
+
+function affinityOfName(declared: string): Affinity {
   const t = declared.toUpperCase();
   if (t.includes('INT')) return 'INTEGER';
   if (t.includes('CHAR') || t.includes('CLOB') || t.includes('TEXT')) return 'TEXT';

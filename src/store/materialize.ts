@@ -125,6 +125,22 @@ function isConstraintError(e: unknown): boolean {
   return typeof e === 'object' && e !== null && String((e as { code?: unknown }).code ?? '').startsWith('SQLITE_CONSTRAINT');
 }
 
+/** The INSERT for a row with these fields, its text made once per table and column set. */
+const inserts = new WeakMap<TableSpec, Map<string, string>>();
+function insertSql(spec: TableSpec, want: Array<[string, FieldValue]>): string {
+  let m = inserts.get(spec);
+  if (m === undefined) inserts.set(spec, (m = new Map()));
+  const key = want.map(([f]) => f).join('\u0000');
+  let sql = m.get(key);
+  if (sql === undefined) {
+    const cols = [spec.uuidColumn, ...want.map(([f]) => f)];
+    sql = `INSERT INTO ${quoteIdent(spec.name)}(${cols.map(quoteIdent).join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`;
+    // bounded: column sets are subsets of the table's columns, and in practice a handful
+    if (m.size < 4096) m.set(key, sql);
+  }
+  return sql;
+}
+
 export interface MaterializeOptions {
   /** The row may be in radiosync_parked (default true); false skips clearing it. */
   mayBeParked?: boolean;
@@ -257,8 +273,7 @@ export function materializeRow(ctx: StoreContext, spec: TableSpec, id: Uint8Arra
     const want = wanted(true);
     if (spec.deletedColumn !== null) want.push([spec.deletedColumn, 0]);
     if (cur === undefined) {
-      const cols = [spec.uuidColumn, ...want.map(([f]) => f)];
-      stmt(ctx, `INSERT INTO ${t}(${cols.map(quoteIdent).join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`).run(
+      stmt(ctx, insertSql(spec, want)).run(
         uuid,
         ...want.map(([, v]) => toSqlite(v)),
       );

@@ -80,6 +80,13 @@ function pick(cands: HeldChange[], field: string, m: MergeContext): HeldChange {
 }
 
 export function mergeRow(changes: readonly HeldChange[], m: MergeContext): RowState {
+  // one upsert (a row new to the log, the bulk of a first load): every field is its own, nothing lost
+  if (changes.length === 1 && changes[0]!.kind === 'upsert') {
+    const u = changes[0]!;
+    const values: RowState['values'] = new Map();
+    for (const f of Object.keys(u.fields)) values.set(f, { value: u.fields[f] ?? null, change: u });
+    return { alive: true, values, losses: [], blockedDeletes: [], deletedBy: null, maxHlc: u.hlc > 0n ? u.hlc : 0n };
+  }
   const upserts = changes.filter((c) => c.kind === 'upsert');
   const deletes = changes.filter((c) => c.kind === 'delete');
   let maxHlc = 0n;

@@ -113,8 +113,16 @@ function configError(message: string, data: Record<string, unknown>): Error {
 /** Lower-case `8-4-4-4-12` UUID text, the only form radiosync reads from a UUID column. */
 export const UUID_TEXT = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
+const quoted = new Map<string, string>();
+
+/** `name` as an SQL identifier (remembered: the same few names are quoted for every row applied). */
 export function quoteIdent(name: string): string {
-  return `"${name.replace(/"/g, '""')}"`;
+  let q = quoted.get(name);
+  if (q === undefined) {
+    q = `"${name.replace(/"/g, '""')}"`;
+    if (quoted.size < 4096) quoted.set(name, q);
+  }
+  return q;
 }
 
 function tableInfo(db: Database.Database, table: string): ColumnInfo[] {

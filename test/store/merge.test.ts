@@ -96,3 +96,20 @@ test('property: the merged state does not depend on the order of the changes', (
     { seed: 42, numRuns: 300 },
   );
 });
+
+test('property: one upsert alone (the fast path) merges as the general rule does (fixed seed)', () => {
+  // the same change twice takes the general path and must give the same state
+  fc.assert(
+    fc.property(
+      fc.constantFrom('A', 'B'), fc.integer({ min: 1, max: 1e6 }), fc.integer({ min: 0, max: 2 ** 40 }),
+      fc.dictionary(fc.constantFrom('a', 'b', 'c', 'd'), fc.oneof(fc.integer(), fc.string())),
+      fc.constantFrom<MergeContext['policy']>('newer', 'keep-local', 'take-remote', { master: 'B' }),
+      (origin, seq, hlc, fields, policy) => {
+        const u = ch(origin, seq, hlc, 'upsert', fields);
+        const m = { ...M, policy };
+        assert.deepEqual(mergeRow([u], m), mergeRow([u, u], m));
+      },
+    ),
+    { seed: 1618, numRuns: 500 },
+  );
+});

@@ -19,10 +19,10 @@
  *           | 0x06 str(text) | 0x07 uvarint(len) bytes
  *   str(x) := uvarint(UTF-8 length) UTF-8 bytes;  uvarint = LEB128, low group first
  */
-import { createHash } from 'node:crypto';
 import type { FieldValue, RowChange } from '../changeset/Changeset.js';
 import { compactContext } from './vv.js';
 import { ByteWriter } from '../changeset/ByteWriter.js';
+import { sha256 } from '../util/sha256.js';
 
 export const CHAIN_ZERO = new Uint8Array(32);
 
@@ -97,5 +97,5 @@ export function chainStep(prev: Uint8Array, c: RowChange): Uint8Array {
   w.utf8(c.origin);
   w.u64be(BigInt(c.seq));
   writeRow(w, c);
-  return new Uint8Array(createHash('sha256').update(w.view()).digest());
+  return new Uint8Array(sha256(w.view()));
 }

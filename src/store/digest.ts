@@ -32,6 +32,7 @@
  */
 import { createHash } from 'node:crypto';
 import type Database from 'better-sqlite3';
+import { sha256 } from '../util/sha256.js';
 import type { VersionVector } from '../changeset/Changeset.js';
 
 export const DIGEST_FORMAT = 0x01;
@@ -109,6 +110,7 @@ export interface StateCount {
 
 /** The first 8 bytes of a SHA-256 as an unsigned 64-bit integer. */
 export function hash64(...parts: Array<string | Uint8Array>): bigint {
+  if (parts.length === 1) return sha256(parts[0]!).readBigUInt64BE(0);
   const h = createHash('sha256');
   for (const p of parts) h.update(p);
   return h.digest().readBigUInt64BE(0);

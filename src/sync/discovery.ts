@@ -57,7 +57,12 @@ export function startLanDiscovery(st: Station, opts: { port?: number; socket?: M
   const d = new MdnsDiscovery({
     ...(opts.port !== undefined ? { advert: { callsign: st.callsign, fingerprint: stationFingerprint(st)!, port: opts.port } } : {}),
     ...(opts.socket ? { socket: opts.socket } : {}),
-    onFound: (f) => opts.onSeen?.(recordSeen(st, f)),
+    // recorded whether or not anyone listens (`opts.onSeen?.(recordSeen(…))` would skip the record
+    // when onSeen is absent: `peers --discover` and the daemon recorded nothing that way)
+    onFound: (f) => {
+      const seen = recordSeen(st, f);
+      opts.onSeen?.(seen);
+    },
   });
   d.start();
   return d;

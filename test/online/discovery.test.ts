@@ -30,3 +30,45 @@ test('LAN discovery: a trusted key is "trusted", a trusted callsign with another
     cleanup();
   }
 });
+
+test('LAN discovery: what a browse hears is recorded, with or without a listener (real mDNS packets over UDP)', async () => {
+  const { startLanDiscovery } = await import('../../src/sync/discovery.js');
+  const { default: makeMdns } = await import('multicast-dns');
+  const { dir, cleanup } = tempDir('radiosync-discovery-');
+  const [a, b] = makeStations(dir, ['N0AAA', 'N0BBB']);
+  mkdirSync(join(dir, 'x'));
+  const [stranger] = makeStations(join(dir, 'x'), ['N0EVL']);
+  // the browser on a private port; the answers come to it as UDP datagrams (unicast: this machine
+  // may have no multicast route), in the advertisement's form (src/online/mdns.ts)
+  const port = 20000 + (process.pid % 20000);
+  const browse = startLanDiscovery(a!, { socket: { port, interface: '127.0.0.1' } }); // no onSeen: as `peers --discover` and the daemon
+  const sender = makeMdns({ port: 0, multicast: false, bind: '127.0.0.1' });
+  const advert = (call: string, fp: string, p: number) => {
+    const inst = `${call}._radiosync._tcp.local`;
+    const target = `${call.toLowerCase()}.radiosync.local`;
+    sender.respond({
+      answers: [{ name: '_radiosync._tcp.local', type: 'PTR', ttl: 120, data: inst }],
+      additionals: [
+        { name: inst, type: 'SRV', ttl: 120, data: { port: p, target, priority: 0, weight: 0 } },
+        { name: inst, type: 'TXT', ttl: 120, data: ['v=1', `call=${call}`, `fp=${fp}`] },
+        { name: target, type: 'A', ttl: 120, data: '127.0.0.1' },
+      ],
+    }, { port, address: '127.0.0.1' });
+  };
+  try {
+    const seen = () => Object.fromEntries(lanSeen(a!).map((s) => [s.callsign, s.state]));
+    const until = Date.now() + 10_000;
+    while (Date.now() < until && Object.keys(seen()).length < 2) {
+      advert('N0BBB', stationFingerprint(b!)!, 7373);
+      advert('N0EVL', stationFingerprint(stranger!)!, 7375);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.deepEqual(seen(), { N0BBB: 'trusted', N0EVL: 'seen, not trusted' });
+    assert.deepEqual(lanAddress(a!, 'N0BBB'), { host: '127.0.0.1', port: 7373 });
+  } finally {
+    browse.close();
+    sender.destroy();
+    for (const s of [a, b, stranger]) s!.close();
+    cleanup();
+  }
+});

@@ -9,6 +9,9 @@
  * In A: `sync --with N0BBB --lan` finds B within 5 s and syncs (exit 0, path lan); `peers` lists
  * N0EVL as "seen, not trusted"; `sync --with N0CCC --lan` reaches the impostor and is refused at
  * the handshake (exit 65, RS_ERR_ONLINE_AUTH_FAILED).
+ *
+ * Then two `daemon --no-radio`s, one per namespace, each listening and advertising, neither given
+ * the other's address: they find each other and converge by LAN (path lan), both ways.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -116,6 +119,58 @@ test('mDNS between two namespaces on a veth pair: found within 5 s, strangers se
   } finally {
     for (const ch of children) ch.kill('SIGTERM');
     await new Promise((r) => setTimeout(r, 500));
+    tearDown();
+    cleanup();
+  }
+});
+
+test('two daemons without a radio on a veth pair find each other by mDNS and sync by LAN, both ways', async () => {
+  const { readFileSync, writeFileSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const { Station } = await import('../../src/station/Station.js');
+  const { tableFingerprints } = await import('../../src/sync/tableFingerprint.js');
+  const { dir, cleanup } = tempDir('radiosync-mdns-daemon-');
+  const [a0, b0] = makeStations(dir, ['N0AAA', 'N0BBB']);
+  const homes = [a0!.layout.home, b0!.layout.home];
+  for (const s of [a0, b0]) s!.close();
+  // each listens and advertises; neither is given the other's address
+  for (const h of homes) {
+    const f = join(h, 'radiosync.toml');
+    writeFileSync(f, readFileSync(f, 'utf8').replace('\n[online]\n', '\n[online]\nlisten = "0.0.0.0:7373"\nmdns = true\nretry_s = 2\n'));
+  }
+  const children: ChildProcess[] = [];
+  setUp();
+  try {
+    children.push(await startInNs(NS[1]!, [BIN, 'daemon', '--home', homes[1]!, '--no-radio', '--json'], /"listening"/));
+    const t0 = Date.now();
+    children.push(await startInNs(NS[0]!, [BIN, 'daemon', '--home', homes[0]!, '--no-radio', '--json'], /"listening"/));
+    // B's own edit, made while both run, must come back to A too
+    const bApp = new (await import('better-sqlite3')).default(join(dir, 'N0BBB.sqlite'));
+    bApp.prepare("INSERT INTO person (uuid, first_name, last_name) VALUES ('0b0b0b0b-0000-4000-8000-000000000001', 'From', 'Field')").run();
+    bApp.close();
+    let same = false;
+    let tookMs = -1;
+    for (const until = Date.now() + 60_000; Date.now() < until && !same;) {
+      await new Promise((r) => setTimeout(r, 1000));
+      const [a, b] = homes.map((h) => Station.open(h, { env: {} }));
+      try {
+        same = JSON.stringify(tableFingerprints(a!.records)) === JSON.stringify(tableFingerprints(b!.records))
+          && a!.records.db.prepare("SELECT count(*) FROM person WHERE first_name = 'From'").pluck().get() === 1;
+      } finally {
+        a!.close();
+        b!.close();
+      }
+      if (same) tookMs = Date.now() - t0;
+    }
+    assert.ok(same, 'the daemons converged by LAN within 60 s');
+    console.log(`# converged by LAN ${tookMs} ms after A's daemon started`);
+    const p = inNs(NS[0]!, [BIN, 'peers', '--home', homes[0]!, '--json']);
+    const bb = (JSON.parse(p.stdout) as Array<{ callsign: string; lastPath?: { path: string } | null; lan: { host: string } | null }>).find((x) => x.callsign === 'N0BBB');
+    assert.equal(bb?.lan?.host, '10.231.0.2');
+    assert.equal(bb?.lastPath?.path, 'lan');
+  } finally {
+    for (const ch of children) ch.kill('SIGTERM');
+    await new Promise((r) => setTimeout(r, 1000));
     tearDown();
     cleanup();
   }

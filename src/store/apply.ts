@@ -11,12 +11,11 @@ import {
   stmt, getHlc, setHlc, getMeta, setMeta, advanceVv, localVv, silently, underCurrentNames, type StoreContext,
 } from './StoreContext.js';
 import type { HeldChange } from './merge.js';
-import { fullContext } from './vv.js';
 import { ingestCaptures } from './capture.js';
 import { materializeRow, nullReferencers } from './materialize.js';
 import { hlcReceive, hlcWallMs } from './hlc.js';
 import { holdBack } from './holdBack.js';
-import { compactContext } from './vv.js';
+import { compactContext, fullContext } from './vv.js';
 import { encodeFields, fromSqlite } from './values.js';
 import { checkRun, recordRefused, saveOriginSig, type RefusedRun } from './originRuns.js';
 import { putWaiting, takeWaiting } from './waitingRuns.js';

@@ -1,12 +1,12 @@
 /** Shared state of an open store: the database, the station, the clock and the table specs. */
 import type Database from 'better-sqlite3';
-import { MAX_SEQ, type FieldValue, type Hlc, type StationId, type VersionVector } from '../changeset/Changeset.js';
+import { MAX_SEQ, type FieldValue, type Hlc, type RowChange, type StationId, type VersionVector } from '../changeset/Changeset.js';
 import { makeError } from '../errors/RadiosyncError.js';
 import { STORE_ERRORS } from './errors.js';
 import type { Clock } from '../clock/Clock.js';
 import type { ConflictResolver, TableSpec } from './tables.js';
 import type { HeldChange } from './merge.js';
-import { decodeFields } from './values.js';
+import { decodeFields, fromSqlite } from './values.js';
 import { fullContext } from './vv.js';
 
 export interface StoreContext {
@@ -108,6 +108,17 @@ export function heldFromLog(r: LogRow): HeldChange {
     fields: decodeFields(r.fields),
     ctx: fullContext({ origin: r.origin, seq, ctx }),
   };
+}
+
+/**
+ * A change as the log gives it back once stored with `compactCtx` (its compact context, as apply
+ * stores it): what {@link heldFromLog} would read, without the round trip. Values come back as
+ * the log's CBOR returns them: a bigint that fits a double as a number, −0 as 0.
+ */
+export function heldFromChange(c: RowChange, compactCtx: VersionVector | undefined): HeldChange {
+  const fields: Record<string, FieldValue> = {};
+  if (c.kind === 'upsert') for (const [k, v] of Object.entries(c.fields)) fields[k] = typeof v === 'bigint' ? fromSqlite(v) : v === 0 ? 0 : v;
+  return { origin: c.origin, seq: c.seq, hlc: c.hlc, kind: c.kind, fields, ctx: fullContext({ origin: c.origin, seq: c.seq, ctx: compactCtx }) };
 }
 
 /**

@@ -4,19 +4,19 @@
  * station's version vector and records the changeset's hash. A crash at any point leaves the
  * database as it was; applying the same changeset again is a no-op.
  */
-import type { Changeset, FieldValue, RowChange, StationId, VersionVector } from '../changeset/Changeset.js';
+import type { Changeset, RowChange, StationId, VersionVector } from '../changeset/Changeset.js';
 import { makeError } from '../errors/RadiosyncError.js';
 import { STORE_ERRORS } from './errors.js';
 import {
-  stmt, getHlc, setHlc, getMeta, setMeta, advanceVv, localVv, silently, underCurrentNames, type StoreContext,
+  stmt, getHlc, setHlc, getMeta, setMeta, advanceVv, localVv, silently, underCurrentNames, heldFromChange, type StoreContext,
 } from './StoreContext.js';
 import type { HeldChange } from './merge.js';
 import { ingestCaptures } from './capture.js';
 import { materializeRow, nullReferencers } from './materialize.js';
 import { hlcReceive, hlcWallMs } from './hlc.js';
 import { holdBack } from './holdBack.js';
-import { compactContext, fullContext } from './vv.js';
-import { encodeFields, fromSqlite } from './values.js';
+import { compactContext } from './vv.js';
+import { encodeFields } from './values.js';
 import { checkRun, recordRefused, saveOriginSig, type RefusedRun } from './originRuns.js';
 import { putWaiting, takeWaiting } from './waitingRuns.js';
 import { changesetHash } from './hash.js';
@@ -71,13 +71,6 @@ interface Touched {
   held?: HeldChange[];
 }
 
-/** A change as the log holds it once stored (what rowChanges would read back). */
-export function heldForm(c: RowChange): HeldChange {
-  const fields: Record<string, FieldValue> = {};
-  // as the log's CBOR gives them back: a bigint that fits a double as a number, −0 as 0
-  if (c.kind === 'upsert') for (const [k, v] of Object.entries(c.fields)) fields[k] = typeof v === 'bigint' ? fromSqlite(v) : v === 0 ? 0 : v;
-  return { origin: c.origin, seq: c.seq, hlc: c.hlc, kind: c.kind, fields, ctx: fullContext({ origin: c.origin, seq: c.seq, ctx: c.ctx === undefined ? undefined : compactContext(c.ctx, c.origin) }) };
-}
 
 const rowKey = (table: string, id: Uint8Array): string => `${table}\u0000${Buffer.from(id).toString('hex')}`;
 
@@ -175,7 +168,7 @@ export function applyChangeset(ctx: StoreContext, cs: Changeset, opts: { hash?: 
       }
       const key = rowKey(c.table, c.id);
       // a second change to the same row here finds the first one in the log: not fresh
-      touched.set(key, fresh ? { spec, id: c.id, key, held: underCurrentNames(ctx, c.table, [heldForm(c)]) } : { spec, id: c.id, key });
+      touched.set(key, fresh ? { spec, id: c.id, key, held: underCurrentNames(ctx, c.table, [heldFromChange(c, ctxc)]) } : { spec, id: c.id, key });
     };
     for (const c of cs.changes) {
       const chain = accepted.get(c);

@@ -221,7 +221,6 @@ export async function startDaemon(
   };
   // off the air ([online]): online sync, the bundle outbox and inbox, on their own timer. Online
   // first: the radio leaves a peer to it while online holds it, and takes over the moment it fails.
-  let daemon: Daemon | undefined;
   const fallback = new Fallback({
     station,
     folders,
@@ -230,7 +229,7 @@ export async function startDaemon(
       if (!stopping) daemon?.queuePending();
     },
   });
-  daemon = air && queue
+  const daemon = air && queue
     ? new Daemon({
       station,
       port: air.port,

@@ -20,7 +20,7 @@ import { mkdirSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { BIN } from '../cli/cliHarness.js';
-import { makeStations, tempDir } from '../sync/stations.js';
+import { makeStations, setOnlineConfig, tempDir } from '../sync/stations.js';
 import { stationFingerprint } from '../../src/sync/discovery.js';
 
 const NS = [`rsmdnsA${process.pid}`, `rsmdnsB${process.pid}`];
@@ -125,7 +125,6 @@ test('mDNS between two namespaces on a veth pair: found within 5 s, strangers se
 });
 
 test('two daemons without a radio on a veth pair find each other by mDNS and sync by LAN, both ways', async () => {
-  const { readFileSync, writeFileSync } = await import('node:fs');
   const { join } = await import('node:path');
   const { Station } = await import('../../src/station/Station.js');
   const { tableFingerprints } = await import('../../src/sync/tableFingerprint.js');
@@ -134,10 +133,7 @@ test('two daemons without a radio on a veth pair find each other by mDNS and syn
   const homes = [a0!.layout.home, b0!.layout.home];
   for (const s of [a0, b0]) s!.close();
   // each listens and advertises; neither is given the other's address
-  for (const h of homes) {
-    const f = join(h, 'radiosync.toml');
-    writeFileSync(f, readFileSync(f, 'utf8').replace('\n[online]\n', '\n[online]\nlisten = "0.0.0.0:7373"\nmdns = true\nretry_s = 2\n'));
-  }
+  for (const h of homes) setOnlineConfig(h, 'listen = "0.0.0.0:7373"\nmdns = true\nretry_s = 2');
   const children: ChildProcess[] = [];
   setUp();
   try {

@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { makeStations, tempDir } from '../sync/stations.js';
+import { makeStations, setOnlineConfig, tempDir } from '../sync/stations.js';
 import { Station } from '../../src/station/Station.js';
 import { serveOnline } from '../../src/sync/online.js';
 import { Fallback, type FallbackEvent } from '../../src/sync/fallback.js';
@@ -16,8 +16,7 @@ import { lastPeerPath } from '../../src/sync/peerPath.js';
 import { peerList } from '../../src/station/peerList.js';
 
 function configure(home: string, lines: string): Station {
-  const f = join(home, 'radiosync.toml');
-  writeFileSync(f, readFileSync(f, 'utf8').replace('[online]\n', `[online]\n${lines}\n`));
+  setOnlineConfig(home, lines);
   return Station.open(home, { env: {} });
 }
 

@@ -1,5 +1,5 @@
 /** Test helpers: real stations (config, keys, SQLite) in a temp directory, trusting each other. */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { initStation, Station } from '../../src/station/Station.js';
@@ -9,6 +9,14 @@ import type { Clock } from '../../src/clock/Clock.js';
 export function tempDir(prefix = 'radiosync-sync-'): { dir: string; cleanup: () => void } {
   const dir = mkdtempSync(join(tmpdir(), prefix));
   return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** Put `lines` (TOML) at the top of the `[online]` table of the station's config (`init` writes one). */
+export function setOnlineConfig(home: string, lines: string): void {
+  const f = join(home, 'radiosync.toml');
+  const text = readFileSync(f, 'utf8');
+  if (!text.includes('\n[online]\n')) throw new Error(`${f} has no [online] table`);
+  writeFileSync(f, text.replace('\n[online]\n', `\n[online]\n${lines}\n`));
 }
 
 /** Create stations: the first on the full sample database, the rest on its empty schema. */

@@ -4,11 +4,12 @@
  * `receive`, `sync`, or two `daemon`s, then both stations' tables (by UUID) and folders (by path
  * and hash) read straight from their files.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ChannelStats } from '../channel/kissTcpChannel.js';
 import { startChannel, type ChannelProcess } from './channelProcess.js';
+import { setOnlineConfig } from '../sync/stations.js';
 import { cli, cliOk, type CliResult } from './cli.js';
 import { addWindow, folderByPath, makeStation, mapDiff, pair, reportRow, rng, sentence, tableByUuid, withAppDb, writeFile, REPORT, REPORT_TABLE, type AppTable, type Home, type ReportRow, type Row } from './stationHome.js';
 
@@ -251,13 +252,6 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-/** Put `lines` at the top of the station's `[online]` table (the file `init` wrote has one). */
-function setOnline(h: Home, lines: string): void {
-  const f = join(h.home, 'radiosync.toml');
-  const text = readFileSync(f, 'utf8');
-  if (!text.includes('\n[online]\n')) throw new Error(`${f} has no [online] table`);
-  writeFileSync(f, text.replace('\n[online]\n', `\n[online]\n${lines}\n`));
-}
 
 export interface DaemonLine {
   /** Date.now() when the test read the line. */
@@ -303,8 +297,8 @@ export async function failover(c: ChannelCase, data: Data, mode: 'close' | 'sile
   const portB = await freePort();
   const tap = await tcpTap(portB, { cutAfter, mode });
   try {
-    setOnline(s.b, `listen = "127.0.0.1:${portB}"`);
-    setOnline(s.a, `retry_s = 3600\npeers = { "${B}" = "127.0.0.1:${tap.port}" }`);
+    setOnlineConfig(s.b.home, `listen = "127.0.0.1:${portB}"`);
+    setOnlineConfig(s.a.home, `retry_s = 3600\npeers = { "${B}" = "127.0.0.1:${tap.port}" }`);
     const env = stationEnv(c);
     const deadlineMs = (c.timeoutS + 30) * 1000;
     const events: DaemonLine[] = [];

@@ -220,7 +220,7 @@ export const SCHEMA: TableNode = {
     },
     online: {
       kind: 'table',
-      doc: 'The daemon off the air: online sync over TCP (authenticated, encrypted; docs/protocol.md §7), and the bundle fallback through an outbox and an inbox folder. Online first: the radio leaves a peer alone while an online session with it runs, and while it has an address (here, or found on the LAN) whose last attempt did not fail; when an attempt or a session fails (a close at once, silence after 15 s), the radio queues for that peer at once, inside its windows.',
+      doc: 'The daemon off the air: online sync over TCP (authenticated, encrypted; docs/protocol.md §7), and the bundle fallback through an outbox and an inbox folder. Online first: the radio leaves a peer alone while an online session with it runs, and while it has an address (here, or found on the LAN) whose last attempt did not fail; when an attempt or a session fails (a close at once, silence after 15 s), the radio queues for that peer at once, inside its windows; when a session ends in sync, whatever the radio had queued for that peer is dropped (the peer holds it all), with a CANCEL to it if the transfer had started.',
       fields: {
         listen: { kind: 'string', doc: 'address the daemon answers online syncs on, HOST:PORT ("" = none)', default: '', form: 'HOST:PORT, e.g. "0.0.0.0:7373"', pattern: HOST_PORT_PATTERN },
         mdns: { kind: 'bool', doc: 'advertise this station (callsign, key fingerprint) as _radiosync._tcp by mDNS on the LAN while it listens, and browse for others: trusted peers found are synced online (path "lan")', default: false, form: 'true or false' },

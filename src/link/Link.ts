@@ -30,7 +30,7 @@ import { DEFAULT_MAX_DATA_SHARDS } from '../fec/blockPlan.js';
 import { Prng } from '../util/prng.js';
 import { noAckAuthenticator, type AckAuthenticator } from './AckAuthenticator.js';
 import { MAX_GROUP_RECEIVERS, MAX_SHARD_BYTES, MAX_STATION_NAME_BYTES } from './announceFrame.js';
-import { CancelReason, encodeCancelFrame, encodeHelloFrame, MAX_HELLO_BYTES } from './controlFrames.js';
+import { encodeCancelFrame, encodeHelloFrame, MAX_HELLO_BYTES } from './controlFrames.js';
 import { decodeFrame, type LinkFrame } from './decodeFrame.js';
 import { FrameType } from './frameHeader.js';
 import { linkError } from './errors.js';
@@ -221,6 +221,15 @@ export class Link {
     return id;
   }
 
+  /**
+   * Drop a queued transfer whose receivers no longer need it (they hold its data by another path,
+   * e.g. online). One already on air is announced as cancelled (CANCEL, reason 2) at the next
+   * key-up. Returns false when no transfer with this id is queued. The transfer emits no event.
+   */
+  cancel(transferId: number): boolean {
+    return this.tx.cancel(transferId);
+  }
+
   /** Tell the link its last key-up has ended (e.g. from SimRadio.onIdle); sharpens the ack deadline. */
   transmitDone(): void {
     const now = this.clock.now();
@@ -353,7 +362,7 @@ export class Link {
       for (const c of this.tx.takeCancels()) {
         // one tag per receiver, in announce order (each checks its own)
         const sign = this.auth.enabled ? (b: Uint8Array) => c.receivers.map((r) => this.auth.sign(r, b)) : undefined;
-        const frame: Frame = (eob) => encodeCancelFrame({ eob, transferId: c.id, reason: CancelReason.Expired }, sign);
+        const frame: Frame = (eob) => encodeCancelFrame({ eob, transferId: c.id, reason: c.reason }, sign);
         items.splice(before, 0, { to: c.to, frame, length: frame(false).length });
       }
       this.send(items, now);

@@ -12,6 +12,7 @@ import type { AckFrame } from './ackFrame.js';
 import { ackTagInput, type AckAuthenticator } from './AckAuthenticator.js';
 import { MAX_TRANSFER_BYTES } from './announceFrame.js';
 import { dataHeaderLength } from './frameHeader.js';
+import { CancelReason } from './controlFrames.js';
 import { linkError } from './errors.js';
 import type { LinkEventMap, LinkStats } from './linkEvents.js';
 import { frameAirMs, SLOT_GUARD_MS, type RadioTiming } from './linkTiming.js';
@@ -127,13 +128,15 @@ function setPerPeer<T>(map: Map<string, T>, station: string, v: T): void {
   map.set(station, v);
 }
 
+type CancelReasonCode = (typeof CancelReason)[keyof typeof CancelReason];
+
 export class Sender {
   private readonly outbound = new Map<number, OutboundTransfer>();
   private readonly loss = new Map<string, LossEstimator>();
   private readonly ackDelay = new Map<string, AckDelayEstimator>();
   /** When each receiver last answered one of our rounds (ALIVE_MS). */
   private readonly answeredAt = new Map<string, number>();
-  private cancels: Array<{ to: string; id: number; receivers: string[] }> = [];
+  private cancels: Array<{ to: string; id: number; receivers: string[]; reason: CancelReasonCode }> = [];
   private awaiting: Awaiting | undefined;
   private backoffUntil = 0;
   private yieldUntil = 0;
@@ -328,16 +331,31 @@ export class Sender {
       const undelivered = t.pending().map((r) => r.progress.station);
       this.retire(t);
       this.ctx.counters.expired++;
-      if (t.started) {
-        this.cancels.push({ to: t.group ? this.ctx.groupAddress : t.rec.to[0]!, id: t.rec.id, receivers: [...t.rec.to] });
-        if (this.cancels.length > MAX_PENDING_CANCELS) this.cancels.shift();
-      }
+      if (t.started) this.pushCancel(t, CancelReason.Expired);
       this.ctx.emit('expired', { transferId: t.rec.id, undelivered });
       this.ctx.emit('failed', { transferId: t.rec.id, error: linkError('RS_ERR_LINK_EXPIRED', `transfer ${t.rec.id} expired`, { undelivered }), queued: false });
     }
   }
 
-  takeCancels(): Array<{ to: string; id: number; receivers: string[] }> {
+  /**
+   * Drop a transfer the caller no longer needs (its receivers hold the data by another path). A
+   * transfer already on air gets a CANCEL (reason 2) at the next key-up, so its receivers free
+   * its state. False when no such transfer is queued.
+   */
+  cancel(id: number): boolean {
+    const t = this.outbound.get(id);
+    if (t === undefined) return false;
+    this.retire(t);
+    if (t.started) this.pushCancel(t, CancelReason.Cancelled);
+    return true;
+  }
+
+  private pushCancel(t: OutboundTransfer, reason: CancelReasonCode): void {
+    this.cancels.push({ to: t.group ? this.ctx.groupAddress : t.rec.to[0]!, id: t.rec.id, receivers: [...t.rec.to], reason });
+    if (this.cancels.length > MAX_PENDING_CANCELS) this.cancels.shift();
+  }
+
+  takeCancels(): Array<{ to: string; id: number; receivers: string[]; reason: CancelReasonCode }> {
     return this.cancels.splice(0);
   }
 

@@ -241,6 +241,24 @@ export class StationRuntime {
   }
 
   /**
+   * Drop the transfers queued for `peer` alone: the caller knows that the peer now holds
+   * everything this station holds (an online session with it ended in sync), so whatever they
+   * carry is already there. A group transfer is left alone (its other receivers may still need
+   * it). Returns what was dropped; counted as `sent.cancelled` in `status`.
+   */
+  cancelQueuedFor(peer: string): OutboundInfo[] {
+    const p = peer.toUpperCase();
+    const out: OutboundInfo[] = [];
+    for (const info of this.outboundInfos()) {
+      if (info.to.length !== 1 || info.to[0] !== p || !this.link.cancel(info.transferId)) continue;
+      this.station.log.setJson(`tx:${info.transferId}`, null);
+      this.station.log.bump('sent.cancelled');
+      out.push(info);
+    }
+    return out;
+  }
+
+  /**
    * Nothing of ours is owed to `peer`: no transfer to it is queued, and its acknowledged vector
    * covers every origin we hold (its own aside). A sync request says so (HELLO S, idle flag).
    */

@@ -58,7 +58,7 @@ export interface DaemonOptions {
 }
 
 export interface DaemonEvent {
-  kind: 'queued' | 'acknowledged' | 'applied' | 'beacon' | 'blocked' | 'failed' | 'stopped' | FallbackEvent['kind'];
+  kind: 'queued' | 'cancelled' | 'acknowledged' | 'applied' | 'beacon' | 'blocked' | 'failed' | 'stopped' | FallbackEvent['kind'];
   peer?: string;
   detail?: string;
   bytes?: number;
@@ -164,6 +164,17 @@ export class Daemon {
     }
   }
 
+  /**
+   * `peer` holds everything this station holds (an online session ended in sync): drop what the
+   * radio queued for it, so no airtime goes on data already there.
+   */
+  dropQueuedFor(peer: string): void {
+    if (this.stopped) return;
+    for (const info of this.runtime.cancelQueuedFor(peer)) {
+      this.opts.onEvent?.({ kind: 'cancelled', peer: info.to[0]!, rows: info.rows, bytes: info.bytes, detail: 'delivered online' });
+    }
+  }
+
   /** Stop cleanly: cancel timers, save the planner, close the link (the queue stays in SQLite). */
   stop(): void {
     if (this.stopped) return;
@@ -227,6 +238,9 @@ export async function startDaemon(
     ...(opts.onEvent ? { onEvent: (e: FallbackEvent) => report(e) } : {}),
     onOnlineLost: () => {
       if (!stopping) daemon?.queuePending();
+    },
+    onOnlineSynced: (peer) => {
+      if (!stopping) daemon?.dropQueuedFor(peer);
     },
   });
   const daemon = air && queue

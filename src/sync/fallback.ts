@@ -8,6 +8,8 @@
  *    an address for it whose last attempt did not fail). When an attempt or a served session with
  *    a peer fails, `onOnlineLost` tells the radio at once, so the radio takes over within the
  *    failure's detection time (a cut: at once; silence: the stall timeout), not at its next tick.
+ *    When a session ends in sync, `onOnlineSynced` lets the radio drop what it had queued for the
+ *    peer before online reached it (the daemon cancels it: no airtime for data already there).
  *    An acknowledged or applied radio transfer records `radio`;
  * 3. bundle: a peer that neither reached (no sync by any path) for `bundle_after_s` while it has
  *    changes pending gets a bundle in `outbox` (one per deadline, not one per tick): path `bundle-out`.
@@ -53,6 +55,11 @@ export interface FallbackOptions {
   online?: OnlineTimeouts;
   /** An online attempt or served session with this peer failed: the radio may carry it now. */
   onOnlineLost?: (peer: string) => void;
+  /**
+   * An online attempt or served session with this peer ended in sync (its state digest equals
+   * ours): whatever the radio queued for it is already there.
+   */
+  onOnlineSynced?: (peer: string) => void;
 }
 
 export class Fallback {
@@ -87,6 +94,7 @@ export class Fallback {
       ...(this.opts.folders ? { folders: this.opts.folders } : {}),
       onEvent: (e) => {
         if (e.kind === 'failed' && e.peer !== undefined) this.opts.onOnlineLost?.(e.peer);
+        if (e.kind === 'session' && e.peer !== undefined && e.result?.ok === true) this.opts.onOnlineSynced?.(e.peer);
       },
     });
     this.opts.onEvent?.({ kind: 'listening', detail: `${this.server.host}:${this.server.port}` });
@@ -150,6 +158,7 @@ export class Fallback {
       this.busy.delete(peer);
     }
     if (this.lastOnline.get(peer) === false) this.opts.onOnlineLost?.(peer);
+    else this.opts.onOnlineSynced?.(peer);
   }
 
   private bundleOut(now: number): void {

@@ -122,6 +122,33 @@ test('an expired transfer is dropped, reported, and its receivers are told to fr
   assert.equal(b.link.bufferState.inbound, 0, 'the CANCEL freed the partial transfer');
 });
 
+test('a cancelled transfer stops at once, its receivers are told (CANCEL, reason 2) and free their state, and nothing is reported as failed', async () => {
+  const net = makeNet({ bitrate: 1200, loss: 0, seed: 4 });
+  const a = net.add('N0AAA');
+  const b = net.add('N0BBB');
+  const id = a.link.enqueue({ to: ['N0BBB'], payload: payloadOf(40_000) });
+  await net.run(() => dataFramesOf(net, 'N0AAA', id) >= 8 && b.link.bufferState.inbound > 0);
+  const sentBefore = dataFramesOf(net, 'N0AAA', id);
+  const at = net.channel.log.length;
+  assert.equal(a.link.cancel(id), true);
+  assert.equal(a.link.cancel(id), false, 'a second cancel finds nothing');
+  assert.equal(a.link.cancel(9999), false, 'nor does an id never queued');
+  assert.deepEqual(a.link.pendingOutbound().map((p) => p.id).filter((x) => x === id), []);
+  const second = a.link.enqueue({ to: ['N0BBB'], payload: payloadOf(500, 2) });
+  await net.run(() => a.delivered.length > 0);
+  assert.deepEqual(a.delivered.map((d) => d.transferId), [second]);
+  assert.equal(b.received.length, 1);
+  const later = net.channel.log.slice(at).filter((e) => e.from === 'N0AAA');
+  // the channel logs frames as the link hands them over: none of the transfer after the cancel
+  assert.equal(dataFramesOf(net, 'N0AAA', id), sentBefore, 'no DATA of the cancelled transfer after the cancel');
+  const cancels = later.filter((e) => (e.frame[0]! & 0x38) === 0x20 && ((e.frame[1]! << 8) | e.frame[2]!) === id);
+  assert.equal(cancels.length, 1, 'one CANCEL for the transfer');
+  assert.equal(cancels[0]!.frame[3], 2, 'reason 2: cancelled (1 is expired)');
+  assert.equal(b.link.bufferState.inbound, 0, 'the CANCEL freed the partial transfer');
+  assert.deepEqual(a.failed, []);
+  assert.deepEqual(a.expired, []);
+});
+
 test('5 receivers with independent loss all complete from one group transmission', async () => {
   const loss = { N0BB1: 0.05, N0BB2: 0.1, N0BB3: 0.2, N0BB4: 0.3, N0BB5: 0.15 };
   const net = makeNet({ bitrate: 1200, loss, seed: 8 });

@@ -131,13 +131,15 @@ test('fallback: online first: the radio is held for a peer online reaches, and t
   b0!.close();
   const b = configure(homes[1]!, 'listen = "127.0.0.1:0"');
   const lostAtB: string[] = [];
-  const fb = new Fallback({ station: b, onOnlineLost: (p) => lostAtB.push(p) });
+  const syncedAtB: string[] = [];
+  const fb = new Fallback({ station: b, onOnlineLost: (p) => lostAtB.push(p), onOnlineSynced: (p) => syncedAtB.push(p) });
   const srv = (await fb.start())!;
   const { tcpTap } = await import('./tap.js');
   const tap = await tcpTap(srv.port);
   const a = configure(homes[0]!, `retry_s = 1\npeers = { "N0BBB" = "127.0.0.1:${tap.port}" }`);
   const lost: string[] = [];
-  const fa = new Fallback({ station: a, onOnlineLost: (p) => lost.push(p) });
+  const synced: string[] = [];
+  const fa = new Fallback({ station: a, onOnlineLost: (p) => lost.push(p), onOnlineSynced: (p) => synced.push(p) });
   try {
     // an address not tried yet: held (the first round tries it); B has no address for A: not held
     assert.equal(fa.holdsRadio('N0BBB'), true);
@@ -158,6 +160,8 @@ test('fallback: online first: the radio is held for a peer online reaches, and t
     for (let i = 0; i < 200 && fb.holdsRadio('N0AAA'); i++) await new Promise((r) => setTimeout(r, 10));
     assert.equal(fb.holdsRadio('N0AAA'), false);
     assert.deepEqual([lost, lostAtB], [[], []]);
+    // the session ended in sync at both ends: each tells its radio it may drop what it queued
+    assert.deepEqual([synced, syncedAtB], [['N0BBB'], ['N0AAA']]);
 
     // the link dies mid-session (the tap closes both ways after the first KiB): both ends let go
     a.records.db.prepare(`UPDATE person SET status = 'moved'`).run();
@@ -179,6 +183,7 @@ test('fallback: online first: the radio is held for a peer online reaches, and t
       for (let i = 0; i < 200 && lostAtB.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
       assert.deepEqual(lostAtB, ['N0AAA']);
       assert.equal(fb.holdsRadio('N0AAA'), false);
+      assert.deepEqual([synced, syncedAtB], [['N0BBB'], ['N0AAA']], 'a failed session drops nothing');
     } finally {
       await fa2.close();
       a2.close();

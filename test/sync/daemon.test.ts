@@ -210,3 +210,55 @@ test('online first: the daemon queues nothing on air for a peer online holds, an
     cleanup();
   }
 });
+
+test('a peer that got everything by another path (online, in sync): the daemon drops what its radio queued for it and spends no more airtime on it', { timeout: 120_000 }, async () => {
+  const { dir, cleanup } = tempDir();
+  const clock = new ManualClock(T0);
+  const [a, b] = makeStations(dir, ['N0AAA', 'N0BBB'], { clock });
+  const channel = new RadioChannel({ clock, seed: 5, bitrate: 9600, loss: { kind: 'iid', p: 0 } });
+  const queue = openStationQueue(a!);
+  const events: Array<{ kind: string; peer?: string; rows?: number }> = [];
+  const daemon = new Daemon({
+    station: a!, port: simRadioPort(channel.attach('N0AAA')), clock, queue, bitrate: 9600,
+    onEvent: (e) => events.push({ kind: e.kind, ...(e.peer ? { peer: e.peer } : {}), ...(e.rows !== undefined ? { rows: e.rows } : {}) }),
+  });
+  // B is on the frequency but its radio is off: nothing answers, the transfer stays queued
+  channel.attach('N0BBB');
+  try {
+    daemon.start();
+    await clock.run(() => daemon.keyUps.some((k) => k.to === 'N0BBB'), 10 * 60_000);
+    const queued = events.filter((e) => e.kind === 'queued');
+    assert.equal(queued.length, 1);
+    assert.equal(daemon.runtime.outboundInfos().length, 1);
+    // another path delivers it all (a bundle both ways here; online in the daemon), and B's
+    // receipt moves A's cursor: B now holds everything A holds
+    const { exportBundle } = await import('../../src/sync/bundleExport.js');
+    const { importBundle } = await import('../../src/sync/bundleImport.js');
+    await importBundle(b!, exportBundle(a!, ['N0BBB']).bytes);
+    await importBundle(a!, exportBundle(b!, ['N0AAA']).bytes);
+    assert.deepEqual(tableFingerprints(b!.records), tableFingerprints(a!.records));
+    daemon.dropQueuedFor('N0BBB');
+    assert.deepEqual(events.filter((e) => e.kind === 'cancelled'), [{ kind: 'cancelled', peer: 'N0BBB', rows: queued[0]!.rows }]);
+    assert.deepEqual(daemon.runtime.outboundInfos(), []);
+    assert.equal(a!.log.counters()['sent.cancelled'], 1);
+    daemon.dropQueuedFor('N0BBB');
+    assert.equal(events.filter((e) => e.kind === 'cancelled').length, 1, 'nothing left to drop');
+    // an hour on: nothing more on air for B beyond the one CANCEL (a key-up of its own or riding
+    // on a beacon), and nothing queued again (it holds everything)
+    const before = daemon.keyUps.filter((k) => k.to === 'N0BBB').length;
+    const sent = channel.stats()['N0AAA']!;
+    const bytesBefore = sent.bytesOnAir;
+    const beaconsBefore = events.filter((e) => e.kind === 'beacon').length;
+    await clock.run(() => false, HOUR);
+    assert.ok(daemon.keyUps.filter((k) => k.to === 'N0BBB').length <= before + 1);
+    assert.equal(events.filter((e) => e.kind === 'queued').length, 1);
+    const beacons = events.filter((e) => e.kind === 'beacon').length - beaconsBefore;
+    assert.ok(channel.stats()['N0AAA']!.bytesOnAir - bytesBefore < 100 + beacons * 150, `bytes on air after the drop: ${channel.stats()['N0AAA']!.bytesOnAir - bytesBefore}`);
+  } finally {
+    daemon.stop();
+    queue.close();
+    a!.close();
+    b!.close();
+    cleanup();
+  }
+});

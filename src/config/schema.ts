@@ -224,7 +224,7 @@ export const SCHEMA: TableNode = {
       fields: {
         listen: { kind: 'string', doc: 'address the daemon answers online syncs on, HOST:PORT ("" = none)', default: '', form: 'HOST:PORT, e.g. "0.0.0.0:7373"', pattern: HOST_PORT_PATTERN },
         mdns: { kind: 'bool', doc: 'advertise this station (callsign, key fingerprint) as _radiosync._tcp by mDNS on the LAN while it listens, and browse for others: trusted peers found are synced online (path "lan")', default: false, form: 'true or false' },
-        retry_s: int('seconds between online attempts to a peer that has something pending (or not yet synced)', 60, 1, 86400),
+        retry_s: int('seconds between online attempts to a peer that has something pending (or not yet synced); a station that does not listen asks every reachable peer this often, pending or not (nobody can reach it to hand it their changes)', 60, 1, 86400),
         bundle_after_s: int('write a bundle to the outbox for a peer that neither online nor radio reached for this long while it has changes pending (0 = never)', 0, 0, 365 * 86400, 'an integer ≥ 0 (0 = never)'),
         outbox: { kind: 'string', doc: 'folder bundles are written to: a USB stick\'s mount point or a mail spool, relative to the station directory ("" = none)', default: '', form: 'a directory path' },
         inbox: { kind: 'string', doc: 'folder watched for bundles (*.rsb): each is imported, moved to <inbox>/done, and acknowledged by a receipt bundle in the outbox ("" = none)', default: '', form: 'a directory path' },

@@ -1,8 +1,10 @@
 /**
  * Every way to reach a peer, per peer, for the daemon (config `[online]`, docs/config.md):
  *
- * 1. online: a peer with an address in `[online.peers]` and something pending (or never synced)
- *    is tried every `retry_s`; success records the path `online`;
+ * 1. online: a peer with an address (in `[online.peers]`, or found on the LAN) and something
+ *    pending (or never synced) is tried every `retry_s`; so is every such peer, pending or not,
+ *    when this station does not listen (nobody can reach it: it has to ask); success records the
+ *    path `online` (or `lan`);
  * 2. radio: the daemon's radio runtime queues for every peer inside its windows (src/sync/daemon.ts),
  *    except a peer that online holds ({@link Fallback.holdsRadio}: a session with it under way, or
  *    an address for it whose last attempt did not fail). When an attempt or a served session with
@@ -83,10 +85,16 @@ export class Fallback {
     return isAbsolute(p) ? p : join(this.st.layout.home, p);
   }
 
-  /** Listen for online syncs if `[online] listen` is set. */
+  /**
+   * Listen for online syncs if `[online] listen` is set; with `mdns`, browse the LAN for peers
+   * (and advertise this station only while it listens: there is nothing to connect to otherwise).
+   */
   async start(): Promise<OnlineServer | undefined> {
     const listen = this.st.config.online.listen;
-    if (listen === '') return undefined;
+    if (listen === '') {
+      if (this.st.config.online.mdns) this.lan = startLanDiscovery(this.st);
+      return undefined;
+    }
     const a = parseHostPort(listen);
     this.server = await serveOnline(this.st, {
       ...a,
@@ -115,7 +123,10 @@ export class Fallback {
       if (p.state === 'out of use') continue;
       const a = this.address(p.callsign);
       const due = now - (this.lastTry.get(p.callsign) ?? -Infinity) >= cfg.retry_s * 1000;
-      if (a !== undefined && due && !this.busy.has(p.callsign) && (p.pendingRows > 0 || p.lastSync === null)) {
+      // a station that does not listen cannot be reached: it asks each reachable peer every
+      // retry_s, pending or not, or it would never get what the peer has for it
+      const ask = p.pendingRows > 0 || p.lastSync === null || cfg.listen === '';
+      if (a !== undefined && due && !this.busy.has(p.callsign) && ask) {
         this.lastTry.set(p.callsign, now);
         attempts.push(this.tryOnline(p.callsign, a.addr, a.path));
       }

@@ -124,7 +124,12 @@ test('mDNS between two namespaces on a veth pair: found within 5 s, strangers se
   }
 });
 
-test('two daemons without a radio on a veth pair find each other by mDNS and sync by LAN, both ways', async () => {
+/**
+ * Two `daemon --no-radio`s, A in the first namespace and B in the second, each with its own
+ * `[online]` lines and neither given the other's address; B's own edit is made while both run.
+ * Returns once the two hold the same tables (at most 60 s), with how long it took and A's view of B.
+ */
+async function convergeByLan(aLines: string, bLines: string, aReady: RegExp): Promise<{ tookMs: number; b: { lan: { host: string } | null; lastPath?: { path: string } | null } | undefined }> {
   const { join } = await import('node:path');
   const { Station } = await import('../../src/station/Station.js');
   const { tableFingerprints } = await import('../../src/sync/tableFingerprint.js');
@@ -132,14 +137,14 @@ test('two daemons without a radio on a veth pair find each other by mDNS and syn
   const [a0, b0] = makeStations(dir, ['N0AAA', 'N0BBB']);
   const homes = [a0!.layout.home, b0!.layout.home];
   for (const s of [a0, b0]) s!.close();
-  // each listens and advertises; neither is given the other's address
-  for (const h of homes) setOnlineConfig(h, 'listen = "0.0.0.0:7373"\nmdns = true\nretry_s = 2');
+  setOnlineConfig(homes[0]!, aLines);
+  setOnlineConfig(homes[1]!, bLines);
   const children: ChildProcess[] = [];
   setUp();
   try {
     children.push(await startInNs(NS[1]!, [BIN, 'daemon', '--home', homes[1]!, '--no-radio', '--json'], /"listening"/));
     const t0 = Date.now();
-    children.push(await startInNs(NS[0]!, [BIN, 'daemon', '--home', homes[0]!, '--no-radio', '--json'], /"listening"/));
+    children.push(await startInNs(NS[0]!, [BIN, 'daemon', '--home', homes[0]!, '--no-radio', '--json'], aReady));
     // B's own edit, made while both run, must come back to A too
     const bApp = new (await import('better-sqlite3')).default(join(dir, 'N0BBB.sqlite'));
     bApp.prepare("INSERT INTO person (uuid, first_name, last_name) VALUES ('0b0b0b0b-0000-4000-8000-000000000001', 'From', 'Field')").run();
@@ -159,15 +164,30 @@ test('two daemons without a radio on a veth pair find each other by mDNS and syn
       if (same) tookMs = Date.now() - t0;
     }
     assert.ok(same, 'the daemons converged by LAN within 60 s');
-    console.log(`# converged by LAN ${tookMs} ms after A's daemon started`);
     const p = inNs(NS[0]!, [BIN, 'peers', '--home', homes[0]!, '--json']);
-    const bb = (JSON.parse(p.stdout) as Array<{ callsign: string; lastPath?: { path: string } | null; lan: { host: string } | null }>).find((x) => x.callsign === 'N0BBB');
-    assert.equal(bb?.lan?.host, '10.231.0.2');
-    assert.equal(bb?.lastPath?.path, 'lan');
+    const b = (JSON.parse(p.stdout) as Array<{ callsign: string; lastPath?: { path: string } | null; lan: { host: string } | null }>).find((x) => x.callsign === 'N0BBB');
+    return { tookMs, b };
   } finally {
     for (const ch of children) ch.kill('SIGTERM');
     await new Promise((r) => setTimeout(r, 1000));
     tearDown();
     cleanup();
   }
+}
+
+test('two daemons without a radio on a veth pair find each other by mDNS and sync by LAN, both ways', async () => {
+  // each listens and advertises
+  const both = 'listen = "0.0.0.0:7373"\nmdns = true\nretry_s = 2';
+  const r = await convergeByLan(both, both, /"listening"/);
+  console.log(`# converged by LAN ${r.tookMs} ms after A's daemon started`);
+  assert.equal(r.b?.lan?.host, '10.231.0.2');
+  assert.equal(r.b?.lastPath?.path, 'lan');
+});
+
+test('a daemon that does not listen still browses: it finds a listening peer by mDNS and syncs with it by LAN, both ways', async () => {
+  // A has nothing to advertise (no listen), B listens and advertises; only A can start a session
+  const r = await convergeByLan('mdns = true\nretry_s = 2', 'listen = "0.0.0.0:7373"\nmdns = true\nretry_s = 2', /"online"/);
+  console.log(`# converged by LAN ${r.tookMs} ms after the browsing daemon started`);
+  assert.equal(r.b?.lan?.host, '10.231.0.2');
+  assert.equal(r.b?.lastPath?.path, 'lan');
 });

@@ -198,3 +198,61 @@ test('fallback: online first: the radio is held for a peer online reaches, and t
     cleanup();
   }
 });
+
+test('fallback: a station that does not listen asks its reachable peers every retry_s, pending or not, so it gets what they have for it; one that listens waits to be reached', async () => {
+  const { dir, cleanup } = tempDir('radiosync-fallback-');
+  const [a0, b0] = makeStations(dir, ['N0AAA', 'N0BBB']);
+  const homes = [a0!.layout.home, b0!.layout.home];
+  a0!.close();
+  b0!.close();
+  const b = Station.open(homes[1]!, { env: {} });
+  const aToml = join(homes[0]!, 'radiosync.toml');
+  const plain = readFileSync(aToml, 'utf8');
+  const srv = await serveOnline(b, { host: '127.0.0.1', port: 0 });
+  const a = configure(homes[0]!, `retry_s = 1\npeers = { "N0BBB" = "127.0.0.1:${srv.port}" }`);
+  const events: FallbackEvent[] = [];
+  const fa = new Fallback({ station: a, onEvent: (e) => events.push(e) });
+  const opened: Array<{ close(): unknown }> = [a];
+  const uuid = a.records.db.prepare('SELECT uuid FROM person ORDER BY id LIMIT 1').pluck().get();
+  const edit = (status: string) => b.records.db.prepare('UPDATE person SET status = ? WHERE uuid = ?').run(status, uuid);
+  const statusAt = (st: Station) => st.records.db.prepare('SELECT status FROM person WHERE uuid = ?').pluck().get(uuid);
+  try {
+    await fa.tick();
+    assert.deepEqual(events.map((e) => `${e.kind}:${e.detail}`), ['online:in sync']);
+    assert.equal(pending(a, 'N0BBB'), 0);
+    // B edits; A owes B nothing, but it does not listen: it asks at the next retry and gets the edit
+    edit('found');
+    b.records.capture();
+    await fa.tick();
+    assert.equal(events.length, 1, 'not before retry_s');
+    await new Promise((r) => setTimeout(r, 1100));
+    await fa.tick();
+    assert.deepEqual(events.map((e) => e.kind), ['online', 'online']);
+    assert.equal(statusAt(a), 'found');
+    await fa.close();
+    a.close();
+    opened.length = 0;
+
+    // the same station listening: B can reach it, so with nothing pending it does not ask
+    writeFileSync(aToml, plain);
+    const a2 = configure(homes[0]!, `listen = "127.0.0.1:0"\nretry_s = 1\npeers = { "N0BBB" = "127.0.0.1:${srv.port}" }`);
+    opened.push(a2);
+    const events2: FallbackEvent[] = [];
+    const fa2 = new Fallback({ station: a2, onEvent: (e) => events2.push(e) });
+    opened.push(fa2);
+    await fa2.start();
+    edit('moved');
+    b.records.capture();
+    await new Promise((r) => setTimeout(r, 1100));
+    await fa2.tick();
+    assert.deepEqual(events2.map((e) => e.kind), ['listening'], 'nothing pending at A: no attempt');
+    assert.equal(statusAt(a2), 'found');
+    assert.equal(statusAt(b), 'moved');
+  } finally {
+    await fa.close();
+    for (const o of opened.reverse()) await o.close();
+    await srv.close();
+    b.close();
+    cleanup();
+  }
+});

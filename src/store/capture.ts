@@ -204,10 +204,34 @@ function guard(stats: CaptureStats, fn: () => void): void {
   }
 }
 
+/**
+ * Captured writes are read and turned into log entries in slices of this many (each slice's
+ * pending rows are flushed before the next is read), so memory does not grow with the size of one
+ * application transaction: a million rows written at once capture in bounded memory.
+ */
+export const CAPTURE_SLICE = 10_000;
+
 function ingestBatch(ctx: StoreContext): CaptureStats {
   const stats: CaptureStats = { changes: 0, badUuids: 0, danglingReferences: 0, excluded: 0 };
-  const rows = stmt(ctx, 'SELECT n, tbl, op, uuid, old_uuid, cols, image, at FROM radiosync_capture ORDER BY n', true).all() as CaptureRow[];
-  if (rows.length === 0) return stats;
+  const slice = stmt(ctx, `SELECT n, tbl, op, uuid, old_uuid, cols, image, at FROM radiosync_capture WHERE n > ? ORDER BY n LIMIT ${CAPTURE_SLICE}`, true);
+  let last = 0n;
+  for (;;) {
+    const rows = slice.all(last) as CaptureRow[];
+    if (rows.length === 0) break;
+    ingestSlice(ctx, rows, stats);
+    last = rows[rows.length - 1]!.n;
+    if (rows.length < CAPTURE_SLICE) break;
+  }
+  if (last > 0n) stmt(ctx, 'DELETE FROM radiosync_capture WHERE n <= ?').run(last);
+  return stats;
+}
+
+/**
+ * One slice of captured writes, in the application's order. Several writes of a row inside a
+ * slice become one change (stamped with the last write's time); a row written in two slices gets
+ * two changes, the later one last, which the merge resolves to the same row.
+ */
+function ingestSlice(ctx: StoreContext, rows: CaptureRow[], stats: CaptureStats): void {
   const pending = new Map<string, Pending>();
   const flush = (key: string): void => {
     const p = pending.get(key);
@@ -249,8 +273,6 @@ function ingestBatch(ctx: StoreContext): CaptureStats {
     }
   }
   for (const key of [...pending.keys()]) flush(key);
-  stmt(ctx, 'DELETE FROM radiosync_capture WHERE n <= ?').run(rows[rows.length - 1]!.n);
-  return stats;
 }
 
 /** Ingest every pending capture. Call inside a write transaction. */

@@ -188,3 +188,40 @@ test('init snapshots a table larger than one slice: every row once, in rowid ord
   assert.equal(again.versionVector()['A1'], n);
   again.close();
 });
+
+test('one application transaction larger than a capture slice: captured slice by slice, in order, and a peer ends with the same rows', async () => {
+  const { CAPTURE_SLICE } = await import('../../src/store/capture.js');
+  const a = makeStation(tmp.dir, 'A1', { seedFile: seed });
+  const b = makeStation(tmp.dir, 'B2', { seedFile: seed });
+  introduce([a, b]);
+  const uuid = (i: number) => `0c0c0c0c-0000-4000-8000-${String(i).padStart(12, '0')}`;
+  const ins = a.app.prepare('INSERT INTO person(uuid, first_name) VALUES (?, ?)');
+  const X = uuid(0);
+  const Y = uuid(1);
+  const n = Math.round(2.5 * CAPTURE_SLICE);
+  a.app.transaction(() => {
+    for (let i = 0; i < n; i++) {
+      ins.run(uuid(i), `P${i}`);
+      // X is written in each of the three slices; Y is inserted in the first and deleted in the last
+      if (i === CAPTURE_SLICE + 5) a.app.prepare(`UPDATE person SET status = 'seen' WHERE uuid = ?`).run(X);
+      if (i === 2 * CAPTURE_SLICE + 5) a.app.prepare(`UPDATE person SET status = 'found' WHERE uuid = ?`).run(X);
+    }
+    a.app.prepare('DELETE FROM person WHERE uuid = ?').run(Y);
+  })();
+  const writes = (a.app.prepare('SELECT count(*) AS n FROM radiosync_capture').get() as { n: number }).n;
+  assert.equal(writes, n + 3);
+  const before = a.store.versionVector()['A1']!;
+  a.store.capture();
+  assert.equal((a.app.prepare('SELECT count(*) AS n FROM radiosync_capture').get() as { n: number }).n, 0, 'every slice taken in');
+  // a change reads the row as it is at capture time: Y, inserted and deleted before it, logs
+  // nothing (as in one slice), and X is written in three slices, so it gets three changes
+  const kinds = (id: string) => (a.app.prepare(`SELECT kind FROM radiosync_log WHERE tbl = 'person' AND id = ? ORDER BY seq`).all(Buffer.from(id.replace(/-/g, ''), 'hex')) as Array<{ kind: string }>).map((r) => r.kind);
+  assert.deepEqual(kinds(X), ['upsert', 'upsert', 'upsert']);
+  assert.deepEqual(kinds(Y), []);
+  assert.equal(a.store.versionVector()['A1']! - before, n - 1 + 2);
+  for (let i = 0; i < 20 && a.store.buildChangeset('B2').changes.length > 0; i++) syncOnce(a, b);
+  assert.deepEqual(snapshot(b), snapshot(a));
+  assert.equal(b.app.prepare('SELECT status FROM person WHERE uuid = ?').pluck().get(X), 'found');
+  assert.equal(b.app.prepare('SELECT count(*) FROM person WHERE uuid = ?').pluck().get(Y), 0);
+  closeAll([a, b]);
+});

@@ -74,6 +74,8 @@ export class Fallback {
   private readonly lastOnline = new Map<string, boolean>();
   private server: OnlineServer | undefined;
   private lan: MdnsDiscovery | undefined;
+  /** Aborted by close(): a session under way ends at once instead of within its own timeouts. */
+  private readonly closing = new AbortController();
 
   constructor(opts: FallbackOptions) {
     this.st = opts.station;
@@ -157,7 +159,8 @@ export class Fallback {
   private async tryOnline(peer: string, addr: string, path: PeerPathKind): Promise<void> {
     this.busy.add(peer);
     try {
-      const r = await syncOnline(this.st, { ...parseHostPort(addr), with: peer, path, ...this.opts.online, ...(this.opts.folders ? { folders: this.opts.folders } : {}) });
+      if (this.closing.signal.aborted) return;
+      const r = await syncOnline(this.st, { ...parseHostPort(addr), with: peer, path, signal: this.closing.signal, ...this.opts.online, ...(this.opts.folders ? { folders: this.opts.folders } : {}) });
       this.lastOnline.set(peer, r.ok);
       this.opts.onEvent?.({ kind: 'online', peer, rows: r.sent.rows + r.received.rows, detail: r.verdict.state });
     } catch (e) {
@@ -227,7 +230,9 @@ export class Fallback {
     }
   }
 
+  /** Stop: sessions under way (either end) are cut at once, whole changesets applied stay. */
   async close(): Promise<void> {
+    this.closing.abort();
     this.lan?.close();
     await this.server?.close();
   }

@@ -63,8 +63,12 @@ export async function syncOverStream(st: Station, stream: ByteStream, opts: Onli
   }
 }
 
-/** `sync --with CALL --tcp HOST:PORT`, or `--ws ws://HOST:PORT/radiosync` (give `url` instead of host and port). */
-export async function syncOnline(st: Station, opts: OnlineTimeouts & ({ host: string; port: number } | { url: string }) & { with: string; folders?: FolderSync; onEvent?: (e: OnlineEvent) => void; path?: PeerPathKind }): Promise<OnlineResult> {
+/**
+ * `sync --with CALL --tcp HOST:PORT`, or `--ws ws://HOST:PORT/radiosync` (give `url` instead of host
+ * and port). `signal` ends the session at once when aborted (the connection is destroyed: the
+ * session fails with RS_ERR_ONLINE_CLOSED, and what was applied before stays, whole changesets only).
+ */
+export async function syncOnline(st: Station, opts: OnlineTimeouts & ({ host: string; port: number } | { url: string }) & { with: string; folders?: FolderSync; onEvent?: (e: OnlineEvent) => void; path?: PeerPathKind; signal?: AbortSignal }): Promise<OnlineResult> {
   let stream: ByteStream;
   try {
     stream = 'url' in opts ? await connectWs(opts.url, opts.connectMs) : await connectTcp(opts.host, opts.port, opts.connectMs);
@@ -72,7 +76,15 @@ export async function syncOnline(st: Station, opts: OnlineTimeouts & ({ host: st
     recordPeerPath(st, opts.with, { path: opts.path ?? 'online', ok: false, detail: isRadiosyncError(e) ? e.code : 'error' });
     throw e;
   }
-  return syncOverStream(st, stream, opts);
+  const signal = opts.signal;
+  const cut = (): void => stream.destroy();
+  if (signal?.aborted === true) cut();
+  signal?.addEventListener('abort', cut, { once: true });
+  try {
+    return await syncOverStream(st, stream, opts);
+  } finally {
+    signal?.removeEventListener('abort', cut);
+  }
 }
 
 export interface ServeEvent {

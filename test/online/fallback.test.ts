@@ -256,3 +256,37 @@ test('fallback: a station that does not listen asks its reachable peers every re
     cleanup();
   }
 });
+
+test('fallback: close() cuts a session under way at once (a silent peer would otherwise hold it for the handshake and stall timeouts)', async () => {
+  const { dir, cleanup } = tempDir('radiosync-fallback-');
+  const [a0, b0] = makeStations(dir, ['N0AAA', 'N0BBB']);
+  const homes = [a0!.layout.home, b0!.layout.home];
+  a0!.close();
+  b0!.close();
+  const b = Station.open(homes[1]!, { env: {} });
+  const srv = await serveOnline(b, { host: '127.0.0.1', port: 0 });
+  const { tcpTap } = await import('./tap.js');
+  const tap = await tcpTap(srv.port, { mode: 'silent' });
+  tap.cut(); // nothing gets through, nothing is closed
+  const a = configure(homes[0]!, `peers = { "N0BBB" = "127.0.0.1:${tap.port}" }`);
+  const events: FallbackEvent[] = [];
+  const fa = new Fallback({ station: a, onEvent: (e) => events.push(e) });
+  try {
+    let done = false;
+    const t = fa.tick().finally(() => (done = true));
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(done, false, 'the session waits on the silent peer');
+    const t0 = Date.now();
+    await fa.close();
+    await t;
+    assert.ok(Date.now() - t0 < 2_000, `ended ${Date.now() - t0} ms after close()`);
+    assert.deepEqual(events.map((e) => `${e.kind}:${e.detail}`), ['online-failed:RS_ERR_ONLINE_CLOSED']);
+  } finally {
+    await fa.close();
+    await tap.close();
+    await srv.close();
+    a.close();
+    b.close();
+    cleanup();
+  }
+});

@@ -36,10 +36,13 @@ export interface FramePort {
  * A KISS TNC as a frame port. A write can fail after `send` has returned (the serial port or TCP
  * connection went away): `onError` gets every such error, and the caller decides what it means.
  */
-export function kissTncPort(tnc: KissTnc, onError: (e: unknown) => void): FramePort {
+export function kissTncPort(tnc: KissTnc, onError: (e: unknown) => void, kissPort = 0): FramePort {
   return {
-    send: (ax25) => void tnc.sendFrame(ax25).catch(onError),
-    onFrame: (l) => tnc.onFrame((f) => l(f)),
+    send: (ax25) => void tnc.sendFrame(ax25, kissPort).catch(onError),
+    // a multi-port TNC's other KISS ports are other radio channels: not ours
+    onFrame: (l) => tnc.onFrame((f, port) => {
+      if (port === kissPort) l(f);
+    }),
   };
 }
 

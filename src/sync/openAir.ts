@@ -2,7 +2,7 @@
  * Open a station's way onto the air: a transport (serial KISS TNC or KISS over TCP) with the
  * KISS TNC on top, set up from the station config (init strings, KISS parameters).
  */
-import { openTransport, type TransportSpec, formatTransportSpec } from '../transport/openTransport.js';
+import { openTransport, parseKissTcpAddress, type TransportSpec, formatTransportSpec } from '../transport/openTransport.js';
 import { KissTnc } from '../tnc/KissTnc.js';
 import type { StationConfig } from '../config/schema.js';
 import { kissTncPort, type FramePort } from './FramePort.js';
@@ -19,10 +19,15 @@ export interface Air {
 const HEX = /^hex:/i;
 
 /** The transport from flags, or else from the config's [radio] section. */
+/**
+ * The transport `[radio]` names: `port` and `baud` for serial, `host` (host:port) for KISS over
+ * TCP. (`kiss_port` is the TNC's KISS port, the radio channel inside the KISS stream, not a TCP
+ * port: openAir passes it to the TNC.)
+ */
 export function transportFromConfig(radio: StationConfig['radio']): TransportSpec {
   return radio.transport === 'serial'
     ? { kind: 'serial', path: radio.port, baud: radio.baud }
-    : { kind: 'kiss-tcp', host: radio.host, port: radio.kiss_port };
+    : { kind: 'kiss-tcp', ...parseKissTcpAddress(radio.host) };
 }
 
 export async function openAir(spec: TransportSpec, radio: StationConfig['radio'], limits?: StationConfig['limits']): Promise<Air> {
@@ -41,7 +46,7 @@ export async function openAir(spec: TransportSpec, radio: StationConfig['radio']
   });
   return {
     name: formatTransportSpec(spec),
-    port: kissTncPort(tnc, (e) => errors.push(e)),
+    port: kissTncPort(tnc, (e) => errors.push(e), radio.kiss_port),
     tnc,
     errors,
     close: async () => {

@@ -6,7 +6,7 @@
  * 1200 bit/s is tested on virtual time elsewhere.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { radiosync, radiosyncAsync, startSim } from './cliHarness.js';
@@ -36,7 +36,10 @@ export async function sendAndReceiveThroughSim(receiver: ReceiverPath): Promise<
     const common = ['--bitrate', '76800', '--timeout', '180', '--json'];
     const via = receiver === 'pty' ? ['--port', sb!.ptyPath!, '--baud', '9600'] : ['--kiss-tcp', `${sb!.host}:${sb!.port}`];
     const recv = radiosyncAsync(['receive', '--home', join(dir, 'B'), ...via, '--once', ...common]);
-    const send = radiosyncAsync(['send', '--home', join(dir, 'A'), '--to', 'N0BBB', '--kiss-tcp', `${sa!.host}:${sa!.port}`, ...common]);
+    // the sender finds its TNC from its config alone ([radio] transport and host), as a daemon does
+    const toml = join(dir, 'A', 'radiosync.toml');
+    writeFileSync(toml, readFileSync(toml, 'utf8').replace(/^# host = .*$/m, `host = "${sa!.host}:${sa!.port}"`));
+    const send = radiosyncAsync(['send', '--home', join(dir, 'A'), '--to', 'N0BBB', ...common]);
     const s = await send.done;
     const r = await recv.done;
     assert.equal(s.code, 0, `send: ${s.stderr}\n${s.stdout}`);

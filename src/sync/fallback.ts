@@ -25,7 +25,7 @@
  * Nothing partial: each path applies whole changesets only, and moves a cursor only on a receipt,
  * so a transfer cut on one path resumes on the next without resending what was acknowledged.
  */
-import { existsSync, mkdirSync, readdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { isRadiosyncError } from '../errors/RadiosyncError.js';
 import { captureRecords } from './captureRecords.js';
@@ -36,7 +36,7 @@ import type { FolderSync } from './FolderSync.js';
 import { exportBundle } from './bundleExport.js';
 import { importBundleFile } from './bundleImport.js';
 import { serveOnline, syncOnline, type OnlineServer, type OnlineTimeouts } from './online.js';
-import { lastPeerPath, recordPeerPath, type PeerPathKind } from './peerPath.js';
+import { recordPeerPath, type PeerPathKind } from './peerPath.js';
 import { lanAddress, startLanDiscovery } from './discovery.js';
 import type { MdnsDiscovery } from '../online/mdns.js';
 
@@ -175,18 +175,31 @@ export class Fallback {
     else this.opts.onOnlineSynced?.(peer);
   }
 
+  /**
+   * A bundle for each peer nothing reached for `bundle_after_s` while it has something pending:
+   * at most one per deadline, none while the last one is still in the outbox and nothing new has
+   * been made since, and each new one replaces the last one still there (it carries everything
+   * the peer has not acknowledged, so everything the older one did). The last bundle's time, file
+   * and version vector are kept in the station log (`bundle-out:<CALL>`), apart from the peer's
+   * last path, which every failed online attempt overwrites.
+   */
   private bundleOut(now: number): void {
     const deadline = this.st.config.online.bundle_after_s * 1000;
     const outbox = this.dir(this.st.config.online.outbox);
+    const vv = JSON.stringify(this.st.records.versionVector());
     for (const p of peerList(this.st)) {
       if (p.state === 'out of use' || p.pendingRows === 0 || this.busy.has(p.callsign)) continue;
       const reached = p.lastSync ?? this.started;
-      const last = lastPeerPath(this.st, p.callsign);
-      const lastBundle = last?.path === 'bundle-out' ? last.at : -Infinity;
-      if (now - reached < deadline || now - lastBundle < deadline) continue;
+      const key = `bundle-out:${p.callsign}`;
+      const last = this.st.log.getJson<{ at: number; file: string; vv: string } | null>(key) ?? undefined;
+      if (now - reached < deadline || now - (last?.at ?? -Infinity) < deadline) continue;
+      const waiting = last !== undefined && existsSync(last.file);
+      if (waiting && last.vv === vv) continue; // the same bundle would be written again
       const ex = exportBundle(this.st, [p.callsign], this.opts.folders);
       const name = `${this.st.callsign}-to-${p.callsign}-${now}.rsb`;
       this.write(outbox, name, ex.bytes);
+      if (waiting) rmSync(last.file, { force: true });
+      this.st.log.setJson(key, { at: now, file: join(outbox, name), vv });
       recordPeerPath(this.st, p.callsign, { path: 'bundle-out', ok: true, detail: join(outbox, name) });
       this.opts.onEvent?.({ kind: 'bundle-out', peer: p.callsign, rows: ex.rows, detail: join(outbox, name) });
     }
@@ -216,8 +229,10 @@ export class Fallback {
         move('done');
         recordPeerPath(this.st, r.from, { path: 'bundle-in', ok: r.skipped.length === 0, detail: name, at: now });
         this.opts.onEvent?.({ kind: 'bundle-in', peer: r.from, rows: r.rowsApplied, detail: name });
-        // acknowledge: a receipt (and what the sender lacks) goes back through the outbox
-        if (this.st.config.online.outbox !== '' && this.st.isTrusted(r.from) && !this.st.log.outOfUse(r.from)) {
+        // acknowledge: a receipt (and what the sender lacks) goes back through the outbox; not
+        // for a bundle that carried no changeset (a receipt alone: answering it would answer the
+        // answer, forever)
+        if (r.changesets > 0 && this.st.config.online.outbox !== '' && this.st.isTrusted(r.from) && !this.st.log.outOfUse(r.from)) {
           const ack = exportBundle(this.st, [r.from], this.opts.folders);
           this.write(this.dir(this.st.config.online.outbox), `${this.st.callsign}-to-${r.from}-${now}-ack.rsb`, ack.bytes);
         }

@@ -64,13 +64,29 @@ test('fallback: online first; peer gone → bundle after the deadline; inbox imp
     // not one bundle per tick: the next one waits for the next deadline
     await fa.tick();
     assert.equal(readdirSync(aOut).filter((n) => n.endsWith('.rsb')).length, 1);
+    // nor one per deadline while it waits in the outbox and nothing is new (each failed online
+    // attempt between them records the path `online`: the bundle's own time is kept apart)
+    const first = readdirSync(aOut).filter((n) => n.endsWith('.rsb'));
+    for (let i = 0; i < 2; i++) {
+      await new Promise((r) => setTimeout(r, 1100));
+      await fa.tick();
+    }
+    assert.deepEqual(readdirSync(aOut).filter((n) => n.endsWith('.rsb')), first, 'the same bundle, not written again');
+    // something new: the next deadline writes a new bundle, which replaces the one still waiting
+    a.records.db.prepare(`UPDATE person SET status = 'moved' WHERE id = (SELECT max(id) FROM person)`).run();
+    a.records.capture();
+    await new Promise((r) => setTimeout(r, 1100));
+    await fa.tick();
+    const second = readdirSync(aOut).filter((n) => n.endsWith('.rsb'));
+    assert.equal(second.length, 1);
+    assert.notDeepEqual(second, first);
 
     // B finds it in its inbox (A's outbox): imported, moved to done/, acknowledged through B's outbox
     settle(aOut);
     events.length = 0;
     await fb.tick();
     assert.deepEqual(events.map((e) => e.kind), ['bundle-in']);
-    assert.equal(events[0]!.rows, 1);
+    assert.equal(events[0]!.rows, 2);
     assert.equal(b.records.db.prepare(`SELECT status FROM person WHERE id = (SELECT min(id) FROM person)`).pluck().get(), 'moved');
     assert.equal(lastPeerPath(b, 'N0AAA')?.path, 'bundle-in');
     assert.deepEqual(readdirSync(join(aOut, 'done')).length, 1);
@@ -83,6 +99,8 @@ test('fallback: online first; peer gone → bundle after the deadline; inbox imp
     assert.equal(events[0]!.kind, 'bundle-in');
     assert.equal(pending(a, 'N0BBB'), 0);
     assert.ok(!events.some((e) => e.kind === 'bundle-out'));
+    // a receipt alone is not answered (the answer would be answered, forever)
+    assert.equal(readdirSync(aOut).filter((n) => n.endsWith('-ack.rsb')).length, 0, 'no receipt for a receipt');
   } finally {
     await fa.close();
     await fb.close();

@@ -21,7 +21,7 @@ import { ingestCaptures, type CaptureStats } from './capture.js';
 import { buildChangeset, type BuildOptions } from './build.js';
 import { buildRunChangesets, type Dot } from './buildRuns.js';
 import { DEFAULT_MAX_CHANGES } from './limits.js';
-import { applyChangeset, type ApplyResult } from './apply.js';
+import { applyChangeset, retryParked, type ApplyResult } from './apply.js';
 import { acknowledge, getPeer, listPeers, resetAcked, touchPeer, upsertPeer, type PeerInfo, type PeerRecord } from './peers.js';
 import { exportChanges, writeChangesJson, type ChangesExport, type ExportRange } from './exportJson.js';
 import { bytesToUuid, uuidToBytes } from './uuid.js';
@@ -461,6 +461,20 @@ export class RecordStore {
   /** Resolve a conflict by an ordinary local edit that syncs like any other (conflicts.ts). */
   resolveConflict(id: number, how: ConflictResolution): ResolveResult {
     return busy(() => resolveConflict(this.ctx, id, how));
+  }
+
+  /** How many rows are parked (held in the log, not yet in the application's tables). */
+  parkedCount(): number {
+    return (stmt(this.ctx, 'SELECT count(*) AS n FROM radiosync_parked').get() as { n: number }).n;
+  }
+
+  /**
+   * Write the parked rows that can be written now (the application may have added what they waited
+   * for: a parent row, a referenced table's rows). Every apply does this too; this does it without
+   * a changeset. Returns the rows written and how many still wait.
+   */
+  retryParked(): { rowsWritten: number; conflicts: number; parked: number } {
+    return busy(() => retryParked(this.ctx));
   }
 
   /** Rows waiting for a parent, missing data, or holding a value that does not fit its column. */

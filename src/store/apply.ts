@@ -212,50 +212,7 @@ export function applyChangeset(ctx: StoreContext, cs: Changeset, opts: { hash?: 
       flagClock(ctx, cs.from, 'behind', cs.created - maxRemoteWall);
       result.clockFlags.push({ station: cs.from, flag: 'behind', offsetMs: cs.created - maxRemoteWall });
     }
-    silently(ctx, () => {
-      const parked = stmt(ctx, 'SELECT tbl, id FROM radiosync_parked ORDER BY since, tbl, id').all() as Array<{
-        tbl: string;
-        id: Uint8Array;
-      }>;
-      let queue = [...touched.values()];
-      // rows in radiosync_parked: those parked before this apply, and those it parks
-      const parkedKeys = new Set<string>();
-      for (const p of parked) {
-        const key = rowKey(p.tbl, p.id);
-        parkedKeys.add(key);
-        const spec = ctx.specs.get(p.tbl);
-        if (spec !== undefined && !touched.has(key)) queue.push({ spec, id: new Uint8Array(p.id), key });
-      }
-      // per table, whether it holds any tombstone (one indexed probe each); elsewhere only a row
-      // with a delete in its history can have one (materialize.ts), as do those written below
-      const tombstoned = new Map<string, boolean>();
-      const hasTombstones = (table: string): boolean => {
-        let t = tombstoned.get(table);
-        if (t === undefined) tombstoned.set(table, (t = stmt(ctx, 'SELECT 1 FROM radiosync_tombstone WHERE tbl = ? LIMIT 1').get(table) !== undefined));
-        return t;
-      };
-      // Rows parked for a parent that arrives later in the same pass are retried until no progress.
-      for (let round = 0; queue.length > 0; round++) {
-        const retry: typeof queue = [];
-        let progress = false;
-        for (const row of queue) {
-          const { spec, id } = row;
-          const o = materializeRow(ctx, spec, id, { mayBeParked: parkedKeys.has(row.key), unloggedTombstones: hasTombstones(spec.name), ...(row.held ? { held: row.held } : {}) });
-          result.conflicts += o.conflicts;
-          for (const col of o.unknownColumns) pass.add(`${spec.name}.${col}`);
-          if (o.status === 'parked') {
-            parkedKeys.add(row.key);
-            retry.push(row);
-            continue;
-          }
-          progress = true;
-          if (o.status !== 'unchanged') result.rowsWritten++;
-          if (o.status === 'resurrected') for (const r of nullReferencers(ctx, spec.name)) retry.push({ ...r, key: rowKey(r.spec.name, r.id) });
-        }
-        if (!progress) break;
-        queue = retry;
-      }
-    });
+    materializeTouched(ctx, touched, result, pass);
     for (const o of origins) advanceVv(ctx, o);
     saveRelayUsage(ctx, cs.from, quota);
     if (result.notKept > 0) {
@@ -274,6 +231,75 @@ export function applyChangeset(ctx: StoreContext, cs: Changeset, opts: { hash?: 
   run.immediate();
   result.ack = localVv(ctx);
   return result;
+}
+
+
+/**
+ * Bring every touched row, and every row parked by an earlier apply, in line with the log (the
+ * merge rule); rows that still cannot be written (a parent or a value missing) stay parked.
+ * Called inside the caller's write transaction.
+ */
+function materializeTouched(ctx: StoreContext, touched: Map<string, Touched>, result: Pick<ApplyResult, 'conflicts' | 'rowsWritten'>, pass: Set<string>): void {
+  silently(ctx, () => {
+    const parked = stmt(ctx, 'SELECT tbl, id FROM radiosync_parked ORDER BY since, tbl, id').all() as Array<{
+      tbl: string;
+      id: Uint8Array;
+    }>;
+    let queue = [...touched.values()];
+    // rows in radiosync_parked: those parked before this apply, and those it parks
+    const parkedKeys = new Set<string>();
+    for (const p of parked) {
+      const key = rowKey(p.tbl, p.id);
+      parkedKeys.add(key);
+      const spec = ctx.specs.get(p.tbl);
+      if (spec !== undefined && !touched.has(key)) queue.push({ spec, id: new Uint8Array(p.id), key });
+    }
+    // per table, whether it holds any tombstone (one indexed probe each); elsewhere only a row
+    // with a delete in its history can have one (materialize.ts), as do those written below
+    const tombstoned = new Map<string, boolean>();
+    const hasTombstones = (table: string): boolean => {
+      let t = tombstoned.get(table);
+      if (t === undefined) tombstoned.set(table, (t = stmt(ctx, 'SELECT 1 FROM radiosync_tombstone WHERE tbl = ? LIMIT 1').get(table) !== undefined));
+      return t;
+    };
+    // Rows parked for a parent that arrives later in the same pass are retried until no progress.
+    for (let round = 0; queue.length > 0; round++) {
+      const retry: typeof queue = [];
+      let progress = false;
+      for (const row of queue) {
+        const { spec, id } = row;
+        const o = materializeRow(ctx, spec, id, { mayBeParked: parkedKeys.has(row.key), unloggedTombstones: hasTombstones(spec.name), ...(row.held ? { held: row.held } : {}) });
+        result.conflicts += o.conflicts;
+        for (const col of o.unknownColumns) pass.add(`${spec.name}.${col}`);
+        if (o.status === 'parked') {
+          parkedKeys.add(row.key);
+          retry.push(row);
+          continue;
+        }
+        progress = true;
+        if (o.status !== 'unchanged') result.rowsWritten++;
+        if (o.status === 'resurrected') for (const r of nullReferencers(ctx, spec.name)) retry.push({ ...r, key: rowKey(r.spec.name, r.id) });
+      }
+      if (!progress) break;
+      queue = retry;
+    }
+  });
+}
+
+/**
+ * Try the parked rows again now, without a changeset: what they waited for (a parent row, a
+ * table's rows) may have been written by the application since. One write transaction; returns
+ * the rows written and how many still wait.
+ */
+export function retryParked(ctx: StoreContext): { rowsWritten: number; conflicts: number; parked: number } {
+  const out = { rowsWritten: 0, conflicts: 0, parked: 0 };
+  ctx.db.transaction(() => {
+    if (stmt(ctx, 'SELECT 1 FROM radiosync_parked LIMIT 1').get() === undefined) return;
+    ingestCaptures(ctx);
+    materializeTouched(ctx, new Map(), out, new Set());
+    out.parked = (stmt(ctx, 'SELECT count(*) AS n FROM radiosync_parked').get() as { n: number }).n;
+  }).immediate();
+  return out;
 }
 
 /**

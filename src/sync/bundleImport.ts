@@ -8,6 +8,7 @@
  * sent next time) and its digest (the verdict in sync / differs). A changeset that does not
  * decode, verify or address this station is skipped and reported; the rest is applied.
  */
+import { retryParkedRows } from './captureRecords.js';
 import { decodeBundle, BundleItemKind } from '../bundle/bundle.js';
 import { openBundleFile } from '../bundle/bundleFile.js';
 import { isRadiosyncError, makeError } from '../errors/RadiosyncError.js';
@@ -45,6 +46,8 @@ export interface ImportResult {
   verdict?: Verdict;
   /** Whether this station now holds everything the writer held when it wrote the bundle (by vector). */
   holdsAllOfSender?: boolean;
+  /** Rows held here but not yet written to the application's tables (parked), after this import. */
+  waiting?: number;
 }
 
 /** A bundle's header fields and its items, each read only when asked for. */
@@ -112,12 +115,14 @@ export function importBundleRecords(station: Station, bytes: Uint8Array, folders
   const src: ItemSource = { ...b, items: b.items.map((i) => ({ kind: i.kind, data: () => i.data })) };
   const r = emptyResult(src);
   const sender: { vv?: VersionVector } = {};
+  retryParkedRows(station);
   for (const item of src.items) importRecordItem(station, item, r, folders, sender);
   notePart(station, src, r);
   return { result: r, ...(sender.vv ? { senderVv: sender.vv } : {}) };
 }
 
 async function importFrom(station: Station, src: ItemSource, folders?: FolderSync): Promise<ImportResult> {
+  retryParkedRows(station);
   const r = emptyResult(src);
   const sender: { vv?: VersionVector } = {};
   const noSpace: string[] = [];
@@ -136,6 +141,7 @@ async function importFrom(station: Station, src: ItemSource, folders?: FolderSyn
     r.verdict = verdictFor(station, r.from, stateCount(station, folders));
     if (sender.vv) r.holdsAllOfSender = covers(station.records.versionVector(), sender.vv) && (r.filesPending ?? 0) === 0;
   }
+  r.waiting = station.records.parkedCount();
   if (noSpace.length > 0) {
     // The rows are applied; these files are not on disk: not a success (exit 73), retried once space is freed.
     throw makeError(FILES_ERRORS, 'RS_ERR_FILES_NO_SPACE', `disk full: ${noSpace.length} file(s) not written (${noSpace.slice(0, 3).join(', ')}${noSpace.length > 3 ? ', …' : ''}); free space and import again`, { files: noSpace, result: r });

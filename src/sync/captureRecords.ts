@@ -1,6 +1,7 @@
 /**
  * Take in the application's pending writes (src/store/capture.ts) before deciding what a peer
- * lacks: the daemon's radio rounds and its off-air rounds (fallback.ts) both start with it.
+ * lacks, and write the parked rows that can be written now: the daemon's radio rounds and its
+ * off-air rounds (fallback.ts) both start with it.
  */
 import { isRadiosyncError } from '../errors/RadiosyncError.js';
 import type { Station } from '../station/Station.js';
@@ -13,6 +14,7 @@ import type { Station } from '../station/Station.js';
 export function captureRecords(station: Station, onError: (code: string) => void): boolean {
   try {
     station.records.capture();
+    retryParkedRows(station);
     return true;
   } catch (e) {
     if (!isRadiosyncError(e)) throw e;
@@ -20,4 +22,14 @@ export function captureRecords(station: Station, onError: (code: string) => void
     onError(e.code);
     return false;
   }
+}
+
+/**
+ * Write the parked rows that can be written now: the application may have added what they wait
+ * for (a parent row, a referenced table's rows) since. Every apply retries them too; this covers a
+ * round or a session that brings no changeset. Sessions, imports and the daemon's rounds start
+ * with it. Returns how many still wait.
+ */
+export function retryParkedRows(station: Station): number {
+  return station.records.parkedCount() > 0 ? station.records.retryParked().parked : 0;
 }

@@ -27,6 +27,7 @@ import type { VersionVector } from '../changeset/Changeset.js';
 import { FolderSync, type SentFiles } from './FolderSync.js';
 import { changesetStream } from './bundleExport.js';
 import { openReceipt, sealReceipt } from './receipt.js';
+import { retryParkedRows } from './captureRecords.js';
 import { heldVector, recordPeerDigest, stateCount, verdictFor, type Verdict } from './stateDigest.js';
 import { encodeSummary, summarize, type StateCount } from '../store/digest.js';
 import { applyIncoming } from './applyIncoming.js';
@@ -55,6 +56,8 @@ export interface OnlineResult {
   sent: { changesets: number; rows: number; bytes: number; acknowledged: number };
   received: { changesets: number; rows: number; conflicts: number; refused: number; files: number };
   verdict: Verdict;
+  /** Rows this station holds but has not written to the application's tables at the end (parked). */
+  waiting?: number;
   bytesIn: number;
   bytesOut: number;
 }
@@ -91,6 +94,7 @@ function signal(): { promise: Promise<void>; fire: () => void } {
 export async function onlineExchange(station: Station, ch: SecureChannel, opts: OnlineExchangeOptions = {}): Promise<OnlineResult> {
   const start = station.clock.now();
   const peer = ch.peer;
+  retryParkedRows(station);
   const fs = opts.folders?.enabled ? opts.folders : undefined;
   const result: OnlineResult = {
     peer,
@@ -239,6 +243,7 @@ export async function onlineExchange(station: Station, ch: SecureChannel, opts: 
   ch.end();
   station.records.countSync(peer);
   result.verdict = verdictFor(station, peer, finalDigest ?? stateCount(station, fs));
+  result.waiting = station.records.parkedCount();
   result.ok = result.verdict.state === 'in sync' && result.received.refused === 0 && result.sent.acknowledged === result.sent.changesets;
   opts.onEvent?.({ kind: 'done', peer, detail: result.verdict.state });
   return result;

@@ -9,6 +9,7 @@ import type { TransportSpec } from '../transport/openTransport.js';
 import type { TransferQueue } from '../link/TransferQueue.js';
 import type { Station } from '../station/Station.js';
 import { openAir, transportFromConfig } from './openAir.js';
+import { retryParkedRows } from './captureRecords.js';
 import { openStationQueue } from './stationQueue.js';
 import { StationRuntime } from './StationRuntime.js';
 import { FolderSync } from './FolderSync.js';
@@ -54,6 +55,7 @@ export async function openRadioSession(st: Station, opts: RadioSessionOptions): 
       if (err) throw err;
     }
   }
+  retryParkedRows(st);
   const spec = opts.transport ?? transportFromConfig(st.config.radio);
   opts.log?.('opening transport', { spec });
   const air = await openAir(spec, st.config.radio, st.config.limits);

@@ -58,6 +58,11 @@ export interface SessionResult {
   verdicts: Record<string, Verdict>;
   /** Peers heard on air during the session. */
   heard: string[];
+  /**
+   * Rows this station holds but has not written to the application's tables when the session
+   * ended (parked: a parent or a value missing). Above 0, the outcome is not "done" (exit 1).
+   */
+  waiting?: number;
   /** Repair exchanges run (sync), with their cost. */
   repairs: RepairResult[];
   link: LinkStats;
@@ -185,6 +190,7 @@ async function queueFor(rt: StationRuntime, peers: string[]): Promise<void> {
 function settle(rt: StationRuntime, result: SessionResult, peers: Iterable<string>): void {
   const mine = stateCount(rt.station, rt.folders);
   for (const p of peers) result.verdicts[p] = verdictFor(rt.station, p, mine);
+  result.waiting = rt.station.records.parkedCount();
   result.link = rt.link.stats;
   result.counters = { ...rt.counters };
 }

@@ -1,0 +1,64 @@
+/**
+ * Rows held but not written to the application's tables (parked) are not "done": the logs of the
+ * two stations agree ("in sync"), yet the user's tables at the receiver do not hold the data. Found
+ * by an outside trial: a field station whose reference table (org_country, not synced) was empty
+ * parked every shelter, and so every person, while `sync` and `import` exited 0, "in sync".
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { readFileSync, writeFileSync } from 'node:fs';
+import Database from 'better-sqlite3';
+import { makeStations, tempDir } from './stations.js';
+import { exportBundle } from '../../src/sync/bundleExport.js';
+import { importBundle } from '../../src/sync/bundleImport.js';
+import { importOutcome } from '../../src/sync/outcome.js';
+import { tableFingerprints } from '../../src/sync/tableFingerprint.js';
+import { radiosync } from '../cli/cliHarness.js';
+import { Station } from '../../src/station/Station.js';
+
+test('a bundle whose rows park (a reference table empty here) is not "done" (exit 1, RS_ERR_SYNC_WAITING); once the application adds what they wait for, the next import writes them without any new changeset', async () => {
+  const { dir, cleanup } = tempDir('radiosync-waiting-');
+  try {
+    const [a, b0] = makeStations(dir, ['N0AAA', 'N0BBB']);
+    // the field station's copy of the reference table is empty
+    const countries = a!.records.db.prepare('SELECT * FROM org_country').all() as Array<Record<string, unknown>>;
+    assert.ok(countries.length > 0);
+    b0!.records.db.prepare('DELETE FROM org_country').run();
+    const bundle = join(dir, 'a-to-b.rsb');
+    writeFileSync(bundle, exportBundle(a!, ['N0BBB']).bytes);
+    const bHome = b0!.layout.home;
+    b0!.close();
+
+    // the real command line: applied and held, digests agree, but the tables are not there
+    const cli = radiosync(['import', bundle, '--home', bHome, '--json']);
+    assert.equal(cli.code, 1, cli.stderr);
+    assert.match(cli.stderr, /RS_ERR_SYNC_WAITING/);
+    const j = JSON.parse(cli.stdout) as { rowsApplied: number; waiting: number; verdict: { state: string } };
+    assert.ok(j.rowsApplied > 1000);
+    assert.equal(j.verdict.state, 'in sync', 'the logs agree');
+    assert.ok(j.waiting > 1000, `waiting ${j.waiting}`);
+
+    const b = Station.open(bHome, { env: {} });
+    try {
+      assert.notDeepEqual(tableFingerprints(b.records), tableFingerprints(a!.records));
+      // the application puts its reference data in
+      const app = new Database(join(dir, 'N0BBB.sqlite'));
+      const cols = Object.keys(countries[0]!);
+      const ins = app.prepare(`INSERT INTO org_country (${cols.join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`);
+      for (const c of countries) ins.run(...cols.map((k) => c[k] as never));
+      app.close();
+      // importing the same bundle again brings no new changeset, yet the rows go in
+      const again = await importBundle(b, new Uint8Array(readFileSync(bundle)));
+      assert.equal(again.rowsApplied, 0);
+      assert.equal(again.waiting, 0);
+      assert.equal(importOutcome(again).exit, 0);
+      assert.deepEqual(tableFingerprints(b.records), tableFingerprints(a!.records));
+    } finally {
+      b.close();
+    }
+    a!.close();
+  } finally {
+    cleanup();
+  }
+});

@@ -36,7 +36,8 @@ function waitingOutcome(waiting: number | undefined, done: string): Outcome | un
 }
 
 export function sessionOutcome(r: SessionResult): Outcome {
-  if (r.ok) return waitingOutcome(r.waiting, `${r.kind} complete: ${describeVerdicts(r)}`) ?? { exit: EXIT.OK, message: `${r.kind} complete: ${describeVerdicts(r)}` };
+  // `send` delivers: what waits here is not its business (it says so in `status`)
+  if (r.ok) return (r.kind === 'send' ? undefined : waitingOutcome(r.waiting, `${r.kind} complete: ${describeVerdicts(r)}`)) ?? { exit: EXIT.OK, message: `${r.kind} complete: ${describeVerdicts(r)}` };
   const silent = r.kind !== 'receive' && r.peers.length > 0 && r.peers.every((p) => !r.heard.includes(p));
   if (silent) {
     return { exit: EXIT.UNAVAILABLE, code: 'RS_ERR_SYNC_PEER_SILENT', message: `${r.peers.join(',')} did not answer in ${Math.round(r.durationMs / 1000)} s; what was not acknowledged stays queued` };

@@ -50,6 +50,10 @@ export const ONLINE_ERRORS = {
     exit: EXIT.TEMPFAIL,
     description: 'The connection closed before the session finished (cut mid-stream). Each changeset is applied whole or not at all; the next session resumes without resending what was acknowledged.',
   },
+  RS_ERR_ONLINE_TIMEOUT: {
+    exit: EXIT.INCOMPLETE,
+    description: 'The online session reached its deadline (`sync --timeout`) before it finished and was cut. Each changeset is applied whole or not at all: what was applied stays, and the next session resumes without resending what was acknowledged.',
+  },
   RS_ERR_ONLINE_ADDRESS_INVALID: {
     exit: EXIT.USAGE,
     description: 'An online address is malformed: use HOST:PORT (e.g. 192.0.2.7:7373, [::1]:7373) or ws://HOST:PORT/PATH.',

@@ -4,7 +4,8 @@
  * The trust rules are the radio's: only trusted peers that are not out of use are admitted.
  */
 import { systemClock } from '../clock/Clock.js';
-import { isRadiosyncError } from '../errors/RadiosyncError.js';
+import { isRadiosyncError, makeError } from '../errors/RadiosyncError.js';
+import { ONLINE_ERRORS } from '../online/errors.js';
 import type { ByteStream } from '../online/ByteStream.js';
 import { clientHandshake, serverHandshake, type HandshakeOptions, type PeerKeys } from '../online/handshake.js';
 import { connectTcp, listenTcp } from '../online/tcp.js';
@@ -67,11 +68,16 @@ export async function syncOverStream(st: Station, stream: ByteStream, opts: Onli
  * `sync --with CALL --tcp HOST:PORT`, or `--ws ws://HOST:PORT/radiosync` (give `url` instead of host
  * and port). `signal` ends the session at once when aborted (the connection is destroyed: the
  * session fails with RS_ERR_ONLINE_CLOSED, and what was applied before stays, whole changesets only).
+ * `deadlineMs` does the same after that long, connecting included, and fails with
+ * RS_ERR_ONLINE_TIMEOUT.
  */
-export async function syncOnline(st: Station, opts: OnlineTimeouts & ({ host: string; port: number } | { url: string }) & { with: string; folders?: FolderSync; onEvent?: (e: OnlineEvent) => void; path?: PeerPathKind; signal?: AbortSignal }): Promise<OnlineResult> {
+export async function syncOnline(st: Station, opts: OnlineTimeouts & ({ host: string; port: number } | { url: string }) & { with: string; folders?: FolderSync; onEvent?: (e: OnlineEvent) => void; path?: PeerPathKind; signal?: AbortSignal; deadlineMs?: number }): Promise<OnlineResult> {
+  const started = Date.now();
+  const left = (): number | undefined => (opts.deadlineMs === undefined ? undefined : Math.max(1, opts.deadlineMs - (Date.now() - started)));
+  const connectMs = opts.connectMs === undefined ? left() : Math.min(opts.connectMs, left() ?? Infinity);
   let stream: ByteStream;
   try {
-    stream = 'url' in opts ? await connectWs(opts.url, opts.connectMs) : await connectTcp(opts.host, opts.port, opts.connectMs);
+    stream = 'url' in opts ? await connectWs(opts.url, connectMs) : await connectTcp(opts.host, opts.port, connectMs);
   } catch (e) {
     recordPeerPath(st, opts.with, { path: opts.path ?? 'online', ok: false, detail: isRadiosyncError(e) ? e.code : 'error' });
     throw e;
@@ -80,9 +86,21 @@ export async function syncOnline(st: Station, opts: OnlineTimeouts & ({ host: st
   const cut = (): void => stream.destroy();
   if (signal?.aborted === true) cut();
   signal?.addEventListener('abort', cut, { once: true });
+  let expired = false;
+  const ms = left();
+  const deadline = ms === undefined ? undefined : setTimeout(() => {
+    expired = true;
+    cut();
+  }, ms);
   try {
     return await syncOverStream(st, stream, opts);
+  } catch (e) {
+    if (expired && isRadiosyncError(e, 'RS_ERR_ONLINE_CLOSED')) {
+      throw makeError(ONLINE_ERRORS, 'RS_ERR_ONLINE_TIMEOUT', `the session with ${opts.with.toUpperCase()} reached its deadline (${Math.round(opts.deadlineMs! / 1000)} s) and was cut; whole changesets applied so far stay, run sync again for the rest`, { deadlineMs: opts.deadlineMs }, e);
+    }
+    throw e;
   } finally {
+    if (deadline !== undefined) clearTimeout(deadline);
     signal?.removeEventListener('abort', cut);
   }
 }

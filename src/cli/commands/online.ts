@@ -56,7 +56,7 @@ export async function runOnlineSync(o: { home: string; with: string[]; tcp?: str
   const folders = FolderSync.open(st);
   try {
     const where = o.ws !== undefined ? { url: o.ws } : o.lan ? await findOnLan(st, o.with[0]!, Math.min(o.timeout * 1000, 30_000)) : parseHostPort(o.tcp ?? '');
-    const r = await syncOnline(st, { ...where, with: o.with[0]!, folders, stallMs: Math.min(o.timeout * 1000, DEFAULT_STALL_MS), ...(o.lan ? { path: 'lan' as const } : {}) });
+    const r = await syncOnline(st, { ...where, with: o.with[0]!, folders, stallMs: Math.min(o.timeout * 1000, DEFAULT_STALL_MS), deadlineMs: o.timeout * 1000, ...(o.lan ? { path: 'lan' as const } : {}) });
     const outcome = onlineOutcome(r);
     printResult(
       o,

@@ -45,6 +45,6 @@ export { recordPeerPath, lastPeerPath, formatPeerPath, type PeerPath, type PeerP
 export { parseHostPort, DEFAULT_ONLINE_PORT, type HostPort } from './online/address.js';
 export { ONLINE_ERRORS } from './online/errors.js';
 export { DEFAULT_STALL_MS } from './online/SecureChannel.js';
-export { startLanDiscovery, findOnLan, lanSeen, lanAddress, stationFingerprint, type LanSeen, type LanState } from './sync/discovery.js';
+export { startLanDiscovery, advertisedAddresses, findOnLan, lanSeen, lanAddress, stationFingerprint, type LanSeen, type LanState } from './sync/discovery.js';
 export { keyFingerprint, MdnsDiscovery, MDNS_SERVICE } from './online/mdns.js';
 export { Fallback, type FallbackEvent } from './sync/fallback.js';

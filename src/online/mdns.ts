@@ -35,6 +35,8 @@ export interface Advert {
   callsign: string;
   fingerprint: string;
   port: number;
+  /** The IPv4 addresses to advertise (the one the listener is bound to); default: this machine's. */
+  addresses?: string[];
 }
 
 export interface Discovered {
@@ -98,7 +100,7 @@ export class MdnsDiscovery {
       additionals: [
         { name: inst, type: 'SRV', ttl: 120, data: { port: a.port, target, priority: 0, weight: 0 } },
         { name: inst, type: 'TXT', ttl: 120, data: ['v=1', `call=${a.callsign}`, `fp=${a.fingerprint}`] },
-        ...localIPv4().map((ip) => ({ name: target, type: 'A' as const, ttl: 120, data: ip })),
+        ...(a.addresses ?? localIPv4()).map((ip) => ({ name: target, type: 'A' as const, ttl: 120, data: ip })),
       ],
     });
   }

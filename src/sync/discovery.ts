@@ -52,14 +52,27 @@ export function lanAddress(st: Station, callsign: string): { host: string; port:
   return s ? { host: s.host, port: s.port } : undefined;
 }
 
+/**
+ * What to advertise for a listener bound to `host`: this machine's addresses for a wildcard
+ * (`0.0.0.0`, `::`, none given: undefined), the one address for a specific IPv4 address, and
+ * nothing (null) for loopback, which no other machine can reach.
+ */
+export function advertisedAddresses(host: string | undefined): string[] | undefined | null {
+  if (host === undefined || host === '' || host === '0.0.0.0' || host === '::' || host === '[::]') return undefined;
+  if (host === 'localhost' || host.startsWith('127.') || host === '::1' || host === '[::1]') return null;
+  return /^\d{1,3}(\.\d{1,3}){3}$/.test(host) ? [host] : undefined;
+}
+
 /** Advertise this station (when it listens on `port`) and browse; every station seen is recorded. */
-export function startLanDiscovery(st: Station, opts: { port?: number; socket?: MdnsOptions['socket']; onSeen?: (s: LanSeen) => void } = {}): MdnsDiscovery {
+export function startLanDiscovery(st: Station, opts: { port?: number; host?: string; socket?: MdnsOptions['socket']; onSeen?: (s: LanSeen) => void } = {}): MdnsDiscovery {
+  const addresses = advertisedAddresses(opts.host);
   const d = new MdnsDiscovery({
-    ...(opts.port !== undefined ? { advert: { callsign: st.callsign, fingerprint: stationFingerprint(st)!, port: opts.port } } : {}),
+    ...(opts.port !== undefined && addresses !== null ? { advert: { callsign: st.callsign, fingerprint: stationFingerprint(st)!, port: opts.port, ...(addresses ? { addresses } : {}) } } : {}),
     ...(opts.socket ? { socket: opts.socket } : {}),
     // recorded whether or not anyone listens (`opts.onSeen?.(recordSeen(…))` would skip the record
     // when onSeen is absent: `peers --discover` and the daemon recorded nothing that way)
     onFound: (f) => {
+      if (f.callsign === st.callsign) return; // this station, heard from another of its processes
       const seen = recordSeen(st, f);
       opts.onSeen?.(seen);
     },

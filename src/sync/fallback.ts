@@ -108,7 +108,7 @@ export class Fallback {
       },
     });
     this.opts.onEvent?.({ kind: 'listening', detail: `${this.server.host}:${this.server.port}` });
-    if (this.st.config.online.mdns) this.lan = startLanDiscovery(this.st, { port: this.server.port });
+    if (this.st.config.online.mdns) this.lan = startLanDiscovery(this.st, { port: this.server.port, host: this.server.host });
     return this.server;
   }
 

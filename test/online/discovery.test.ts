@@ -61,6 +61,12 @@ test('LAN discovery: what a browse hears is recorded, with or without a listener
     while (Date.now() < until && Object.keys(seen()).length < 2) {
       advert('N0BBB', stationFingerprint(b!)!, 7373);
       advert('N0EVL', stationFingerprint(stranger!)!, 7375);
+      // this station itself, as its own `serve` advertises it: never recorded as a peer
+      advert('N0AAA', stationFingerprint(a!)!, 7374);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    for (let i = 0; i < 3; i++) {
+      advert('N0AAA', stationFingerprint(a!)!, 7374);
       await new Promise((r) => setTimeout(r, 100));
     }
     assert.deepEqual(seen(), { N0BBB: 'trusted', N0EVL: 'seen, not trusted' });
@@ -71,4 +77,11 @@ test('LAN discovery: what a browse hears is recorded, with or without a listener
     for (const s of [a, b, stranger]) s!.close();
     cleanup();
   }
+});
+
+test('what a listener advertises: this machine\'s addresses for a wildcard bind, its one address for a specific one, nothing for loopback', async () => {
+  const { advertisedAddresses } = await import('../../src/sync/discovery.js');
+  for (const h of [undefined, '', '0.0.0.0', '::', '[::]']) assert.equal(advertisedAddresses(h), undefined, String(h));
+  assert.deepEqual(advertisedAddresses('192.0.2.7'), ['192.0.2.7']);
+  for (const h of ['127.0.0.1', '127.1.2.3', 'localhost', '::1', '[::1]']) assert.equal(advertisedAddresses(h), null, h);
 });

@@ -1,6 +1,6 @@
 /** `serve`: answer online syncs (TCP) from trusted stations; `sync --tcp` is in radio.ts. */
 import type { Command } from 'commander';
-import { Station, FolderSync, serveOnline, parseHostPort, syncOnline, onlineOutcome, formatVerdict, startLanDiscovery, findOnLan, DEFAULT_STALL_MS } from '../../index.js';
+import { Station, FolderSync, serveOnline, parseHostPort, syncOnline, onlineOutcome, formatVerdict, startLanDiscovery, advertisedAddresses, findOnLan, DEFAULT_STALL_MS } from '../../index.js';
 import { printResult, reportOutcome } from '../output.js';
 import { defaultHome, HOME_HELP } from '../options.js';
 
@@ -35,7 +35,8 @@ export function registerServeCommand(program: Command): void {
             ),
         });
         say({ event: 'ready', callsign: st.callsign, host: srv.host, port: srv.port, wsPort: srv.wsPort ?? null }, `serving ${st.callsign} on ${srv.host}:${srv.port}${srv.wsPort !== undefined ? ` and ws://${ws!.host}:${srv.wsPort}/radiosync` : ''}; SIGTERM or Ctrl-C stops it`);
-        const lan = o.mdns ? startLanDiscovery(st, { port: srv.port, onSeen: (x) => say({ event: 'seen', peer: x.callsign, host: x.host, port: x.port, fingerprint: x.fingerprint, state: x.state }, `seen ${x.callsign} at ${x.host}:${x.port}: ${x.state}`) }) : undefined;
+        if (o.mdns && advertisedAddresses(srv.host) === null) say({ event: 'warning', detail: 'listening on loopback only: not advertised on the LAN (listen on 0.0.0.0 or a LAN address)' }, `not advertised on the LAN: ${srv.host} is loopback only (listen on 0.0.0.0 or a LAN address)`);
+        const lan = o.mdns ? startLanDiscovery(st, { port: srv.port, host: srv.host, onSeen: (x) => say({ event: 'seen', peer: x.callsign, host: x.host, port: x.port, fingerprint: x.fingerprint, state: x.state }, `seen ${x.callsign} at ${x.host}:${x.port}: ${x.state}`) }) : undefined;
         await new Promise<void>((resolve) => {
           process.once('SIGTERM', resolve);
           process.once('SIGINT', resolve);

@@ -106,7 +106,12 @@ export class FrameReader {
     if (this.buffered >= LENGTH_BYTES) {
       const head = this.peek(LENGTH_BYTES);
       const len = new DataView(head.buffer, head.byteOffset, LENGTH_BYTES).getUint32(0);
-      if (len > w.max) return this.fail(makeError(ONLINE_ERRORS, 'RS_ERR_ONLINE_FRAME_TOO_LARGE', `frame of ${len} bytes announced; at most ${w.max} allowed here`, { len, max: w.max }));
+      if (len > w.max) {
+        // four printable characters where a length belongs: another protocol answered ("HTTP", "SSH-")
+        const text = head.every((b) => b >= 0x20 && b < 0x7f) ? Buffer.from(head).toString('latin1') : undefined;
+        const why = text !== undefined ? `the other end is not a radiosync station (it sent text, ${JSON.stringify(text)}…, where a frame length belongs)` : `frame of ${len} bytes announced; at most ${w.max} allowed here`;
+        return this.fail(makeError(ONLINE_ERRORS, 'RS_ERR_ONLINE_FRAME_TOO_LARGE', why, { len, max: w.max, ...(text !== undefined ? { text } : {}) }));
+      }
       if (this.buffered >= LENGTH_BYTES + len) {
         this.take(LENGTH_BYTES);
         const body = this.take(len);

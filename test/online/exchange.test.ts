@@ -69,8 +69,11 @@ test('a stranger and an impostor are refused at the handshake; nothing is applie
     assert.equal(b!.log.counters()['online.RS_ERR_ONLINE_UNTRUSTED'], 1);
     assert.equal(b!.log.counters()['online.RS_ERR_ONLINE_AUTH_FAILED'], 1);
     assert.deepEqual(tableFingerprints(b!.records), before, 'nothing from the stranger or the impostor');
-    // a client that asked for another station than the one answering is refused too
-    await assert.rejects(() => syncOnline(c!, { host: '127.0.0.1', port: srv.port, with: 'N0CCC' }), (e) => isRadiosyncError(e, 'RS_ERR_ONLINE_WRONG_PEER'));
+    // a client that asked for another (trusted) station than the one answering is refused too
+    c!.addPeer('N0DDD', evil!.publicKey());
+    await assert.rejects(() => syncOnline(c!, { host: '127.0.0.1', port: srv.port, with: 'N0DDD' }), (e) => isRadiosyncError(e, 'RS_ERR_ONLINE_WRONG_PEER'));
+    // and a station it does not know at all is named as such, before anything is connected
+    await assert.rejects(() => syncOnline(c!, { host: '127.0.0.1', port: srv.port, with: 'N0XYZ' }), (e) => isRadiosyncError(e, 'RS_ERR_PEER_UNKNOWN') && (e as { exit: number }).exit === 66);
     // and the real N0CCC is still served
     const r = await syncOnline(c!, { host: '127.0.0.1', port: srv.port, with: 'N0BBB' });
     assert.equal(r.ok, true);
@@ -319,6 +322,26 @@ test('one session per peer at a time: a second connection from the same station 
     await srv.close();
     a!.close();
     b!.close();
+    cleanup();
+  }
+});
+
+test('an address that answers with another protocol (an HTTP server) is named as not a radiosync station', async () => {
+  const { createServer } = await import('node:net');
+  const { dir, cleanup } = tempDir('radiosync-online-http-');
+  const [a] = makeStations(dir, ['N0AAA', 'N0BBB']);
+  const http = createServer((s) => s.end('HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n'));
+  await new Promise<void>((r) => http.listen(0, '127.0.0.1', () => r()));
+  try {
+    const port = (http.address() as { port: number }).port;
+    await assert.rejects(() => syncOnline(a!, { host: '127.0.0.1', port, with: 'N0BBB' }), (e: unknown) => {
+      assert.ok(isRadiosyncError(e, 'RS_ERR_ONLINE_FRAME_TOO_LARGE'), String(e));
+      assert.match((e as Error).message, /not a radiosync station .*"HTTP"/);
+      return true;
+    });
+  } finally {
+    await new Promise<void>((r) => http.close(() => r()));
+    a!.close();
     cleanup();
   }
 });

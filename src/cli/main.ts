@@ -5,7 +5,7 @@
  * Exit codes: docs/errors.md. Command forms: docs/cli.md.
  */
 import './heap.js'; // first: the heap policy applies to everything below
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, type OutputConfiguration } from 'commander';
 import { EXIT } from '../index.js';
 import { reportError } from './output.js';
 import { registerStationCommands } from './commands/station.js';
@@ -18,11 +18,26 @@ import { registerDiffCommand } from './commands/diff.js';
 import { registerConflictsCommands } from './commands/conflicts.js';
 import { registerServeCommand } from './commands/online.js';
 
-export function buildProgram(): Command {
+/**
+ * Commander's own errors (unknown option, missing argument…) in radiosync's form: one line
+ * `radiosync: <message> [RS_ERR_USAGE]` on stderr, or `{"error": …}` JSON with --json, exit 64.
+ */
+function usageOutput(json: boolean): OutputConfiguration {
+  return {
+    outputError: (str: string, write: (s: string) => void) => {
+      const message = str.replace(/^error:\s*/i, '').trim();
+      if (json) write(JSON.stringify({ error: { name: 'RadiosyncError', code: 'RS_ERR_USAGE', message, exit: EXIT.USAGE } }) + '\n');
+      else write(`radiosync: ${message} [RS_ERR_USAGE]\n`);
+    },
+  };
+}
+
+export function buildProgram(opts: { json?: boolean } = {}): Command {
   const program = new Command('radiosync')
     .description('Store-and-forward sync of databases and folders over packet radio (KISS/AX.25), USB stick or email')
     .version('0.1.0')
-    .showHelpAfterError('(run with --help for usage)')
+    .showHelpAfterError(opts.json === true ? false : '(run with --help for usage)')
+    .configureOutput(usageOutput(opts.json === true))
     .exitOverride();
   registerStationCommands(program);
   registerStatusCommand(program);
@@ -34,13 +49,18 @@ export function buildProgram(): Command {
   registerConflictsCommands(program);
   registerSimCommand(program);
   registerDemoCommand(program);
-  for (const c of program.commands) c.exitOverride();
+  for (const c of program.commands) {
+    c.exitOverride();
+    c.configureOutput(usageOutput(opts.json === true));
+    // subcommands of subcommands (peer add, conflicts resolve…)
+    for (const d of c.commands) d.exitOverride().configureOutput(usageOutput(opts.json === true));
+  }
   return program;
 }
 
 export async function main(argv: string[]): Promise<number> {
-  const program = buildProgram();
   const json = argv.includes('--json');
+  const program = buildProgram({ json });
   try {
     await program.parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : EXIT.OK;

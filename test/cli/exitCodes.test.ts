@@ -150,3 +150,16 @@ test('figures: diff counts file bytes in its headline; peers counts syncs on the
     await sim.stop();
   }
 }));
+
+test('64: a command line radiosync does not understand gets one line in its own form, with a stable code (JSON with --json)', () => {
+  for (const args of [['sync'], ['frobnicate'], ['peer', 'add'], ['send', '--to', 'N0AAA', '--bogus']]) {
+    const r = radiosync(args);
+    assert.equal(r.code, 64, args.join(' '));
+    assert.match(r.stderr.split('\n')[0]!, /^radiosync: .+ \[RS_ERR_USAGE\]$/, r.stderr);
+  }
+  const j = radiosync(['sync', '--json']);
+  assert.equal(j.code, 64);
+  const e = JSON.parse(j.stderr.trim()) as { error: { code: string; message: string; exit: number } };
+  assert.deepEqual([e.error.code, e.error.exit], ['RS_ERR_USAGE', 64]);
+  assert.match(e.error.message, /--with/);
+});

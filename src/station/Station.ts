@@ -55,6 +55,12 @@ export interface StationSummary {
   folders: Record<string, string>;
   /** Set when the station already existed: the config keys whose change init (or reconfigure) applied. */
   changed?: string[];
+  /**
+   * References from synced tables to tables that are not synced (reference data), with the rows
+   * each holds here: every station needs the same rows there (same UUIDs), or the rows that
+   * reference a missing one wait (parked, `status`).
+   */
+  unsyncedReferences?: Array<{ table: string; column: string; references: string; rows: number }>;
 }
 
 function recordsFile(layout: HomeLayout, cfg: StationConfig): string {
@@ -62,7 +68,7 @@ function recordsFile(layout: HomeLayout, cfg: StationConfig): string {
 }
 
 /** Init the record store from a config, with store errors re-issued under the config key at fault. */
-function initRecords(layout: HomeLayout, cfg: StationConfig, opts: { clock?: Clock; adoptCopy?: boolean; addUuids?: boolean }): void {
+function initRecords(layout: HomeLayout, cfg: StationConfig, opts: { clock?: Clock; adoptCopy?: boolean; addUuids?: boolean }): StationSummary['unsyncedReferences'] {
   let store: RecordStore;
   try {
     store = RecordStore.init(recordsFile(layout, cfg), {
@@ -75,7 +81,11 @@ function initRecords(layout: HomeLayout, cfg: StationConfig, opts: { clock?: Clo
   } catch (e) {
     throw withConfigKey(cfg, e);
   }
-  store.close();
+  try {
+    return store.unsyncedReferences();
+  } finally {
+    store.close();
+  }
 }
 
 /** Paths created by a failing init, removed again so that nothing is left behind. */
@@ -144,7 +154,7 @@ export function initStation(opts: InitStationOptions): StationSummary {
     created.push(layout.stationDb);
     const log = new StationLog(layout.stationDb);
     log.close();
-    initRecords(layout, cfg, opts);
+    const unsyncedReferences = initRecords(layout, cfg, opts);
     created.push(layout.config);
     writeFileSync(layout.config, renderConfig(cfg, { header: `radiosync station ${cfg.station.callsign}` }));
     return {
@@ -154,6 +164,7 @@ export function initStation(opts: InitStationOptions): StationSummary {
       db: recordsFile(layout, cfg),
       tables: cfg.records.tables,
       folders: cfg.folders,
+      ...(unsyncedReferences !== undefined && unsyncedReferences.length > 0 ? { unsyncedReferences } : {}),
     };
   } catch (e) {
     undoCreated(created);

@@ -365,6 +365,23 @@ export class RecordStore {
     return [...this.ctx.specs.values()];
   }
 
+  /**
+   * References from a synced table to a table that is not synced (reference data such as a
+   * country list), with how many rows that table holds here. A row travels with the referenced
+   * row's UUID; a station whose copy lacks that row parks the referencing row until it has it.
+   */
+  unsyncedReferences(): Array<{ table: string; column: string; references: string; rows: number }> {
+    const out: Array<{ table: string; column: string; references: string; rows: number }> = [];
+    for (const spec of this.ctx.specs.values()) {
+      for (const fk of spec.fks.values()) {
+        if (this.ctx.specs.has(fk.table)) continue;
+        const rows = (this.ctx.db.prepare(`SELECT count(*) AS n FROM ${quoteIdent(fk.table)}`).get() as { n: number }).n;
+        out.push({ table: spec.name, column: fk.column, references: fk.table, rows });
+      }
+    }
+    return out;
+  }
+
   /** The table options stored by the last init, as given (what `reconfigure` compares the config against). */
   tableOptions(): TableOptions[] {
     return (stmt(this.ctx, 'SELECT options FROM radiosync_tables ORDER BY name').all() as Array<{ options: string }>).map(

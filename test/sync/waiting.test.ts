@@ -62,3 +62,23 @@ test('a bundle whose rows park (a reference table empty here) is not "done" (exi
     cleanup();
   }
 });
+
+test('init names the references to tables that are not synced, with the rows each holds here (0: rows will wait)', async () => {
+  const { copySampleDb, createEmptySampleDb } = await import('../../src/demo/sampleData.js');
+  const { dir, cleanup } = tempDir('radiosync-waiting-init-');
+  try {
+    copySampleDb(join(dir, 'a.sqlite'));
+    createEmptySampleDb(join(dir, 'b.sqlite'));
+    const db = new Database(join(dir, 'b.sqlite'));
+    db.exec('DELETE FROM org_country');
+    db.close();
+    const a = radiosync(['init', '--home', join(dir, 'A'), '--callsign', 'N0AAA', '--db', join(dir, 'a.sqlite'), '--tables', 'shelter,person,supply_request']);
+    assert.equal(a.code, 0, a.stderr);
+    assert.match(a.stdout, /note: shelter\.country_id references org_country, which is not synced \(15 rows here\)/);
+    const b = radiosync(['init', '--home', join(dir, 'B'), '--callsign', 'N0BBB', '--db', join(dir, 'b.sqlite'), '--tables', 'shelter,person,supply_request', '--json']);
+    assert.equal(b.code, 0, b.stderr);
+    assert.deepEqual((JSON.parse(b.stdout) as { unsyncedReferences: unknown }).unsyncedReferences, [{ table: 'shelter', column: 'country_id', references: 'org_country', rows: 0 }]);
+  } finally {
+    cleanup();
+  }
+});

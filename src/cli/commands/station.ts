@@ -51,6 +51,7 @@ export function registerStationCommands(program: Command): void {
         `  records: ${s.db}${s.tables.length ? ` (tables ${s.tables.join(', ')})` : ''}`,
         ...Object.entries(s.folders).map(([n, p]) => `  folder ${n}: ${p}`),
         `  public key: ${s.publicKey}`,
+        ...(s.unsyncedReferences ?? []).map((r) => `  note: ${r.table}.${r.column} references ${r.references}, which is not synced (${r.rows} rows here): every station needs the same ${r.references} rows, with the same UUIDs, or the ${r.table} rows that reference one it lacks wait (\`radiosync status\` shows them)`),
         `give the key to your peers: they run \`radiosync peer add ${s.callsign} --key <key>\``,
       ], s);
     });

@@ -266,7 +266,8 @@ export async function startDaemon(
       () => undefined,
       (e: unknown) => report({ kind: 'failed', detail: e instanceof Error ? e.message : String(e) }),
     ).finally(() => {
-      if (!stopping) fallbackTimer = setTimeout(round, FALLBACK_TICK_MS);
+      // every FALLBACK_TICK_MS, or every retry_s when that is shorter (attempts are not later than asked)
+      if (!stopping) fallbackTimer = setTimeout(round, Math.min(FALLBACK_TICK_MS, station.config.online.retry_s * 1000));
     });
   };
   round();
@@ -301,6 +302,7 @@ export async function startDaemon(
       folders.close();
       queue?.close();
       await air?.close();
+      if (daemon === undefined) opts.onEvent?.({ kind: 'stopped' }); // the radio daemon says it itself
     },
   };
 }

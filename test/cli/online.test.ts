@@ -128,6 +128,9 @@ test('daemon --no-radio: no TNC, online sync with a peer\'s serve, rows written 
     await srv.stop();
     assert.equal(code, 0, err);
   }
+  // stopped cleanly, and says so as its last line
+  await new Promise((r) => setTimeout(r, 50));
+  assert.equal(events[events.length - 1]?.['kind'], 'stopped', JSON.stringify(events.slice(-3)));
   const a = Station.open(homes[0]!, { env: {} });
   const b = Station.open(homes[1]!, { env: {} });
   try {

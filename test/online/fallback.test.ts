@@ -20,6 +20,16 @@ function configure(home: string, lines: string): Station {
   return Station.open(home, { env: {} });
 }
 
+/** Two stations' homes (N0AAA on the sample data, N0BBB empty), closed: each test opens them with its own config. */
+function twoHomes(): { dir: string; homes: [string, string]; cleanup: () => void } {
+  const { dir, cleanup } = tempDir('radiosync-fallback-');
+  const [a0, b0] = makeStations(dir, ['N0AAA', 'N0BBB']);
+  const homes: [string, string] = [a0!.layout.home, b0!.layout.home];
+  a0!.close();
+  b0!.close();
+  return { dir, homes, cleanup };
+}
+
 /** Make the files in `dir` look settled (older than SETTLE_MS). */
 function settle(dir: string): void {
   const old = new Date(Date.now() - 10_000);
@@ -29,11 +39,7 @@ function settle(dir: string): void {
 const pending = (st: Station, peer: string) => peerList(st).find((p) => p.callsign === peer)!.pendingRows;
 
 test('fallback: online first; peer gone → bundle after the deadline; inbox import acknowledged back', async () => {
-  const { dir, cleanup } = tempDir('radiosync-fallback-');
-  const [a0, b0] = makeStations(dir, ['N0AAA', 'N0BBB']);
-  const homes = [a0!.layout.home, b0!.layout.home];
-  a0!.close();
-  b0!.close();
+  const { dir, homes, cleanup } = twoHomes();
   const aOut = join(dir, 'a-out');
   const bOut = join(dir, 'b-out');
   const b = configure(homes[1]!, `outbox = "${bOut}"\ninbox = "${aOut}"`);
@@ -142,11 +148,7 @@ test('fallback: a truncated bundle in the inbox moves to failed/ with its code; 
 });
 
 test('fallback: online first: the radio is held for a peer online reaches, and told the moment online fails', async () => {
-  const { dir, cleanup } = tempDir('radiosync-fallback-');
-  const [a0, b0] = makeStations(dir, ['N0AAA', 'N0BBB']);
-  const homes = [a0!.layout.home, b0!.layout.home];
-  a0!.close();
-  b0!.close();
+  const { homes, cleanup } = twoHomes();
   const b = configure(homes[1]!, 'listen = "127.0.0.1:0"');
   const lostAtB: string[] = [];
   const syncedAtB: string[] = [];
@@ -218,11 +220,7 @@ test('fallback: online first: the radio is held for a peer online reaches, and t
 });
 
 test('fallback: a station that does not listen asks its reachable peers every retry_s, pending or not, so it gets what they have for it; one that listens waits to be reached', async () => {
-  const { dir, cleanup } = tempDir('radiosync-fallback-');
-  const [a0, b0] = makeStations(dir, ['N0AAA', 'N0BBB']);
-  const homes = [a0!.layout.home, b0!.layout.home];
-  a0!.close();
-  b0!.close();
+  const { homes, cleanup } = twoHomes();
   const b = Station.open(homes[1]!, { env: {} });
   const aToml = join(homes[0]!, 'radiosync.toml');
   const plain = readFileSync(aToml, 'utf8');
@@ -276,11 +274,7 @@ test('fallback: a station that does not listen asks its reachable peers every re
 });
 
 test('fallback: close() cuts a session under way at once (a silent peer would otherwise hold it for the handshake and stall timeouts)', async () => {
-  const { dir, cleanup } = tempDir('radiosync-fallback-');
-  const [a0, b0] = makeStations(dir, ['N0AAA', 'N0BBB']);
-  const homes = [a0!.layout.home, b0!.layout.home];
-  a0!.close();
-  b0!.close();
+  const { homes, cleanup } = twoHomes();
   const b = Station.open(homes[1]!, { env: {} });
   const srv = await serveOnline(b, { host: '127.0.0.1', port: 0 });
   const { tcpTap } = await import('./tap.js');

@@ -488,11 +488,19 @@ export class RecordStore {
   /**
    * Write the parked rows that can be written now (the application may have added what they waited
    * for: a parent row, a referenced table's rows). Every apply does this too; this does it without
-   * a changeset. Returns the rows written and how many still wait.
+   * a changeset. Returns the rows written and how many still wait. With `ifChanged`, only when the
+   * application has committed something since the last try (a daemon's rounds).
    */
-  retryParked(): { rowsWritten: number; conflicts: number; parked: number } {
+  retryParked(opts: { ifChanged?: boolean } = {}): { rowsWritten: number; conflicts: number; parked: number } {
+    // SQLite's data_version moves when another connection (the application) commits: with
+    // `ifChanged`, nothing is tried again until the application has written something since
+    const version = Number(this.ctx.db.pragma('data_version', { simple: true }));
+    if (opts.ifChanged === true && version === this.parkedRetriedAt) return { rowsWritten: 0, conflicts: 0, parked: this.parkedCount() };
+    this.parkedRetriedAt = version;
     return busy(() => retryParked(this.ctx));
   }
+
+  private parkedRetriedAt: number | undefined;
 
   /** Rows waiting for a parent, missing data, or holding a value that does not fit its column. */
   parked(): Array<{ table: string; id: string; reason: string }> {

@@ -14,7 +14,7 @@ import type { Station } from '../station/Station.js';
 export function captureRecords(station: Station, onError: (code: string) => void): boolean {
   try {
     station.records.capture();
-    retryParkedRows(station);
+    retryParkedRows(station, { ifChanged: true });
     return true;
   } catch (e) {
     if (!isRadiosyncError(e)) throw e;
@@ -27,9 +27,10 @@ export function captureRecords(station: Station, onError: (code: string) => void
 /**
  * Write the parked rows that can be written now: the application may have added what they wait
  * for (a parent row, a referenced table's rows) since. Every apply retries them too; this covers a
- * round or a session that brings no changeset. Sessions, imports and the daemon's rounds start
- * with it. Returns how many still wait.
+ * round or a session that brings no changeset. Sessions and imports start with it; the daemon's
+ * rounds too, when the application has written since the last try (`ifChanged`). Returns how many
+ * still wait.
  */
-export function retryParkedRows(station: Station): number {
-  return station.records.parkedCount() > 0 ? station.records.retryParked().parked : 0;
+export function retryParkedRows(station: Station, opts: { ifChanged?: boolean } = {}): number {
+  return station.records.parkedCount() > 0 ? station.records.retryParked(opts).parked : 0;
 }

@@ -108,7 +108,8 @@ export class FrameReader {
       const len = new DataView(head.buffer, head.byteOffset, LENGTH_BYTES).getUint32(0);
       if (len > w.max) {
         // four printable characters where a length belongs: another protocol answered ("HTTP", "SSH-")
-        const text = head.every((b) => b >= 0x20 && b < 0x7f) ? Buffer.from(head).toString('latin1') : undefined;
+        const four = head.subarray(0, LENGTH_BYTES);
+        const text = four.every((b) => b >= 0x20 && b < 0x7f) ? Buffer.from(four).toString('latin1') : undefined;
         const why = text !== undefined ? `the other end is not a radiosync station (it sent text, ${JSON.stringify(text)}…, where a frame length belongs)` : `frame of ${len} bytes announced; at most ${w.max} allowed here`;
         return this.fail(makeError(ONLINE_ERRORS, 'RS_ERR_ONLINE_FRAME_TOO_LARGE', why, { len, max: w.max, ...(text !== undefined ? { text } : {}) }));
       }

@@ -59,6 +59,8 @@ export async function syncOverStream(st: Station, stream: ByteStream, opts: Onli
     recordPeerPath(st, peer, { path: opts.path ?? 'online', ok: r.ok, detail: stream.remote });
     return r;
   } catch (e) {
+    // a failed session leaves nothing open (a handshake refused by a stranger, another protocol…)
+    stream.destroy();
     st.log.endSession(id, st.clock.now(), false, { error: isRadiosyncError(e) ? e.code : String(e) });
     recordPeerPath(st, peer, { path: opts.path ?? 'online', ok: false, detail: isRadiosyncError(e) ? e.code : 'error' });
     throw e;

@@ -330,7 +330,11 @@ test('an address that answers with another protocol (an HTTP server) is named as
   const { createServer } = await import('node:net');
   const { dir, cleanup } = tempDir('radiosync-online-http-');
   const [a] = makeStations(dir, ['N0AAA', 'N0BBB']);
-  const http = createServer((s) => s.end('HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n'));
+  const socks = new Set<import('node:net').Socket>();
+  const http = createServer((s) => {
+    socks.add(s);
+    s.end('HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n');
+  });
   await new Promise<void>((r) => http.listen(0, '127.0.0.1', () => r()));
   try {
     const port = (http.address() as { port: number }).port;
@@ -340,6 +344,7 @@ test('an address that answers with another protocol (an HTTP server) is named as
       return true;
     });
   } finally {
+    for (const s of socks) s.destroy();
     await new Promise<void>((r) => http.close(() => r()));
     a!.close();
     cleanup();

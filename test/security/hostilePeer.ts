@@ -176,13 +176,21 @@ export function query<T>(db: string, text: string, ...params: unknown[]): T[] {
   }
 }
 
-/** PRAGMA integrity_check is ok, and the victim still syncs both ways with the honest peer. */
-export function assertHealthy(rig: Rig, opts: { outbound?: boolean; relayBacklog?: boolean } = {}): void {
+/**
+ * PRAGMA integrity_check is ok, and the victim still syncs both ways with the honest peer. With
+ * `parked`, the attack left a row parked at the victim (a value that does not fit), which the
+ * victim relays: every import at either end says so (exit 1, RS_ERR_SYNC_WAITING) while the honest
+ * rows still go in both ways.
+ */
+export function assertHealthy(rig: Rig, opts: { outbound?: boolean; relayBacklog?: boolean; parked?: boolean } = {}): void {
   assert.deepEqual(query<{ integrity_check: string }>(rig.db.victim, 'PRAGMA integrity_check'), [{ integrity_check: 'ok' }]);
   const { uuid } = newId();
   sql(rig.db.honest, 'INSERT INTO person(uuid, first_name, last_name, age, status) VALUES (?, ?, ?, ?, ?)', uuid, 'Honest', 'Peer', 41, 'ok');
   const toVictim = importInto(rig, 'victim', exportTo(rig, 'honest', 'victim'));
-  assert.equal(toVictim.code, 0, toVictim.stderr);
+  if (opts.parked === true) {
+    assert.equal(toVictim.code, 1, toVictim.stderr);
+    assert.match(toVictim.stderr, /RS_ERR_SYNC_WAITING/);
+  } else assert.equal(toVictim.code, 0, toVictim.stderr);
   assert.equal(row(rig.db.victim, uuid)?.['first_name'], 'Honest', 'the honest peer\'s row arrived');
   if (opts.outbound === false) {
     const back = importInto(rig, 'honest', exportTo(rig, 'victim', 'honest'));
@@ -194,7 +202,11 @@ export function assertHealthy(rig: Rig, opts: { outbound?: boolean; relayBacklog
   const back = importInto(rig, 'honest', exportTo(rig, 'victim', 'honest'));
   // With relay rows the victim did not keep (quota), the honest peer lacks them: "differs" (exit 1).
   if (opts.relayBacklog === true) assert.ok([0, 1].includes(back.code), back.stderr);
-  else assert.equal(back.code, 0, back.stderr);
+  else if (opts.parked === true) {
+    // the victim relays the row that does not fit: it parks at the honest peer too, and says so
+    assert.equal(back.code, 1, back.stderr);
+    assert.match(back.stderr, /RS_ERR_SYNC_WAITING/);
+  } else assert.equal(back.code, 0, back.stderr);
   assert.equal(row(rig.db.honest, mine)?.['first_name'], 'Victim', 'the victim\'s own edit reached the honest peer');
 }
 

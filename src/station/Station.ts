@@ -398,6 +398,11 @@ export class Station {
     return this.peerSignKey(callsign) !== undefined && !this.log.outOfUse(callsign);
   }
 
+  /** Throws RS_ERR_PEER_UNKNOWN (exit 66) unless `callsign` is a trusted peer: before any session, export or connection. */
+  requireTrusted(callsign: string): void {
+    if (!this.isTrusted(callsign)) throw makeError(STATION_ERRORS, 'RS_ERR_PEER_UNKNOWN', `${callsign} is not a known peer: add it with \`radiosync peer add ${callsign} --key KEY\``, { peer: callsign });
+  }
+
   close(): void {
     this.records.close();
     this.log.close();

@@ -21,7 +21,7 @@ import { ingestCaptures, type CaptureStats } from './capture.js';
 import { buildChangeset, type BuildOptions } from './build.js';
 import { buildRunChangesets, type Dot } from './buildRuns.js';
 import { DEFAULT_MAX_CHANGES } from './limits.js';
-import { applyChangeset, retryParked, type ApplyResult } from './apply.js';
+import { applyChangeset, parkedCount, retryParked, type ApplyResult } from './apply.js';
 import { acknowledge, getPeer, listPeers, resetAcked, touchPeer, upsertPeer, type PeerInfo, type PeerRecord } from './peers.js';
 import { exportChanges, writeChangesJson, type ChangesExport, type ExportRange } from './exportJson.js';
 import { bytesToUuid, uuidToBytes } from './uuid.js';
@@ -482,7 +482,7 @@ export class RecordStore {
 
   /** How many rows are parked (held in the log, not yet in the application's tables). */
   parkedCount(): number {
-    return (stmt(this.ctx, 'SELECT count(*) AS n FROM radiosync_parked').get() as { n: number }).n;
+    return parkedCount(this.ctx);
   }
 
   /**

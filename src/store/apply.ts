@@ -221,7 +221,7 @@ export function applyChangeset(ctx: StoreContext, cs: Changeset, opts: { hash?: 
         message: `${cs.from} passed its relay quota (${ctx.relayQuota.rows} rows, ${ctx.relayQuota.bytes} bytes): ${result.notKept} relay-only change(s) logged without their data and not relayed from here`,
       }, now));
     }
-    result.parked = (stmt(ctx, 'SELECT count(*) AS n FROM radiosync_parked').get() as { n: number }).n;
+    result.parked = parkedCount(ctx);
     stmt(ctx, 'INSERT INTO radiosync_applied(hash, sender, applied_at, changes) VALUES (?, ?, ?, ?)').run(
       hb, cs.from, now, cs.changes.length,
     );
@@ -291,13 +291,18 @@ function materializeTouched(ctx: StoreContext, touched: Map<string, Touched>, re
  * table's rows) may have been written by the application since. One write transaction; returns
  * the rows written and how many still wait.
  */
+/** Rows parked: held in the log, not (yet) in the application's tables. */
+export function parkedCount(ctx: StoreContext): number {
+  return (stmt(ctx, 'SELECT count(*) AS n FROM radiosync_parked').get() as { n: number }).n;
+}
+
 export function retryParked(ctx: StoreContext): { rowsWritten: number; conflicts: number; parked: number } {
   const out = { rowsWritten: 0, conflicts: 0, parked: 0 };
   ctx.db.transaction(() => {
     if (stmt(ctx, 'SELECT 1 FROM radiosync_parked LIMIT 1').get() === undefined) return;
     ingestCaptures(ctx);
     materializeTouched(ctx, new Map(), out, new Set());
-    out.parked = (stmt(ctx, 'SELECT count(*) AS n FROM radiosync_parked').get() as { n: number }).n;
+    out.parked = parkedCount(ctx);
   }).immediate();
   return out;
 }

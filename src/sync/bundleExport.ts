@@ -12,7 +12,6 @@ import { randomBytes } from 'node:crypto';
 import { encodeBundle, BundleItemKind, MAX_BUNDLE_BYTES, type BundleItem } from '../bundle/bundle.js';
 import { makeError } from '../errors/RadiosyncError.js';
 import { SYNC_ERRORS } from './errors.js';
-import { STATION_ERRORS } from '../station/errors.js';
 import { sealChangeset } from './signedChangeset.js';
 import { ackedByAll } from './groupChangeset.js';
 import { sealReceipt } from './receipt.js';
@@ -66,7 +65,7 @@ export function exportBundle(station: Station, to: string[], folders?: FolderSyn
   if (maxBytes < MIN_PART_BYTES) throw makeError(SYNC_ERRORS, 'RS_ERR_SYNC_PART_TOO_SMALL', `--max-bytes must be at least ${MIN_PART_BYTES}: ${maxBytes}`, { maxBytes });
   const peers = to.map((c) => c.toUpperCase());
   for (const p of peers) {
-    if (!station.isTrusted(p)) throw makeError(STATION_ERRORS, 'RS_ERR_PEER_UNKNOWN', `${p} is not a known peer: add it with \`radiosync peer add ${p} --key KEY\``, { peer: p });
+    station.requireTrusted(p);
   }
   const fs = folders?.enabled ? folders : undefined;
   const { sealed, acked, rows, chunks, chunkBytes } = buildChangesets(station, peers, fs, maxBytes);

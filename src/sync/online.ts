@@ -6,7 +6,6 @@
 import { systemClock } from '../clock/Clock.js';
 import { isRadiosyncError, makeError } from '../errors/RadiosyncError.js';
 import { ONLINE_ERRORS } from '../online/errors.js';
-import { STATION_ERRORS } from '../station/errors.js';
 import type { ByteStream } from '../online/ByteStream.js';
 import { clientHandshake, serverHandshake, type HandshakeOptions, type PeerKeys } from '../online/handshake.js';
 import { connectTcp, listenTcp } from '../online/tcp.js';
@@ -76,7 +75,7 @@ export async function syncOverStream(st: Station, stream: ByteStream, opts: Onli
  */
 export async function syncOnline(st: Station, opts: OnlineTimeouts & ({ host: string; port: number } | { url: string }) & { with: string; folders?: FolderSync; onEvent?: (e: OnlineEvent) => void; path?: PeerPathKind; signal?: AbortSignal; deadlineMs?: number }): Promise<OnlineResult> {
   const peer = opts.with.toUpperCase();
-  if (!st.isTrusted(peer)) throw makeError(STATION_ERRORS, 'RS_ERR_PEER_UNKNOWN', `${peer} is not a known peer: add it with \`radiosync peer add ${peer} --key KEY\``, { peer });
+  st.requireTrusted(peer);
   const started = Date.now();
   const left = (): number | undefined => (opts.deadlineMs === undefined ? undefined : Math.max(1, opts.deadlineMs - (Date.now() - started)));
   const connectMs = opts.connectMs === undefined ? left() : Math.min(opts.connectMs, left() ?? Infinity);
@@ -101,7 +100,7 @@ export async function syncOnline(st: Station, opts: OnlineTimeouts & ({ host: st
     return await syncOverStream(st, stream, opts);
   } catch (e) {
     if (expired && isRadiosyncError(e, 'RS_ERR_ONLINE_CLOSED')) {
-      throw makeError(ONLINE_ERRORS, 'RS_ERR_ONLINE_TIMEOUT', `the session with ${opts.with.toUpperCase()} reached its deadline (${Math.round(opts.deadlineMs! / 1000)} s) and was cut; whole changesets applied so far stay, run sync again for the rest`, { deadlineMs: opts.deadlineMs }, e);
+      throw makeError(ONLINE_ERRORS, 'RS_ERR_ONLINE_TIMEOUT', `the session with ${peer} reached its deadline (${Math.round(opts.deadlineMs! / 1000)} s) and was cut; whole changesets applied so far stay, run sync again for the rest`, { deadlineMs: opts.deadlineMs }, e);
     }
     throw e;
   } finally {

@@ -23,21 +23,21 @@ export interface Outcome {
 }
 
 /**
- * Rows held but not in the application's tables: the logs agree, the user's tables do not hold
- * the data yet, so this is not "done".
+ * Success, unless rows held here are not in the application's tables: then the logs agree but the
+ * user's tables do not hold the data yet, so this is not "done".
  */
-function waitingOutcome(waiting: number | undefined, done: string): Outcome | undefined {
-  if (waiting === undefined || waiting === 0) return undefined;
+function done(message: string, waiting: number | undefined): Outcome {
+  if (waiting === undefined || waiting === 0) return { exit: EXIT.OK, message };
   return {
     exit: EXIT.INCOMPLETE,
     code: 'RS_ERR_SYNC_WAITING',
-    message: `${done}, but ${waiting} row(s) held here are not in the application's tables yet: each waits for a parent row or a value it needs (\`radiosync status\` lists them and why); they are written as soon as that is here`,
+    message: `${message}, but ${waiting} row(s) held here are not in the application's tables yet: each waits for a parent row or a value it needs (\`radiosync status\` lists them and why); they are written as soon as that is here`,
   };
 }
 
 export function sessionOutcome(r: SessionResult): Outcome {
   // `send` delivers: what waits here is not its business (it says so in `status`)
-  if (r.ok) return (r.kind === 'send' ? undefined : waitingOutcome(r.waiting, `${r.kind} complete: ${describeVerdicts(r)}`)) ?? { exit: EXIT.OK, message: `${r.kind} complete: ${describeVerdicts(r)}` };
+  if (r.ok) return done(`${r.kind} complete: ${describeVerdicts(r)}`, r.kind === 'send' ? 0 : r.waiting);
   const silent = r.kind !== 'receive' && r.peers.length > 0 && r.peers.every((p) => !r.heard.includes(p));
   if (silent) {
     return { exit: EXIT.UNAVAILABLE, code: 'RS_ERR_SYNC_PEER_SILENT', message: `${r.peers.join(',')} did not answer in ${Math.round(r.durationMs / 1000)} s; what was not acknowledged stays queued` };
@@ -70,12 +70,12 @@ export function importOutcome(r: ImportResult): Outcome {
   if (r.holdsAllOfSender === false) {
     return { exit: EXIT.INCOMPLETE, code: 'RS_ERR_SYNC_DIFFERS', message: `partly delivered: this station still lacks some of what ${r.from} holds (${r.filesPending ?? 0} file(s) waiting for chunks); ${r.verdict ? formatVerdict(r.verdict) : ''}` };
   }
-  return waitingOutcome(r.waiting, r.verdict ? formatVerdict(r.verdict) : 'applied') ?? { exit: EXIT.OK, message: r.verdict ? formatVerdict(r.verdict) : 'applied' };
+  return done(r.verdict ? formatVerdict(r.verdict) : 'applied', r.waiting);
 }
 
 /** An online sync (src/sync/onlineExchange.ts): 0 in sync, 1 when the digests still differ or something was refused. */
 export function onlineOutcome(r: import('./onlineExchange.js').OnlineResult): Outcome {
-  if (r.ok) return waitingOutcome(r.waiting, `online sync complete: ${r.peer} ${formatVerdict(r.verdict)}`) ?? { exit: EXIT.OK, message: `online sync complete: ${r.peer} ${formatVerdict(r.verdict)}` };
+  if (r.ok) return done(`online sync complete: ${r.peer} ${formatVerdict(r.verdict)}`, r.waiting);
   if (r.received.refused > 0 && r.received.changesets === 0 && r.sent.acknowledged === 0) {
     return { exit: EXIT.NOTHING_APPLIED, code: 'RS_ERR_SYNC_NOTHING_APPLIED', message: `nothing applied: ${r.received.refused} changeset(s) refused` };
   }

@@ -3,7 +3,6 @@
  * run one session with the station runtime on real time, log it, close everything.
  */
 import { makeError } from '../errors/RadiosyncError.js';
-import { STATION_ERRORS } from '../station/errors.js';
 import { SYNC_ERRORS } from './errors.js';
 import type { TransportSpec } from '../transport/openTransport.js';
 import type { TransferQueue } from '../link/TransferQueue.js';
@@ -45,7 +44,7 @@ export async function openRadioSession(st: Station, opts: RadioSessionOptions): 
     throw makeError(SYNC_ERRORS, 'RS_ERR_SYNC_NO_PEERS', `${opts.kind} needs ${opts.kind === 'send' ? '--to' : '--with'} CALL`);
   }
   for (const p of opts.peers) {
-    if (!st.isTrusted(p)) throw makeError(STATION_ERRORS, 'RS_ERR_PEER_UNKNOWN', `${p} is not a known peer: add it with \`radiosync peer add ${p} --key KEY\``, { peer: p });
+    st.requireTrusted(p);
   }
   // `send` and `sync` transmit data: inside a window, within the budgets and the duty cycle
   const governor = new AirtimeGovernor(st, st.clock);

@@ -163,3 +163,25 @@ test('64: a command line radiosync does not understand gets one line in its own 
   assert.deepEqual([e.error.code, e.error.exit], ['RS_ERR_USAGE', 64]);
   assert.match(e.error.message, /--with/);
 });
+
+test('online sync through the real binary: 66 for a station that is not a known peer (before connecting), 1 with RS_ERR_ONLINE_TIMEOUT when --timeout passes against a silent server', { timeout: 60_000 }, withDir(async (dir) => {
+  stations(dir);
+  const unknown = radiosync(['sync', '--home', join(dir, 'A'), '--with', 'N0XYZ', '--tcp', '127.0.0.1:1']);
+  assert.equal(unknown.code, 66, unknown.stderr);
+  assert.match(unknown.stderr, /RS_ERR_PEER_UNKNOWN/);
+  const { createServer } = await import('node:net');
+  const socks: import('node:net').Socket[] = [];
+  const silent = createServer((s) => void socks.push(s)); // accepts, never answers
+  await new Promise<void>((r) => silent.listen(0, '127.0.0.1', () => r()));
+  try {
+    const port = (silent.address() as { port: number }).port;
+    const t0 = Date.now();
+    const r = await radiosyncAsync(['sync', '--home', join(dir, 'A'), '--with', 'N0BBB', '--tcp', `127.0.0.1:${port}`, '--timeout', '2']).done;
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stderr, /RS_ERR_ONLINE_TIMEOUT/);
+    assert.ok(Date.now() - t0 < 10_000, `${Date.now() - t0} ms`);
+  } finally {
+    for (const s of socks) s.destroy();
+    await new Promise<void>((r) => silent.close(() => r()));
+  }
+}));
